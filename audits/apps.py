@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AuditsConfig(AppConfig):
+    name = "audits"
+    verbose_name = "经济责任审计"
+
+    def ready(self):
+        from audits import deadlines, timeline, warnings  # noqa: F401  (register rules, sources, timeline)
+        from audits.defaults import ensure_defaults
+        from core.deadlines import register
+
+        register(deadlines.rectification_deadlines)
+        post_migrate.connect(ensure_defaults, sender=self)

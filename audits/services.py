@@ -1,0 +1,445 @@
+"""Every domain operation of the audits app: atomic, rows locked for transitions, each written to the audit log."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from audits import planning, rectification
+from audits.models import (
+    Audit,
+    AuditKind,
+    AuditPlan,
+    AuditRules,
+    AuditStatus,
+    AuditSubject,
+    CategoryPolicy,
+    ClassificationChange,
+    EntryDecision,
+    EntryOrigin,
+    Finding,
+    PlanEntry,
+    PlanStatus,
+    ResultKind,
+    ResultUse,
+    UnitClassification,
+)
+from cadres.models import MeasureKind, SourceChannel
+from cadres.services import record_measure
+from core import audit as audit_log
+from core.concurrency import claim_version
+
+Action = audit_log.Action
+
+
+class AuditError(ValueError):
+    """A refused operation; the message is shown to the user."""
+
+
+class PlanFrozen(AuditError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Money
+
+
+CENT = Decimal("0.01")
+
+
+def to_money(value):
+    """A Decimal with two places (元). Floats are refused: money never passes through binary floating point."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        raise TypeError("金额须为 Decimal 或字符串，不能为浮点数")
+    try:
+        amount = Decimal(value) if not isinstance(value, Decimal) else value
+    except InvalidOperation:
+        raise AuditError(f"金额格式不正确：{value}") from None
+    if amount < 0:
+        raise AuditError("金额不能为负数")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Classification
+
+
+@transaction.atomic
+def classify_unit(unit, *, category, mode=None, basis="", is_subject=True, reason="", actor, request=None):
+    """Set or change a unit's category (and mode: by default the category's); every change is kept in history."""
+    policy = CategoryPolicy.objects.filter(category=category).first()
+    mode = mode or (policy.default_mode if policy else None)
+    if not mode:
+        raise AuditError("请选择审计方式")
+    current = UnitClassification.objects.select_for_update().filter(unit=unit).first()
+    reason = (reason or "").strip()
+    if current is None:
+        current = UnitClassification.objects.create(unit=unit, category=category, mode=mode, basis=basis,
+                                                    is_subject=is_subject, updated_by=actor)
+        ClassificationChange.objects.create(classification=current, new_category=category, new_mode=mode,
+                                            new_is_subject=is_subject, reason=reason or "初次分类",
+                                            changed_by=actor)
+        audit_log.record(actor, Action.CREATE, "audits.classification.created", current, request=request,
+                         summary=f"审计对象分类：{unit} {current.get_category_display()}")
+        return current
+    old = {"category": current.category, "mode": current.mode, "is_subject": current.is_subject,
+           "basis": current.basis}
+    if (old["category"], old["mode"], old["is_subject"]) != (category, mode, is_subject):
+        if not reason:
+            raise AuditError("调整类别、方式或是否纳入审计对象时须说明理由")
+        ClassificationChange.objects.create(
+            classification=current, old_category=old["category"], new_category=category, old_mode=old["mode"],
+            new_mode=mode, old_is_subject=old["is_subject"], new_is_subject=is_subject, reason=reason,
+            changed_by=actor)
+    current.category, current.mode, current.is_subject, current.basis = category, mode, is_subject, basis
+    current.updated_by = actor
+    current.save()
+    changes = audit_log.changed_fields(current, old, ["category", "mode", "is_subject", "basis"])
+    if changes:
+        audit_log.record(actor, Action.UPDATE, "audits.classification.changed", current, request=request,
+                         summary=f"调整审计对象分类：{unit}", changes={**changes, "reason": reason})
+    return current
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Annual plan
+
+# The one table of plan transitions: action -> (allowed from, to).
+PLAN_TRANSITIONS = {
+    "submit": ({PlanStatus.DRAFT}, PlanStatus.SUBMITTED),
+    "return": ({PlanStatus.SUBMITTED}, PlanStatus.DRAFT),
+    "approve": ({PlanStatus.DRAFT, PlanStatus.SUBMITTED}, PlanStatus.APPROVED),
+}
+
+
+def _lock_plan(plan):
+    locked = AuditPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.is_frozen:
+        raise PlanFrozen(f"{locked}已于{locked.approved_on:%Y年%m月%d日}批准，计划已冻结，不能修改。")
+    return locked
+
+
+def _entry_from(plan, proposal):
+    return PlanEntry(plan=plan, cadre=proposal.cadre, unit=proposal.unit, post_title=proposal.post_title,
+                     category=proposal.category, kind=proposal.kind, mode=proposal.mode,
+                     reasons=list(proposal.reasons), origin=EntryOrigin.SUGGESTED)
+
+
+@transaction.atomic
+def create_plan(year, scope, *, actor, request=None):
+    """Start a year's plan for the units under `scope`, filled with the system's suggestion (each with reasons)."""
+    if AuditPlan.objects.filter(year=year, unit=scope).exists():
+        raise AuditError(f"{year}年度审计计划已存在")
+    plan = AuditPlan.objects.create(year=year, unit=scope, created_by=actor)
+    entries = [_entry_from(plan, p) for p in planning.suggest(year, scope) if p.due]
+    PlanEntry.objects.bulk_create(entries)
+    audit_log.record(actor, Action.CREATE, "audits.plan.created", plan, request=request,
+                     summary=f"编制{plan}，系统建议{len(entries)}个审计对象")
+    return plan
+
+
+@transaction.atomic
+def refresh_suggestion(plan, *, actor, request=None):
+    """Add the suggestion's new names to a draft plan; decisions already taken stay as they are."""
+    plan = _lock_plan(plan)
+    present = set(plan.entries.values_list("cadre_id", flat=True))
+    entries = [_entry_from(plan, p) for p in planning.suggest(plan.year, plan.unit)
+               if p.due and p.cadre.pk not in present]
+    PlanEntry.objects.bulk_create(entries)
+    audit_log.record(actor, Action.UPDATE, "audits.plan.refreshed", plan, request=request,
+                     summary=f"重新生成建议：新增{len(entries)}个审计对象")
+    return len(entries)
+
+
+@transaction.atomic
+def decide_entry(entry, decision, note="", *, actor, request=None):
+    """Accept (列入计划), drop (不列入, with a reason) or reset an entry of an unfrozen plan."""
+    _lock_plan(entry.plan)
+    entry = PlanEntry.objects.select_for_update().get(pk=entry.pk)
+    note = (note or "").strip()
+    if decision not in EntryDecision.values:
+        raise AuditError("无效的处理方式")
+    if decision == EntryDecision.DROPPED and not note:
+        raise AuditError("不列入计划须说明理由")
+    old = entry.decision
+    entry.decision, entry.decision_note = decision, note[:300]
+    entry.decided_by, entry.decided_at = actor, timezone.now()
+    entry.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
+    audit_log.record(actor, Action.UPDATE, "audits.plan_entry.decided", entry.plan, request=request,
+                     summary=f"{entry}：{entry.get_decision_display()}", changes={"decision": [old, decision],
+                                                                                   "note": note})
+    return entry
+
+
+@transaction.atomic
+def add_entry(plan, cadre, *, kind, mode, reason, actor, request=None):
+    """Add a name the suggestion did not propose (accepted at once, with the staff's reason)."""
+    plan = _lock_plan(plan)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditError("人工添加审计对象须说明理由")
+    if not cadre.unit.path.startswith(plan.unit.path):
+        raise AuditError("该干部不在本计划的范围内")
+    if plan.entries.filter(cadre=cadre).exists():
+        raise AuditError(f"{cadre}已在计划中")
+    classification = UnitClassification.objects.filter(unit=cadre.unit).first()
+    entry = PlanEntry.objects.create(
+        plan=plan, cadre=cadre, unit=cadre.unit, post_title=cadre.post_title,
+        category=classification.category if classification else "", kind=kind, mode=mode, reasons=[reason],
+        origin=EntryOrigin.MANUAL, decision=EntryDecision.ACCEPTED, decided_by=actor, decided_at=timezone.now())
+    audit_log.record(actor, Action.UPDATE, "audits.plan_entry.added", plan, request=request,
+                     summary=f"人工添加审计对象：{entry}", changes={"reason": reason})
+    return entry
+
+
+@transaction.atomic
+def change_plan_status(plan, action, *, actor, request=None, approved_on=None, approval_ref="", reason=""):
+    """submit / return / approve, by PLAN_TRANSITIONS. Approval freezes the plan and opens an audit project
+    (计划中) for each accepted entry."""
+    if action not in PLAN_TRANSITIONS:
+        raise AuditError("无效的操作")
+    sources, target = PLAN_TRANSITIONS[action]
+    plan = _lock_plan(plan)
+    if plan.status not in sources:
+        raise AuditError(f"当前状态为“{plan.get_status_display()}”，不能执行该操作")
+    if action in ("submit", "approve"):
+        pending = plan.entries.filter(decision=EntryDecision.PROPOSED).count()
+        if pending:
+            raise AuditError(f"尚有{pending}个审计对象未确定是否列入计划")
+        if not plan.entries.filter(decision=EntryDecision.ACCEPTED).exists():
+            raise AuditError("计划中没有列入的审计对象")
+    old = plan.status
+    plan.status = target
+    changes = {"status": [old, target]}
+    if action == "submit":
+        plan.submitted_on = timezone.localdate()
+    elif action == "return":
+        if not (reason or "").strip():
+            raise AuditError("退回修改须说明理由")
+        changes["reason"] = reason.strip()
+    elif action == "approve":
+        if approved_on is None:
+            raise AuditError("请填写批准日期")
+        plan.approved_on, plan.approval_ref, plan.approved_by = approved_on, approval_ref.strip(), actor
+        changes["approval_ref"] = plan.approval_ref
+    plan.save()
+    audit_log.record(actor, Action.UPDATE, f"audits.plan.{action}", plan, request=request,
+                     summary=f"{plan}：{plan.get_status_display()}", changes=changes)
+    if action == "approve":
+        entries = plan.entries.filter(decision=EntryDecision.ACCEPTED, audit__isnull=True).select_related("cadre")
+        for entry in entries:
+            # The staff who drew up the plan handle its audits (the approver is usually the section head).
+            create_audit(year=plan.year, unit=entry.unit, cadres=[entry.cadre], kind=entry.kind, mode=entry.mode,
+                         category=entry.category, plan=plan, plan_entry=entry, handler=plan.created_by,
+                         actor=actor, request=request)
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Audit projects
+
+
+def _next_seq(year):
+    # Serialize numbering per year; the lock ends with the transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [5_000_511, year])
+    last = Audit.objects.filter(year=year).aggregate(m=Max("seq"))["m"] or 0
+    return last + 1
+
+
+@transaction.atomic
+def create_audit(*, year, unit, cadres, kind, mode, category=None, period_start=None, period_end=None,
+                 auditing_body="", handler=None, plan=None, plan_entry=None, actor, request=None):
+    """Open an audit project (计划中) of one cadre, or several for a 联审."""
+    cadres = list(dict.fromkeys(cadres))
+    if not cadres:
+        raise AuditError("请选择审计对象")
+    if kind != AuditKind.JOINT and len(cadres) > 1:
+        raise AuditError("多名审计对象请选择“联审”")
+    if period_start and period_end and period_end < period_start:
+        raise AuditError("审计期间止不能早于审计期间起")
+    if category is None:
+        classification = UnitClassification.objects.filter(unit=unit).first()
+        category = classification.category if classification else ""
+    seq = _next_seq(year)
+    audit = Audit.objects.create(
+        number=f"JZSJ-{year}-{seq:03d}", year=year, seq=seq, plan=plan, plan_entry=plan_entry, unit=unit,
+        kind=kind, mode=mode, category=category or "", period_start=period_start, period_end=period_end,
+        auditing_body=auditing_body or "县审计局", handler=handler or actor, created_by=actor)
+    AuditSubject.objects.bulk_create([
+        AuditSubject(audit=audit, cadre=cadre, post_title=cadre.post_title, is_primary=(i == 0))
+        for i, cadre in enumerate(cadres)])
+    audit_log.record(actor, Action.CREATE, "audits.audit.created", audit, request=request,
+                     summary=f"登记审计项目：{audit}（{'、'.join(c.name for c in cadres)}）")
+    return audit
+
+
+EDITABLE_FIELDS = ["period_start", "period_end", "auditing_body", "handler", "summary", "mode", "entry_date",
+                   "report_date", "result_report_date", "assessment", "violation_amount"]
+
+
+@transaction.atomic
+def update_audit(audit, *, actor, request=None, version=None, **values):
+    """Change the facts of an audit that is not closed or cancelled; `version` as opened in the form (a save in
+    between raises core.concurrency.EditConflict)."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if audit.status in (AuditStatus.CLOSED, AuditStatus.CANCELLED):
+        raise AuditError(f"审计项目{audit.get_status_display()}，不能修改")
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise AuditError(f"不能修改：{'、'.join(sorted(unknown))}")
+    if "violation_amount" in values:
+        values["violation_amount"] = to_money(values["violation_amount"]) or Decimal("0.00")
+    claim_version(audit, version, values)
+    old = {name: getattr(audit, name) for name in values}
+    for name, value in values.items():
+        setattr(audit, name, value)
+    _check_dates(audit)
+    audit.save()
+    changes = audit_log.changed_fields(audit, old, list(values))
+    if changes:
+        audit_log.record(actor, Action.UPDATE, "audits.audit.changed", audit, request=request,
+                         summary=f"修改审计项目：{audit}", changes=changes)
+    return audit
+
+
+def _check_dates(audit):
+    if audit.period_start and audit.period_end and audit.period_end < audit.period_start:
+        raise AuditError("审计期间止不能早于审计期间起")
+    if audit.entry_date and audit.report_date and audit.report_date < audit.entry_date:
+        raise AuditError("审计报告日期不能早于进点日期")
+    if audit.report_date and audit.result_report_date and audit.result_report_date < audit.report_date:
+        raise AuditError("结果报告日期不能早于审计报告日期")
+
+
+# The one table of audit transitions: action -> (allowed from, to, the fields it needs).
+TRANSITIONS = {
+    "start": ({AuditStatus.PLANNED}, AuditStatus.IN_PROGRESS, ("entry_date",)),
+    "report": ({AuditStatus.IN_PROGRESS}, AuditStatus.REPORTED, ("report_date", "assessment")),
+    "results": ({AuditStatus.REPORTED}, AuditStatus.RESULTS, ("result_report_date",)),
+    "close": ({AuditStatus.RESULTS}, AuditStatus.CLOSED, ()),
+    "cancel": ({AuditStatus.PLANNED, AuditStatus.IN_PROGRESS}, AuditStatus.CANCELLED, ("cancel_reason",)),
+}
+TRANSITION_LABELS = {"start": "进点实施", "report": "出具审计报告", "results": "出具结果报告", "close": "办结",
+                     "cancel": "撤销"}
+
+
+@transaction.atomic
+def transition(audit, action, *, actor, request=None, **values):
+    """Move an audit along TRANSITIONS, recording the dates and facts the step brings."""
+    if action not in TRANSITIONS:
+        raise AuditError("无效的操作")
+    sources, target, needed = TRANSITIONS[action]
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if audit.status not in sources:
+        raise AuditError(f"审计项目当前为“{audit.get_status_display()}”，不能{TRANSITION_LABELS[action]}")
+    missing = [name for name in needed if not values.get(name)]
+    if missing:
+        labels = "、".join(str(Audit._meta.get_field(name).verbose_name) for name in missing)
+        raise AuditError(f"请填写{labels}")
+    if action == "close":
+        open_count = audit.findings.active().filter(rectification.OPEN_Q).count()
+        if open_count:
+            raise AuditError(f"尚有{open_count}个问题未完成整改，不能办结")
+    if "violation_amount" in values:
+        values["violation_amount"] = to_money(values["violation_amount"]) or Decimal("0.00")
+    old_status = audit.status
+    for name, value in values.items():
+        if name not in (*EDITABLE_FIELDS, "cancel_reason"):
+            raise AuditError(f"不能修改：{name}")
+        setattr(audit, name, value)
+    _check_dates(audit)
+    audit.status = target
+    audit.save()
+    audit_log.record(actor, Action.UPDATE, f"audits.audit.{action}", audit, request=request,
+                     summary=f"{audit}：{audit.get_status_display()}",
+                     changes={"status": [old_status, target], **{k: str(v) for k, v in values.items()}})
+    return audit
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Findings
+
+
+@transaction.atomic
+def add_finding(audit, *, category, description, responsibility, rectification_required, amount=None,
+                responsible_cadre=None, start_date=None, deadline=None, actor, request=None):
+    """Record a finding; its rectification deadline defaults to the rule's days (60) after the start date
+    (the result report, else the audit report, else today) and can be set by hand."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if not audit.is_open_for_findings:
+        raise AuditError(f"审计项目{audit.get_status_display()}，不能登记发现问题")
+    if responsible_cadre is not None and not audit.subjects.filter(cadre=responsible_cadre).exists():
+        raise AuditError("责任干部须为本项目的审计对象")
+    start_date = start_date or audit.result_report_date or audit.report_date or timezone.localdate()
+    number = (audit.findings.aggregate(m=Max("number"))["m"] or 0) + 1
+    finding = Finding(audit=audit, number=number, category=category, amount=to_money(amount),
+                      description=description, responsibility=responsibility, responsible_cadre=responsible_cadre,
+                      rectification_required=rectification_required, created_by=actor)
+    try:
+        rectification.start(finding, start_date, AuditRules.current().rectification_days, deadline=deadline)
+    except rectification.RectificationError as error:
+        raise AuditError(str(error)) from None
+    finding.save()
+    audit_log.record(actor, Action.CREATE, "audits.finding.created", finding, request=request,
+                     summary=f"登记审计发现问题：{finding}",
+                     changes={"amount": str(finding.amount) if finding.amount is not None else None,
+                              "deadline": str(finding.rectification_deadline)})
+    return finding
+
+
+@transaction.atomic
+def void_finding(finding, reason, *, actor, request=None):
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditError("作废须说明理由")
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.voided_at:
+        raise AuditError("该问题已作废")
+    finding.voided_at, finding.void_reason = timezone.now(), reason[:200]
+    finding.save(update_fields=["voided_at", "void_reason"])
+    audit_log.record(actor, Action.UPDATE, "audits.finding.voided", finding, request=request,
+                     summary=f"作废审计发现问题：{finding}", changes={"reason": reason})
+    return finding
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Use of results
+
+# Result kinds that are supervision measures of the cadres app; the others (取消评优评先资格, 纳入考核) stay here.
+MEASURE_FOR_RESULT = {
+    ResultKind.CRITICISM: MeasureKind.CRITICISM,
+    ResultKind.ADMONISHMENT: MeasureKind.ADMONISHMENT,
+    ResultKind.POST_ADJUSTMENT: MeasureKind.POST_ADJUSTMENT,
+    ResultKind.DEMOTION: MeasureKind.DEMOTION,
+    ResultKind.REMOVAL: MeasureKind.REMOVAL,
+}
+RESULT_STATUSES = (AuditStatus.REPORTED, AuditStatus.RESULTS, AuditStatus.CLOSED)
+
+
+@transaction.atomic
+def record_result(audit, cadre, *, kind, date, reason, actor, request=None):
+    """Record a use of results for an audited cadre; measure kinds also create the cadre's supervision measure."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if audit.status not in RESULT_STATUSES:
+        raise AuditError("出具审计报告后才能登记结果运用")
+    if not audit.subjects.filter(cadre=cadre).exists():
+        raise AuditError("只能对本项目的审计对象登记结果运用")
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditError("请填写事由")
+    if date > timezone.localdate():
+        raise AuditError("日期不能晚于今天")
+    result = ResultUse(audit=audit, cadre=cadre, kind=kind, date=date, reason=reason, created_by=actor)
+    measure_kind = MEASURE_FOR_RESULT.get(kind)
+    if measure_kind:
+        result.measure = record_measure(cadre, measure_kind, date, f"经济责任审计（{audit.number}）：{reason}",
+                                        actor=actor, source_channel=SourceChannel.AUDIT, source=audit,
+                                        request=request)
+    result.save()
+    audit_log.record(actor, Action.CREATE, "audits.result.created", result, request=request,
+                     summary=f"结果运用：{cadre} {result.get_kind_display()}（{audit.number}）")
+    return result

@@ -1,0 +1,115 @@
+"""Public statistics of the audits app, for the year summary page and the dashboard. SQL aggregation only.
+
+    from audits import stats
+    summary = stats.summary(year=2026, unit=some_unit, user=request.user)
+
+Filters: `year` (the plan year of the audits), or `date_from`/`date_to` (audits whose plan year lies in the years
+they span; results by their date), `unit` (that unit's subtree), `user` (only what the user may see).
+Money is always a Decimal.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from audits import rectification
+from audits.models import (
+    DONE_STATUSES,
+    Audit,
+    AuditStatus,
+    Category,
+    Finding,
+    FindingCategory,
+    Mode,
+    ResultKind,
+    ResultUse,
+)
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Summary:
+    # [{category, category_label, mode, mode_label, planned, done}]
+    by_category_mode: list = field(default_factory=list)
+    planned: int = 0
+    done: int = 0
+    total_violation_amount: Decimal = ZERO
+    findings_by_category: list = field(default_factory=list)  # [{category, label, count, amount}]
+    findings_total: int = 0
+    findings_amount: Decimal = ZERO
+    rectification_counts: dict = field(default_factory=dict)  # {status: count}
+    rectification_rate: Decimal | None = None  # percent, one decimal
+    measures: list = field(default_factory=list)  # [{kind, label, count}]
+    overdue_rectifications: int = 0
+
+
+def _audits(year, date_from, date_to, unit, user):
+    audits = Audit.objects.visible_to(user) if user is not None else Audit.objects.all()
+    audits = audits.exclude(status=AuditStatus.CANCELLED)
+    if year is not None:
+        audits = audits.filter(year=year)
+    if date_from is not None:
+        audits = audits.filter(year__gte=date_from.year)
+    if date_to is not None:
+        audits = audits.filter(year__lte=date_to.year)
+    if unit is not None:
+        audits = audits.filter(unit__path__startswith=unit.path)
+    return audits
+
+
+def summary(year=None, *, date_from=None, date_to=None, unit=None, user=None, on_date=None):
+    on_date = on_date or timezone.localdate()
+    audits = _audits(year, date_from, date_to, unit, user)
+    result = Summary()
+
+    done_q = Q(status__in=DONE_STATUSES)
+    rows = (audits.order_by().values("category", "mode")
+            .annotate(planned=Count("pk"), done=Count("pk", filter=done_q)))
+    cells = {(row["category"], row["mode"]): row for row in rows}
+    for category in [*Category.values, ""]:
+        for mode in Mode.values:
+            row = cells.get((category, mode))
+            if row is None:
+                continue
+            result.by_category_mode.append({
+                "category": category, "category_label": Category(category).label if category else "未分类",
+                "mode": mode, "mode_label": Mode(mode).label, "planned": row["planned"], "done": row["done"]})
+    totals = audits.aggregate(planned=Count("pk"), done=Count("pk", filter=done_q),
+                              amount=Coalesce(Sum("violation_amount", filter=done_q), ZERO))
+    result.planned, result.done, result.total_violation_amount = totals["planned"], totals["done"], totals["amount"]
+
+    findings = Finding.objects.filter(audit__in=audits.values("pk"), voided_at__isnull=True)
+    by_category = {row["category"]: row for row in findings.order_by().values("category")
+                   .annotate(count=Count("pk"), amount=Coalesce(Sum("amount"), ZERO))}
+    for category in FindingCategory:
+        row = by_category.get(category.value)
+        if row:
+            result.findings_by_category.append({"category": category.value, "label": category.label,
+                                                "count": row["count"], "amount": row["amount"]})
+    result.findings_total = sum(row["count"] for row in result.findings_by_category)
+    result.findings_amount = sum((row["amount"] for row in result.findings_by_category), ZERO)
+    result.rectification_counts = rectification.status_counts(findings)
+    result.rectification_rate = rectification.rate(result.rectification_counts)
+    result.overdue_rectifications = findings.filter(rectification.OPEN_Q, rectification_deadline__lt=on_date).count()
+
+    results = ResultUse.objects.filter(audit__in=audits.values("pk"))
+    if date_from is not None:
+        results = results.filter(date__gte=date_from)
+    if date_to is not None:
+        results = results.filter(date__lte=date_to)
+    counts = dict(results.order_by().values_list("kind").annotate(n=Count("pk")))
+    result.measures = [{"kind": kind.value, "label": kind.label, "count": counts[kind.value]}
+                       for kind in ResultKind if counts.get(kind.value)]
+    return result
+
+
+def year_range(today=None):
+    """Years for a year picker: from the first audit's year to next year."""
+    today = today or timezone.localdate()
+    first = Audit.objects.order_by("year").values_list("year", flat=True).first() or today.year
+    return list(range(today.year + 1, min(first, today.year) - 1, -1))
+

@@ -1,0 +1,584 @@
+"""Thin views: look up through `visible_to` (404 when not visible), check audits.permissions (403), call services."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audits import exports, permissions, planning, rectification, services, stats
+from audits.filters import AuditFilter, FindingFilter
+from audits.forms import (
+    TRANSITION_FORMS,
+    AuditCreateForm,
+    AuditEditForm,
+    ClassificationForm,
+    DeadlineForm,
+    EntryAddForm,
+    EntryDecisionForm,
+    EvidenceForm,
+    FindingForm,
+    PlanApproveForm,
+    PlanCreateForm,
+    PlanReturnForm,
+    ProgressForm,
+    ResultForm,
+    VoidForm,
+)
+from audits.models import (
+    Audit,
+    AuditPlan,
+    AuditRules,
+    AuditSubject,
+    CategoryPolicy,
+    EntryDecision,
+    Finding,
+    UnitClassification,
+)
+from cadres.models import Cadre
+from core import audit as audit_log
+from core.excel import xlsx_response
+from core.models import Unit, User
+from core.permissions import deny, office_required
+from core.scoping import visible_units
+
+PAGE_SIZE = 30
+
+
+def _require(request, allowed):
+    if not allowed:
+        deny(request)
+
+
+def _refused(request, error):
+    messages.error(request, str(error))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Audit projects
+
+
+def audit_list_queryset(user):
+    """Audits with everything the list and the export show, in a fixed number of queries."""
+    open_q = Q(findings__voided_at__isnull=True, findings__rectification_status__in=rectification.OPEN_STATUSES)
+    return (Audit.objects.visible_to(user).select_related("unit")
+            .prefetch_related(Prefetch("subjects", queryset=AuditSubject.objects.select_related("cadre")))
+            .annotate(n_findings=Count("findings", filter=Q(findings__voided_at__isnull=True)),
+                      n_open=Count("findings", filter=open_q))
+            .order_by("-year", "seq"))
+
+
+@office_required
+def index(request):
+    return redirect("audits:list")
+
+
+@office_required
+def audit_list(request):
+    filterset = AuditFilter(request.GET, queryset=audit_list_queryset(request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audits/audit_list.html", {
+        "filter": filterset, "page": page, "can_edit": permissions.can_edit(request.user),
+        "today": timezone.localdate()})
+
+
+@office_required
+def audit_export(request):
+    filterset = AuditFilter(request.GET, queryset=audit_list_queryset(request.user), request=request)
+    audits = filterset.qs
+    content = exports.list_workbook("审计项目", exports.AUDIT_HEADERS, exports.audit_rows(audits.iterator(2000)))
+    audit_log.record_request(request, audit_log.Action.EXPORT, "audits.audit.exported",
+                             summary=f"导出审计项目清单（{audits.count()}项）", changes={"filters": request.GET.dict()})
+    return xlsx_response(content, f"经济责任审计项目_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _cadres_in_scope(user):
+    return Cadre.objects.visible_to(user).select_related("unit").order_by("unit__path", "-is_principal", "name")
+
+
+@office_required
+def audit_create(request):
+    _require(request, permissions.can_edit(request.user))
+    cadres, units = _cadres_in_scope(request.user), visible_units(request.user)
+    form = AuditCreateForm(request.POST or None, cadres=cadres, units=units,
+                           initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            audit = services.create_audit(
+                year=data["year"], unit=data["unit"], cadres=list(data["cadres"]), kind=data["kind"],
+                mode=data["mode"], period_start=data["period_start"], period_end=data["period_end"],
+                auditing_body=data["auditing_body"], actor=request.user, request=request)
+        except services.AuditError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记审计项目 {audit.number}")
+            return redirect(audit)
+    return render(request, "audits/form.html", {"form": form, "title": "登记审计项目",
+                                                "back": "audits:list"})
+
+
+def _audit(request, code):
+    return get_object_or_404(Audit.objects.visible_to(request.user).select_related("unit", "handler", "plan"),
+                             code=code)
+
+
+@office_required
+def audit_detail(request, code):
+    audit = _audit(request, code)
+    today = timezone.localdate()
+    findings = audit.findings.select_related("responsible_cadre").annotate(
+        n_evidence=Count("evidence_files", filter=Q(evidence_files__voided_at__isnull=True)))
+    subjects = audit.subjects.select_related("cadre__unit")
+    can_edit = permissions.can_edit(request.user)
+    actions = []
+    if can_edit:
+        for action, (sources, _target, _needed) in services.TRANSITIONS.items():
+            if audit.status in sources:
+                actions.append((action, services.TRANSITION_LABELS[action]))
+    return render(request, "audits/audit_detail.html", {
+        "audit": audit, "subjects": subjects, "findings": findings, "today": today,
+        "results": audit.results.select_related("cadre", "measure"), "can_edit": can_edit, "actions": actions,
+        "result_form": ResultForm(cadres=Cadre.objects.filter(audit_subjects__audit=audit),
+                                  initial={"date": today}),
+        "can_add_results": can_edit and audit.status in services.RESULT_STATUSES,
+        "can_add_findings": can_edit and audit.is_open_for_findings,
+    })
+
+
+def _handlers(user):
+    return User.objects.filter(is_active=True, groups__name__in=permissions.EDITORS).distinct().order_by("username")
+
+
+@office_required
+def audit_edit(request, code):
+    audit = _audit(request, code)
+    _require(request, permissions.can_edit(request.user))
+    form = AuditEditForm(request.POST or None, instance=Audit.objects.get(pk=audit.pk),
+                         handlers=_handlers(request.user))
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.update_audit(audit, actor=request.user, request=request, version=form.cleaned_data["version"],
+                                  **values)
+        except (services.AuditError, services.EditConflict) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已保存")
+            return redirect(audit)
+    return render(request, "audits/form.html", {"form": form, "title": f"修改审计项目 {audit.number}",
+                                                "back_url": audit.get_absolute_url()})
+
+
+@office_required
+def audit_transition(request, code, action):
+    audit = _audit(request, code)
+    if action not in services.TRANSITIONS:
+        raise Http404
+    _require(request, permissions.can_edit(request.user))
+    form_class = TRANSITION_FORMS[action]
+    form = form_class(request.POST if request.method == "POST" else None, initial={"entry_date": timezone.localdate(),
+                                                     "report_date": timezone.localdate(),
+                                                     "result_report_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transition(audit, action, actor=request.user, request=request, **form.cleaned_data)
+        except services.AuditError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{services.TRANSITION_LABELS[action]}：已完成")
+            return redirect(audit)
+    return render(request, "audits/form.html", {
+        "form": form, "title": f"{audit.number} · {services.TRANSITION_LABELS[action]}",
+        "back_url": audit.get_absolute_url()})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Findings and rectification
+
+
+@office_required
+def finding_create(request, code):
+    audit = _audit(request, code)
+    _require(request, permissions.can_edit(request.user))
+    cadres = Cadre.objects.filter(audit_subjects__audit=audit)
+    form = FindingForm(request.POST or None, cadres=cadres)
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = services.add_finding(audit, actor=request.user, request=request, **form.cleaned_data)
+        except services.AuditError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记问题{finding.number}，整改期限{finding.rectification_deadline:%Y-%m-%d}")
+            return redirect(finding)
+    return render(request, "audits/form.html", {
+        "form": form, "title": f"{audit.number} · 登记审计发现问题", "back_url": audit.get_absolute_url(),
+        "help": f"整改期限默认为起算日期后{AuditRules.current().rectification_days}天。"})
+
+
+def _finding(request, code, finding_code):
+    audit = _audit(request, code)
+    finding = get_object_or_404(audit.findings.select_related("responsible_cadre"), code=finding_code)
+    return audit, finding
+
+
+@office_required
+def finding_detail(request, code, finding_code):
+    audit, finding = _finding(request, code, finding_code)
+    today = timezone.localdate()
+    can_edit = permissions.can_edit(request.user) and finding.voided_at is None
+    return render(request, "audits/finding_detail.html", {
+        "audit": audit, "finding": finding, "today": today, "can_edit": can_edit,
+        "progress": finding.progress_entries.select_related("recorded_by"),
+        "evidence": finding.evidence_files.select_related("uploaded_by"),
+        "progress_form": ProgressForm(initial={"date": today, "status": finding.rectification_status}),
+        "deadline_form": DeadlineForm(initial={"deadline": finding.rectification_deadline}),
+        "evidence_form": EvidenceForm(), "void_form": VoidForm(),
+        "accepted": rectification.ACCEPTED_DESCRIPTION,
+        "max_mb": rectification.MAX_EVIDENCE_BYTES // (1024 * 1024),
+    })
+
+
+def _finding_action(request, code, finding_code, form_class, run):
+    audit, finding = _finding(request, code, finding_code)
+    _require(request, permissions.can_edit(request.user))
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(finding)
+    try:
+        message = run(finding, form.cleaned_data)
+    except (services.AuditError, rectification.RectificationError) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, message)
+    return redirect(finding)
+
+
+@office_required
+@require_POST
+def finding_progress(request, code, finding_code):
+    def run(finding, data):
+        rectification.record_progress(finding, date=data["date"], note=data["note"], status=data["status"],
+                                      actor=request.user, request=request)
+        return "已记录整改进展"
+
+    return _finding_action(request, code, finding_code, ProgressForm, run)
+
+
+@office_required
+@require_POST
+def finding_deadline(request, code, finding_code):
+    def run(finding, data):
+        rectification.change_deadline(finding, data["deadline"], data["reason"], actor=request.user,
+                                      request=request)
+        return f"整改期限已调整为{data['deadline']:%Y-%m-%d}"
+
+    return _finding_action(request, code, finding_code, DeadlineForm, run)
+
+
+@office_required
+@require_POST
+def evidence_upload(request, code, finding_code):
+    def run(finding, data):
+        evidence = rectification.attach_evidence(finding, data["file"], description=data["description"],
+                                                 actor=request.user, request=request)
+        return f"已上传：{evidence.original_name}"
+
+    return _finding_action(request, code, finding_code, EvidenceForm, run)
+
+
+@office_required
+def evidence_download(request, code, finding_code, evidence_code):
+    _audit_obj, finding = _finding(request, code, finding_code)
+    evidence = get_object_or_404(finding.evidence_files, code=evidence_code)
+    return rectification.evidence_response(evidence, request)
+
+
+@office_required
+@require_POST
+def evidence_void(request, code, finding_code, evidence_code):
+    _audit_obj, finding = _finding(request, code, finding_code)
+    evidence = get_object_or_404(finding.evidence_files, code=evidence_code)
+
+    def run(finding, data):
+        rectification.void_evidence(finding, evidence, data["reason"], actor=request.user, request=request)
+        return "已作废该材料"
+
+    return _finding_action(request, code, finding_code, VoidForm, run)
+
+
+@office_required
+@require_POST
+def finding_void(request, code, finding_code):
+    def run(finding, data):
+        services.void_finding(finding, data["reason"], actor=request.user, request=request)
+        return "已作废该问题"
+
+    return _finding_action(request, code, finding_code, VoidForm, run)
+
+
+def finding_list_queryset(user):
+    return (Finding.objects.visible_to(user).filter(voided_at__isnull=True)
+            .select_related("audit__unit", "responsible_cadre").order_by("rectification_deadline", "pk"))
+
+
+@office_required
+def finding_list(request):
+    filterset = FindingFilter(request.GET, queryset=finding_list_queryset(request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audits/finding_list.html", {"filter": filterset, "page": page,
+                                                        "today": timezone.localdate()})
+
+
+@office_required
+def finding_export(request):
+    filterset = FindingFilter(request.GET, queryset=finding_list_queryset(request.user), request=request)
+    findings = filterset.qs
+    content = exports.list_workbook("整改台账", exports.FINDING_HEADERS, exports.finding_rows(findings.iterator(2000)))
+    audit_log.record_request(request, audit_log.Action.EXPORT, "audits.finding.exported",
+                             summary=f"导出审计整改台账（{findings.count()}条）",
+                             changes={"filters": request.GET.dict()})
+    return xlsx_response(content, f"审计整改台账_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Use of results
+
+
+@office_required
+@require_POST
+def result_create(request, code):
+    audit = _audit(request, code)
+    _require(request, permissions.can_edit(request.user))
+    form = ResultForm(request.POST, cadres=Cadre.objects.filter(audit_subjects__audit=audit))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(audit)
+    data = form.cleaned_data
+    try:
+        result = services.record_result(audit, data["cadre"], kind=data["kind"], date=data["date"],
+                                        reason=data["reason"], actor=request.user, request=request)
+    except services.AuditError as error:
+        _refused(request, error)
+    else:
+        extra = "，已同步记入干部监督措施" if result.measure_id else ""
+        messages.success(request, f"已登记结果运用：{result}{extra}")
+    return redirect(audit)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Annual plan
+
+
+def plan_scope(user):
+    """The units a new plan covers: the user's jurisdiction, or the top of the tree."""
+    if user.jurisdiction_id:
+        return user.jurisdiction
+    return Unit.objects.filter(parent__isnull=True).order_by("sort_order", "path").first()
+
+
+@office_required
+def plan_list(request):
+    plans = (AuditPlan.objects.visible_to(request.user).select_related("unit")
+             .annotate(n_accepted=Count("entries", filter=Q(entries__decision=EntryDecision.ACCEPTED)),
+                       n_total=Count("entries")))
+    can_edit = permissions.can_edit(request.user)
+    form = PlanCreateForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
+    if request.method == "POST":
+        _require(request, can_edit)
+        if form.is_valid():
+            scope = plan_scope(request.user)
+            try:
+                plan = services.create_plan(form.cleaned_data["year"], scope, actor=request.user, request=request)
+            except services.AuditError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"已生成{plan}（草稿），请逐一确定建议对象")
+                return redirect(plan)
+    return render(request, "audits/plan_list.html", {"plans": plans, "form": form, "can_edit": can_edit})
+
+
+def _plan(request, code):
+    return get_object_or_404(AuditPlan.objects.visible_to(request.user).select_related("unit"), code=code)
+
+
+@office_required
+def plan_detail(request, code):
+    plan = _plan(request, code)
+    entries = list(plan.entries.select_related("cadre", "unit", "decided_by", "audit"))
+    groups = [(decision, [e for e in entries if e.decision == decision]) for decision in
+              (EntryDecision.PROPOSED, EntryDecision.ACCEPTED, EntryDecision.DROPPED)]
+    can_edit = permissions.can_edit(request.user) and not plan.is_frozen
+    context = {"plan": plan, "groups": groups, "can_edit": can_edit, "entry_count": len(entries),
+               "can_approve": permissions.can_approve_plan(request.user) and not plan.is_frozen,
+               "approve_form": PlanApproveForm(initial={"approved_on": timezone.localdate()}),
+               "return_form": PlanReturnForm()}
+    if can_edit:
+        present = {e.cadre_id for e in entries}
+        context["not_due"] = [p for p in planning.suggest(plan.year, plan.unit)
+                              if not p.due and p.cadre.pk not in present]
+        context["add_form"] = EntryAddForm(cadres=_cadres_in_scope(request.user).filter(
+            unit__path__startswith=plan.unit.path).exclude(pk__in=present))
+    return render(request, "audits/plan_detail.html", context)
+
+
+def _plan_action(request, plan, run):
+    try:
+        message = run()
+    except services.AuditError as error:
+        _refused(request, error)
+    else:
+        if message:
+            messages.success(request, message)
+    return redirect(plan)
+
+
+@office_required
+@require_POST
+def entry_decide(request, code, entry_code):
+    plan = _plan(request, code)
+    entry = get_object_or_404(plan.entries.select_related("plan", "cadre", "unit"), code=entry_code)
+    _require(request, permissions.can_edit(request.user))
+    form = EntryDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "无效的处理方式")
+        return redirect(plan)
+    def run():
+        services.decide_entry(entry, form.cleaned_data["decision"], form.cleaned_data["note"], actor=request.user,
+                              request=request)
+
+    return _plan_action(request, plan, run)
+
+
+@office_required
+@require_POST
+def entry_add(request, code):
+    plan = _plan(request, code)
+    _require(request, permissions.can_edit(request.user))
+    form = EntryAddForm(request.POST, cadres=_cadres_in_scope(request.user))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(plan)
+    data = form.cleaned_data
+
+    def run():
+        entry = services.add_entry(plan, data["cadre"], kind=data["kind"], mode=data["mode"], reason=data["reason"],
+                                   actor=request.user, request=request)
+        return f"已添加：{entry}"
+
+    return _plan_action(request, plan, run)
+
+
+@office_required
+@require_POST
+def plan_refresh(request, code):
+    plan = _plan(request, code)
+    _require(request, permissions.can_edit(request.user))
+    def run():
+        return f"新增建议对象{services.refresh_suggestion(plan, actor=request.user, request=request)}个"
+
+    return _plan_action(request, plan, run)
+
+
+@office_required
+@require_POST
+def plan_status(request, code, action):
+    plan = _plan(request, code)
+    if action not in services.PLAN_TRANSITIONS:
+        raise Http404
+    _require(request, permissions.can_approve_plan(request.user) if action == "approve"
+             else permissions.can_edit(request.user))
+    kwargs = {}
+    if action == "approve":
+        form = PlanApproveForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写批准日期")
+            return redirect(plan)
+        kwargs = form.cleaned_data
+    elif action == "return":
+        kwargs = {"reason": request.POST.get("reason", "")}
+    labels = {"submit": "已报审计委员会", "return": "已退回修改", "approve": "已登记批准，计划已冻结并生成审计项目"}
+    def run():
+        services.change_plan_status(plan, action, actor=request.user, request=request, **kwargs)
+        return labels[action]
+
+    return _plan_action(request, plan, run)
+
+
+@office_required
+def plan_export(request, code):
+    plan = _plan(request, code)
+    organization = request.user.unit.name if request.user.unit_id else ""
+    content = exports.plan_workbook(plan, organization=organization)
+    audit_log.record_request(request, audit_log.Action.EXPORT, "audits.plan.exported", plan,
+                             summary=f"导出{plan}（{plan.get_status_display()}）")
+    return xlsx_response(content, f"{plan.year}年度经济责任审计计划.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Classification and summary
+
+
+@office_required
+def classification_list(request):
+    units = visible_units(request.user).select_related("audit_classification").annotate(
+        has_principal=Exists(Cadre.objects.filter(unit=OuterRef("pk"), is_principal=True)))
+    show = request.GET.get("show", "")
+    if show == "classified":
+        units = units.filter(audit_classification__isnull=False)
+    elif show == "unclassified":
+        units = units.filter(audit_classification__isnull=True)
+    principals = {}
+    for cadre in Cadre.objects.visible_to(request.user).filter(is_principal=True).only("name", "unit_id"):
+        principals.setdefault(cadre.unit_id, []).append(cadre.name)
+    rows = [(unit, getattr(unit, "audit_classification", None), "、".join(principals.get(unit.pk, [])))
+            for unit in units]
+    return render(request, "audits/classification_list.html", {
+        "rows": rows, "policies": CategoryPolicy.objects.all(), "show": show,
+        "can_edit": permissions.can_classify(request.user)})
+
+
+@office_required
+def classification_edit(request, unit_code):
+    unit = get_object_or_404(visible_units(request.user), code=unit_code)
+    _require(request, permissions.can_classify(request.user))
+    current = UnitClassification.objects.filter(unit=unit).first()
+    initial = ({"category": current.category, "mode": current.mode, "basis": current.basis,
+                "is_subject": current.is_subject} if current else {"is_subject": True})
+    form = ClassificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.classify_unit(unit, actor=request.user, request=request, **form.cleaned_data)
+        except services.AuditError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已保存{unit}的审计对象分类")
+            return redirect("audits:classification_list")
+    changes = current.changes.select_related("changed_by") if current else []
+    return render(request, "audits/classification_edit.html", {"unit": unit, "form": form, "current": current,
+                                                               "changes": changes})
+
+
+@office_required
+def summary(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    unit = None
+    if request.GET.get("unit"):
+        unit = visible_units(request.user).filter(code=request.GET["unit"]).first()
+    result = stats.summary(year, unit=unit, user=request.user)
+    return render(request, "audits/summary.html", {
+        "year": year, "years": stats.year_range(today), "summary": result, "unit": unit,
+        "units": visible_units(request.user), "statuses": rectification.RectificationStatus.choices})

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CadresConfig(AppConfig):
+    name = "cadres"
+    verbose_name = "干部信息"
+
+    def ready(self):
+        from cadres import deadlines, services, timeline, warnings  # noqa: F401  (register rules and sources)
+        from cadres.defaults import ensure_defaults
+        from core.deadlines import register
+
+        register(deadlines.inquiry_replies)
+        register(deadlines.personal_matters_reports)
+        post_migrate.connect(ensure_defaults, sender=self)

@@ -1,0 +1,26 @@
+"""Calendar helpers used by impact periods and warning windows."""
+
+import calendar
+import datetime
+
+
+def add_months(day, months):
+    """The same day `months` later (or earlier), clamped to the month's last day: 2026-08-31 + 6 → 2027-02-28."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def years_before(day, years):
+    """The date `years` years before `day` (29 February → 28 February)."""
+    return add_months(day, -12 * years)
+
+
+def format_date(day):
+    return f"{day:%Y-%m-%d}" if day else ""
+
+
+def cn_date(day):
+    """2026年12月9日."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""

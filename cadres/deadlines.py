@@ -1,0 +1,56 @@
+"""Deadline providers of the cadres app for the core scan (registered in CadresConfig.ready)."""
+
+from django.urls import reverse
+
+from cadres.models import MeasureKind, SupervisionMeasure
+from cadres.personal_matters import missing_reports, report_due_date
+from core import roles
+from core.deadlines import Due, level_for
+from core.models import User
+
+
+def _office_users():
+    """(user, jurisdiction path or "") of the active staff and section heads."""
+    users = (User.objects.filter(is_active=True, groups__name__in=[roles.STAFF, roles.SECTION_HEAD])
+             .select_related("jurisdiction").distinct())
+    return [(user, user.jurisdiction.path if user.jurisdiction_id else "") for user in users]
+
+
+def _covering(office_users, unit):
+    return tuple(user for user, path in office_users if unit.path.startswith(path))
+
+
+def inquiry_replies(on_date):
+    """函询 delivered and not answered: due soon, due today, overdue."""
+    office_users = None
+    pending = (SupervisionMeasure.objects.filter(kind=MeasureKind.INQUIRY, voided_at__isnull=True,
+                                                 replied_on__isnull=True, reply_due__isnull=False)
+               .select_related("cadre__unit", "created_by"))
+    for measure in pending:
+        level = level_for(measure.reply_due, on_date)
+        if level is None:
+            continue
+        if measure.created_by is not None and measure.created_by.is_active:
+            recipients = (measure.created_by,)
+        else:
+            office_users = _office_users() if office_users is None else office_users
+            recipients = _covering(office_users, measure.cadre.unit)
+        mark = "（暂定）" if measure.reply_due_provisional else ""
+        yield Due(kind="cadres.inquiry_reply", target=measure, due_date=measure.reply_due, level=level,
+                  title=f"函询答复：{measure.cadre.name}，期限{measure.reply_due:%Y-%m-%d}{mark}",
+                  recipients=recipients, url=measure.cadre.get_absolute_url())
+
+
+def personal_matters_reports(on_date):
+    """The annual report due 31 January: a reminder before it, then each missing one once overdue (that year)."""
+    due = report_due_date(on_date.year)
+    level = level_for(due, on_date)
+    if level is None:
+        return
+    office_users = _office_users()
+    for cadre in missing_reports(on_date.year).select_related("unit"):
+        yield Due(kind="cadres.personal_matters_report", target=cadre, due_date=due, level=level,
+                  title=f"个人有关事项报告：{cadre.name}（{cadre.unit.display_name}）{on_date.year}年度集中报告"
+                        f"{'未按期报告' if due < on_date else '即将截止'}",
+                  recipients=_covering(office_users, cadre.unit),
+                  url=reverse("cadres:profile", args=[cadre.code]) + "#personal-matters")

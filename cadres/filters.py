@@ -1,0 +1,70 @@
+import django_filters
+from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from cadres.models import Cadre, CadreStatus, ManagementLevel, Rank
+from cadres.warnings import flagged_ids, rule_choices
+from core.models import Unit
+from core.scoping import visible_units
+from core.widgets import FastSelect
+
+ANY_WARNING = "any"
+# Rank order for sorting: the 职务 levels, then the 职级 series, as declared.
+RANK_ORDER = Case(*[When(rank=code, then=Value(index)) for index, code in enumerate(Rank.values)],
+                  default=Value(len(Rank.values)), output_field=IntegerField())
+
+
+def with_rank_order(queryset):
+    return queryset.annotate(rank_order=RANK_ORDER)
+
+
+class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
+    """A unit and everything below it."""
+
+    def filter(self, qs, value):
+        if value:
+            return qs.filter(unit__path__startswith=value.path)
+        return qs
+
+
+def unit_choices(request):
+    if request is None:
+        return Unit.objects.none()
+    return visible_units(request.user).filter(is_active=True)
+
+
+class CadreFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="姓名或身份证号", method="search",
+                                  widget=forms.TextInput(attrs={"placeholder": "姓名（可部分）或完整身份证号"}))
+    unit = UnitSubtreeFilter(label="单位（含下级）", queryset=unit_choices, empty_label="全部单位",
+                             widget=FastSelect(label_field="name"))
+    rank = django_filters.ChoiceFilter(label="职级", choices=Rank.choices, empty_label="全部职级")
+    status = django_filters.ChoiceFilter(label="状态", choices=CadreStatus.choices, empty_label="全部状态")
+    management_level = django_filters.ChoiceFilter(label="管理层级", choices=ManagementLevel.choices,
+                                                   empty_label="全部层级")
+    is_principal = django_filters.BooleanFilter(label="一把手", widget=forms.Select(
+        choices=[("", "是否一把手"), ("true", "一把手"), ("false", "非一把手")]))
+    warning = django_filters.ChoiceFilter(label="预警", method="filter_warning", empty_label="预警：不限",
+                                          choices=lambda: [(ANY_WARNING, "有任一预警"), *rule_choices()])
+    sort = django_filters.OrderingFilter(
+        label="排序",
+        fields=(("unit__path", "unit"), ("name", "name"), ("rank_order", "rank"), ("post_since", "post_since"),
+                ("birth_date", "birth_date")),
+        field_labels={"unit__path": "单位", "name": "姓名", "rank_order": "职级", "post_since": "任现职时间",
+                      "birth_date": "出生日期"},
+        empty_label="默认排序",
+    )
+
+    class Meta:
+        model = Cadre
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
+
+    def filter_warning(self, queryset, name, value):
+        rules = None if value == ANY_WARNING else [value]
+        return queryset.filter(pk__in=flagged_ids(queryset, rules=rules))

@@ -1,0 +1,565 @@
+import datetime
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Upper
+from django.urls import reverse
+
+from core.concurrency import Versioned
+from core.models import Unit
+from core.scoping import can_read_cases, restrict_by_unit
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Rank(models.TextChoices):
+    """职级: the 职务 levels and the 职级 series."""
+
+    BUREAU_CHIEF = "bureau_chief", "正厅"
+    BUREAU_DEPUTY = "bureau_deputy", "副厅"
+    DIVISION_CHIEF = "division_chief", "正处"
+    DIVISION_DEPUTY = "division_deputy", "副处"
+    SECTION_CHIEF = "section_chief", "正科"
+    SECTION_DEPUTY = "section_deputy", "副科"
+    INSPECTOR_1 = "inspector_1", "一级巡视员"
+    INSPECTOR_2 = "inspector_2", "二级巡视员"
+    RESEARCHER_1 = "researcher_1", "一级调研员"
+    RESEARCHER_2 = "researcher_2", "二级调研员"
+    RESEARCHER_3 = "researcher_3", "三级调研员"
+    RESEARCHER_4 = "researcher_4", "四级调研员"
+    PRINCIPAL_STAFF_1 = "principal_staff_1", "一级主任科员"
+    PRINCIPAL_STAFF_2 = "principal_staff_2", "二级主任科员"
+    PRINCIPAL_STAFF_3 = "principal_staff_3", "三级主任科员"
+    PRINCIPAL_STAFF_4 = "principal_staff_4", "四级主任科员"
+    STAFF_1 = "staff_1", "一级科员"
+    STAFF_2 = "staff_2", "二级科员"
+
+
+class ManagementLevel(models.TextChoices):
+    PROVINCE = "province", "省管"
+    CITY = "city", "市管"
+    COUNTY = "county", "县管"
+    OTHER = "other", "其他"
+
+
+class CadreStatus(models.TextChoices):
+    SERVING = "serving", "在职"
+    PROBATION = "probation", "试用期"
+    NON_LEADING = "non_leading", "改任非领导职务"
+    REMOVED = "removed", "免职"
+    TRANSFERRED = "transferred", "调离"
+    RETIRED = "retired", "退休"
+
+
+class CadreQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which cadres a user may see (by the unit of the current post)."""
+        return restrict_by_unit(self, user)
+
+
+class Cadre(Versioned):
+    """干部. The current post fields are kept in step with the current PositionHistory row by cadres.services."""
+
+    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    education = models.CharField("学历", max_length=30, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name="现任单位", on_delete=models.PROTECT, related_name="cadres")
+    post_title = models.CharField("现任职务", max_length=100)
+    rank = models.CharField("职级", max_length=32, choices=Rank.choices)
+    is_principal = models.BooleanField("一把手", default=False)
+    post_since = models.DateField("任现职时间", null=True, blank=True)
+    management_level = models.CharField("管理层级", max_length=16, choices=ManagementLevel.choices,
+                                        default=ManagementLevel.COUNTY)
+    status = models.CharField("状态", max_length=16, choices=CadreStatus.choices, default=CadreStatus.SERVING)
+    reports_personal_matters = models.BooleanField(
+        "纳入个人有关事项报告范围", default=True, help_text="县处级副职以上及本地规定纳入报告范围的干部")
+    # The cadre's own login, if any: a user never sees cases that name himself.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="系统账号", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="cadre")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "干部"
+        ordering = ["unit__path", "-is_principal", "name"]
+        permissions = [("view_full_id_number", "查看完整身份证号")]
+        indexes = [
+            # serves the warning rules "same post for years" and "age threshold": range scans on serving cadres
+            models.Index(fields=["status", "post_since"], name="cadres_cadre_status_since"),
+            # serves the list's partial-name search, name__icontains: UPPER(name) LIKE UPPER('%王建%') (pg_trgm;
+            # a pattern of three characters or more; see docs/benchmarks.md)
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="cadres_cadre_name_trgm"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cadres:profile", args=[self.code])
+
+    @property
+    def masked_id_number(self):
+        from cadres.idcard import mask
+
+        return mask(self.id_number)
+
+    def age_on(self, on_date):
+        years = on_date.year - self.birth_date.year
+        return years - ((on_date.month, on_date.day) < (self.birth_date.month, self.birth_date.day))
+
+    def clean(self):
+        from cadres.idcard import check
+
+        try:
+            self.id_number = check(self.id_number, self.birth_date, self.gender)
+        except ValueError as error:
+            raise ValidationError({"id_number": str(error)}) from None
+
+
+class PositionHistory(models.Model):
+    """任职经历: one row per post held; the row with no end date is the current post."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="positions")
+    unit = models.ForeignKey(Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    unit_name = models.CharField("单位名称", max_length=100, blank=True, help_text="单位不在系统中时填写")
+    post_title = models.CharField("职务", max_length=100)
+    rank = models.CharField("职级", max_length=32, choices=Rank.choices, blank=True)
+    is_principal = models.BooleanField("一把手", default=False)
+    start_date = models.DateField("任职时间")
+    end_date = models.DateField("免职时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任职经历"
+        ordering = ["cadre", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre"], condition=models.Q(end_date__isnull=True),
+                                    name="%(app_label)s_%(class)s_one_current"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="%(app_label)s_%(class)s_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.unit_name or self.unit} {self.post_title}"
+
+
+class MeasureKind(models.TextChoices):
+    """监督措施/组织处理: the one list of measure kinds."""
+
+    REMINDER_TALK = "reminder_talk", "提醒谈话"
+    INQUIRY = "inquiry", "函询"
+    ADMONISHMENT = "admonishment", "诫勉"
+    CRITICISM = "criticism", "批评教育"
+    ORDERED_REVIEW = "ordered_review", "责令检查"
+    SUSPENSION = "suspension", "停职检查"
+    POST_ADJUSTMENT = "post_adjustment", "调整职务"
+    ORDERED_RESIGNATION = "ordered_resignation", "责令辞职"
+    REMOVAL = "removal", "免职"
+    DEMOTION = "demotion", "降职"
+
+
+class SourceChannel(models.TextChoices):
+    PETITION = "petition", "信访举报"
+    AUDIT = "audit", "经济责任审计"
+    INSPECTION = "inspection", "巡察"
+    VETTING = "vetting", "考察"
+    PERSONAL_MATTERS = "personal_matters", "个人有关事项查核"
+    LIAISON = "liaison", "联席会议通报"
+    WORK_STYLE = "work_style", "作风督查"
+    SUPERVISOR = "supervisor", "干部监督员反映"
+    OTHER = "other", "其他"
+
+
+class SupervisionMeasureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict_by_unit(self, user, unit_field="cadre__unit")
+
+
+class SupervisionMeasure(models.Model):
+    """监督措施/组织处理 taken on a cadre. Created through cadres.services.record_measure, also by other apps."""
+
+    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField("措施类别", max_length=32, choices=MeasureKind.choices)
+    date = models.DateField("日期")
+    reason = models.TextField("事由")
+    source_channel = models.CharField("来源", max_length=32, choices=SourceChannel.choices,
+                                      default=SourceChannel.OTHER)
+    # A link to the case in another app, without importing it: its label, public code, text and URL.
+    source_type = models.CharField("来源案件类型", max_length=100, blank=True)
+    source_code = models.CharField("来源案件编号", max_length=64, blank=True)
+    source_label = models.CharField("来源案件", max_length=200, blank=True)
+    source_url = models.CharField("来源链接", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    # 函询 only: delivered on a date, answered in writing within 15 working days (cadres.services.inquiry_reply_due).
+    delivered_on = models.DateField("送达日期", null=True, blank=True)
+    reply_due = models.DateField("答复期限", null=True, blank=True)
+    reply_due_provisional = models.BooleanField("答复期限暂定", default=False)
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    reply = models.TextField("答复情况", blank=True)
+    previous = models.ForeignKey("self", verbose_name="前次函询", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="follow_ups", help_text="答复不清楚时再次函询")
+
+    objects = SupervisionMeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监督措施"
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["source_type", "source_code"], name="cadres_measure_source"),
+            # serves the deadline scan: 函询 delivered and not yet answered
+            models.Index(fields=["reply_due"], name="cadres_measure_open_inquiry",
+                         condition=models.Q(kind="inquiry", replied_on__isnull=True, voided_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+    @property
+    def is_inquiry(self):
+        return self.kind == MeasureKind.INQUIRY
+
+    @property
+    def is_void(self):
+        return self.voided_at is not None
+
+    @property
+    def awaiting_reply(self):
+        return self.is_inquiry and not self.is_void and self.replied_on is None
+
+
+class ImpactPeriod(models.Model):
+    """影响期: months after a measure during which the cadre may not be promoted. Edited in the admin."""
+
+    kind = models.CharField("措施类别", max_length=32, choices=MeasureKind.choices, unique=True)
+    months = models.PositiveSmallIntegerField("影响期（月）", default=0, help_text="0 表示无影响期")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "影响期设置"
+        ordering = ["kind"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.months}个月"
+
+
+class CadreSettings(models.Model):
+    """Local thresholds (本地规定) for warnings, inquiries and personal matters; one row, edited in the admin."""
+
+    unfit_vote_threshold = models.DecimalField("不称职票比例阈值（%）", max_digits=5, decimal_places=2, default=30)
+    report_count_threshold = models.PositiveSmallIntegerField("12个月内被举报次数阈值", default=3)
+    report_window_months = models.PositiveSmallIntegerField("举报次数统计期（月）", default=12)
+    discrepancy_window_months = models.PositiveSmallIntegerField("瞒报/漏报预警期（月）", default=12)
+    same_post_years = models.PositiveSmallIntegerField("同一职位任职年限（交流）", default=10)
+    non_leading_age_male = models.PositiveSmallIntegerField("改任非领导职务年龄（男）", default=52)
+    non_leading_age_female = models.PositiveSmallIntegerField("改任非领导职务年龄（女）", default=50)
+    inquiry_reply_working_days = models.PositiveSmallIntegerField("函询答复期限（工作日）", default=15)
+    sample_percent = models.DecimalField("随机抽查比例（%）", max_digits=5, decimal_places=2, default=10)
+    report_due_month = models.PositiveSmallIntegerField("年度集中报告截止月", default=1)
+    report_due_day = models.PositiveSmallIntegerField("年度集中报告截止日", default=31)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "干部监督参数"
+
+    def __str__(self):
+        return "干部监督参数"
+
+    def clean(self):
+        try:
+            datetime.date(2001, self.report_due_month, self.report_due_day)
+        except ValueError:
+            raise ValidationError({"report_due_day": "截止日期无效"}) from None
+        if self.sample_percent is not None and not 0 < self.sample_percent <= 100:
+            raise ValidationError({"sample_percent": "比例应在0到100之间"})
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class AssessmentGrade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    COMPETENT = "competent", "称职"
+    BASIC = "basic", "基本称职"
+    INCOMPETENT = "incompetent", "不称职"
+    NOT_GRADED = "not_graded", "不确定等次"
+
+
+class AnnualAssessment(models.Model):
+    """年度考核 with the share of 不称职 votes in the democratic evaluation (民主测评)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveSmallIntegerField("年度")
+    grade = models.CharField("考核等次", max_length=16, choices=AssessmentGrade.choices)
+    unfit_vote_share = models.DecimalField("不称职票比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度考核"
+        ordering = ["cadre", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year"], name="%(app_label)s_%(class)s_once_a_year"),
+            models.CheckConstraint(
+                condition=models.Q(unfit_vote_share__isnull=True)
+                | models.Q(unfit_vote_share__gte=0, unfit_vote_share__lte=100),
+                name="%(app_label)s_%(class)s_share_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.year}年度 {self.get_grade_display()}"
+
+
+class DutyRating(models.TextChoices):
+    GOOD = "good", "好"
+    FAIRLY_GOOD = "fairly_good", "较好"
+    FAIR = "fair", "一般"
+    POOR = "poor", "差"
+
+
+class DutyIntegrityReport(models.Model):
+    """述职述廉: the yearly report on duties and integrity, with the evaluation it received."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="duty_reports")
+    year = models.PositiveSmallIntegerField("年度")
+    reported_on = models.DateField("述职日期")
+    summary = models.TextField("述职述廉要点", blank=True)
+    rating = models.CharField("测评结果", max_length=16, choices=DutyRating.choices, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "述职述廉"
+        ordering = ["cadre", "-year"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="%(app_label)s_%(class)s_once_a_year")]
+
+    def __str__(self):
+        return f"{self.cadre} {self.year}年度述职述廉"
+
+
+class ReportKind(models.TextChoices):
+    ANNUAL = "annual", "年度集中报告"
+    CHANGE = "change", "事项变化报告"
+    NEW = "new", "新任报告"
+
+
+class PersonalMattersReport(models.Model):
+    """领导干部个人有关事项报告. `year` is the year of the 31 January deadline for annual reports."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE,
+                              related_name="personal_matters_reports")
+    year = models.PositiveSmallIntegerField("报告年度")
+    kind = models.CharField("报告类型", max_length=16, choices=ReportKind.choices, default=ReportKind.ANNUAL)
+    submitted_on = models.DateField("报告日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "个人有关事项报告"
+        ordering = ["cadre", "-year", "-submitted_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year"], condition=models.Q(kind="annual"),
+                                    name="%(app_label)s_%(class)s_one_annual"),
+        ]
+        indexes = [models.Index(fields=["year", "kind"], name="cadres_pmreport_year_kind")]
+
+    def __str__(self):
+        return f"{self.cadre} {self.year}年{self.get_kind_display()}"
+
+
+class RandomDrawQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Draws made within the user's part of the unit tree (a draw made without a scope: unrestricted users)."""
+        if not can_read_cases(user):
+            return self.none()
+        if user.jurisdiction_id is None:
+            return self
+        return self.filter(scope__path__startswith=user.jurisdiction.path)
+
+
+class RandomDraw(models.Model):
+    """随机抽查 draw: reproducible from the recorded seed and the recorded population (cadre ids, sorted)."""
+
+    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField("抽查年度")
+    percent = models.DecimalField("抽查比例（%）", max_digits=5, decimal_places=2)
+    seed = models.BigIntegerField("随机种子")
+    population = models.JSONField("抽取范围（干部ID）", default=list)
+    selected = models.JSONField("抽中干部（干部ID）", default=list)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", on_delete=models.PROTECT,
+                                 related_name="+")
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+    scope = models.ForeignKey(Unit, verbose_name="范围", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", help_text="抽取人的管辖范围；为空表示全部")
+
+    objects = RandomDrawQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "随机抽查抽取记录"
+        ordering = ["-drawn_at"]
+
+    def __str__(self):
+        return f"{self.year}年随机抽查（{self.drawn_at:%Y-%m-%d}）"
+
+    def get_absolute_url(self):
+        return reverse("cadres:draw_detail", args=[self.code])
+
+
+class VerificationMethod(models.TextChoices):
+    RANDOM = "random", "随机抽查"
+    TARGETED = "targeted", "重点查核"
+
+
+class VerificationResult(models.TextChoices):
+    CONSISTENT = "consistent", "一致"
+    OMISSION = "omission", "漏报"
+    CONCEALMENT = "concealment", "瞒报"
+    OTHER = "other", "其他"
+
+
+class VerificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict_by_unit(self, user, unit_field="cadre__unit")
+
+
+class Verification(models.Model):
+    """查核 of a cadre's personal matters report: random (from a draw) or targeted (凡提必核, reports, …)."""
+
+    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="verifications")
+    year = models.PositiveSmallIntegerField("查核年度")
+    method = models.CharField("查核方式", max_length=16, choices=VerificationMethod.choices)
+    reason = models.CharField("查核原因", max_length=200, blank=True, help_text="重点查核：拟提拔、后备干部、举报等")
+    draw = models.ForeignKey(RandomDraw, verbose_name="抽取记录", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="verifications")
+    report = models.ForeignKey(PersonalMattersReport, verbose_name="所查报告", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="verifications")
+    result = models.CharField("查核结果", max_length=16, choices=VerificationResult.choices, blank=True)
+    verified_on = models.DateField("查核完成日期", null=True, blank=True)
+    handling = models.TextField("处理情况", blank=True)
+    measure = models.ForeignKey(SupervisionMeasure, verbose_name="相应监督措施", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="verifications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = VerificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "个人有关事项查核"
+        ordering = ["-year", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(result="") | models.Q(verified_on__isnull=False),
+                name="%(app_label)s_%(class)s_result_dated",
+            ),
+        ]
+        indexes = [models.Index(fields=["result", "verified_on"], name="cadres_verif_result_date")]
+
+    def __str__(self):
+        return f"{self.cadre} {self.year}年{self.get_method_display()}"
+
+    @property
+    def is_done(self):
+        return bool(self.result)
+
+
+# --- 干部任免审批表 (.lrmx): what the form carries that the cadre record lacks ------------------------------------
+
+class AppointmentProfile(models.Model):
+    """The facts of the national 干部任免审批表 that have no place on Cadre; filled by the .lrmx import (cadres.lrmx)
+    and printed on the form. Education is kept as the editor writes it: 学历, 学位, and 毕业院校系及专业 (school,
+    department and major in one text) for the 学历 and for the 学位."""
+
+    cadre = models.OneToOneField(Cadre, verbose_name="干部", on_delete=models.CASCADE,
+                                 related_name="appointment_profile")
+    birthplace = models.CharField("出生地", max_length=50, blank=True)
+    work_started_on = models.DateField("参加工作时间", null=True, blank=True)
+    health = models.CharField("健康状况", max_length=30, blank=True)
+    professional_title = models.CharField("专业技术职务", max_length=100, blank=True)
+    specialty = models.CharField("熟悉专业有何专长", max_length=200, blank=True)
+    fulltime_education = models.CharField("全日制教育学历", max_length=30, blank=True)
+    fulltime_degree = models.CharField("全日制教育学位", max_length=30, blank=True)
+    fulltime_school = models.CharField("全日制教育毕业院校系及专业", max_length=200, blank=True)
+    fulltime_degree_school = models.CharField("全日制教育学位授予院校系及专业", max_length=200, blank=True)
+    inservice_education = models.CharField("在职教育学历", max_length=30, blank=True)
+    inservice_degree = models.CharField("在职教育学位", max_length=30, blank=True)
+    inservice_school = models.CharField("在职教育毕业院校系及专业", max_length=200, blank=True)
+    inservice_degree_school = models.CharField("在职教育学位授予院校系及专业", max_length=200, blank=True)
+    # 拟任/拟免: kept on the record for vetting.
+    proposed_post = models.CharField("拟任职务", max_length=200, blank=True)
+    proposed_removal = models.CharField("拟免职务", max_length=200, blank=True)
+    appointment_reason = models.TextField("任免理由", blank=True)
+    rewards_penalties = models.TextField("奖惩情况", blank=True,
+                                         help_text="表中填写的奖惩情况；监督措施另从监督措施记录中列出")
+    assessment_text = models.TextField("年度考核结果（未能识别的文字）", blank=True,
+                                       help_text="能识别出年度和等次的已记入年度考核")
+    # Résumé lines that did not parse into a position: [{"text": ..., "after": "YYYY-MM" or ""}], where "after" is
+    # the start month of the position line they followed (so the form prints them in place).
+    resume_notes = models.JSONField("简历中未能识别的行", default=list, blank=True)
+    reporting_unit = models.CharField("呈报单位", max_length=100, blank=True)
+    age_reference_date = models.DateField("计算年龄时间", null=True, blank=True)
+    filled_on = models.DateField("填表时间", null=True, blank=True)
+    filled_by = models.CharField("填表人", max_length=50, blank=True)
+    photo = models.BinaryField("照片", null=True, blank=True)
+    photo_type = models.CharField("照片类型", max_length=30, blank=True)
+    source_version = models.CharField("来源文件版本", max_length=30, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任免审批表信息"
+
+    def __str__(self):
+        return f"{self.cadre} 任免审批表信息"
+
+
+class FamilyMember(models.Model):
+    """家庭成员及重要社会关系: visible only with the permission cadres.view_family_members (科室负责人)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="family_members")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    relation = models.CharField("称谓", max_length=20)
+    name = models.CharField("姓名", max_length=50)
+    birth_month = models.DateField("出生年月", null=True, blank=True, help_text="精确到月（记为当月1日）")
+    political_status = models.CharField("政治面貌", max_length=30, blank=True)
+    work_unit_and_post = models.CharField("工作单位及职务", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭成员"
+        ordering = ["cadre", "order", "id"]
+        default_permissions = ()
+        permissions = [("view_family_members", "查看家庭成员")]
+
+    def __str__(self):
+        return f"{self.cadre} {self.relation}"

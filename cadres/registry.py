@@ -1,0 +1,109 @@
+"""What other apps contribute to the cadres hub, without the cadres app importing them.
+
+- Warning rules: `@register_warning_rule("code", "label")` on a function `rule(cadres, on_date)` that takes a
+  queryset of cadres (use it as a subquery: `Thing.objects.filter(cadre__in=cadres)`) and returns
+  {cadre_id: [reason text, ...]} for the ones it flags. Working on a set of cadres at once keeps the warning list
+  to a fixed number of queries. Evaluate them all with `cadres.warnings.evaluate` / `warnings_for`.
+- Case sources: `@register_case_source("topic")` on a function `cases(cadre)` returning `CaseRef` items: the
+  open and closed cases of another app that name the cadre (petitions, liaison items marked 纳入考察, audits due
+  before promotion). Vetting and the profile read them through `cases_about`.
+- Timeline entries: `@register_timeline` on a function `entries(cadre)` returning `TimelineEntry` items for the
+  integrity profile (廉政档案).
+- Report counters: `@register_report_counter` on a function `count(cadre_ids, since, until)` returning
+  {cadre_id: number of reports (信访举报, 问题线索) received in [since, until]}. The cadres warning rule
+  "frequent_reports" (three or more reports in 12 months) adds up every registered counter, so the petitions app
+  (and any other app that receives reports about cadres) only has to register one.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+_warning_rules = {}
+_timeline_sources = []
+_case_sources = {}
+_report_counters = []
+
+
+@dataclass(frozen=True)
+class WarningRule:
+    code: str
+    label: str
+    evaluate: object  # callable(cadres, on_date) -> {cadre_id: [reason, ...]}
+    blocking: bool = False  # a blocking warning stops an appointment unless overridden (vetting)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: datetime.date
+    category: str  # e.g. "信访举报", "经济责任审计"
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+def register_warning_rule(code, label, blocking=False):
+    def decorator(evaluate):
+        _warning_rules[code] = WarningRule(code, label, evaluate, blocking)
+        return evaluate
+
+    return decorator
+
+
+def warning_rules():
+    return dict(_warning_rules)
+
+
+def register_timeline(source):
+    if source not in _timeline_sources:
+        _timeline_sources.append(source)
+    return source
+
+
+def timeline_sources():
+    return list(_timeline_sources)
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    topic: str  # "petition", "liaison_for_vetting", "audit_due", ...
+    code: str
+    label: str
+    url: str
+    status: str
+    is_open: bool
+    date: datetime.date | None = None
+    blocks_vetting: bool = False  # e.g. an open petition with specific clues (凡提必查)
+
+
+def register_case_source(topic):
+    def decorator(source):
+        _case_sources[topic] = source
+        return source
+
+    return decorator
+
+
+def cases_about(cadre, topic=None):
+    """CaseRefs from every registered source (or one topic) about this cadre."""
+    refs = []
+    for name, source in _case_sources.items():
+        if topic is None or topic == name:
+            refs.extend(source(cadre))
+    return refs
+
+
+def register_report_counter(counter):
+    """Decorator: `counter(cadre_ids, since, until)` → {cadre_id: count}; see the module docstring."""
+    if counter not in _report_counters:
+        _report_counters.append(counter)
+    return counter
+
+
+def report_counters():
+    return list(_report_counters)
+
+
+def unregister_report_counter(counter):
+    """For tests."""
+    if counter in _report_counters:
+        _report_counters.remove(counter)

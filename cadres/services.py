@@ -1,0 +1,280 @@
+"""Domain operations on cadres. Other apps call these public functions, never the models' internals.
+
+Public for other apps: `record_measure` (the only way to create a supervision measure), `promotion_barred_until`,
+`impact_months`, `inquiry_reply_due`. Personal matters (reports, verifications, the random draw) are in
+cadres.personal_matters.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cadres.dates import add_months
+from cadres.models import (
+    AnnualAssessment,
+    Cadre,
+    CadreSettings,
+    DutyIntegrityReport,
+    ImpactPeriod,
+    MeasureKind,
+    PositionHistory,
+    SupervisionMeasure,
+)
+from core import audit, workdays
+from core.concurrency import claim_version
+
+# Fields of a cadre that are plain facts about the person; the post fields follow the current PositionHistory row.
+BASIC_FIELDS = ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "party_joined_on",
+                "education", "management_level", "status", "reports_personal_matters"]
+POST_FIELDS = ["unit", "post_title", "rank", "is_principal", "post_since"]
+
+
+def _field_changes(instance, before, fields):
+    return audit.changed_fields(instance, before, [f for f in fields if f != "id_number"])
+
+
+# --- cadres and their posts -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_cadre(*, actor, unit, post_title, rank, is_principal=False, post_since=None, request=None, **basics):
+    """A new cadre with its current post as the first PositionHistory row. `basics` are BASIC_FIELDS."""
+    cadre = Cadre(unit=unit, post_title=post_title, rank=rank, is_principal=is_principal, post_since=post_since,
+                  **basics)
+    cadre.full_clean()
+    cadre.save()
+    PositionHistory.objects.create(cadre=cadre, unit=unit, post_title=post_title, rank=rank,
+                                   is_principal=is_principal, start_date=post_since or timezone.localdate())
+    if post_since is None:
+        cadre.post_since = cadre.positions.get(end_date__isnull=True).start_date
+        cadre.save(update_fields=["post_since"])
+    audit.record(actor, audit.Action.CREATE, "cadres.cadre.created", cadre, request=request,
+                 summary=f"新增干部：{cadre.name}（{unit.display_name}{post_title}）")
+    return cadre
+
+
+@transaction.atomic
+def update_cadre(cadre, *, actor, request=None, version=None, **basics):
+    """Change basic facts (not the post: that goes through change_post). `version` is the one the form opened at:
+    a save in between raises core.concurrency.EditConflict."""
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    unknown = set(basics) - set(BASIC_FIELDS)
+    if unknown:
+        raise ValueError(f"不能在此修改：{', '.join(sorted(unknown))}")
+    claim_version(cadre, version, basics)
+    before = {field: getattr(cadre, field) for field in BASIC_FIELDS}
+    for field, value in basics.items():
+        setattr(cadre, field, value)
+    cadre.full_clean()
+    cadre.save()
+    changes = _field_changes(cadre, before, BASIC_FIELDS)
+    if before["id_number"] != cadre.id_number:
+        changes["id_number"] = ["（已修改）", "（已修改）"]  # never the numbers themselves in the log
+    if changes:
+        audit.record(actor, audit.Action.UPDATE, "cadres.cadre.updated", cadre, request=request,
+                     summary=f"修改干部信息：{cadre.name}", changes=changes)
+    return cadre
+
+
+def _sync_current_post(cadre):
+    """Copy the current PositionHistory row onto the cadre: one truth, two places to read it."""
+    current = cadre.positions.filter(end_date__isnull=True).first()
+    if current is None or current.unit_id is None:
+        return
+    cadre.unit_id = current.unit_id
+    cadre.post_title = current.post_title
+    cadre.rank = current.rank or cadre.rank
+    cadre.is_principal = current.is_principal
+    cadre.post_since = current.start_date
+    cadre.save(update_fields=[*POST_FIELDS, "updated_at"])
+
+
+@transaction.atomic
+def change_post(cadre, *, actor, unit, post_title, rank, start_date, is_principal=False, status=None,
+                request=None):
+    """任职变动: end the current post the day before `start_date`, open the new one, keep the cadre in step."""
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    current = cadre.positions.filter(end_date__isnull=True).first()
+    if current is not None:
+        if start_date <= current.start_date:
+            raise ValueError(f"新任职时间应晚于现任职务的任职时间（{current.start_date:%Y-%m-%d}）")
+        current.end_date = start_date - datetime.timedelta(days=1)
+        current.save(update_fields=["end_date"])
+    PositionHistory.objects.create(cadre=cadre, unit=unit, post_title=post_title, rank=rank,
+                                   is_principal=is_principal, start_date=start_date)
+    _sync_current_post(cadre)
+    if status and status != cadre.status:
+        cadre.status = status
+        cadre.save(update_fields=["status", "updated_at"])
+    audit.record(actor, audit.Action.UPDATE, "cadres.cadre.post_changed", cadre, request=request,
+                 summary=f"任职变动：{cadre.name} 任{unit.display_name}{post_title}（{start_date:%Y-%m-%d}起）")
+    return cadre
+
+
+def reveal_id_number(cadre, *, request):
+    """The full ID number for a user allowed to see it (checked by the caller); every view is logged."""
+    audit.record_request(request, audit.Action.VIEW, "cadres.cadre.id_number_viewed", cadre,
+                         summary=f"查看完整身份证号：{cadre.name}")
+    return cadre.id_number
+
+
+# --- supervision measures ---------------------------------------------------------------------------------------
+
+def inquiry_reply_due(delivered_on):
+    """函询 reply deadline: N (default 15) working days after delivery; a Deadline(date, provisional)."""
+    return workdays.add_working_days(delivered_on, CadreSettings.current().inquiry_reply_working_days)
+
+
+@transaction.atomic
+def record_measure(cadre, kind, date, reason, *, actor, source_channel="other", source=None, request=None,
+                   delivered_on=None, previous=None):
+    """Record a supervision measure; `source` is the case in another app it came from (any model instance).
+
+    For a 函询, `delivered_on` (送达日期) sets the reply deadline; `previous` is the earlier 函询 whose unclear reply
+    led to this one."""
+    measure = SupervisionMeasure(cadre=cadre, kind=kind, date=date, reason=reason, source_channel=source_channel,
+                                 created_by=actor, previous=previous)
+    if source is not None:
+        measure.source_type = source._meta.label_lower
+        measure.source_code = str(getattr(source, "code", None) or source.pk)
+        measure.source_label = str(source)[:200]
+        measure.source_url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
+    if kind == MeasureKind.INQUIRY and delivered_on is not None:
+        _set_delivery(measure, delivered_on)
+    measure.save()
+    summary = f"{measure.get_kind_display()}：{cadre}"
+    if measure.reply_due:
+        summary += f"，答复期限{measure.reply_due:%Y-%m-%d}{'（暂定）' if measure.reply_due_provisional else ''}"
+    audit.record(actor, audit.Action.CREATE, "cadres.measure.created", measure, request=request, summary=summary)
+    return measure
+
+
+def _set_delivery(measure, delivered_on):
+    if delivered_on < measure.date:
+        raise ValueError("送达日期不能早于函询日期")
+    due = inquiry_reply_due(delivered_on)
+    measure.delivered_on = delivered_on
+    measure.reply_due = due.date
+    measure.reply_due_provisional = due.provisional
+
+
+def _locked_measure(measure):
+    return SupervisionMeasure.objects.select_for_update().select_related("cadre").get(pk=measure.pk)
+
+
+@transaction.atomic
+def record_inquiry_delivery(measure, delivered_on, *, actor, request=None):
+    measure = _locked_measure(measure)
+    if not measure.awaiting_reply:
+        raise ValueError("只有未答复的函询可以登记送达")
+    _set_delivery(measure, delivered_on)
+    measure.save(update_fields=["delivered_on", "reply_due", "reply_due_provisional"])
+    audit.record(actor, audit.Action.UPDATE, "cadres.measure.delivered", measure, request=request,
+                 summary=f"函询送达：{measure.cadre}，答复期限{measure.reply_due:%Y-%m-%d}")
+    return measure
+
+
+@transaction.atomic
+def record_inquiry_reply(measure, replied_on, reply, *, actor, request=None):
+    measure = _locked_measure(measure)
+    if not measure.awaiting_reply:
+        raise ValueError("该函询已答复或已作废")
+    if measure.delivered_on and replied_on < measure.delivered_on:
+        raise ValueError("答复日期不能早于送达日期")
+    if replied_on > timezone.localdate():
+        raise ValueError("答复日期不能晚于今天")
+    measure.replied_on = replied_on
+    measure.reply = reply
+    measure.save(update_fields=["replied_on", "reply"])
+    late = measure.reply_due and replied_on > measure.reply_due
+    audit.record(actor, audit.Action.UPDATE, "cadres.measure.replied", measure, request=request,
+                 summary=f"函询答复：{measure.cadre}{'（逾期）' if late else ''}")
+    return measure
+
+
+@transaction.atomic
+def void_measure(measure, reason, *, actor, request=None):
+    """Measures are never deleted: voided with a reason, kept in the record."""
+    measure = _locked_measure(measure)
+    if measure.is_void:
+        raise ValueError("该措施已作废")
+    if not reason.strip():
+        raise ValueError("请填写作废原因")
+    measure.voided_at = timezone.now()
+    measure.void_reason = reason.strip()[:200]
+    measure.save(update_fields=["voided_at", "void_reason"])
+    audit.record(actor, audit.Action.UPDATE, "cadres.measure.voided", measure, request=request,
+                 summary=f"作废监督措施：{measure}", changes={"void_reason": [None, measure.void_reason]})
+    return measure
+
+
+@workdays.register_provisional
+def recompute_provisional_inquiries(year):
+    """Recompute 函询 reply deadlines still marked 暂定 that reach into `year`, once its schedule is known."""
+    changed = 0
+    pending = SupervisionMeasure.objects.filter(
+        kind=MeasureKind.INQUIRY, reply_due_provisional=True, delivered_on__isnull=False,
+        delivered_on__year__lte=year, reply_due__year__gte=year,
+    )
+    for measure in pending:
+        due = inquiry_reply_due(measure.delivered_on)
+        if (due.date, due.provisional) != (measure.reply_due, measure.reply_due_provisional):
+            SupervisionMeasure.objects.filter(pk=measure.pk).update(reply_due=due.date,
+                                                                    reply_due_provisional=due.provisional)
+            changed += 1
+    return changed
+
+
+# --- impact periods ---------------------------------------------------------------------------------------------
+
+def impact_months():
+    """{measure kind: months} from the admin table (kinds missing from it have none)."""
+    return {row.kind: row.months for row in ImpactPeriod.objects.all()}
+
+
+def impact_periods(cadre_ids, on_date, months=None):
+    """{cadre_id: [(until, measure), ...]} for the impact periods running on `on_date`, longest first.
+    Two queries whatever the number of cadres."""
+    months = impact_months() if months is None else months
+    kinds = [kind for kind, value in months.items() if value]
+    running = {}
+    measures = SupervisionMeasure.objects.filter(cadre_id__in=cadre_ids, kind__in=kinds, voided_at__isnull=True,
+                                                 date__lte=on_date)
+    for measure in measures.order_by("cadre_id", "date"):
+        until = add_months(measure.date, months[measure.kind])
+        if until > on_date:
+            running.setdefault(measure.cadre_id, []).append((until, measure))
+    for periods in running.values():
+        periods.sort(key=lambda item: item[0], reverse=True)
+    return running
+
+
+def promotion_barred_until(cadre, on_date=None):
+    """(不得提拔 until date, the measure behind it) or None when no impact period is running."""
+    on_date = on_date or timezone.localdate()
+    periods = impact_periods([cadre.pk], on_date).get(cadre.pk)
+    return periods[0] if periods else None
+
+
+# --- assessments and 述职述廉 ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def record_assessment(cadre, *, actor, year, grade, unfit_vote_share=None, note="", request=None):
+    assessment, created = AnnualAssessment.objects.update_or_create(
+        cadre=cadre, year=year,
+        defaults={"grade": grade, "unfit_vote_share": unfit_vote_share, "note": note, "created_by": actor},
+    )
+    audit.record(actor, audit.Action.CREATE if created else audit.Action.UPDATE, "cadres.assessment.recorded",
+                 assessment, request=request, summary=f"年度考核：{cadre} {year}年度 {assessment.get_grade_display()}")
+    return assessment
+
+
+@transaction.atomic
+def record_duty_report(cadre, *, actor, year, reported_on, summary="", rating="", request=None):
+    report, created = DutyIntegrityReport.objects.update_or_create(
+        cadre=cadre, year=year,
+        defaults={"reported_on": reported_on, "summary": summary, "rating": rating, "created_by": actor},
+    )
+    audit.record(actor, audit.Action.CREATE if created else audit.Action.UPDATE, "cadres.duty_report.recorded",
+                 report, request=request, summary=f"述职述廉：{cadre} {year}年度")
+    return report

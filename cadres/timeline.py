@@ -1,0 +1,37 @@
+"""The cadres app's own entries on the integrity profile timeline (registered like any other app's)."""
+
+import datetime
+
+from cadres.registry import TimelineEntry, register_timeline, timeline_sources
+
+
+@register_timeline
+def own_entries(cadre):
+    entries = []
+    for position in cadre.positions.select_related("unit"):
+        where = position.unit.display_name if position.unit_id else position.unit_name
+        entries.append(TimelineEntry(position.start_date, "任职经历", f"任{where}{position.post_title}"))
+    for measure in cadre.measures.all():
+        detail = measure.reason if not measure.is_void else f"已作废：{measure.void_reason}"
+        entries.append(TimelineEntry(measure.date, "监督措施", measure.get_kind_display(), detail,
+                                     measure.source_url))
+    for assessment in cadre.assessments.all():
+        entries.append(TimelineEntry(_year_end(assessment.year), "年度考核",
+                                     f"{assessment.year}年度考核：{assessment.get_grade_display()}"))
+    for verification in cadre.verifications.filter(verified_on__isnull=False):
+        entries.append(TimelineEntry(verification.verified_on, "个人有关事项查核",
+                                     f"{verification.get_method_display()}：{verification.get_result_display()}",
+                                     verification.handling))
+    return entries
+
+
+def _year_end(year):
+    return datetime.date(year, 12, 31)
+
+
+def timeline(cadre):
+    """Every registered source's entries about the cadre, newest first."""
+    entries = []
+    for source in timeline_sources():
+        entries.extend(source(cadre))
+    return sorted(entries, key=lambda entry: entry.date, reverse=True)

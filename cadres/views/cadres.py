@@ -1,0 +1,236 @@
+"""The cadre list (search, filter, sort, export), the integrity profile (廉政档案), the warning list, and the
+cadre's own record (create, edit basics, change of post, full ID number)."""
+
+from typing import NamedTuple
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from cadres import permissions, services
+from cadres.filters import CadreFilter, with_rank_order
+from cadres.forms import CadreEditForm, CadreForm, PostChangeForm
+from cadres.models import Cadre
+from cadres.personal_matters import report_due_date
+from cadres.registry import cases_about
+from cadres.timeline import timeline
+from cadres.views.common import cadre_or_404, editable_cadre, form_page, require_edit
+from cadres.warnings import evaluate, rule_choices, warnings_for
+from core import audit
+from core.concurrency import EditConflict
+from core.excel import workbook_bytes, write_only_cell, xlsx_response
+from core.permissions import deny, office_required
+from core.scoping import visible_units
+
+PAGE_SIZE = 30
+
+
+def distinct_labels(warnings):
+    """One tag per rule (a rule may give several reasons), with its reasons joined for the tooltip."""
+    merged = {}
+    for warning in warnings:
+        if warning.code in merged:
+            merged[warning.code] = merged[warning.code]._replace(
+                reason=f"{merged[warning.code].reason}；{warning.reason}")
+        else:
+            merged[warning.code] = Tag(warning.code, warning.label, warning.reason, warning.blocking)
+    return list(merged.values())
+
+
+class Tag(NamedTuple):
+    code: str
+    label: str
+    reason: str
+    blocking: bool
+
+
+def _filtered(request):
+    base = with_rank_order(Cadre.objects.visible_to(request.user).select_related("unit"))
+    return CadreFilter(request.GET or None, queryset=base, request=request)
+
+
+@office_required
+def index(request):
+    """干部信息: search by name or ID number, filter by unit (with sub-units), rank, status, warning; sortable.
+    Queries: session, user, roles, bell count, unit choices, count, page, and a fixed number per warning rule."""
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cadres = list(page.object_list)
+    warnings = evaluate(cadres)
+    return render(request, "cadres/index.html", {
+        "filter": filterset, "page": page,
+        "rows": [(cadre, distinct_labels(warnings.get(cadre.pk, []))) for cadre in cadres],
+        "can_edit": permissions.can_edit(request.user),
+        "query": request.GET.urlencode(),
+    })
+
+
+EXPORT_HEADERS = ["姓名", "性别", "民族", "出生日期", "身份证号", "籍贯", "入党时间", "学历", "现任单位", "现任职务",
+                  "职级", "一把手", "任现职时间", "管理层级", "状态", "预警"]
+
+
+def export_rows(cadres, *, full_id, on_date=None):
+    """Rows of the cadre export (a generator); ID numbers masked unless `full_id`."""
+    warnings = evaluate(cadres, on_date)
+    for cadre in cadres.iterator(chunk_size=500):
+        yield [cadre.name, cadre.get_gender_display(), cadre.ethnicity, cadre.birth_date,
+               cadre.id_number if full_id else cadre.masked_id_number, cadre.native_place, cadre.party_joined_on,
+               cadre.education, cadre.unit.name, cadre.post_title, cadre.get_rank_display(), cadre.is_principal,
+               cadre.post_since, cadre.get_management_level_display(), cadre.get_status_display(),
+               "；".join(f"{w.label}：{w.reason}" for w in warnings.get(cadre.pk, []))]
+
+
+@office_required
+def export(request):
+    """The list as Excel, with the current filter; full ID numbers only for those allowed to see them."""
+    if not permissions.can_export(request.user):
+        deny(request)
+    filterset = _filtered(request)
+    cadres = filterset.qs
+    full_id = permissions.can_view_full_id(request.user)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("干部信息")
+    sheet.append(EXPORT_HEADERS)
+    count = 0
+    for row in export_rows(cadres, full_id=full_id):
+        sheet.append([write_only_cell(sheet, value) for value in row])
+        count += 1
+    audit.record_request(request, audit.Action.EXPORT, "cadres.cadre.exported",
+                         summary=f"导出干部信息{count}条（{'含完整身份证号' if full_id else '身份证号已脱敏'}）",
+                         changes={"filter": request.GET.dict(), "count": count, "full_id": full_id})
+    return xlsx_response(workbook_bytes(workbook), f"干部信息_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@office_required
+def profile(request, code):
+    """廉政档案: everything known about one cadre on one page."""
+    cadre = cadre_or_404(request, code)
+    today = timezone.localdate()
+    audit.record_request(request, audit.Action.VIEW, "cadres.cadre.profile_viewed", cadre,
+                         summary=f"查看廉政档案：{cadre.name}")
+    this_year_report = cadre.personal_matters_reports.filter(year=today.year, kind="annual").first()
+    return render(request, "cadres/profile.html", {
+        "cadre": cadre,
+        "today": today,
+        "age": cadre.age_on(today),
+        "positions": cadre.positions.select_related("unit"),
+        "measures": cadre.measures.select_related("created_by", "previous"),
+        "assessments": cadre.assessments.all(),
+        "duty_reports": cadre.duty_reports.all(),
+        "pm_reports": cadre.personal_matters_reports.all(),
+        "verifications": cadre.verifications.select_related("measure", "draw"),
+        "this_year_report": this_year_report,
+        "report_due": report_due_date(today.year),
+        "warnings": warnings_for(cadre, today),
+        "barred": services.promotion_barred_until(cadre, today),
+        "timeline": timeline(cadre),
+        "cases": cases_about(cadre),
+        "can_edit": permissions.can_edit(request.user),
+        "can_view_full_id": permissions.can_view_full_id(request.user),
+    })
+
+
+@office_required
+@require_POST
+def id_number(request, code):
+    """The full ID number, for those with the permission; each view is logged."""
+    cadre = cadre_or_404(request, code)
+    if not permissions.can_view_full_id(request.user):
+        deny(request, "完整身份证号")
+    number = services.reveal_id_number(cadre, request=request)
+    fragment = request.headers.get("HX-Request") == "true"
+    return render(request, "cadres/id_number.html#number" if fragment else "cadres/id_number.html",
+                  {"cadre": cadre, "id_number": number})
+
+
+@office_required
+def create(request):
+    require_edit(request)
+    form = CadreForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        basics = {key: data[key] for key in services.BASIC_FIELDS}
+        try:
+            cadre = services.create_cadre(actor=request.user, request=request, unit=data["unit"],
+                                          post_title=data["post_title"], rank=data["rank"],
+                                          is_principal=data["is_principal"], post_since=data["post_since"], **basics)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"已新增干部：{cadre.name}")
+            return redirect(cadre)
+    return form_page(request, title="新增干部", form=form)
+
+
+@office_required
+def edit(request, code):
+    cadre = editable_cadre(request, code)
+    form = CadreEditForm(request.POST or None, instance=Cadre.objects.get(pk=cadre.pk))
+    if request.method == "POST" and form.is_valid():
+        basics = {key: form.cleaned_data[key] for key in services.BASIC_FIELDS}
+        try:
+            services.update_cadre(cadre, actor=request.user, request=request, version=form.cleaned_data["version"],
+                                  **basics)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(request, "已保存基本信息")
+            return redirect(cadre)
+    return form_page(request, title=f"修改基本信息：{cadre.name}", form=form, cadre=cadre,
+                     intro="职务变动请使用“任职变动”，以保持任职经历与现任职务一致。")
+
+
+@office_required
+def change_post(request, code):
+    cadre = editable_cadre(request, code)
+    form = PostChangeForm(request.POST or None, user=request.user,
+                          initial={"unit": cadre.unit, "rank": cadre.rank, "start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_post(cadre, actor=request.user, request=request, unit=data["unit"],
+                                 post_title=data["post_title"], rank=data["rank"],
+                                 is_principal=data["is_principal"], start_date=data["start_date"],
+                                 status=data["status"] or None)
+        except ValueError as error:
+            form.add_error("start_date", str(error))
+        else:
+            messages.success(request, "已登记任职变动")
+            return redirect(cadre.get_absolute_url() + "#positions")
+    return form_page(request, title=f"任职变动：{cadre.name}", form=form, cadre=cadre,
+                     intro=f"现任：{cadre.unit.name}{cadre.post_title}（{cadre.post_since:%Y-%m-%d}起）。"
+                           "保存后原职务的免职时间为新任职时间的前一天。")
+
+
+@office_required
+def warning_list(request):
+    """预警干部: every registered rule over the cadres in scope, filterable by rule, unit and name; blocking first."""
+    rule = request.GET.get("rule", "")
+    rules = dict(rule_choices())
+    unit_code = request.GET.get("unit", "")
+    units = visible_units(request.user).filter(is_active=True)
+    cadres = Cadre.objects.visible_to(request.user)
+    unit = units.filter(code=unit_code).first() if unit_code else None
+    if unit is not None:
+        cadres = cadres.filter(unit__path__startswith=unit.path)
+    q = request.GET.get("q", "").strip()
+    if q:
+        cadres = cadres.filter(name__icontains=q)
+    found = evaluate(cadres, rules=[rule] if rule in rules else None)
+    blocking = [cadre_id for cadre_id, warnings in found.items() if any(w.blocking for w in warnings)]
+    has_blocking = ExpressionWrapper(Q(pk__in=blocking), output_field=BooleanField())
+    flagged = (cadres.filter(pk__in=list(found)).select_related("unit").annotate(has_blocking=has_blocking)
+               .order_by("-has_blocking", "unit__path", "name"))
+    page = Paginator(flagged, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cadres/warnings.html", {
+        "page": page,
+        "rows": [(cadre, distinct_labels(found[cadre.pk]), found[cadre.pk]) for cadre in page.object_list],
+        "rules": rules, "rule": rule, "units": units, "unit_code": unit_code, "total": len(found), "q": q,
+    })

@@ -1,0 +1,125 @@
+"""个人有关事项: reports, verifications and the random draw."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cadres import permissions
+from cadres import personal_matters as pm
+from cadres.forms import DrawForm, PersonalMattersReportForm, TargetedVerificationForm, VerificationResultForm
+from cadres.models import Cadre, RandomDraw, Verification
+from cadres.views.common import back_to_profile, editable_cadre, form_page
+from core.permissions import deny, office_required
+
+
+@office_required
+def report_create(request, code):
+    cadre = editable_cadre(request, code)
+    form = PersonalMattersReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pm.record_report(cadre, actor=request.user, request=request, year=data["year"], kind=data["kind"],
+                             submitted_on=data["submitted_on"], note=data["note"])
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已登记个人有关事项报告")
+            return back_to_profile(cadre, "personal-matters")
+    return form_page(request, title=f"登记个人有关事项报告：{cadre.name}", form=form, cadre=cadre)
+
+
+@office_required
+def verification_create(request, code):
+    cadre = editable_cadre(request, code)
+    form = TargetedVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pm.open_targeted_verification(cadre, actor=request.user, request=request, year=form.cleaned_data["year"],
+                                      reason=form.cleaned_data["reason"])
+        messages.success(request, "已登记重点查核")
+        return back_to_profile(cadre, "personal-matters")
+    return form_page(request, title=f"重点查核：{cadre.name}", form=form, cadre=cadre)
+
+
+@office_required
+def verification_result(request, code, verification_code):
+    cadre = editable_cadre(request, code)
+    verification = get_object_or_404(cadre.verifications, code=verification_code)
+    form = VerificationResultForm(request.POST or None, cadre=cadre)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pm.complete_verification(verification, actor=request.user, request=request, result=data["result"],
+                                     verified_on=data["verified_on"], handling=data["handling"],
+                                     measure=data["measure"])
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已登记查核结果")
+            return back_to_profile(cadre, "personal-matters")
+    return form_page(request, title=f"登记查核结果：{verification}", form=form, cadre=cadre,
+                     intro="漏报情节较轻的，可予批评教育、责令检查；情节较重的，可予诫勉；瞒报的，可予调离岗位、免职或降职，"
+                           "且不得提拔。采取的措施请先在档案中登记，再在此关联。")
+
+
+def _year(request):
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+@office_required
+def overview(request):
+    """个人有关事项 for a year: who has not reported yet, the draws, the verifications and their results."""
+    year = _year(request)
+    cadres = Cadre.objects.visible_to(request.user)
+    reporters = pm.reporters(year).filter(pk__in=cadres.values("pk"))
+    missing = pm.missing_reports(year, cadres).select_related("unit")
+    page = Paginator(missing, 30).get_page(request.GET.get("page"))
+    verifications = (Verification.objects.visible_to(request.user).filter(year=year)
+                     .select_related("cadre__unit", "measure"))
+    return render(request, "cadres/personal_matters.html", {
+        "year": year, "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        "reporter_count": reporters.count(), "missing_page": page, "due": pm.report_due_date(year),
+        "verifications": verifications, "draws": RandomDraw.objects.filter(year=year).select_related("drawn_by"),
+        "draw_form": DrawForm(initial={"year": year}), "can_draw": permissions.can_draw(request.user),
+        "today": timezone.localdate(),
+    })
+
+
+@office_required
+@require_POST
+def draw_create(request):
+    if not permissions.can_draw(request.user):
+        deny(request)
+    form = DrawForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = pm.draw_random_sample(actor=request.user, request=request, year=data["year"],
+                                         percent=data["percent"], seed=data["seed"],
+                                         cadres=Cadre.objects.visible_to(request.user))
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"已抽取{len(draw.selected)}名干部进行随机抽查")
+            return redirect(draw)
+    else:
+        messages.error(request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items()))
+    return redirect(reverse("cadres:personal_matters") + f"?year={form.data.get('year', '')}")
+
+
+@office_required
+def draw_detail(request, draw_code):
+    draw = get_object_or_404(RandomDraw.objects.visible_to(request.user).select_related("drawn_by", "scope"),
+                             code=draw_code)
+    verifications = (Verification.objects.visible_to(request.user).filter(draw=draw)
+                     .select_related("cadre__unit", "report"))
+    return render(request, "cadres/draw_detail.html", {
+        "draw": draw, "verifications": verifications, "reproduced": pm.reproduce(draw) == draw.selected,
+        "population_size": len(draw.population),
+    })

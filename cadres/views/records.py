@@ -1,0 +1,117 @@
+"""Supervision measures (incl. 函询 delivery and reply), annual assessments and 述职述廉 of one cadre."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+
+from cadres import services
+from cadres.dates import cn_date
+from cadres.forms import AssessmentForm, DutyReportForm, InquiryDeliveryForm, InquiryReplyForm, MeasureForm, VoidForm
+from cadres.models import MeasureKind
+from cadres.views.common import back_to_profile, editable_cadre, form_page
+from core.permissions import office_required
+
+
+@office_required
+def measure_create(request, code):
+    cadre = editable_cadre(request, code)
+    initial = {"kind": request.GET.get("kind", "")} if request.GET.get("kind") in MeasureKind.values else {}
+    form = MeasureForm(request.POST or None, cadre=cadre, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measure = services.record_measure(
+                cadre, data["kind"], data["date"], data["reason"], actor=request.user, request=request,
+                source_channel=data["source_channel"], delivered_on=data["delivered_on"],
+                previous=data.get("previous"))
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            text = f"已登记{measure.get_kind_display()}"
+            if measure.reply_due:
+                text += (f"，答复期限为{cn_date(measure.reply_due)}"
+                         f"{'（暂定）' if measure.reply_due_provisional else ''}")
+            messages.success(request, text)
+            return back_to_profile(cadre, "measures")
+    return form_page(request, title=f"登记监督措施：{cadre.name}", form=form, cadre=cadre)
+
+
+def _measure(request, code, measure_code):
+    cadre = editable_cadre(request, code)
+    return cadre, get_object_or_404(cadre.measures, code=measure_code)
+
+
+@office_required
+def inquiry_delivery(request, code, measure_code):
+    cadre, measure = _measure(request, code, measure_code)
+    form = InquiryDeliveryForm(request.POST or None, initial={"delivered_on": measure.delivered_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.record_inquiry_delivery(measure, form.cleaned_data["delivered_on"],
+                                                       actor=request.user, request=request)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记送达，答复期限为{cn_date(measure.reply_due)}"
+                                      f"{'（暂定）' if measure.reply_due_provisional else ''}")
+            return back_to_profile(cadre, "measures")
+    return form_page(request, title=f"登记函询送达：{cadre.name}", form=form, cadre=cadre)
+
+
+@office_required
+def inquiry_reply(request, code, measure_code):
+    cadre, measure = _measure(request, code, measure_code)
+    form = InquiryReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_inquiry_reply(measure, form.cleaned_data["replied_on"], form.cleaned_data["reply"],
+                                          actor=request.user, request=request)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已登记函询答复")
+            return back_to_profile(cadre, "measures")
+    return form_page(request, title=f"登记函询答复：{cadre.name}", form=form, cadre=cadre,
+                     intro=f"函询日期{measure.date:%Y-%m-%d}；事由：{measure.reason}")
+
+
+@office_required
+def measure_void(request, code, measure_code):
+    cadre, measure = _measure(request, code, measure_code)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.void_measure(measure, form.cleaned_data["reason"], actor=request.user, request=request)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已作废该监督措施（记录保留）")
+            return back_to_profile(cadre, "measures")
+    return form_page(request, title=f"作废监督措施：{measure}", form=form, cadre=cadre, submit="作废",
+                     intro="监督措施不能删除；作废后仍保留在档案中，不再计算影响期。")
+
+
+@office_required
+def assessment_create(request, code):
+    cadre = editable_cadre(request, code)
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_assessment(cadre, actor=request.user, request=request, year=data["year"],
+                                   grade=data["grade"], unfit_vote_share=data["unfit_vote_share"], note=data["note"])
+        messages.success(request, f"已登记{data['year']}年度考核")
+        return back_to_profile(cadre, "assessments")
+    return form_page(request, title=f"登记年度考核：{cadre.name}", form=form, cadre=cadre,
+                     intro="同一年度重复登记将覆盖原记录。")
+
+
+@office_required
+def duty_report_create(request, code):
+    cadre = editable_cadre(request, code)
+    form = DutyReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_duty_report(cadre, actor=request.user, request=request, year=data["year"],
+                                    reported_on=data["reported_on"], summary=data["summary"], rating=data["rating"])
+        messages.success(request, f"已登记{data['year']}年度述职述廉")
+        return back_to_profile(cadre, "assessments")
+    return form_page(request, title=f"登记述职述廉：{cadre.name}", form=form, cadre=cadre)

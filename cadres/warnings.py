@@ -1,0 +1,201 @@
+"""Early warning (预警): the cadres app's own rules, and the public API to evaluate every registered rule.
+
+Public API (for vetting, dashboard and anyone else):
+
+- `evaluate(cadres, on_date=None, rules=None)` → {cadre_id: [Warning, ...]} for the cadres (a queryset or a list)
+  that at least one rule flags. Each registered rule runs once over the whole set, so the number of queries does
+  not depend on how many cadres are evaluated. `rules` optionally limits it to some rule codes.
+- `warnings_for(cadre, on_date=None)` → [Warning, ...] for one cadre.
+- `Warning(code, label, reason, blocking)`: `blocking` warnings (e.g. an impact period, 瞒报, an open petition with
+  specific clues) stop an appointment unless overridden with a reason; the others are advisory.
+
+Other apps add rules with `cadres.registry.register_warning_rule(code, label, blocking=...)` on
+`rule(cadres, on_date) -> {cadre_id: [reason, ...]}`; the list page and the profile show them with no change here.
+"""
+
+import contextvars
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+
+from cadres.dates import add_months, years_before
+from cadres.models import (
+    AnnualAssessment,
+    Cadre,
+    CadreSettings,
+    CadreStatus,
+    Gender,
+    Verification,
+    VerificationResult,
+)
+from cadres.registry import register_warning_rule, report_counters, warning_rules
+from cadres.services import impact_periods
+
+# Only cadres still holding a leading post are due a move (交流) or an age-based change of post.
+LEADING_STATUSES = [CadreStatus.SERVING, CadreStatus.PROBATION]
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    label: str
+    reason: str
+    blocking: bool = False
+
+
+# The settings row, read once per evaluation rather than once per rule.
+_settings_in_use = contextvars.ContextVar("cadres_settings_in_use", default=None)
+
+
+def _settings():
+    return _settings_in_use.get() or CadreSettings.current()
+
+
+def _as_queryset(cadres):
+    """Rules receive a plain queryset of the cadres, usable as a subquery (`cadre__in=cadres`)."""
+    if isinstance(cadres, models.QuerySet):
+        return Cadre.objects.filter(pk__in=cadres.order_by().values("pk"))
+    return Cadre.objects.filter(pk__in=[getattr(cadre, "pk", cadre) for cadre in cadres])
+
+
+def _ids(cadres):
+    return list(_as_queryset(cadres).values_list("pk", flat=True))
+
+
+def evaluate(cadres, on_date=None, rules=None):
+    """{cadre_id: [Warning, ...]} over every registered rule (or the codes in `rules`). See the module docstring."""
+    on_date = on_date or timezone.localdate()
+    found = {}
+    if not isinstance(cadres, models.QuerySet) and not cadres:
+        return found
+    subset = _as_queryset(cadres)
+    token = _settings_in_use.set(CadreSettings.current())
+    try:
+        for code, rule in warning_rules().items():
+            if rules is not None and code not in rules:
+                continue
+            for cadre_id, reasons in (rule.evaluate(subset, on_date) or {}).items():
+                for reason in reasons:
+                    found.setdefault(cadre_id, []).append(Warning(code, rule.label, reason, rule.blocking))
+    finally:
+        _settings_in_use.reset(token)
+    for warnings in found.values():
+        warnings.sort(key=lambda w: (not w.blocking, w.label))
+    return found
+
+
+def warnings_for(cadre, on_date=None):
+    """[Warning, ...] for one cadre, blocking ones first."""
+    return evaluate([cadre.pk], on_date).get(cadre.pk, [])
+
+
+def flagged_ids(cadres, on_date=None, rules=None):
+    return set(evaluate(cadres, on_date, rules))
+
+
+# --- the cadres app's own rules. Each takes cadre ids (or cadres) and the date, and returns {id: [reason]}. ------
+
+@register_warning_rule("impact_period", "处于影响期", blocking=True)
+def impact_period_rule(cadres, on_date):
+    flagged = {}
+    for cadre_id, periods in impact_periods(cadres, on_date).items():
+        flagged[cadre_id] = [
+            f"{measure.date:%Y-%m-%d}受到{measure.get_kind_display()}，影响期至{until:%Y-%m-%d}，期内不得提拔"
+            for until, measure in periods
+        ]
+    return flagged
+
+
+def _discrepancies(cadres, on_date, result):
+    window = _settings().discrepancy_window_months
+    since = add_months(on_date, -window)
+    rows = Verification.objects.filter(cadre__in=cadres, result=result, verified_on__gt=since,
+                                       verified_on__lte=on_date).order_by("verified_on")
+    flagged = {}
+    for verification in rows:
+        flagged.setdefault(verification.cadre_id, []).append(
+            f"{verification.verified_on:%Y-%m-%d}{verification.get_method_display()}结果为"
+            f"{verification.get_result_display()}（{window}个月内）")
+    return flagged
+
+
+@register_warning_rule("concealment", "个人有关事项瞒报", blocking=True)
+def concealment_rule(cadres, on_date):
+    return _discrepancies(cadres, on_date, VerificationResult.CONCEALMENT)
+
+
+@register_warning_rule("omission", "个人有关事项漏报")
+def omission_rule(cadres, on_date):
+    return _discrepancies(cadres, on_date, VerificationResult.OMISSION)
+
+
+def _percent(value):
+    """30.00 → "30", 32.50 → "32.5"."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+@register_warning_rule("unfit_votes", "不称职票比例偏高")
+def unfit_votes_rule(cadres, on_date):
+    """The latest assessment before `on_date` whose 不称职 share is at or above the threshold (default 30%)."""
+    threshold = _settings().unfit_vote_threshold
+    latest = (AnnualAssessment.objects.filter(cadre__in=cadres, year__lt=on_date.year + 1,
+                                              unfit_vote_share__isnull=False)
+              .order_by("cadre_id", "-year").distinct("cadre_id"))
+    return {
+        a.cadre_id: [f"{a.year}年度民主测评不称职票比例{_percent(a.unfit_vote_share)}%，"
+                     f"达到{_percent(threshold)}%的阈值"]
+        for a in latest if a.unfit_vote_share >= threshold
+    }
+
+
+@register_warning_rule("frequent_reports", "被举报次数较多")
+def frequent_reports_rule(cadres, on_date):
+    """Adds up the counters other apps register (cadres.registry.register_report_counter)."""
+    if not report_counters():
+        return {}
+    settings = _settings()
+    since = add_months(on_date, -settings.report_window_months)
+    ids = _ids(cadres)
+    totals = {}
+    for counter in report_counters():
+        for cadre_id, count in (counter(ids, since, on_date) or {}).items():
+            totals[cadre_id] = totals.get(cadre_id, 0) + count
+    return {
+        cadre_id: [f"近{settings.report_window_months}个月被举报{count}次（阈值{settings.report_count_threshold}次）"]
+        for cadre_id, count in totals.items() if count >= settings.report_count_threshold
+    }
+
+
+@register_warning_rule("long_tenure", "同一职位任职时间较长")
+def long_tenure_rule(cadres, on_date):
+    years = _settings().same_post_years
+    limit = years_before(on_date, years)
+    rows = Cadre.objects.filter(pk__in=cadres, status__in=LEADING_STATUSES, post_since__lte=limit)
+    flagged = {}
+    for cadre_id, since in rows.values_list("pk", "post_since"):
+        held = (on_date - since).days // 365
+        flagged[cadre_id] = [f"自{since:%Y-%m-%d}任现职已满{held}年（{years}年应交流）"]
+    return flagged
+
+
+@register_warning_rule("non_leading_age", "达到改任非领导职务年龄")
+def non_leading_age_rule(cadres, on_date):
+    settings = _settings()
+    ages = {Gender.MALE: settings.non_leading_age_male, Gender.FEMALE: settings.non_leading_age_female}
+    condition = models.Q()
+    for gender, age in ages.items():
+        condition |= models.Q(gender=gender, birth_date__lte=years_before(on_date, age))
+    rows = Cadre.objects.filter(condition, pk__in=cadres, status__in=LEADING_STATUSES)
+    flagged = {}
+    for cadre_id, gender, birth in rows.values_list("pk", "gender", "birth_date"):
+        flagged[cadre_id] = [f"{Gender(gender).label}，{birth.year}年{birth.month}月出生，已达{ages[gender]}周岁"
+                             f"改任非领导职务年龄"]
+    return flagged
+
+
+def rule_choices():
+    """(code, label) of every registered rule, for filters."""
+    return [(code, rule.label) for code, rule in warning_rules().items()]
+

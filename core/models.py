@@ -1,0 +1,254 @@
+import datetime
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+
+class Unit(models.Model):
+    """单位: an organization in a tree. Every case belongs to units, and data is scoped by subtree."""
+
+    class Kind(models.TextChoices):
+        PARTY_GOVERNMENT = "party_government", "党政机关"
+        PUBLIC_INSTITUTION = "public_institution", "事业单位"
+        STATE_ENTERPRISE = "state_enterprise", "国有企业"
+        TOWNSHIP = "township", "乡镇（街道）"
+        PEOPLES_ORGANIZATION = "peoples_organization", "人民团体"
+        OTHER = "other", "其他"
+
+    code = models.CharField("单位代码", max_length=32, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("单位类别", max_length=32, choices=Kind.choices, default=Kind.PARTY_GOVERNMENT)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    # Materialized path ("12/40/") so a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["path", "sort_order"]
+        indexes = [
+            # serves Unit.subtree(): path LIKE 'prefix%'
+            models.Index(fields=["path"], name="core_unit_path_like", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            old_path = self.path
+            if self.pk is None:
+                super().save(*args, **kwargs)  # the path needs the primary key
+                args, kwargs = (), {}
+            self.path = f"{self.parent.path if self.parent_id else ''}{self.pk}/"
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.save()  # re-derives the child's path, and so on down
+
+    def subtree(self):
+        """This unit and all units below it."""
+        return Unit.objects.filter(path__startswith=self.path)
+
+
+class User(AbstractUser):
+    """A person who logs in. `unit` is where they work; `jurisdiction` is the subtree of units whose cases they see."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="users")
+    jurisdiction = models.ForeignKey(
+        Unit, verbose_name="管辖范围", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="办公室人员可见的单位范围（含下级单位）；为空则可见全部。",
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    must_change_password = models.BooleanField("须修改密码", default=True,
+                                               help_text="新建账号或管理员重置密码后，首次登录须修改密码。")
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    def role_names(self):
+        """The user's roles, cached on the instance (one query per request at most)."""
+        if not hasattr(self, "_role_names"):
+            self._role_names = frozenset(self.groups.values_list("name", flat=True)) if self.pk else frozenset()
+        return self._role_names
+
+    def has_role(self, *roles):
+        return self.is_active and bool(self.role_names().intersection(roles))
+
+    def password_expired(self, policy):
+        if self.must_change_password or self.password_changed_at is None:
+            return True
+        return timezone.now() - self.password_changed_at > datetime.timedelta(days=policy.password_expiry_days)
+
+
+class AuditEvent(models.Model):
+    """审计日志: append-only; a PostgreSQL trigger (migration 0002) rejects UPDATE and DELETE."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGOUT = "logout", "登出"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        VIEW = "view", "查看"
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        EXPORT = "export", "导出"
+        IMPORT = "import", "导入"
+        PERMISSION_CHANGE = "permission_change", "权限变更"
+        DENIED = "denied", "越权访问"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    actor_username = models.CharField("用户名", max_length=150, blank=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=32, choices=Action.choices)
+    name = models.CharField("事件", max_length=100, help_text="如 petitions.petition.accepted")
+    target_type = models.CharField("对象类型", max_length=100, blank=True)
+    target_id = models.CharField("对象标识", max_length=64, blank=True)
+    target_repr = models.CharField("对象", max_length=200, blank=True)
+    summary = models.CharField("摘要", max_length=500, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    # Hash chain: each row's keyed hash covers its content and the previous row's hash (core.audit).
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="core_auditevent_target")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.target_repr}"
+
+
+class Notification(models.Model):
+    """A reminder created by the daily deadline scan. Unique per item, level and due date, so a rerun adds nothing."""
+
+    class Level(models.TextChoices):
+        NOTICE = "notice", "提示"
+        WARNING = "warning", "预警"
+        OVERDUE = "overdue", "逾期"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
+                                  related_name="notifications")
+    kind = models.CharField("类别", max_length=64)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.CharField(max_length=64)
+    target = GenericForeignKey("target_type", "target_id")
+    title = models.CharField("事项", max_length=300)
+    url = models.CharField("链接", max_length=300, blank=True)
+    due_date = models.DateField("期限")
+    level = models.CharField("级别", max_length=16, choices=Level.choices)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待办提醒"
+        ordering = ["read_at", "due_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "target_type", "target_id", "level", "due_date"],
+                name="%(app_label)s_%(class)s_once_per_level",
+            )
+        ]
+        indexes = [
+            # serves the bell: unread notifications of one user
+            models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True),
+                         name="core_notification_unread"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class WorkCalendarYear(models.Model):
+    """A year whose official holiday schedule (国务院办公厅通知) has been entered by an administrator."""
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    source = models.CharField("依据", max_length=200, blank=True, help_text="如 国办发明电〔2026〕X号")
+    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日安排（年度）"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
+class WorkCalendarDay(models.Model):
+    """One date that the official schedule makes a holiday, or a weekend day made a working day (调休)."""
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否工作日")
+    name = models.CharField("说明", max_length=50, blank=True, help_text="如 春节、国庆节调休上班")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日安排（日期）"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'}"
+
+
+def new_code():
+    return uuid.uuid4()
+
+
+class SecurityPolicy(models.Model):
+    """安全策略: one row, edited by the 安全保密管理员 in the admin. Read through `SecurityPolicy.current()`."""
+
+    password_min_length = models.PositiveSmallIntegerField("密码最小长度", default=12)
+    password_expiry_days = models.PositiveSmallIntegerField("密码有效期（天）", default=90)
+    lockout_failures = models.PositiveSmallIntegerField("锁定前允许失败次数", default=5)
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=30)
+    idle_timeout_minutes = models.PositiveSmallIntegerField("空闲超时（分钟）", default=30)
+    absolute_timeout_hours = models.PositiveSmallIntegerField("会话最长时长（小时）", default=10)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全策略"
+
+    def __str__(self):
+        return "安全策略"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+        _policy_cache.clear()
+
+    @classmethod
+    def current(cls):
+        """The policy, cached in the process for a minute: it is read on every request."""
+        cached = _policy_cache.get("policy")
+        if cached is None or time.monotonic() - cached[1] > 60:
+            cached = (cls.objects.get_or_create(pk=1)[0], time.monotonic())
+            _policy_cache["policy"] = cached
+        return cached[0]
+
+
+_policy_cache = {}

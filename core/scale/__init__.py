@@ -1,0 +1,1 @@
+"""Province-scale synthetic data for benchmarks and query budgets (manage.py seed_scale)."""

@@ -1,0 +1,100 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from core import audit, health, roles
+from core.excel import table_workbook, xlsx_response
+from core.models import AuditEvent, Notification, User
+from core.permissions import role_required
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    state = {"database": health.database_ok(), "redis": health.redis_ok()}
+    body = {name: ("ok" if up else "down") for name, up in state.items()}
+    return JsonResponse(body, status=200 if all(state.values()) else 503)
+
+
+def home(request):
+    return render(request, "core/home.html", {
+        "open_notifications": request.user.notifications.filter(read_at__isnull=True)[:8],
+    })
+
+
+def my_tasks(request):
+    """我的待办: the user's notifications, unread first."""
+    show = request.GET.get("show", "unread")
+    notifications = request.user.notifications.all()
+    if show == "unread":
+        notifications = notifications.filter(read_at__isnull=True)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "core/my_tasks.html", {"page": page, "show": show, "today": timezone.localdate()})
+
+
+@require_POST
+def mark_read(request, pk):
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect(request.POST.get("next") or "core:my_tasks")
+
+
+@require_POST
+def mark_all_read(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("core:my_tasks")
+
+
+def _filtered_events(request):
+    events = AuditEvent.objects.all()
+    q = request.GET.get("q", "").strip()
+    if q:
+        events = events.filter(Q(actor_username__icontains=q) | Q(summary__icontains=q) | Q(target_repr__icontains=q))
+    action = request.GET.get("action", "")
+    if action:
+        events = events.filter(action=action)
+    return events, q, action
+
+
+@role_required(roles.SECURITY_AUDITOR)
+def audit_log(request):
+    """Only the 安全审计员 reads and exports the audit log; an export is itself logged."""
+    events, q, action = _filtered_events(request)
+    if request.GET.get("export") == "xlsx":
+        audit.record_request(request, audit.Action.EXPORT, "core.auditlog.exported",
+                             summary=f"导出审计日志（条件：{q or '无'} {action or '全部操作'}）")
+        rows = ((e.at.astimezone(timezone.get_current_timezone()).replace(tzinfo=None), e.actor_username, e.ip,
+                 e.get_action_display(), e.name, e.target_repr, e.summary) for e in events.iterator())
+        content = table_workbook("审计日志", ["时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要"], rows,
+                                 widths=[20, 14, 16, 10, 32, 30, 50])
+        return xlsx_response(content, f"审计日志-{timezone.localdate():%Y%m%d}.xlsx")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {
+        "page": page, "q": q, "action": action, "actions": AuditEvent.Action.choices,
+    })
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Self-service password change; also where first-login and expired passwords are sent."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session, ends the user's other sessions
+        User.objects.filter(pk=self.request.user.pk).update(must_change_password=False,
+                                                            password_changed_at=timezone.now())
+        audit.record_request(self.request, audit.Action.UPDATE, "core.user.password_changed", self.request.user,
+                             summary="修改密码")
+        messages.success(self.request, "密码已修改。")
+        return response

@@ -1,0 +1,376 @@
+"""The dashboard's figures and charts, computed once here for the page and for the monthly workbook's cover (so
+the two always agree). Everything comes from the owning apps' public statistics (petitions.stats, vetting.stats,
+audits.stats, liaison.stats, cadres.warnings) or from dashboard.queries, by SQL aggregation in a fixed number of
+queries whatever the amount of data.
+
+    board = figures.build(user, Period.month(2026, 10), unit=None, today=date(2026, 11, 23))
+    board.sections → [Section(title, figures=[Figure ...], details=[Figure ...])]
+    board.charts   → {"petitions_by_month": {...}, ...} (JSON-ready, every element with its "url")
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from cadres.models import MeasureKind
+from dashboard import links, queries
+from dashboard.periods import Period, add_months
+
+# Compliance states counted as "reported" (submitted, on time, nil or late) and as "expected" (not inactive).
+REPORTED_STATES = ("on_time", "nil", "late")
+EXPECTED_STATES = ("on_time", "nil", "late", "missing", "pending")
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: object  # int, Decimal (a percentage) or None (nothing to measure)
+    previous: object = None
+    url: str = ""
+    suffix: str = "件"
+    previous_label: str = ""
+    percent: bool = False
+    note: str = ""
+
+    @property
+    def change(self):
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def display(self):
+        return _display(self.value, self.percent)
+
+    @property
+    def previous_display(self):
+        return _display(self.previous, self.percent)
+
+    @property
+    def change_display(self):
+        change = self.change
+        if change is None:
+            return ""
+        text = f"{abs(change)}个百分点" if self.percent else f"{abs(change)}"
+        return f"增{text}" if change > 0 else (f"减{text}" if change < 0 else "持平")
+
+    @property
+    def change_class(self):
+        change = self.change
+        if not change:
+            return "flat"
+        return "up" if change > 0 else "down"
+
+
+def _display(value, percent=False):
+    if value is None:
+        return "—"
+    return f"{value}%" if percent else f"{value}"
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list = field(default_factory=list)
+    details: list = field(default_factory=list)  # smaller figures (by stage, by rule, by kind)
+    details_title: str = ""
+
+
+@dataclass
+class Board:
+    period: Period
+    unit: object
+    today: datetime.date
+    liaison_month: datetime.date
+    sections: list = field(default_factory=list)
+    charts: dict = field(default_factory=dict)
+
+    def section(self, key):
+        return next(section for section in self.sections if section.key == key)
+
+    def headline(self):
+        """Every headline figure, in page order (the workbook cover lists the same)."""
+        return [figure for section in self.sections for figure in section.figures]
+
+
+def liaison_month(period, today):
+    """The month whose member-unit reports the figures show: the period's last month, but never the current
+    month (its reports are due next month) — so in November the figures are about October's reports."""
+    last = period.end.replace(day=1)
+    current = today.replace(day=1)
+    return min(last, add_months(current, -1))
+
+
+def build(user, period, unit=None, today=None, *, charts=True):
+    today = today or timezone.localdate()
+    board = Board(period=period, unit=unit, today=today, liaison_month=liaison_month(period, today))
+    scope = {"user": user, "unit": unit}
+    previous = period.previous()
+    petitions = _petitions(board, scope, previous)
+    vetting = _vetting(board, scope, previous)
+    audit_summary, audit_section = _audits(board, scope)
+    matrix, liaison = _liaison(board, user, unit)
+    warnings = _warnings(board, scope, previous)
+    measures = _measures(board, scope, previous)
+    board.sections = [petitions, vetting, audit_section, liaison, warnings, measures]
+    if charts:
+        board.charts = {
+            **_petition_charts(board, scope),
+            "findings": _findings_chart(board, audit_summary),
+            "compliance": _compliance_chart(board, matrix),
+        }
+    return board
+
+
+# --- sections -------------------------------------------------------------------------------------------------
+
+def _petitions(board, scope, previous):
+    from petitions import stats
+
+    period, today = board.period, board.today
+    now = stats.totals(period.as_of(today), start=period.start, end=period.end, **scope)
+    before = stats.totals(previous.as_of(today), start=previous.start, end=previous.end, **scope)
+    flow = queries.petition_flow(start=period.start, end=period.end, **scope)
+    flow_before = queries.petition_flow(start=previous.start, end=previous.end, **scope)
+    dates = {"unit": scope["unit"], "start": period.start, "end": period.end}
+    label = period.short_label
+    return Section("petitions", "信访举报", figures=[
+        Figure("petitions_received", "收件", now["cases"], before["cases"], links.petitions(**dates),
+               previous_label=label, note=f"另有重复件{now['reports'] - now['cases']}件次已并案"
+               if now["reports"] > now["cases"] else ""),
+        Figure("petitions_open", "在办", now["open"], before["open"],
+               links.petitions(**dates), previous_label=label, note="本期收件中尚在办理"),
+        Figure("petitions_overdue", "逾期", now["overdue"], before["overdue"],
+               links.petitions(days="overdue", **dates), previous_label=label, note="本期收件中已超过办理期限"),
+        Figure("petitions_concluded", "办结", flow["concluded"], flow_before["concluded"],
+               links.petitions(unit=scope["unit"]), previous_label=label, note="本期内审核办结"),
+    ])
+
+
+def _vetting(board, scope, previous):
+    from vetting import stats
+
+    period = board.period
+    filters = {"user": scope["user"], "unit": scope["unit"]}
+    stages = stats.by_stage(since=period.start, until=period.end, **filters)
+    stages_before = stats.by_stage(since=previous.start, until=previous.end, **filters)
+    blocked = stats.blocked_count(since=period.start, until=period.end, **filters)
+    blocked_before = stats.blocked_count(since=previous.start, until=previous.end, **filters)
+    dates = {"unit": scope["unit"], "start": period.start, "end": period.end}
+    label = period.short_label
+    return Section("vetting", "任前把关", figures=[
+        Figure("vetting_cases", "启动考察", sum(row["count"] for row in stages),
+               sum(row["count"] for row in stages_before), links.vetting(**dates), previous_label=label),
+        Figure("vetting_blocked", "存在阻止任职事项", blocked, blocked_before,
+               links.vetting(blocked="true", **dates), previous_label=label, note="在办案件，未经部领导批准"),
+    ], details_title="按环节", details=[
+        Figure(f"vetting_{row['status']}", row["label"], row["count"], url=links.vetting(status=row["status"], **dates))
+        for row in stages
+    ])
+
+
+def _audits(board, scope):
+    from audits import stats
+
+    year = board.period.end.year
+    on_date = board.period.as_of(board.today)
+    summary = stats.summary(year, on_date=on_date, **scope)
+    before = stats.summary(year - 1, on_date=datetime.date(year - 1, 12, 31), **scope)
+    unit = scope["unit"]
+    section = Section("audits", f"经济责任审计（{year}年度）", figures=[
+        Figure("audits_planned", "审计项目", summary.planned, before.planned, links.audits(year=year, unit=unit),
+               suffix="项", previous_label="上年"),
+        Figure("audits_done", "已完成", summary.done, before.done,
+               links.audits(year=year, unit=unit), suffix="项", previous_label="上年", note="已出具审计报告"),
+        Figure("audits_rectification_rate", "整改率", summary.rectification_rate, before.rectification_rate,
+               links.findings(year=year, unit=unit), suffix="%", previous_label="上年", percent=True,
+               note=f"发现问题{summary.findings_total}个"),
+        Figure("audits_overdue", "逾期未整改", summary.overdue_rectifications, before.overdue_rectifications,
+               links.findings(year=year, unit=unit, overdue="yes"), suffix="个", previous_label="上年"),
+    ])
+    return summary, section
+
+
+def _matrix(user, unit, first, last, on_date):
+    from liaison import stats
+
+    matrix = stats.compliance_matrix(queries.liaison_viewer(user), first, last, on_date=on_date)
+    rows = [row for row in matrix.rows if unit is None or row.member_unit.unit.path.startswith(unit.path)]
+    return matrix.periods, rows
+
+
+def _states(rows, month):
+    counts = Counter()
+    for row in rows:
+        for cell in row.cells:
+            if cell.period == month:
+                counts[cell.state] += 1
+    return counts
+
+
+def _liaison(board, user, unit):
+    month = board.liaison_month
+    before_month = add_months(month, -1)
+    first = min(before_month, board.period.start.replace(day=1))
+    periods, rows = _matrix(user, unit, first, month, board.today)
+    now, before = _states(rows, month), _states(rows, before_month)
+    section = Section("liaison", f"成员单位报送（{month.year}年{month.month}月）", figures=[
+        Figure("liaison_reported", "已报送", sum(now[s] for s in REPORTED_STATES),
+               sum(before[s] for s in REPORTED_STATES), links.liaison_reports(month=month), suffix="家",
+               previous_label="上月", note=f"应报送{sum(now[s] for s in EXPECTED_STATES)}家"),
+        Figure("liaison_expected", "应报送", sum(now[s] for s in EXPECTED_STATES),
+               sum(before[s] for s in EXPECTED_STATES), links.liaison_compliance(month.year), suffix="家",
+               previous_label="上月"),
+        Figure("liaison_late", "逾期报送", now["late"], before["late"], links.liaison_compliance(month.year),
+               suffix="家", previous_label="上月"),
+        Figure("liaison_missing", "未报送", now["missing"], before["missing"], links.liaison_compliance(month.year),
+               suffix="家", previous_label="上月"),
+    ])
+    return (periods, rows), section
+
+
+def _warnings(board, scope, previous):
+    on_date = board.period.as_of(board.today)
+    now = queries.warning_summary(on_date=on_date, **scope)
+    before = queries.warning_summary(on_date=previous.as_of(board.today), **scope)
+    label = f"{previous.label}末" if previous.end < board.today else previous.label
+    unit = scope["unit"]
+    return Section("warnings", "干部预警", figures=[
+        Figure("warnings_cadres", "预警干部", now["cadres"], before["cadres"], links.warnings(unit=unit), suffix="人",
+               previous_label=label),
+        Figure("warnings_blocking", "有阻止任职预警", now["blocking"], before["blocking"], links.warnings(unit=unit),
+               suffix="人", previous_label=label),
+    ], details_title="按预警规则", details=[
+        Figure(f"warning_{row['code']}", row["label"], row["cadres"], url=links.warnings(rule=row["code"], unit=unit),
+               suffix="人")
+        for row in now["by_rule"]
+    ])
+
+
+def _measures(board, scope, previous):
+    period = board.period
+    now = queries.measures_by_kind(start=period.start, end=period.end, **scope)
+    before = queries.measures_by_kind(start=previous.start, end=previous.end, **scope)
+    unit = scope["unit"]
+    return Section("measures", "监督措施与组织处理", figures=[
+        Figure("measures_total", "监督措施", sum(now.values()), sum(before.values()),
+               links.measures(period=period, unit=unit), suffix="人次", previous_label=period.short_label),
+    ], details_title="按措施类别", details=[
+        Figure(f"measure_{kind.value}", kind.label, now[kind.value], before[kind.value],
+               links.measures(period=period, unit=unit, kind=kind.value), suffix="人次",
+               previous_label=period.short_label)
+        for kind in MeasureKind
+    ])
+
+
+# --- charts ---------------------------------------------------------------------------------------------------
+
+def _petition_charts(board, scope):
+    from petitions import stats
+    from petitions.models import Channel
+
+    period, unit = board.period, scope["unit"]
+    # The trend shows twelve months ending with the period (a year period: its own twelve months).
+    first = add_months(period.end.replace(day=1), -11)
+    months = [add_months(first, n) for n in range(12)]
+    rows = queries.petitions_by_month_channel(start=first, end=period.end, **scope)
+    counts = {(row["month"], row["channel"]): row["cases"] for row in rows}
+    used = [channel for channel in Channel if any((month, channel.value) in counts for month in months)]
+    by_month = {
+        "categories": [f"{month:%Y-%m}" for month in months],
+        "series": [{
+            "name": channel.label,
+            "data": [{"value": counts.get((month, channel.value), 0),
+                      "url": links.petitions(unit=unit, start=month, end=_month_end(month), channel=channel.value)}
+                     for month in months],
+        } for channel in used],
+    }
+    dates = {"unit": unit, "start": period.start, "end": period.end}
+    categories = stats.by_category(start=period.start, end=period.end, **scope)
+    by_category = {
+        "categories": [row["label"] for row in categories],
+        "series": [{"name": "件数", "data": [
+            {"value": row["cases"], "url": links.petitions(category=row["key"], **dates)} for row in categories]}],
+    }
+    return {"petitions_by_month": by_month, "petitions_by_category": by_category,
+            "petitions_by_unit": _by_unit_chart(board, scope)}
+
+
+def _month_end(month):
+    return add_months(month, 1) - datetime.timedelta(days=1)
+
+
+def _by_unit_chart(board, scope):
+    """Cases by unit, rolled up to the units right below the selected one (or the user's jurisdiction)."""
+    from core.models import Unit
+    from petitions import stats
+
+    period, unit, user = board.period, scope["unit"], scope["user"]
+    rows = stats.by_unit(start=period.start, end=period.end, **scope)
+    base = unit or (user.jurisdiction if user is not None and user.jurisdiction_id else None)
+    paths = dict(Unit.objects.filter(pk__in=[row["key"] for row in rows]).values_list("pk", "path"))
+    ancestors = {int(pk) for path in paths.values() for pk in path.strip("/").split("/") if pk}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ancestors | ({base.pk} if base else set()))}
+    totals = _roll_up(rows, paths, base)
+    # A single bar says nothing: go down while everything sits below one unit.
+    while len(totals) == 1 and (base is None or next(iter(totals)) != base.pk):
+        base = units[next(iter(totals))]
+        totals = _roll_up(rows, paths, base)
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], units[item[0]].path))
+    return {
+        "categories": [units[pk].display_name + ("（本级）" if base is not None and pk == base.pk else "")
+                       for pk, _n in ordered],
+        "series": [{"name": "件数", "data": [
+            {"value": n, "url": links.petitions(unit=units[pk], start=period.start, end=period.end)}
+            for pk, n in ordered]}],
+    }
+
+
+def _roll_up(rows, paths, base):
+    """{unit id right below `base` (or `base` itself for its own cases): cases}."""
+    base_path = base.path if base is not None else ""
+    totals = Counter()
+    for row in rows:
+        path = paths.get(row["key"], "")
+        rest = path[len(base_path):] if path.startswith(base_path) else ""
+        child = int(rest.split("/")[0]) if rest else (base.pk if base is not None else row["key"])
+        totals[child] += row["cases"]
+    return totals
+
+
+def _findings_chart(board, summary):
+    year = board.period.end.year
+    return {
+        "categories": [row["label"] for row in summary.findings_by_category],
+        "series": [{"name": "涉及金额（元）", "data": [
+            {"value": str(row["amount"]), "count": row["count"],
+             "url": links.findings(year=year, unit=board.unit, category=row["category"])}
+            for row in summary.findings_by_category]}],
+    }
+
+
+COMPLIANCE_SERIES = (("on_time", "按时报送"), ("nil", "零报告"), ("late", "逾期报送"), ("missing", "未报送"),
+                     ("pending", "未到期"))
+
+
+def _compliance_chart(board, matrix):
+    _periods, rows = matrix
+    months = [m for m in board.period.months() if m <= board.liaison_month] or [board.liaison_month]
+    single = months[0] if len(months) == 1 else None
+    counts = [Counter(cell.state for cell in row.cells if cell.period in months) for row in rows]
+    series = []
+    for state, label in COMPLIANCE_SERIES:
+        if not any(count[state] for count in counts):
+            continue
+        series.append({"name": label, "data": [
+            {"value": count[state], "url": links.liaison_reports(month=single, member_unit=row.member_unit)}
+            for row, count in zip(rows, counts, strict=True)]})
+    return {
+        "categories": [row.member_unit.name for row in rows],
+        "months": f"{months[0]:%Y-%m}" + (f" 至 {months[-1]:%Y-%m}" if len(months) > 1 else ""),
+        "series": series,
+    }

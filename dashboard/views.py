@@ -1,0 +1,137 @@
+"""Views of the dashboard: thin. Figures from dashboard.figures, exports through dashboard.services, checks in
+dashboard.permissions, scope from the owning apps' visible_to(user)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from cadres.models import SupervisionMeasure
+from core.permissions import deny, office_required
+from core.scoping import visible_units
+from dashboard import figures, permissions, queries, services
+from dashboard.filters import MeasureFilter
+from dashboard.models import MonthlyExport
+from dashboard.periods import Period, choices, default_period
+from dashboard.workbook import parse_month
+
+PAGE_SIZE = 30
+UNIT_LEVELS = 3  # levels below the user's jurisdiction offered in the unit picker
+
+
+def _unit(request):
+    """The unit filter (a unit code) among the units the user may see; an unknown or foreign code is a 404."""
+    code = request.GET.get("unit", "").strip()
+    if not code:
+        return None
+    return get_object_or_404(visible_units(request.user), code=code)
+
+
+def _unit_choices(user):
+    units = visible_units(user).filter(is_active=True).only("code", "name", "short_name", "path")
+    base = user.jurisdiction.path.count("/") if user.jurisdiction_id else 0
+    # depth = number of path segments; keep the picker short on large trees
+    units = units.filter(path__regex=r"^(\d+/){1,%d}$" % (base + UNIT_LEVELS))
+    return [(unit.code, "　" * max(unit.path.count("/") - base - 1, 0) + unit.display_name) for unit in units]
+
+
+@office_required
+@require_GET
+def index(request):
+    today = timezone.localdate()
+    if not permissions.can_view_overview(request.user):
+        return render(request, "dashboard/own.html", {"work": queries.own_work(request.user, today),
+                                                      "today": today})
+    period = Period.parse(request.GET.get("period"), default_period(today))
+    unit = _unit(request)
+    board = figures.build(request.user, period, unit, today)
+    can_export = permissions.can_export(request.user)
+    period_choices = choices(today)
+    if all(period.key != key for _group, options in period_choices for key, _label in options):
+        period_choices.insert(0, ("当前", [(period.key, period.label)]))
+    return render(request, "dashboard/index.html", {
+        "board": board, "period": period, "unit": unit, "period_choices": period_choices,
+        "unit_choices": _unit_choices(request.user), "can_export": can_export,
+        "export_months": services.exportable_months(today) if can_export else [],
+        "default_export_month": board.liaison_month,
+        "exports": MonthlyExport.objects.visible_to(request.user)[:5] if can_export else [],
+    })
+
+
+@office_required
+@require_GET
+def measures(request):
+    """监督措施 behind the dashboard's figures (the cadres app has no list of its own yet)."""
+    queryset = (SupervisionMeasure.objects.visible_to(request.user).filter(voided_at__isnull=True)
+                .select_related("cadre", "cadre__unit").order_by("-date", "-pk"))
+    filterset = MeasureFilter(request.GET, queryset=queryset, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dashboard/measures.html", {
+        "filter": filterset, "page": page, "period": Period.parse(request.GET.get("period")),
+        "query": request.GET.urlencode(),
+    })
+
+
+@office_required
+@require_POST
+def export_create(request):
+    if not permissions.can_export(request.user):
+        deny(request, "（导出月度联席会议汇总表）")
+    month = parse_month(request.POST.get("month", ""))
+    if month is None:
+        messages.error(request, "请选择要导出的月份")
+        return redirect("dashboard:index")
+    unit = None
+    if request.POST.get("unit"):
+        unit = get_object_or_404(visible_units(request.user), code=request.POST["unit"])
+    try:
+        export = services.request_export(request.user, month, unit=unit, request=request)
+    except services.ExportError as error:
+        messages.error(request, str(error))
+        return redirect("dashboard:index")
+    return redirect(export)
+
+
+def _export(request, code):
+    if not permissions.can_export(request.user):
+        deny(request, "（月度联席会议汇总表）")
+    return get_object_or_404(MonthlyExport.objects.visible_to(request.user).select_related("unit"), code=code)
+
+
+@office_required
+@require_GET
+def export_detail(request, code):
+    export = _export(request, code)
+    return render(request, "dashboard/export.html", {"export": export})
+
+
+@office_required
+@require_GET
+def export_status(request, code):
+    export = _export(request, code)
+    return JsonResponse({
+        "status": export.status, "status_label": export.get_status_display(), "progress": export.progress,
+        "step": export.step, "finished": export.is_finished, "downloadable": export.is_downloadable,
+        "error": export.error,
+    })
+
+
+@office_required
+@require_GET
+def export_download(request, code):
+    export = _export(request, code)
+    if not export.is_downloadable:
+        raise Http404("文件未生成或已过期")
+    path = services.export_path(export)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError as error:
+        raise Http404("文件已过期") from error
+    services.record_download(export, request)
+    response = FileResponse(handle, as_attachment=True, filename=export.filename,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

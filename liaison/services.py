@@ -1,0 +1,511 @@
+"""Every domain operation of the liaison app: atomic, audited; status changes only through `_transition`."""
+
+import datetime
+import os
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cadres import services as cadre_services
+from cadres.models import MeasureKind, SourceChannel
+from core import audit, roles, uploads
+from core.concurrency import claim_version
+from core.models import Notification, User
+from liaison import hooks
+from liaison.models import (
+    GROUP_PREFIX,
+    Disposal,
+    ItemAttachment,
+    Meeting,
+    MeetingDecision,
+    MemberUnit,
+    Report,
+    ReportingSchedule,
+    ReportItem,
+    first_of_month,
+    next_month,
+    period_label,
+)
+
+Status = Report.Status
+
+# The state machine of a report, in one place: event → (allowed from, to).
+TRANSITIONS = {
+    "submit": ({Status.DRAFT}, Status.SUBMITTED),
+    "sign": ({Status.SUBMITTED}, Status.SIGNED),
+    "return": ({Status.SUBMITTED}, Status.RETURNED),
+    "reopen": ({Status.RETURNED}, Status.DRAFT),
+}
+EDITABLE = {Status.DRAFT}
+
+# Disposals that create a supervision measure on the matched cadre.
+MEASURE_ACTIONS = {
+    Disposal.Action.REMINDER_TALK: MeasureKind.REMINDER_TALK,
+    Disposal.Action.INQUIRY: MeasureKind.INQUIRY,
+    Disposal.Action.ADMONISHMENT: MeasureKind.ADMONISHMENT,
+}
+# Disposals that need the item matched to a cadre first.
+NEEDS_CADRE = set(MEASURE_ACTIONS) | {Disposal.Action.FOR_VETTING}
+
+URGENT_NOTIFICATION_KIND = "liaison.urgent_report"
+URGENT_RECIPIENT_ROLES = (roles.SECTION_HEAD, roles.LEADER)
+OFFICE_HANDLER_ROLES = (roles.STAFF, roles.SECTION_HEAD)
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+class TransitionError(ValidationError):
+    pass
+
+
+# ---------------------------------------------------------------- due dates
+
+def report_due_date(period, schedule=None):
+    """A monthly report for `period` is due on the schedule's day (15th by default) of the following month."""
+    schedule = schedule or ReportingSchedule.current()
+    return next_month(period).replace(day=schedule.due_day)
+
+
+def reminder_date(period, schedule=None):
+    schedule = schedule or ReportingSchedule.current()
+    return next_month(period).replace(day=schedule.reminder_day)
+
+
+def reportable_periods(member_unit, today=None, back=12):
+    """Months a unit may file a monthly report for: from `back` months ago (not before it joined) to this month."""
+    today = today or timezone.localdate()
+    period = first_of_month(today)
+    periods = []
+    for _ in range(back + 1):
+        if member_unit.is_active_in(period):
+            periods.append(period)
+        period = (period - datetime.timedelta(days=1)).replace(day=1)
+    return periods
+
+
+# ---------------------------------------------------------------- member units and officers
+
+@transaction.atomic
+def ensure_member_unit(unit, *, active_from, sort_order=0, actor=None):
+    """Make `unit` a member unit (idempotent), with its own liaison group for object permissions."""
+    member = MemberUnit.objects.filter(unit=unit).first()
+    if member is not None:
+        return member
+    group, _ = Group.objects.get_or_create(name=f"{GROUP_PREFIX}{unit.code}")
+    member = MemberUnit.objects.create(unit=unit, group=group, active_from=active_from, sort_order=sort_order)
+    audit.record(actor, audit.Action.CREATE, "liaison.member_unit.created", member, summary=f"新增成员单位：{unit}")
+    return member
+
+
+@transaction.atomic
+def set_officers(member_unit, users, *, actor=None, request=None):
+    """Make exactly `users` the unit's liaison officers (they must hold the liaison role)."""
+    users = list(users)
+    for user in users:
+        if not user.has_role(roles.LIAISON):
+            raise ValidationError(f"{user} 不是成员单位联络员角色，不能设为信息联络员")
+    current = set(member_unit.group.user_set.values_list("pk", flat=True))
+    wanted = {user.pk for user in users}
+    if current == wanted:
+        return
+    member_unit.group.user_set.set(users)
+    audit.record(actor, audit.Action.PERMISSION_CHANGE, "liaison.member_unit.officers_changed", member_unit,
+                 request=request, summary=f"调整信息联络员：{member_unit}",
+                 changes={"officers": [sorted(current), sorted(wanted)]})
+
+
+def member_unit_of(user):
+    """The member unit a liaison officer reports for, or None."""
+    if not (user and user.is_authenticated and user.has_role(roles.LIAISON)):
+        return None
+    return MemberUnit.objects.select_related("unit").filter(group__user=user).order_by("pk").first()
+
+
+# ---------------------------------------------------------------- reports
+
+def grant_unit_access(report):
+    """The reporting unit's liaison group may view and (until signed) change the report."""
+    group = report.member_unit.group
+    assign_perm("liaison.view_report", group, report)
+    assign_perm("liaison.change_report", group, report)
+
+
+def revoke_unit_change(report):
+    """Signed: the unit keeps reading the report, but can no longer change it."""
+    remove_perm("liaison.change_report", report.member_unit.group, report)
+
+
+class ReportExists(Exception):
+    def __init__(self, report):
+        super().__init__(str(report))
+        self.report = report
+
+
+def create_report(member_unit, period, *, actor, request=None):
+    """Start the unit's monthly report for `period`. The named unique constraint makes a second one (a double
+    submit, two officers at once) impossible: the loser gets ReportExists with the existing report."""
+    period = first_of_month(period)
+    if not member_unit.is_active_in(period):
+        raise ValidationError(f"{member_unit} 在{period_label(period)}不是成员单位")
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(member_unit=member_unit, kind=Report.Kind.MONTHLY, period=period,
+                                           due_date=report_due_date(period), created_by=actor)
+            grant_unit_access(report)
+            audit.record(actor, audit.Action.CREATE, "liaison.report.created", report, request=request,
+                         summary=f"新建月度通报：{report}")
+    except IntegrityError as error:
+        existing = Report.objects.filter(member_unit=member_unit, period=period, kind=Report.Kind.MONTHLY).first()
+        if existing is None:
+            raise
+        raise ReportExists(existing) from error
+    return report
+
+
+def _locked(report):
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+def _check_editable(report):
+    if report.status not in EDITABLE:
+        raise TransitionError(f"通报{report.get_status_display()}，不能修改")
+
+
+@transaction.atomic
+def update_report(report, *, actor, is_nil, nil_statement="", remarks="", request=None, version=None):
+    report = _locked(report)
+    _check_editable(report)
+    claim_version(report, version, {"is_nil": bool(is_nil), "remarks": remarks})
+    if is_nil and report.items.filter(voided_at__isnull=True).exists():
+        raise ValidationError("已填报事项的通报不能作为零报告，请先删除事项")
+    old = {"is_nil": report.is_nil, "nil_statement": report.nil_statement, "remarks": report.remarks}
+    report.is_nil = bool(is_nil)
+    report.nil_statement = (nil_statement or "本月无应报告事项") if is_nil else ""
+    report.remarks = remarks
+    report.save(update_fields=["is_nil", "nil_statement", "remarks", "updated_at", "version"])
+    changes = audit.changed_fields(report, old, old.keys())
+    if changes:
+        audit.record(actor, audit.Action.UPDATE, "liaison.report.updated", report, request=request,
+                     summary=f"修改通报：{report}", changes=changes)
+    return report
+
+
+ITEM_FIELDS = ("cadre_name", "cadre_post", "is_principal", "aspect", "description", "source_kind", "source",
+               "occurred_on", "severity")
+
+
+@transaction.atomic
+def add_item(report, *, actor, request=None, cadre=None, **fields):
+    report = _locked(report)
+    _check_editable(report)
+    if report.is_nil:
+        raise ValidationError("零报告不能填报事项；如有事项，请先取消零报告")
+    if report.kind == Report.Kind.URGENT and report.items.filter(voided_at__isnull=True).exists():
+        raise ValidationError("即时通报只能包含一个事项")
+    values = {k: fields[k] for k in ITEM_FIELDS if k in fields}
+    item = ReportItem(report=report, cadre=cadre, created_by=actor, **values)
+    if cadre is not None:
+        item.cadre_name = item.cadre_name or cadre.name
+        item.matched_by, item.matched_at = actor, timezone.now()
+    item.full_clean(exclude=["report", "created_by", "cadre", "matched_by"])
+    item.save()
+    audit.record(actor, audit.Action.CREATE, "liaison.item.created", item, request=request,
+                 summary=f"新增通报事项：{report}")
+    return item
+
+
+@transaction.atomic
+def update_item(item, *, actor, request=None, version=None, **fields):
+    _check_editable(_locked(item.report))
+    claim_version(item, version, {field: fields[field] for field in ITEM_FIELDS if field in fields})
+    old = {field: getattr(item, field) for field in ITEM_FIELDS}
+    for field in ITEM_FIELDS:
+        if field in fields:
+            setattr(item, field, fields[field])
+    item.full_clean(exclude=["report", "created_by", "cadre", "matched_by"])
+    item.save()
+    changes = audit.changed_fields(item, old, ITEM_FIELDS)
+    if changes:
+        audit.record(actor, audit.Action.UPDATE, "liaison.item.updated", item, request=request,
+                     summary=f"修改通报事项：{item.report}", changes=changes)
+    return item
+
+
+@transaction.atomic
+def void_item(item, *, actor, reason, request=None):
+    """An item is never deleted: it is voided with a reason while the report is still a draft."""
+    _check_editable(_locked(item.report))
+    if not reason:
+        raise ValidationError("请填写删除原因")
+    updated = ReportItem.objects.filter(pk=item.pk, voided_at__isnull=True).update(
+        voided_at=timezone.now(), void_reason=reason[:200])
+    if updated:
+        audit.record(actor, audit.Action.DELETE, "liaison.item.voided", item, request=request,
+                     summary=f"删除通报事项：{item.report}", changes={"reason": reason[:200]})
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def add_attachment(item, uploaded, *, actor, request=None):
+    _check_editable(_locked(item.report))
+    name = os.path.basename(uploaded.name or "")[:200]
+    uploads.check_upload(uploaded, max_bytes=MAX_ATTACHMENT_BYTES)  # by content, not by the file name
+    attachment = ItemAttachment(item=item, original_name=name, size=uploaded.size, uploaded_by=actor)
+    attachment.file.save(str(attachment.code), uploaded, save=False)
+    attachment.save()
+    audit.record(actor, audit.Action.CREATE, "liaison.attachment.uploaded", attachment, request=request,
+                 summary=f"上传附件：{item.report}")
+    return attachment
+
+
+def _transition(report, event, actor, *, request=None, summary="", changes=None):
+    """Lock, check the table, move; the caller sets the event's own fields before saving."""
+    allowed_from, target = TRANSITIONS[event]
+    locked = _locked(report)
+    if locked.status not in allowed_from:
+        raise TransitionError(f"通报当前状态为“{locked.get_status_display()}”，不能执行此操作")
+    old_status = locked.status
+    locked.status = target
+    return locked, {"status": [old_status, target], **(changes or {})}
+
+
+def _validate_content(report):
+    live = report.items.filter(voided_at__isnull=True).count()
+    if report.kind == Report.Kind.URGENT:
+        if live != 1:
+            raise ValidationError("即时通报须包含一个事项")
+        return
+    if report.is_nil and live:
+        raise ValidationError("零报告不能包含事项")
+    if not report.is_nil and not live:
+        raise ValidationError("请填报至少一个事项；本月无应报告事项的，请明确勾选“零报告”")
+
+
+@transaction.atomic
+def submit(report, *, actor, request=None):
+    report, changes = _transition(report, "submit", actor)
+    _validate_content(report)
+    now = timezone.now()
+    report.submitted_at, report.submitted_by = now, actor
+    report.first_submitted_at = report.first_submitted_at or now
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "first_submitted_at", "updated_at"])
+    audit.record(actor, audit.Action.UPDATE, "liaison.report.submitted", report, request=request,
+                 summary=f"报送{report.get_kind_display()}：{report}"
+                         + ("（逾期）" if report.is_late else ""), changes=changes)
+    if report.kind == Report.Kind.URGENT:
+        from liaison import tasks
+
+        report_id = report.pk
+        transaction.on_commit(lambda: tasks.notify_urgent_report.delay(report_id))
+    return report
+
+
+@transaction.atomic
+def sign(report, *, actor, request=None):
+    report, changes = _transition(report, "sign", actor)
+    report.signed_at, report.signed_by = timezone.now(), actor
+    report.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
+    revoke_unit_change(report)
+    audit.record(actor, audit.Action.UPDATE, "liaison.report.signed", report, request=request,
+                 summary=f"签收通报：{report}", changes=changes)
+    return report
+
+
+@transaction.atomic
+def return_report(report, *, actor, reason, request=None):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写退回原因")
+    report, changes = _transition(report, "return", actor, changes={"reason": reason[:500]})
+    report.returned_at, report.returned_by, report.return_reason = timezone.now(), actor, reason[:500]
+    report.save(update_fields=["status", "returned_at", "returned_by", "return_reason", "updated_at"])
+    audit.record(actor, audit.Action.UPDATE, "liaison.report.returned", report, request=request,
+                 summary=f"退回通报：{report}", changes=changes)
+    return report
+
+
+@transaction.atomic
+def reopen(report, *, actor, request=None):
+    report, changes = _transition(report, "reopen", actor)
+    report.save(update_fields=["status", "updated_at"])
+    audit.record(actor, audit.Action.UPDATE, "liaison.report.reopened", report, request=request,
+                 summary=f"退回后重新编辑：{report}", changes=changes)
+    return report
+
+
+@transaction.atomic
+def send_urgent(member_unit, *, actor, request=None, **fields):
+    """即时通报: one item about a 一把手, sent at once; the section head and leaders are notified by a task."""
+    if not fields.get("is_principal"):
+        raise ValidationError("即时通报仅用于一把手相关事项")
+    today = timezone.localdate()
+    report = Report.objects.create(member_unit=member_unit, kind=Report.Kind.URGENT, period=first_of_month(today),
+                                   created_by=actor)
+    grant_unit_access(report)
+    audit.record(actor, audit.Action.CREATE, "liaison.report.created", report, request=request,
+                 summary=f"新建即时通报：{report}")
+    add_item(report, actor=actor, request=request, **fields)
+    return submit(report, actor=actor, request=request)
+
+
+def office_users_for(unit, role_names):
+    """Active users with one of `role_names` whose jurisdiction covers `unit` (or who have no limit)."""
+    parts = [part for part in unit.path.split("/") if part]
+    prefixes = ["/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+    return (User.objects.filter(is_active=True, groups__name__in=role_names)
+            .filter(Q(jurisdiction__isnull=True) | Q(jurisdiction__path__in=prefixes)).distinct())
+
+
+def notify_urgent_report(report_id):
+    """Create the notifications of an urgent report; unique per item and recipient, so a retry adds nothing."""
+    report = Report.objects.select_related("member_unit__unit").get(pk=report_id, kind=Report.Kind.URGENT)
+    if report.first_submitted_at is None:
+        return 0
+    from django.contrib.contenttypes.models import ContentType
+
+    item_type = ContentType.objects.get_for_model(ReportItem)
+    sent_on = timezone.localtime(report.first_submitted_at).date()
+    recipients = list(office_users_for(report.member_unit.unit, URGENT_RECIPIENT_ROLES))
+    rows = [
+        Notification(recipient=user, kind=URGENT_NOTIFICATION_KIND, target_type=item_type, target_id=str(item.pk),
+                     title=f"即时通报：{report.member_unit}报送一把手相关事项（{item.get_aspect_display()}，"
+                           f"{item.get_severity_display()}）",
+                     url=report.get_absolute_url(), due_date=sent_on, level=Notification.Level.WARNING)
+        for item in report.items.filter(voided_at__isnull=True) for user in recipients
+    ]
+    mine = Notification.objects.filter(kind=URGENT_NOTIFICATION_KIND, target_type=item_type,
+                                       target_id__in={row.target_id for row in rows})
+    before = mine.count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)  # the core unique constraint drops repeats
+    return mine.count() - before
+
+
+# ---------------------------------------------------------------- office: matching and disposal
+
+@transaction.atomic
+def match_item(item, cadre, *, actor, request=None):
+    report = _locked(item.report)
+    if report.status not in Report.RECEIVED:
+        raise TransitionError("通报尚未报送，不能匹配干部")
+    old = item.cadre_id
+    item.cadre, item.matched_by, item.matched_at = cadre, actor, timezone.now()
+    item.save(update_fields=["cadre", "matched_by", "matched_at", "updated_at"])
+    audit.record(actor, audit.Action.UPDATE, "liaison.item.matched", item, request=request,
+                 summary=f"匹配干部：{item.cadre_name} → {cadre}", changes={"cadre": [old, cadre.pk]})
+    return item
+
+
+@transaction.atomic
+def dispose(item, action, *, actor, decided_on=None, feedback="", note="", request=None):
+    """处置 an item. Measures go to the cadres app; 转信访举报件 goes to whoever registered the hand-off."""
+    report = _locked(item.report)
+    if report.status != Status.SIGNED:
+        raise TransitionError("请先签收通报，再处置事项")
+    item = ReportItem.objects.select_for_update().get(pk=item.pk)
+    if item.voided_at is not None:
+        raise ValidationError("该事项已删除")
+    if action in NEEDS_CADRE and item.cadre_id is None:
+        raise ValidationError("请先将事项匹配到干部")
+    if item.disposals.filter(action=action).exists():
+        raise ValidationError("该事项已作过此项处置")
+    decided_on = decided_on or timezone.localdate()
+    disposal = Disposal(item=item, action=action, decided_on=decided_on, feedback=feedback, note=note,
+                        created_by=actor)
+    if action in MEASURE_ACTIONS:
+        measure = cadre_services.record_measure(
+            item.cadre, MEASURE_ACTIONS[action], decided_on,
+            f"联席会议通报（{report.member_unit}，{report.period_label}）：{item.description}"[:2000],
+            actor=actor, source_channel=SourceChannel.LIAISON, source=item, request=request)
+        disposal.measure_code = str(measure.code)
+    if action == Disposal.Action.TO_PETITION:
+        disposal.handoff_status = Disposal.Handoff.PENDING
+    try:
+        with transaction.atomic():
+            disposal.save()
+    except IntegrityError as error:
+        raise ValidationError("该事项已作过此项处置") from error
+    if action == Disposal.Action.TO_PETITION:
+        _hand_off(disposal, actor)
+    audit.record(actor, audit.Action.CREATE, "liaison.disposal.created", disposal, request=request,
+                 summary=f"处置通报事项：{disposal.get_action_display()}",
+                 changes={"action": action, "measure": disposal.measure_code, "handoff": disposal.handoff_status})
+    return disposal
+
+
+def _hand_off(disposal, actor):
+    handler = hooks.disposal_handler(disposal.action)
+    if handler is None:
+        return False
+    result = handler(disposal.item, actor)
+    disposal.handoff_status = Disposal.Handoff.DONE
+    disposal.handoff_code = str(result.code)[:64]
+    disposal.handoff_label = (result.label or "")[:200]
+    disposal.handoff_url = (result.url or "")[:300]
+    disposal.save(update_fields=["handoff_status", "handoff_code", "handoff_label", "handoff_url"])
+    return True
+
+
+def forward_pending_handoffs(action=Disposal.Action.TO_PETITION, *, actor=None):
+    """Pass disposals still waiting (recorded before a handler existed) to the registered handler."""
+    if hooks.disposal_handler(action) is None:
+        return 0
+    done = 0
+    pending = Disposal.objects.filter(action=action, handoff_status=Disposal.Handoff.PENDING).values_list("pk",
+                                                                                                       flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            disposal = Disposal.objects.select_for_update().select_related("item").get(pk=pk)
+            if disposal.handoff_status != Disposal.Handoff.PENDING:
+                continue
+            if _hand_off(disposal, actor):
+                done += 1
+                audit.record(actor, audit.Action.UPDATE, "liaison.disposal.handed_off", disposal,
+                             summary=f"移交完成：{disposal.handoff_code}")
+    return done
+
+
+# ---------------------------------------------------------------- meetings
+
+@transaction.atomic
+def save_meeting(meeting, attendees, *, actor, request=None):
+    created = meeting.pk is None
+    if created:
+        meeting.created_by = actor
+    meeting.full_clean(exclude=["created_by"])
+    meeting.save()
+    meeting.attendees.set(attendees)
+    audit.record(actor, audit.Action.CREATE if created else audit.Action.UPDATE,
+                 "liaison.meeting.created" if created else "liaison.meeting.updated", meeting, request=request,
+                 summary=f"{'登记' if created else '修改'}联席会议：{meeting}")
+    return meeting
+
+
+@transaction.atomic
+def add_decision(meeting, *, actor, content, owner_unit, deadline, request=None):
+    decision = MeetingDecision.objects.create(meeting=meeting, content=content, owner_unit=owner_unit,
+                                              deadline=deadline)
+    audit.record(actor, audit.Action.CREATE, "liaison.decision.created", decision, request=request,
+                 summary=f"新增议定事项：{meeting}")
+    return decision
+
+
+@transaction.atomic
+def complete_decision(decision, *, actor, done_on=None, note="", request=None):
+    updated = MeetingDecision.objects.filter(pk=decision.pk, status=MeetingDecision.Status.OPEN).update(
+        status=MeetingDecision.Status.DONE, done_on=done_on or timezone.localdate(), done_note=note, done_by=actor)
+    if not updated:
+        raise TransitionError("该议定事项已办结")
+    decision.refresh_from_db()
+    audit.record(actor, audit.Action.UPDATE, "liaison.decision.done", decision, request=request,
+                 summary=f"议定事项办结：{decision.meeting}", changes={"status": ["open", "done"]})
+    return decision
+
+
+def meetings_in_year(year, queryset=None):
+    queryset = queryset if queryset is not None else Meeting.objects.all()
+    return queryset.filter(held_on__year=year)

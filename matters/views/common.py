@@ -1,0 +1,40 @@
+"""Shared bits of the matters views: refusing, form errors as messages, the cadres and units in the user's scope."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+
+from audits.rectification import RectificationError
+from cadres.models import Cadre
+from core.permissions import deny
+from matters import permissions
+from matters.services import MattersError
+
+PAGE_SIZE = 30
+REFUSED = (MattersError, RectificationError)
+
+
+def require_edit(request):
+    if not permissions.can_edit(request.user):
+        deny(request)
+
+
+def form_errors_to_messages(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def cadres_in_scope(user):
+    return Cadre.objects.visible_to(user).select_related("unit").order_by("unit__path", "-is_principal", "name")
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def render_form(request, form, title, back_url, help_text=""):
+    from django.shortcuts import render
+
+    return render(request, "matters/form.html", {"form": form, "title": title, "back_url": back_url,
+                                                 "help": help_text})

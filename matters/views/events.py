@@ -1,0 +1,65 @@
+"""个人重大事项报告 (婚丧喜庆): list, report, detail, export."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from core import audit as audit_log
+from core.excel import table_workbook, xlsx_response
+from core.permissions import office_required
+from matters import exports, permissions, services
+from matters.filters import PersonalEventFilter
+from matters.forms import PersonalEventForm
+from matters.models import MattersRules, PersonalEvent
+from matters.views.common import REFUSED, cadres_in_scope, paginate, render_form, require_edit
+
+
+def event_queryset(user):
+    return PersonalEvent.objects.visible_to(user).select_related("cadre__unit").order_by("-event_date", "-pk")
+
+
+@office_required
+def event_list(request):
+    filterset = PersonalEventFilter(request.GET, queryset=event_queryset(request.user), request=request)
+    return render(request, "matters/event_list.html", {
+        "filter": filterset, "page": paginate(request, filterset.qs), "can_edit": permissions.can_edit(request.user),
+        "tab": "events"})
+
+
+@office_required
+def event_create(request):
+    require_edit(request)
+    rules = MattersRules.current()
+    form = PersonalEventForm(request.POST or None, cadres=cadres_in_scope(request.user),
+                             initial={"reported_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = services.report_personal_event(data.pop("cadre"), actor=request.user, request=request, **data)
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            if event.late:
+                messages.warning(request, f"已登记：{event}。报告晚于规定时间，已标记为迟报")
+            else:
+                messages.success(request, f"已登记：{event}")
+            return redirect(event)
+    return render_form(request, form, "登记个人重大事项报告（婚丧喜庆）", "/matters/events/",
+                       f"婚丧喜庆事项应事前报告：至少在举办日{rules.event_report_lead_days}天前报告，否则标记为迟报。")
+
+
+@office_required
+def event_detail(request, code):
+    event = get_object_or_404(event_queryset(request.user), code=code)
+    return render(request, "matters/event_detail.html", {"event": event, "tab": "events"})
+
+
+@office_required
+def event_export(request):
+    filterset = PersonalEventFilter(request.GET, queryset=event_queryset(request.user), request=request)
+    rows = filterset.qs
+    content = table_workbook("个人重大事项报告", exports.EVENT_HEADERS, exports.event_rows(rows.iterator(2000)))
+    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.personal_event.exported",
+                             summary=f"导出个人重大事项报告（{rows.count()}件）",
+                             changes={"filters": request.GET.dict()})
+    return xlsx_response(content, f"个人重大事项报告_{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,0 +1,283 @@
+"""巡察整改联督: inspections, rectification items (tracked by audits.rectification), 四方会审 and accountability."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audits import rectification
+from cadres.models import Cadre
+from core import audit as audit_log
+from core.excel import table_workbook, xlsx_response
+from core.permissions import office_required
+from core.scoping import visible_units
+from matters import exports, permissions, services
+from matters.filters import InspectionFilter, ItemFilter
+from matters.forms import (
+    AccountabilityForm,
+    CloseInspectionForm,
+    DeadlineForm,
+    EvidenceForm,
+    InspectionForm,
+    ItemForm,
+    JointReviewForm,
+    ProgressForm,
+    VoidForm,
+)
+from matters.models import Inspection, InspectionItem, MattersRules
+from matters.views.common import (
+    REFUSED,
+    cadres_in_scope,
+    form_errors_to_messages,
+    paginate,
+    render_form,
+    require_edit,
+)
+
+
+def inspection_queryset(user):
+    open_q = Q(items__voided_at__isnull=True, items__rectification_status__in=rectification.OPEN_STATUSES)
+    return (Inspection.objects.visible_to(user).select_related("unit", "secretary")
+            .annotate(n_items=Count("items", filter=Q(items__voided_at__isnull=True), distinct=True),
+                      n_open=Count("items", filter=open_q, distinct=True),
+                      n_accountability=Count("accountabilities", distinct=True))
+            .order_by("-feedback_on", "-pk"))
+
+
+@office_required
+def inspection_list(request):
+    filterset = InspectionFilter(request.GET, queryset=inspection_queryset(request.user), request=request)
+    return render(request, "matters/inspection_list.html", {
+        "filter": filterset, "page": paginate(request, filterset.qs), "can_edit": permissions.can_edit(request.user),
+        "tab": "inspections"})
+
+
+@office_required
+def inspection_create(request):
+    require_edit(request)
+    form = InspectionForm(request.POST or None, cadres=cadres_in_scope(request.user).filter(is_principal=True),
+                          units=visible_units(request.user), initial={"feedback_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.create_inspection(data.pop("unit"), actor=request.user, request=request, **data)
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记：{inspection}，请逐项登记整改事项")
+            return redirect(inspection)
+    return render_form(request, form, "登记巡察反馈", "/matters/inspections/",
+                       "来源可为巡察、作风督查或干部监督员反映；党组织书记从该单位一把手中选择。")
+
+
+def _inspection(request, code):
+    return get_object_or_404(Inspection.objects.visible_to(request.user).select_related("unit", "secretary"),
+                             code=code)
+
+
+@office_required
+def inspection_detail(request, code):
+    inspection = _inspection(request, code)
+    today = timezone.localdate()
+    can_edit = permissions.can_edit(request.user)
+    items = inspection.items.select_related("owner_cadre").annotate(
+        n_evidence=Count("evidence_files", filter=Q(evidence_files__voided_at__isnull=True)))
+    counts = rectification.status_counts(inspection.items.active())
+    return render(request, "matters/inspection_detail.html", {
+        "inspection": inspection, "items": items, "today": today, "can_edit": can_edit, "tab": "inspections",
+        "counts": counts, "rate": rectification.rate(counts),
+        "reviews": inspection.joint_reviews.all(),
+        "accountabilities": inspection.accountabilities.select_related("cadre", "measure"),
+        "review_form": JointReviewForm(initial={"held_on": today}),
+        "accountability_form": AccountabilityForm(initial={"decided_on": today}),
+        "close_form": CloseInspectionForm(initial={"closed_on": today})})
+
+
+@office_required
+def item_create(request, code):
+    inspection = _inspection(request, code)
+    require_edit(request)
+    owners = Cadre.objects.visible_to(request.user).filter(unit__path__startswith=inspection.unit.path)
+    form = ItemForm(request.POST or None, cadres=owners.select_related("unit"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.add_item(inspection, actor=request.user, request=request, **form.cleaned_data)
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记问题{item.number}，整改期限{item.rectification_deadline:%Y-%m-%d}")
+            return redirect(inspection)
+    days = MattersRules.current().inspection_rectification_days
+    return render_form(request, form, f"{inspection} · 登记整改事项", inspection.get_absolute_url(),
+                       f"整改期限默认为反馈日期后{days}天，可修改。")
+
+
+def _item(request, code, item_code):
+    inspection = _inspection(request, code)
+    item = get_object_or_404(inspection.items.select_related("owner_cadre"), code=item_code)
+    return inspection, item
+
+
+@office_required
+def item_detail(request, code, item_code):
+    inspection, item = _item(request, code, item_code)
+    today = timezone.localdate()
+    return render(request, "matters/item_detail.html", {
+        "inspection": inspection, "item": item, "finding": item, "today": today, "tab": "inspections",
+        "can_edit": permissions.can_edit(request.user) and item.voided_at is None,
+        "progress": item.progress_entries.select_related("recorded_by"),
+        "evidence": item.evidence_files.select_related("uploaded_by"),
+        "progress_form": ProgressForm(initial={"date": today, "status": item.rectification_status}),
+        "deadline_form": DeadlineForm(initial={"deadline": item.rectification_deadline}),
+        "evidence_form": EvidenceForm(), "void_form": VoidForm(),
+        "accepted": rectification.ACCEPTED_DESCRIPTION, "max_mb": rectification.MAX_EVIDENCE_BYTES // (1024 * 1024)})
+
+
+def _item_action(request, code, item_code, form_class, run):
+    _inspection_obj, item = _item(request, code, item_code)
+    require_edit(request)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect(item)
+    try:
+        message = run(item, form.cleaned_data)
+    except REFUSED as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect(item)
+
+
+@office_required
+@require_POST
+def item_progress(request, code, item_code):
+    def run(item, data):
+        rectification.record_progress(item, date=data["date"], note=data["note"], status=data["status"],
+                                      actor=request.user, request=request)
+        return "已记录整改进展"
+
+    return _item_action(request, code, item_code, ProgressForm, run)
+
+
+@office_required
+@require_POST
+def item_deadline(request, code, item_code):
+    def run(item, data):
+        rectification.change_deadline(item, data["deadline"], data["reason"], actor=request.user, request=request)
+        return f"整改期限已调整为{data['deadline']:%Y-%m-%d}"
+
+    return _item_action(request, code, item_code, DeadlineForm, run)
+
+
+@office_required
+@require_POST
+def item_void(request, code, item_code):
+    def run(item, data):
+        services.void_item(item, data["reason"], actor=request.user, request=request)
+        return "已作废该整改事项"
+
+    return _item_action(request, code, item_code, VoidForm, run)
+
+
+@office_required
+@require_POST
+def evidence_upload(request, code, item_code):
+    def run(item, data):
+        evidence = rectification.attach_evidence(item, data["file"], description=data["description"],
+                                                 actor=request.user, request=request)
+        return f"已上传：{evidence.original_name}"
+
+    return _item_action(request, code, item_code, EvidenceForm, run)
+
+
+@office_required
+def evidence_download(request, code, item_code, evidence_code):
+    _inspection_obj, item = _item(request, code, item_code)
+    evidence = get_object_or_404(item.evidence_files, code=evidence_code)
+    return rectification.evidence_response(evidence, request)
+
+
+@office_required
+@require_POST
+def evidence_void(request, code, item_code, evidence_code):
+    _inspection_obj, item = _item(request, code, item_code)
+    evidence = get_object_or_404(item.evidence_files, code=evidence_code)
+
+    def run(item, data):
+        rectification.void_evidence(item, evidence, data["reason"], actor=request.user, request=request)
+        return "已作废该材料"
+
+    return _item_action(request, code, item_code, VoidForm, run)
+
+
+def _inspection_action(request, code, form_class, run):
+    inspection = _inspection(request, code)
+    require_edit(request)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect(inspection)
+    try:
+        message = run(inspection, form.cleaned_data)
+    except REFUSED as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect(inspection)
+
+
+@office_required
+@require_POST
+def review_create(request, code):
+    def run(inspection, data):
+        review = services.record_joint_review(inspection, actor=request.user, request=request, **data)
+        return f"已记录四方会审：{review.get_conclusion_display()}"
+
+    return _inspection_action(request, code, JointReviewForm, run)
+
+
+@office_required
+@require_POST
+def accountability_create(request, code):
+    def run(inspection, data):
+        accountability = services.hold_accountable(
+            inspection, situations=list(data["situations"]), measure_kind=data["measure_kind"],
+            decided_on=data["decided_on"], reason=data["reason"], actor=request.user, request=request)
+        return f"已登记问责：{accountability}，已同步记入干部监督措施"
+
+    return _inspection_action(request, code, AccountabilityForm, run)
+
+
+@office_required
+@require_POST
+def inspection_close(request, code):
+    def run(inspection, data):
+        services.close_inspection(inspection, closed_on=data["closed_on"], actor=request.user, request=request)
+        return "已办结：整改完成"
+
+    return _inspection_action(request, code, CloseInspectionForm, run)
+
+
+def item_queryset(user):
+    return (InspectionItem.objects.visible_to(user).active().select_related("inspection__unit", "owner_cadre")
+            .order_by("rectification_deadline", "pk"))
+
+
+@office_required
+def item_list(request):
+    filterset = ItemFilter(request.GET, queryset=item_queryset(request.user), request=request)
+    return render(request, "matters/item_list.html", {"filter": filterset, "page": paginate(request, filterset.qs),
+                                                      "today": timezone.localdate(), "tab": "items"})
+
+
+@office_required
+def item_export(request):
+    filterset = ItemFilter(request.GET, queryset=item_queryset(request.user), request=request)
+    rows = filterset.qs
+    today = timezone.localdate()
+    content = table_workbook("巡察整改台账", exports.ITEM_HEADERS, exports.item_rows(rows.iterator(2000), today))
+    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.inspectionitem.exported",
+                             summary=f"导出巡察整改台账（{rows.count()}条）", changes={"filters": request.GET.dict()})
+    return xlsx_response(content, f"巡察整改台账_{today:%Y%m%d}.xlsx")

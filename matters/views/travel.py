@@ -1,0 +1,487 @@
+"""因私出国（境）: registrations, certificates, applications with the joint review, lending and return, and the
+立案审查调查 records that block applications. Thin views: `visible_to` (404), matters.permissions (403), services."""
+
+import datetime
+
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cadres.dates import add_months
+from core import audit as audit_log
+from core.excel import table_workbook, xlsx_response
+from core.permissions import office_required
+from matters import exports, permissions, services
+from matters.filters import ApplicationFilter, CertificateFilter, RegistrationFilter
+from matters.forms import (
+    ApplicationForm,
+    ApproveForm,
+    CancelForm,
+    CertificateForm,
+    DateForm,
+    InvestigationCloseForm,
+    InvestigationForm,
+    LendForm,
+    OpinionForm,
+    RegistrationForm,
+    RejectForm,
+    RemovalForm,
+    ReturnForm,
+    WithdrawForm,
+)
+from matters.models import (
+    ApplicationStatus,
+    Certificate,
+    CertificateLoan,
+    CertificateStatus,
+    ExitEntryRegistration,
+    InvestigationRecord,
+    MattersRules,
+    TravelApplication,
+)
+from matters.views.common import (
+    REFUSED,
+    cadres_in_scope,
+    form_errors_to_messages,
+    paginate,
+    render_form,
+    require_edit,
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Registrations (登记备案)
+
+
+def registration_queryset(user):
+    return (ExitEntryRegistration.objects.visible_to(user).select_related("cadre__unit")
+            .order_by("removed_on", "cadre__unit__path", "cadre__name", "-registered_on"))
+
+
+@office_required
+def registration_list(request):
+    filterset = RegistrationFilter(request.GET, queryset=registration_queryset(request.user), request=request)
+    return render(request, "matters/registration_list.html", {
+        "filter": filterset, "page": paginate(request, filterset.qs), "can_edit": permissions.can_edit(request.user),
+        "left_statuses": services.LEFT_STATUSES, "tab": "registrations"})
+
+
+@office_required
+def registration_create(request):
+    require_edit(request)
+    form = RegistrationForm(request.POST or None, cadres=cadres_in_scope(request.user),
+                            initial={"registered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register_cadre(data["cadre"], data["registered_on"], note=data["note"], actor=request.user,
+                                    request=request)
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记备案：{data['cadre'].name}")
+            return redirect("matters:registration_list")
+    return render_form(request, form, "出入境登记备案", "/matters/registrations/")
+
+
+@office_required
+def registration_remove(request, code):
+    registration = get_object_or_404(registration_queryset(request.user), code=code)
+    require_edit(request)
+    form = RemovalForm(request.POST or None, initial={"removed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_registration(registration, form.cleaned_data["removed_on"], form.cleaned_data["reason"],
+                                         actor=request.user, request=request)
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已撤销备案：{registration.cadre.name}")
+            return redirect("matters:registration_list")
+    return render_form(request, form, f"撤销出入境登记备案：{registration.cadre.name}", "/matters/registrations/",
+                       f"登记备案日期：{registration.registered_on:%Y-%m-%d}。干部离开管理范围时撤销备案，并告知公安出入境管理部门。")
+
+
+@office_required
+def registration_export(request):
+    filterset = RegistrationFilter(request.GET, queryset=registration_queryset(request.user), request=request)
+    rows = filterset.qs
+    full_id = permissions.can_export_full_id(request.user)
+    content = table_workbook("登记备案人员", exports.REGISTRATION_HEADERS,
+                             exports.registration_rows(rows.iterator(2000), full_id=full_id),
+                             widths=[6, 10, 6, 12, 22, 28, 24, 10, 10, 14, 14, 20, 8, 20])
+    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.registration.exported",
+                             summary=f"导出出入境登记备案人员名单（{rows.count()}人，"
+                                     f"{'完整身份证号' if full_id else '身份证号已脱敏'}）",
+                             changes={"filters": request.GET.dict()})
+    return xlsx_response(content, f"出入境登记备案人员名单_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Certificates (证照管理)
+
+
+def certificate_queryset(user):
+    open_loans = CertificateLoan.objects.filter(returned_on__isnull=True)
+    return (Certificate.objects.visible_to(user).select_related("cadre__unit")
+            .prefetch_related(Prefetch("loans", queryset=open_loans, to_attr="open_loans"))
+            .order_by("cadre__unit__path", "cadre__name", "kind", "pk"))
+
+
+def _flags_context():
+    today = timezone.localdate()
+    rules = MattersRules.current()
+    return {"today": today, "expiry_limit": add_months(today, rules.expiry_notice_months), "rules": rules}
+
+
+@office_required
+def certificate_list(request):
+    filterset = CertificateFilter(request.GET, queryset=certificate_queryset(request.user), request=request)
+    return render(request, "matters/certificate_list.html", {
+        "filter": filterset, "page": paginate(request, filterset.qs), "can_edit": permissions.can_edit(request.user),
+        "tab": "certificates", **_flags_context()})
+
+
+@office_required
+def certificate_create(request):
+    require_edit(request)
+    rules = MattersRules.current()
+    form = CertificateForm(request.POST or None, cadres=cadres_in_scope(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            certificate = services.add_certificate(data.pop("cadre"), actor=request.user, request=request, **data)
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记证照：{certificate}，{certificate.get_status_display()}")
+            return redirect(certificate)
+    return render_form(request, form, "登记出入境证照", "/matters/certificates/",
+                       f"新领取的证照应在签发后{rules.handover_days}天内交组织部门集中保管。")
+
+
+def _certificate(request, code):
+    return get_object_or_404(Certificate.objects.visible_to(request.user).select_related("cadre__unit"), code=code)
+
+
+@office_required
+def certificate_detail(request, code):
+    certificate = _certificate(request, code)
+    audit_log.record_request(request, audit_log.Action.VIEW, "matters.certificate.viewed", certificate,
+                             summary=f"查看证照：{certificate}")
+    today = timezone.localdate()
+    return render(request, "matters/certificate_detail.html", {
+        "certificate": certificate, "tab": "certificates", **_flags_context(),
+        "loans": certificate.loans.select_related("application", "lent_by", "received_by"),
+        "can_edit": permissions.can_edit(request.user),
+        "expiring": services.expiring_soon(certificate, today),
+        "handover_form": DateForm(initial={"date": today}), "cancel_form": CancelForm(initial={"date": today})})
+
+
+CERTIFICATE_ACTIONS = {"hand_over": DateForm, "cancel": CancelForm}
+
+
+@office_required
+@require_POST
+def certificate_action(request, code, action):
+    certificate = _certificate(request, code)
+    if action not in CERTIFICATE_ACTIONS:
+        raise Http404
+    require_edit(request)
+    form = CERTIFICATE_ACTIONS[action](request.POST)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect(certificate)
+    data = form.cleaned_data
+    try:
+        if action == "hand_over":
+            services.hand_over(certificate, data["date"], actor=request.user, request=request)
+        else:
+            services.cancel_certificate(certificate, data["date"], data["reason"], actor=request.user,
+                                        request=request)
+    except REFUSED as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"证照{services.CERTIFICATE_LABELS[action]}：已完成")
+    return redirect(certificate)
+
+
+@office_required
+def certificate_export(request):
+    filterset = CertificateFilter(request.GET, queryset=certificate_queryset(request.user), request=request)
+    rows = filterset.qs
+    today = timezone.localdate()
+    content = table_workbook("出入境证照", exports.CERTIFICATE_HEADERS,
+                             exports.certificate_rows(rows, today, MattersRules.current()))
+    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.certificate.exported",
+                             summary=f"导出出入境证照清单（{rows.count()}本）", changes={"filters": request.GET.dict()})
+    return xlsx_response(content, f"出入境证照清单_{today:%Y%m%d}.xlsx")
+
+
+@office_required
+def reconciliation_export(request):
+    """年度证照核对清单: every certificate held this year (cancelled ones only if cancelled this year)."""
+    today = timezone.localdate()
+    certificates = certificate_queryset(request.user).filter(
+        Q(cancelled_on__isnull=True) | Q(cancelled_on__gte=datetime.date(today.year, 1, 1)))
+    content = exports.reconciliation_workbook(certificates, today, today.year)
+    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.certificate.reconciliation_exported",
+                             summary=f"导出{today.year}年度证照核对清单（{certificates.count()}本）")
+    return xlsx_response(content, f"{today.year}年度出入境证照核对清单.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Applications (因私出国（境）申请)
+
+
+def application_queryset(user):
+    return (TravelApplication.objects.visible_to(user).select_related("cadre__unit", "loan")
+            .prefetch_related("opinions").order_by("-year", "-seq"))
+
+
+@office_required
+def application_list(request):
+    filterset = ApplicationFilter(request.GET, queryset=application_queryset(request.user), request=request)
+    return render(request, "matters/application_list.html", {
+        "filter": filterset, "page": paginate(request, filterset.qs), "can_edit": permissions.can_edit(request.user),
+        "tab": "applications", "today": timezone.localdate()})
+
+
+def _held_certificates(user):
+    return (Certificate.objects.visible_to(user).exclude(status=CertificateStatus.CANCELLED)
+            .select_related("cadre").order_by("cadre__name", "kind"))
+
+
+@office_required
+def application_create(request):
+    require_edit(request)
+    form = ApplicationForm(request.POST or None, cadres=cadres_in_scope(request.user),
+                           certificates=_held_certificates(request.user),
+                           initial={"applied_on": timezone.localdate()})
+    blockers = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.create_application(data.pop("cadre"), actor=request.user, request=request, **data)
+        except services.ApplicationBlocked as error:
+            blockers = error.reasons
+            form.add_error(None, "该干部当前不能办理因私出国（境），原因见下。")
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记申请{application.number}，已向四个部门征求联审意见")
+            return redirect(application)
+    return render(request, "matters/application_form.html", {"form": form, "blockers": blockers,
+                                                              "rules": MattersRules.current()})
+
+
+def _application(request, code):
+    return get_object_or_404(TravelApplication.objects.visible_to(request.user)
+                             .select_related("cadre__unit", "certificate", "created_by"), code=code)
+
+
+@office_required
+def application_detail(request, code):
+    application = _application(request, code)
+    today = timezone.localdate()
+    can_edit = permissions.can_edit(request.user)
+    opinions = list(application.opinions.select_related("recorded_by"))
+    loan = CertificateLoan.objects.filter(application=application).select_related(
+        "certificate", "lent_by", "received_by").first()
+    context = {"application": application, "opinions": opinions, "loan": loan, "today": today,
+               "can_edit": can_edit, "tab": "applications", "status": ApplicationStatus}
+    if application.status in services.APPLICATION_TRANSITIONS["withdraw"][0]:
+        context["blockers"] = services.travel_blockers(application.cadre, today)
+    if can_edit:
+        context.update({
+            "opinion_forms": [(o, OpinionForm(prefix=o.department, initial={"replied_on": today}))
+                              for o in opinions if not o.is_replied],
+            "approve_form": ApproveForm(initial={"decided_on": today}),
+            "reject_form": RejectForm(initial={"decided_on": today}), "withdraw_form": WithdrawForm(),
+            "lend_form": LendForm(certificates=_lendable(application),
+                                  initial={"lent_on": min(today, application.departs_on),
+                                           "certificate": _default_certificate(application)}),
+            "return_form": ReturnForm(initial={"returned_on": today}),
+            "return_due": services.return_due(application.returns_on)})
+    return render(request, "matters/application_detail.html", context)
+
+
+def _lendable(application):
+    return Certificate.objects.filter(cadre=application.cadre, status=CertificateStatus.IN_CUSTODY).order_by("kind")
+
+
+def _default_certificate(application):
+    """The certificate named in the application, else the cadre's only certificate in custody."""
+    if application.certificate_id:
+        return application.certificate_id
+    ids = list(_lendable(application).values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+def _done(request, application, run):
+    try:
+        message = run()
+    except services.ApplicationBlocked as error:
+        messages.error(request, str(error))
+    except REFUSED as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect(application)
+
+
+@office_required
+@require_POST
+def opinion_record(request, code, department):
+    application = _application(request, code)
+    opinion = get_object_or_404(application.opinions, department=department)
+    require_edit(request)
+    form = OpinionForm(request.POST, prefix=department)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect(application)
+    data = form.cleaned_data
+
+    def run():
+        services.record_opinion(application, opinion.department, replied_on=data["replied_on"],
+                                result=data["result"], note=data["note"], actor=request.user, request=request)
+        return f"已记录{opinion.get_department_display()}意见"
+
+    return _done(request, application, run)
+
+
+APPLICATION_ACTIONS = {"approve": ApproveForm, "reject": RejectForm, "withdraw": WithdrawForm}
+
+
+@office_required
+@require_POST
+def application_action(request, code, action):
+    application = _application(request, code)
+    if action not in APPLICATION_ACTIONS:
+        raise Http404
+    require_edit(request)
+    form = APPLICATION_ACTIONS[action](request.POST)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect(application)
+    data = form.cleaned_data
+
+    def run():
+        if action == "approve":
+            services.approve(application, decided_on=data["decided_on"], decision_ref=data["decision_ref"],
+                             actor=request.user, request=request)
+        elif action == "reject":
+            services.reject(application, decided_on=data["decided_on"], reason=data["reason"], actor=request.user,
+                            request=request)
+        else:
+            services.withdraw(application, reason=data["reason"], actor=request.user, request=request)
+        return f"{services.APPLICATION_LABELS[action]}：已完成"
+
+    return _done(request, application, run)
+
+
+@office_required
+@require_POST
+def application_lend(request, code):
+    application = _application(request, code)
+    require_edit(request)
+    form = LendForm(request.POST, certificates=_lendable(application))
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect(application)
+    data = form.cleaned_data
+
+    def run():
+        loan = services.lend_certificate(application, lent_on=data["lent_on"], certificate=data["certificate"],
+                                         actor=request.user, request=request)
+        return f"已借出{loan.certificate.get_kind_display()}，应于{loan.return_due:%Y-%m-%d}前交回"
+
+    return _done(request, application, run)
+
+
+@office_required
+@require_POST
+def application_return(request, code):
+    application = _application(request, code)
+    require_edit(request)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect(application)
+    data = form.cleaned_data
+
+    def run():
+        loan = services.return_certificate(application, returned_on=data["returned_on"], report=data["report"],
+                                           actor=request.user, request=request)
+        late = loan.days_late(loan.returned_on)
+        return "证照已交回入库" + (f"（逾期{late}天，已记入预警）" if late else "")
+
+    return _done(request, application, run)
+
+
+@office_required
+def application_export(request):
+    filterset = ApplicationFilter(request.GET, queryset=application_queryset(request.user), request=request)
+    rows = filterset.qs
+    today = timezone.localdate()
+    content = table_workbook("因私出国（境）申请", exports.APPLICATION_HEADERS, exports.application_rows(rows, today))
+    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.application.exported",
+                             summary=f"导出因私出国（境）申请（{rows.count()}件）",
+                             changes={"filters": request.GET.dict()})
+    return xlsx_response(content, f"因私出国（境）申请_{today:%Y%m%d}.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 立案审查调查 records
+
+
+def investigation_queryset(user):
+    return InvestigationRecord.objects.visible_to(user).select_related("cadre__unit").order_by("ended_on",
+                                                                                             "-started_on")
+
+
+@office_required
+def investigation_list(request):
+    today = timezone.localdate()
+    return render(request, "matters/investigation_list.html", {
+        "page": paginate(request, investigation_queryset(request.user)), "tab": "investigations",
+        "can_edit": permissions.can_edit(request.user), "close_form": InvestigationCloseForm(
+            initial={"ended_on": today})})
+
+
+@office_required
+def investigation_create(request):
+    require_edit(request)
+    form = InvestigationForm(request.POST or None, cadres=cadres_in_scope(request.user),
+                             initial={"started_on": timezone.localdate(), "authority": "县纪委监委"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_investigation(data.pop("cadre"), actor=request.user, request=request, **data)
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已登记立案审查调查信息")
+            return redirect("matters:investigation_list")
+    return render_form(request, form, "登记立案审查调查", "/matters/investigations/",
+                       "根据纪检监察机关通报登记。立案期间，干部不能办理因私出国（境）。")
+
+
+@office_required
+@require_POST
+def investigation_close(request, code):
+    record = get_object_or_404(investigation_queryset(request.user), code=code)
+    require_edit(request)
+    form = InvestigationCloseForm(request.POST)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+    else:
+        try:
+            services.close_investigation(record, actor=request.user, request=request, **form.cleaned_data)
+        except REFUSED as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"已登记结束：{record.cadre.name}")
+    return redirect("matters:investigation_list")

@@ -1,0 +1,43 @@
+"""What the matters app tells the cadres hub: the warning on certificates returned late or still out after the
+return date, and the blocking warning on a cadre under 立案审查调查."""
+
+from django.db.models import F, Q
+
+from cadres.dates import add_months
+from cadres.registry import register_warning_rule
+from matters.models import CertificateLoan, InvestigationRecord, MattersRules
+
+LATE_RETURN_RULE = "matters.late_certificate_return"
+INVESTIGATION_RULE = "matters.under_investigation"
+
+
+@register_warning_rule(LATE_RETURN_RULE, "出国（境）证照逾期交回")
+def late_certificate_return(cadres, on_date):
+    """Loans still out after their return date, and loans returned late within the window (12 months)."""
+    since = add_months(on_date, -MattersRules.current().late_return_window_months)
+    loans = (CertificateLoan.objects.filter(certificate__cadre__in=cadres, lent_on__lte=on_date)
+             .filter((Q(returned_on__isnull=True) | Q(returned_on__gt=on_date)) & Q(return_due__lt=on_date)
+                     | Q(returned_on__gt=since, returned_on__lte=on_date) & Q(returned_on__gt=F("return_due")))
+             .select_related("certificate", "application").order_by("return_due"))
+    flagged = {}
+    for loan in loans:
+        late = loan.days_late(on_date)
+        if loan.returned_on is None or loan.returned_on > on_date:
+            reason = (f"{loan.certificate.get_kind_display()}应于{loan.return_due:%Y-%m-%d}交回"
+                      f"（{loan.application.number}），已逾期{late}天未交回")
+        else:
+            reason = (f"{loan.certificate.get_kind_display()}于{loan.returned_on:%Y-%m-%d}交回"
+                      f"（{loan.application.number}），逾期{late}天")
+        flagged.setdefault(loan.certificate.cadre_id, []).append(reason)
+    return flagged
+
+
+@register_warning_rule(INVESTIGATION_RULE, "正在接受立案审查调查", blocking=True)
+def under_investigation(cadres, on_date):
+    records = (InvestigationRecord.objects.filter(cadre__in=cadres, started_on__lte=on_date)
+               .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on_date)).order_by("started_on"))
+    flagged = {}
+    for record in records:
+        flagged.setdefault(record.cadre_id, []).append(
+            f"{record.started_on:%Y-%m-%d}起接受{record.authority}{record.get_kind_display()}")
+    return flagged

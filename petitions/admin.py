@@ -1,0 +1,22 @@
+"""Only the settings tables are in the admin: case data is read through the app (三员分立: administrators never
+read cases), so petitions and identities are not registered here."""
+
+from django.contrib import admin
+
+from petitions.models import TimeLimit
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(admin.ModelAdmin):
+    list_display = ["case_type", "stage", "days", "day_kind", "counted_from", "basis"]
+    list_filter = ["case_type"]
+    list_editable = ["days"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from django.db import transaction
+
+        from petitions.services import recompute_deadlines
+
+        # Stored deadlines of open cases follow the edited limit.
+        transaction.on_commit(recompute_deadlines)

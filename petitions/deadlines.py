@@ -1,0 +1,184 @@
+"""Time limits of a petition: one function per deadline, all reading the editable TimeLimit table, and the provider
+for the daily deadline scan (handlers; the 科室负责人 too once a deadline is overdue).
+
+Two clocks (domain.md §3): a 检举控告 counts working days (core.workdays), a 信访事项 calendar days.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from core import deadlines as core_deadlines
+from core import roles, workdays
+from core.models import User
+from petitions.models import (
+    CONCLUDED_STATUSES,
+    OPEN_STATUSES,
+    CaseType,
+    DayKind,
+    Disposal,
+    Petition,
+    Stage,
+    Status,
+    TimeLimit,
+)
+
+
+def time_limit(case_type, stage):
+    """The TimeLimit row for a case type and stage, or None when the table sets no limit."""
+    return TimeLimit.objects.filter(case_type=case_type, stage=stage).first()
+
+
+def _add(limit, start, extra_days=0):
+    if limit.day_kind == DayKind.WORKING:
+        deadline = workdays.add_working_days(start, limit.days)
+        if extra_days:
+            deadline = workdays.Deadline(workdays.add_calendar_days(deadline.date, extra_days).date,
+                                         deadline.provisional)
+        return deadline
+    return workdays.add_calendar_days(start, limit.days + extra_days)
+
+
+def acceptance_deadline(petition):
+    """检举控告: tell a named reporter whether it was accepted (15 working days of receipt).
+    信访事项: decide on acceptance (15 days of receipt)."""
+    if petition.case_type == CaseType.ACCUSATION and not petition.is_named:
+        return None
+    limit = time_limit(petition.case_type, Stage.ACCEPTANCE)
+    return _add(limit, petition.received_on) if limit else None
+
+
+def forward_deadline(petition):
+    """A report for another level or body is forwarded within the limit (检举控告: 5 working days of receipt),
+    counted as soon as a transfer is proposed."""
+    if Disposal.TRANSFER not in (petition.proposed_disposal, petition.disposal):
+        return None
+    limit = time_limit(petition.case_type, Stage.FORWARD)
+    return _add(limit, petition.received_on) if limit else None
+
+
+def handling_deadline(petition):
+    """信访事项: finished within 60 days of acceptance, plus an approved extension (at most 30 days)."""
+    if petition.accepted_on is None:
+        return None
+    limit = time_limit(petition.case_type, Stage.HANDLING)
+    return _add(limit, petition.accepted_on, petition.extension_days) if limit else None
+
+
+def feedback_deadline(petition):
+    """检举控告: the result is fed back to a named reporter within 15 working days of closing. Without a feedback
+    limit (信访事项) the reply is due with the handling deadline."""
+    if not petition.is_named or petition.concluded_on is None:
+        return None
+    limit = time_limit(petition.case_type, Stage.FEEDBACK)
+    if limit:
+        return _add(limit, petition.concluded_on)
+    return handling_deadline(petition)
+
+
+def max_extension_days(case_type):
+    """The longest extension the table allows for this case type (0: no extension)."""
+    limit = time_limit(case_type, Stage.EXTENSION)
+    return limit.days if limit else 0
+
+
+@dataclass(frozen=True)
+class PendingDeadline:
+    stage: str
+    label: str
+    date: object
+    provisional: bool = False
+
+
+def pending(petition, transfers=None):
+    """The deadlines still to be met in the case's current status, from the stored dates."""
+    items = []
+    status = petition.status
+    if status in OPEN_STATUSES and petition.acceptance_due:
+        done = (petition.acceptance_notified_on is not None if petition.case_type == CaseType.ACCUSATION
+                else status not in (Status.REGISTERED, Status.PROPOSED))
+        if not done:
+            label = "受理告知" if petition.case_type == CaseType.ACCUSATION else "受理决定"
+            items.append(PendingDeadline(Stage.ACCEPTANCE, label, petition.acceptance_due,
+                                         petition.acceptance_due_provisional))
+    if status in (Status.REGISTERED, Status.PROPOSED) and petition.forward_due:
+        items.append(PendingDeadline(Stage.FORWARD, "转送", petition.forward_due, petition.forward_due_provisional))
+    if status in (Status.INVESTIGATING, Status.ON_HOLD, Status.REVIEWING) and petition.handling_due:
+        items.append(PendingDeadline(Stage.HANDLING, "办结", petition.handling_due,
+                                     petition.handling_due_provisional))
+    if status == Status.TRANSFERRED:
+        transfers = petition.transfers.all() if transfers is None else transfers
+        for transfer in transfers:
+            if transfer.replied_on is None:
+                items.append(PendingDeadline(Stage.TRANSFER_REPLY, "转办回复", transfer.reply_due))
+    if status == Status.CONCLUDED and petition.feedback_due:
+        items.append(PendingDeadline(Stage.FEEDBACK, "反馈", petition.feedback_due,
+                                     petition.feedback_due_provisional))
+    return sorted(items, key=lambda item: item.date)
+
+
+def compute(petition, transfers=None):
+    """Set the stored deadline fields and the nearest pending one (no save)."""
+    for field, function in (("acceptance_due", acceptance_deadline), ("forward_due", forward_deadline),
+                            ("handling_due", handling_deadline), ("feedback_due", feedback_deadline)):
+        deadline = function(petition)
+        setattr(petition, field, deadline.date if deadline else None)
+        setattr(petition, f"{field}_provisional", bool(deadline and deadline.provisional))
+    items = pending(petition, transfers)
+    first = items[0] if items else None
+    petition.next_due = first.date if first else None
+    petition.next_due_provisional = bool(first and first.provisional)
+    petition.next_due_label = first.label if first else ""
+    return petition
+
+
+DEADLINE_FIELDS = ["acceptance_due", "acceptance_due_provisional", "forward_due", "forward_due_provisional",
+                   "handling_due", "handling_due_provisional", "feedback_due", "feedback_due_provisional",
+                   "next_due", "next_due_provisional", "next_due_label"]
+
+
+def days_left(due, on_date):
+    return None if due is None else (due - on_date).days
+
+
+def days_class(due, on_date):
+    """CSS class for the days-left cell: red on the day and after, yellow within the notice window."""
+    left = days_left(due, on_date)
+    if left is None:
+        return ""
+    if left <= 0:
+        return "days-red"
+    if left <= settings.DEADLINE_NOTICE_DAYS:
+        return "days-yellow"
+    return "days-normal"
+
+
+def _section_heads():
+    """Active 科室负责人 with their jurisdiction path ('' = everything)."""
+    heads = (User.objects.filter(is_active=True, groups__name=roles.SECTION_HEAD)
+             .select_related("jurisdiction").distinct())
+    return [(head, head.jurisdiction.path if head.jurisdiction_id else "") for head in heads]
+
+
+def provider(on_date):
+    """Deadline scan: what is due within the notice window, due today or overdue."""
+    heads = None
+    cases = (Petition.objects.filter(status__in=OPEN_STATUSES + CONCLUDED_STATUSES[:1])
+             .select_related("unit").prefetch_related("handlers", "transfers"))
+    for petition in cases.iterator(chunk_size=500):
+        for item in pending(petition, list(petition.transfers.all())):
+            level = core_deadlines.level_for(item.date, on_date)
+            if level is None:
+                continue
+            recipients = list(petition.handlers.all())
+            if level == core_deadlines.Level.OVERDUE:
+                heads = _section_heads() if heads is None else heads
+                recipients += [head for head, path in heads if petition.unit.path.startswith(path)]
+            if not recipients:
+                continue
+            # Never the informant in a title: the case number and the step only.
+            title = f"信访举报件 {petition.code}：{item.label}期限 {item.date:%Y-%m-%d}"
+            if item.provisional:
+                title += "（暂定）"
+            yield core_deadlines.Due(kind=f"petitions.{item.stage}", target=petition, due_date=item.date,
+                                     level=level, title=title, recipients=tuple(recipients))

@@ -1,0 +1,62 @@
+"""List filters: status, channel, category, unit (with its subtree), handler, days left, and a search that matches
+the case number, query code, summary and the names of the people reported — never the informant (encrypted)."""
+
+import datetime
+
+import django_filters
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Unit, User
+from core.scoping import visible_units
+from core.widgets import FastSelect
+from petitions.forms import office_users
+from petitions.models import Channel, PetitionSubject, ProblemCategory, Status
+
+DAYS_CHOICES = [("overdue", "已逾期"), ("today", "今日到期"), ("soon", "5日内到期"), ("none", "无待办期限")]
+
+
+class PetitionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search", widget=django_filters.widgets.forms.TextInput(
+        attrs={"placeholder": "编号、查询码、摘要、被反映人"}))
+    status = django_filters.ChoiceFilter(label="状态", choices=Status.choices, empty_label="全部状态")
+    channel = django_filters.ChoiceFilter(label="渠道", choices=Channel.choices, empty_label="全部渠道")
+    category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices, method="by_category",
+                                           empty_label="全部类别")
+    unit = django_filters.ModelChoiceFilter(label="单位", queryset=Unit.objects.none(), method="by_unit",
+                                            empty_label="全部单位", widget=FastSelect(label_field="name"))
+    handler = django_filters.ModelChoiceFilter(label="承办人", queryset=User.objects.none(), field_name="handlers",
+                                               empty_label="全部承办人", widget=FastSelect)
+    days = django_filters.ChoiceFilter(label="剩余天数", choices=DAYS_CHOICES, method="by_days",
+                                       empty_label="全部期限")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = visible_units(user)
+        self.filters["handler"].queryset = office_users()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        named = PetitionSubject.objects.filter(Q(cadre__name__contains=value) | Q(name__contains=value))
+        return queryset.filter(Q(code__icontains=value) | Q(query_code=value.upper()) | Q(summary__contains=value)
+                               | Q(pk__in=named.values("petition_id")))
+
+    def by_category(self, queryset, name, value):
+        return queryset.filter(categories__contains=[value])
+
+    def by_unit(self, queryset, name, value):
+        return queryset.filter(unit__path__startswith=value.path)
+
+    def by_days(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(next_due__lt=today)
+        if value == "today":
+            return queryset.filter(next_due=today)
+        if value == "soon":
+            return queryset.filter(next_due__gt=today,
+                                   next_due__lte=today + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS))
+        return queryset.filter(next_due__isnull=True)

@@ -1,0 +1,614 @@
+"""Every operation on a petition: atomic, the row locked, the state checked against petitions.workflow, a step on
+the case timeline and an event in the audit log. Never an informant's identity in either.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cadres.models import SourceChannel
+from cadres.services import record_measure
+from core import audit, uploads
+from petitions import crypto, permissions
+from petitions import deadlines as petition_deadlines
+from petitions.models import (
+    OPEN_STATUSES,
+    Attachment,
+    CaseType,
+    Conclusion,
+    Disposal,
+    FeedbackMethod,
+    HandlingProposal,
+    InterviewRecord,
+    Petition,
+    PetitionEvent,
+    PetitionSubject,
+    ReporterIdentity,
+    Status,
+    Transfer,
+)
+from petitions.workflow import APPROVAL_TARGETS, TransitionError, check, label
+
+__all__ = ["TransitionError"]  # re-exported for views
+
+QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+IDENTITY_PERMISSION = f"petitions.{permissions.IDENTITY_PERMISSION}"
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------
+
+def next_case_number(year):
+    """XF-<year>-<5 digits>: one UPSERT on the year's counter row, which stays locked until the registering
+    transaction ends, so concurrent registrations get distinct, gap-free numbers."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO petitions_casenumbercounter (year, last) VALUES (%s, 1) "
+            "ON CONFLICT (year) DO UPDATE SET last = petitions_casenumbercounter.last + 1 RETURNING last",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"XF-{year}-{number:05d}"
+
+
+def new_query_code():
+    while True:
+        code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
+        if not Petition.objects.filter(query_code=code).exists():
+            return code
+
+
+def _locked(petition):
+    return Petition.objects.select_for_update().get(pk=petition.pk)
+
+
+def _step(petition, actor, action, *, from_status="", note="", request=None, audit_action=audit.Action.UPDATE,
+          changes=None):
+    """Record one step on the case timeline and in the audit log."""
+    PetitionEvent.objects.create(petition=petition, actor=actor, action=action, label=label(action),
+                                 from_status=from_status, to_status=petition.status if from_status else "",
+                                 note=note)
+    summary = f"信访举报件 {petition.code}：{label(action)}"
+    if from_status and from_status != petition.status:
+        summary += f"（{Status(from_status).label} → {petition.get_status_display()}）"
+    audit.record(actor, audit_action, f"petitions.petition.{action}", petition, request=request, summary=summary,
+                 changes=changes)
+
+
+def refresh_deadlines(petition, save=True):
+    petition_deadlines.compute(petition)
+    if save:
+        petition.save(update_fields=petition_deadlines.DEADLINE_FIELDS + ["updated_at"])
+    return petition
+
+
+def _move(petition, action, target, actor, *, note="", request=None, fields=(), changes=None):
+    check(petition, action, target)
+    old = petition.status
+    petition.status = target
+    refresh_deadlines(petition, save=False)
+    petition.save(update_fields=["status", *fields, *petition_deadlines.DEADLINE_FIELDS, "updated_at"])
+    _step(petition, actor, action, from_status=old, note=note, request=request, changes=changes)
+    return petition
+
+
+def _grant_identity(petition, users):
+    for user in users:
+        assign_perm(IDENTITY_PERMISSION, user, petition)
+
+
+def _revoke_identity(petition, users):
+    for user in users:
+        remove_perm(IDENTITY_PERMISSION, user, petition)
+
+
+def _notify_assigned(petition, users, actor):
+    from petitions import tasks
+
+    user_ids = [user.pk for user in users if user.pk != getattr(actor, "pk", None)]
+    if user_ids:
+        # Ids only, published after commit.
+        petition_id = petition.pk
+        transaction.on_commit(lambda: tasks.notify_assigned.delay(petition_id, user_ids))
+
+
+# --- intake -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reporter:
+    """The informant as entered; its repr never shows the values (logs, error pages)."""
+
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+    def __repr__(self):
+        return "Reporter(***)"
+
+    __str__ = __repr__
+
+    def is_empty(self):
+        return not any((self.name, self.id_number, self.phone, self.address))
+
+
+@sensitive_variables()
+def _store_identity(petition, reporter):
+    identity = ReporterIdentity(petition=petition)
+    values = {"name_token": reporter.name, "id_number_token": reporter.id_number.upper(),
+              "phone_token": reporter.phone, "address_token": reporter.address}
+    for field, value in values.items():
+        setattr(identity, field, crypto.encrypt(value.strip(), identity.aad(field)))
+    identity.phone_hash = crypto.keyed_hash(reporter.phone)
+    identity.id_number_hash = crypto.keyed_hash(reporter.id_number)
+    identity.save()
+    return identity
+
+
+@transaction.atomic
+@sensitive_variables()
+def register(*, actor, received_on, channel, case_type, is_named, summary, categories, unit=None, full_text="",
+             clues_specific=False, cadres=(), unmatched=(), reporter=None, attachments=(), request=None):
+    """受理登记. `cadres` are Cadre instances; `unmatched` dicts of name/unit_text/post_title for people not yet
+    matched; `reporter` a Reporter for a named report. The registering user becomes the first handler."""
+    cadres = list(cadres)
+    if is_named and (reporter is None or reporter.is_empty()):
+        raise TransitionError("实名举报须填写举报人信息")
+    if not is_named and reporter is not None and not reporter.is_empty():
+        raise TransitionError("匿名举报不应填写举报人信息")
+    if not cadres and not unmatched:
+        raise TransitionError("请至少填写一名被反映人")
+    if not categories:
+        raise TransitionError("请选择问题类别")
+    unit = unit or (cadres[0].unit if cadres else None)
+    if unit is None:
+        raise TransitionError("请选择涉及单位")
+    petition = Petition(code=next_case_number(received_on.year), query_code=new_query_code(),
+                        received_on=received_on, channel=channel, case_type=case_type, is_named=is_named,
+                        unit=unit, categories=sorted(set(categories)), summary=summary, full_text=full_text,
+                        clues_specific=clues_specific, created_by=actor)
+    refresh_deadlines(petition, save=False)
+    petition.save()
+    for cadre in cadres:
+        PetitionSubject.objects.create(petition=petition, cadre=cadre, unit=cadre.unit, post_title=cadre.post_title)
+    for item in unmatched:
+        PetitionSubject.objects.create(petition=petition, name=item["name"], unit_text=item.get("unit_text", ""),
+                                       post_title=item.get("post_title", ""))
+    if is_named:
+        _store_identity(petition, reporter)
+    petition.handlers.add(actor)
+    _grant_identity(petition, [actor])
+    for uploaded in attachments:
+        _attach(petition, uploaded, actor)
+    PetitionEvent.objects.create(petition=petition, actor=actor, action="register", label="受理登记",
+                                 to_status=petition.status,
+                                 note=f"{petition.get_channel_display()}，{'实名' if is_named else '匿名'}")
+    audit.record(actor, audit.Action.CREATE, "petitions.petition.registered", petition, request=request,
+                 summary=f"登记信访举报件 {petition.code}（{petition.get_channel_display()}，"
+                         f"{'实名' if is_named else '匿名'}）")
+    return petition
+
+
+def _attach(petition, uploaded, actor):
+    try:
+        uploads.check_upload(uploaded)
+    except ValidationError as error:
+        raise TransitionError("附件未保存：" + "".join(error.messages)) from None
+    attachment = Attachment(petition=petition, original_name=uploaded.name[:200], size=uploaded.size or 0,
+                            uploaded_by=actor)
+    attachment.file.save(uploaded.name, uploaded, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def add_attachment(petition, uploaded, *, actor, request=None):
+    petition = _locked(petition)
+    check(petition, "add_attachment")
+    attachment = _attach(petition, uploaded, actor)
+    _step(petition, actor, "add_attachment", note=attachment.original_name, request=request)
+    return attachment
+
+
+@transaction.atomic
+def link_subject(petition, subject_id, cadre, *, actor, request=None):
+    """Match a free-text 被反映人 to a cadre, once the person is identified."""
+    petition = _locked(petition)
+    check(petition, "link_subject")
+    subject = petition.subjects.select_for_update().get(pk=subject_id)
+    if subject.cadre_id:
+        raise TransitionError("该被反映人已匹配干部")
+    if petition.subjects.filter(cadre=cadre).exists():
+        raise TransitionError("该干部已在被反映人中")
+    old_name = subject.name
+    subject.cadre, subject.unit, subject.post_title = cadre, cadre.unit, subject.post_title or cadre.post_title
+    subject.save()
+    _step(petition, actor, "link_subject", note=f"{old_name} → {cadre.name}（{cadre.unit.display_name}）",
+          request=request)
+    return subject
+
+
+# --- handling ---------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def propose(petition, *, actor, disposal, reason, transfer_to="", transfer_reply_due=None, joint_bodies="",
+            request=None):
+    """拟办: a proposed way of disposing of the lead, with a reason, for approval."""
+    petition = _locked(petition)
+    check(petition, "propose")
+    if not reason.strip():
+        raise TransitionError("请填写拟办理由")
+    if disposal == Disposal.TRANSFER and not (transfer_to.strip() and transfer_reply_due):
+        raise TransitionError("转办须填写转办单位和回复期限")
+    if disposal == Disposal.JOINT_CHECK and not joint_bodies.strip():
+        raise TransitionError("联合查核须写明联合查核单位")
+    HandlingProposal.objects.create(petition=petition, disposal=disposal, reason=reason, transfer_to=transfer_to,
+                                    transfer_reply_due=transfer_reply_due, joint_bodies=joint_bodies,
+                                    proposed_by=actor)
+    # The forwarding limit (from receipt) applies as soon as a transfer is proposed.
+    petition.proposed_disposal = disposal
+    return _move(petition, "propose", Status.PROPOSED, actor, note=f"{Disposal(disposal).label}：{reason}",
+                 request=request, fields=["proposed_disposal"])
+
+
+def _pending_proposal(petition):
+    proposal = petition.proposals.select_for_update().filter(decision=HandlingProposal.Decision.PENDING).first()
+    if proposal is None:
+        raise TransitionError("没有待审批的拟办意见")
+    return proposal
+
+
+@transaction.atomic
+def approve(petition, *, actor, note="", handlers=None, request=None):
+    """审批同意: the case goes where the disposal leads; approval of anything but 转办 is the acceptance (受理)."""
+    petition = _locked(petition)
+    check(petition, "approve")
+    proposal = _pending_proposal(petition)
+    target = APPROVAL_TARGETS[proposal.disposal]
+    check(petition, "approve", target)
+    today = timezone.localdate()
+    proposal.decision, proposal.decided_by, proposal.decided_at = (HandlingProposal.Decision.APPROVED, actor,
+                                                                     timezone.now())
+    proposal.decision_note = note
+    proposal.save()
+    petition.disposal, petition.proposed_disposal = proposal.disposal, ""
+    fields = ["disposal", "proposed_disposal"]
+    if proposal.disposal != Disposal.TRANSFER and petition.accepted_on is None:
+        petition.accepted_on = today
+        fields.append("accepted_on")
+    if proposal.disposal == Disposal.JOINT_CHECK:
+        petition.joint_bodies = proposal.joint_bodies
+        fields.append("joint_bodies")
+    if proposal.disposal == Disposal.TRANSFER:
+        Transfer.objects.create(petition=petition, to_body=proposal.transfer_to, sent_on=today,
+                                reply_due=proposal.transfer_reply_due, created_by=actor)
+    if proposal.disposal == Disposal.CLOSE:
+        petition.concluded_on, petition.concluded_by, petition.conclusion_note = today, actor, note or proposal.reason
+        fields += ["concluded_on", "concluded_by", "conclusion_note"]
+    _move(petition, "approve", target, actor, note=f"{proposal.get_disposal_display()}{('：' + note) if note else ''}",
+          request=request, fields=fields)
+    if handlers:
+        _set_handlers(petition, handlers, actor, request=request)
+    return petition
+
+
+@transaction.atomic
+def reject(petition, *, actor, note, request=None):
+    petition = _locked(petition)
+    check(petition, "reject")
+    if not note.strip():
+        raise TransitionError("退回须写明意见")
+    proposal = _pending_proposal(petition)
+    proposal.decision, proposal.decided_by, proposal.decided_at = (HandlingProposal.Decision.REJECTED, actor,
+                                                                     timezone.now())
+    proposal.decision_note = note
+    proposal.save()
+    petition.proposed_disposal = ""
+    target = Status.ON_HOLD if petition.disposal == Disposal.HOLD else Status.REGISTERED
+    return _move(petition, "reject", target, actor, note=note, request=request, fields=["proposed_disposal"])
+
+
+def _set_handlers(petition, handlers, actor, request=None):
+    current = set(petition.handlers.all())
+    wanted = set(handlers)
+    added, removed = wanted - current, current - wanted
+    petition.handlers.set(wanted)
+    _grant_identity(petition, added)
+    _revoke_identity(petition, removed)
+    names = "、".join(sorted(user.display_name for user in wanted))
+    _step(petition, actor, "assign_handlers", note=f"承办人：{names}", request=request,
+          audit_action=audit.Action.PERMISSION_CHANGE,
+          changes={"handlers": [sorted(u.username for u in current), sorted(u.username for u in wanted)]})
+    _notify_assigned(petition, added, actor)
+
+
+@transaction.atomic
+def assign_handlers(petition, handlers, *, actor, request=None):
+    """承办人: they get the object permission to see the identity; removed handlers lose it."""
+    petition = _locked(petition)
+    check(petition, "assign_handlers")
+    if not handlers:
+        raise TransitionError("至少指定一名承办人")
+    _set_handlers(petition, handlers, actor, request=request)
+    return petition
+
+
+@transaction.atomic
+def update_investigation(petition, *, actor, investigators, plan, request=None):
+    petition = _locked(petition)
+    check(petition, "update_investigation")
+    before = {"investigators": petition.investigators, "investigation_plan": petition.investigation_plan}
+    petition.investigators, petition.investigation_plan = investigators, plan
+    petition.save(update_fields=["investigators", "investigation_plan", "updated_at"])
+    _step(petition, actor, "update_investigation", note=f"查核人员：{investigators}", request=request,
+          changes=audit.changed_fields(petition, before, list(before)))
+    return petition
+
+
+@transaction.atomic
+def add_interview(petition, *, actor, held_on, interviewee, content, place="", request=None):
+    petition = _locked(petition)
+    check(petition, "add_interview")
+    record = InterviewRecord.objects.create(petition=petition, held_on=held_on, interviewee=interviewee,
+                                            place=place, content=content, recorded_by=actor)
+    _step(petition, actor, "add_interview", note=f"{held_on:%Y-%m-%d} 与{interviewee}谈话", request=request)
+    return record
+
+
+@transaction.atomic
+def submit_findings(petition, *, actor, findings, request=None):
+    petition = _locked(petition)
+    check(petition, "submit_findings")
+    if not findings.strip():
+        raise TransitionError("请填写查核情况")
+    petition.findings = findings
+    return _move(petition, "submit_findings", Status.REVIEWING, actor, request=request, fields=["findings"])
+
+
+@transaction.atomic
+def return_for_more(petition, *, actor, note, request=None):
+    petition = _locked(petition)
+    check(petition, "return_for_more")
+    if not note.strip():
+        raise TransitionError("退回须写明需补充查核的内容")
+    return _move(petition, "return_for_more", Status.INVESTIGATING, actor, note=note, request=request)
+
+
+@transaction.atomic
+def conclude(petition, *, actor, conclusion, note, measures=(), clear_name=False, clearing_note="",
+             false_accusation=False, false_accusation_note="", concluded_on=None, request=None):
+    """审核办结: the conclusion; each (cadre, kind) in `measures` becomes a supervision measure in the cadres app.
+    A false report may clear the cadre's name (澄清正名) and, when deliberate, be referred as 诬告陷害."""
+    petition = _locked(petition)
+    check(petition, "conclude")
+    if conclusion not in Conclusion.values:
+        raise TransitionError("请选择查核结论")
+    if (clear_name or false_accusation) and conclusion != Conclusion.FALSE:
+        raise TransitionError("澄清正名、诬告陷害移送仅适用于查核结论为“不属实”的案件")
+    if measures and conclusion not in (Conclusion.TRUE, Conclusion.PARTLY_TRUE):
+        raise TransitionError("只有查核属实或部分属实的，才可对被反映人采取监督措施")
+    subject_cadres = {subject.cadre_id for subject in petition.subjects.all() if subject.cadre_id}
+    if any(cadre.pk not in subject_cadres for cadre, _kind in measures):
+        raise TransitionError("监督措施只能针对本案已匹配的被反映人")
+    petition.conclusion, petition.conclusion_note = conclusion, note
+    petition.concluded_on, petition.concluded_by = concluded_on or timezone.localdate(), actor
+    petition.name_cleared, petition.clearing_note = clear_name, clearing_note
+    petition.false_accusation_referred, petition.false_accusation_note = false_accusation, false_accusation_note
+    _move(petition, "conclude", Status.CONCLUDED, actor, note=f"{Conclusion(conclusion).label}：{note}",
+          request=request, fields=["conclusion", "conclusion_note", "concluded_on", "concluded_by", "name_cleared",
+                                   "clearing_note", "false_accusation_referred", "false_accusation_note"])
+    for cadre, kind in measures:
+        record_measure(cadre, kind, petition.concluded_on,
+                       f"信访举报件 {petition.code} 查核{Conclusion(conclusion).label}：{note}"[:1000],
+                       actor=actor, source_channel=SourceChannel.PETITION, source=petition, request=request)
+    return petition
+
+
+@transaction.atomic
+def record_transfer_reply(petition, *, actor, replied_on, content, conclusion="", request=None):
+    petition = _locked(petition)
+    check(petition, "record_transfer_reply")
+    transfer = petition.transfers.select_for_update().filter(replied_on__isnull=True).last()
+    if transfer is None:
+        raise TransitionError("没有待回复的转办记录")
+    if not content.strip():
+        raise TransitionError("请填写回复内容")
+    transfer.replied_on, transfer.reply_content = replied_on, content
+    transfer.save()
+    petition.conclusion, petition.conclusion_note = conclusion, f"{transfer.to_body}回复：{content}"
+    petition.concluded_on, petition.concluded_by = replied_on, actor
+    return _move(petition, "record_transfer_reply", Status.CONCLUDED, actor, note=f"{transfer.to_body}已回复",
+                 request=request, fields=["conclusion", "conclusion_note", "concluded_on", "concluded_by"])
+
+
+@transaction.atomic
+def notify_acceptance(petition, *, actor, notified_on, method, request=None):
+    """受理告知: a named reporter is told the report was accepted."""
+    petition = _locked(petition)
+    check(petition, "notify_acceptance")
+    if not petition.is_named:
+        raise TransitionError("匿名件无需受理告知")
+    if petition.acceptance_notified_on:
+        raise TransitionError("已登记过受理告知")
+    petition.acceptance_notified_on, petition.acceptance_notice_method = notified_on, method
+    refresh_deadlines(petition, save=False)
+    petition.save(update_fields=["acceptance_notified_on", "acceptance_notice_method",
+                                 *petition_deadlines.DEADLINE_FIELDS, "updated_at"])
+    _step(petition, actor, "notify_acceptance", note=f"{notified_on:%Y-%m-%d}，{FeedbackMethod(method).label}",
+          request=request)
+    return petition
+
+
+@transaction.atomic
+def extend(petition, *, actor, days, reason, request=None):
+    """延期: a 信访事项 may be extended once, by at most the table's limit (30 days), with the approver recorded."""
+    petition = _locked(petition)
+    check(petition, "extend")
+    if petition.case_type != CaseType.PETITION_MATTER:
+        raise TransitionError("只有信访事项可以延期办理")
+    if petition.extension_days:
+        raise TransitionError("信访事项只能延期一次")
+    limit = petition_deadlines.max_extension_days(petition.case_type)
+    if not 1 <= days <= limit:
+        raise TransitionError(f"延期天数应在 1 至 {limit} 天之间")
+    if not reason.strip():
+        raise TransitionError("请填写延期理由（并告知信访人）")
+    old_due = petition.handling_due
+    petition.extension_days, petition.extension_reason = days, reason
+    petition.extension_approved_by, petition.extension_approved_at = actor, timezone.now()
+    refresh_deadlines(petition, save=False)
+    petition.save(update_fields=["extension_days", "extension_reason", "extension_approved_by",
+                                 "extension_approved_at", *petition_deadlines.DEADLINE_FIELDS, "updated_at"])
+    _step(petition, actor, "extend", note=f"延期{days}天（办结期限 {old_due:%Y-%m-%d} → "
+                                          f"{petition.handling_due:%Y-%m-%d}）：{reason}", request=request,
+          changes={"handling_due": [str(old_due), str(petition.handling_due)]})
+    return petition
+
+
+@transaction.atomic
+def record_feedback(petition, *, actor, feedback_on, method, content, objection="", request=None):
+    petition = _locked(petition)
+    check(petition, "record_feedback")
+    if not petition.is_named:
+        raise TransitionError("匿名件无法反馈，请直接归档")
+    if not content.strip():
+        raise TransitionError("请填写反馈内容")
+    petition.feedback_on, petition.feedback_method = feedback_on, method
+    petition.feedback_content, petition.feedback_objection = content, objection
+    return _move(petition, "record_feedback", Status.FED_BACK, actor, request=request,
+                 note=f"{feedback_on:%Y-%m-%d}，{FeedbackMethod(method).label}"
+                      + ("；举报人有异议" if objection else ""),
+                 fields=["feedback_on", "feedback_method", "feedback_content", "feedback_objection"])
+
+
+@transaction.atomic
+def archive(petition, *, actor, request=None):
+    petition = _locked(petition)
+    check(petition, "archive")
+    if petition.status == Status.CONCLUDED and petition.is_named:
+        raise TransitionError("实名举报须先反馈，才能归档")
+    petition.archived_on = timezone.localdate()
+    return _move(petition, "archive", Status.ARCHIVED, actor, request=request, fields=["archived_on"])
+
+
+@transaction.atomic
+def link_duplicate(petition, main, *, actor, reason="", request=None):
+    """重复件: this new report joins an existing case; statistics count the case once."""
+    petition = _locked(petition)
+    check(petition, "link_duplicate")
+    main = Petition.objects.select_for_update().get(pk=main.pk)
+    if main.pk == petition.pk:
+        raise TransitionError("不能与本件并案")
+    if main.status in (Status.MERGED, Status.VOIDED):
+        raise TransitionError("只能并入有效的主案件")
+    petition.duplicate_of = main
+    petition.handlers.clear()
+    _move(petition, "link_duplicate", Status.MERGED, actor, note=f"并入 {main.code}{('：' + reason) if reason else ''}",
+          request=request, fields=["duplicate_of"])
+    PetitionEvent.objects.create(petition=main, actor=actor, action="link_duplicate", label="收到重复件",
+                                 note=f"{petition.code} 并入本案")
+    return petition
+
+
+@transaction.atomic
+def void(petition, *, actor, reason, request=None):
+    petition = _locked(petition)
+    check(petition, "void")
+    if not reason.strip():
+        raise TransitionError("作废须写明原因")
+    petition.void_reason = reason[:200]
+    return _move(petition, "void", Status.VOIDED, actor, note=reason, request=request, fields=["void_reason"])
+
+
+# --- the informant ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RevealedIdentity:
+    name: str
+    id_number: str
+    phone: str
+    address: str
+    other_cases: tuple = ()  # codes of other visible cases from the same phone or ID number
+
+    def __repr__(self):
+        return "RevealedIdentity(***)"
+
+    __str__ = __repr__
+
+
+@sensitive_variables()
+def reveal_identity(petition, *, actor, reason, request=None):
+    """Decrypt the identity for one response, after a stated reason; every call is in the audit log."""
+    if not permissions.can_view_identity(actor, petition):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise TransitionError("请说明查看举报人身份的事由")
+    identity = ReporterIdentity.objects.get(petition=petition)
+    values = {field: crypto.decrypt(getattr(identity, field), identity.aad(field))
+              for field in ReporterIdentity.TOKEN_FIELDS}
+    other = ReporterIdentity.objects.exclude(petition=petition)
+    hashes = [value for value in (identity.phone_hash, identity.id_number_hash) if value]
+    matches = other.filter(phone_hash__in=hashes) | other.filter(id_number_hash__in=hashes) if hashes else other.none()
+    codes = tuple(Petition.objects.visible_to(actor).filter(pk__in=matches.values("petition_id"))
+                  .order_by("received_on").values_list("code", flat=True))
+    audit.record(actor, audit.Action.VIEW, "petitions.identity.viewed", petition, request=request,
+                 summary=f"查看信访举报件 {petition.code} 的举报人身份，事由：{reason}"[:500])
+    return RevealedIdentity(values["name_token"], values["id_number_token"], values["phone_token"],
+                            values["address_token"], codes)
+
+
+def reencrypt_identity(identity, ring=None):
+    """Re-encrypt every value of one identity under the active key and recompute the keyed hashes (key rotation).
+    Returns True when something changed. The caller holds the row lock."""
+    ring = ring or crypto.keyring()
+    changed = False
+    phone = id_number = ""
+    for field in ReporterIdentity.TOKEN_FIELDS:
+        token = getattr(identity, field)
+        plain = crypto.decrypt(token, identity.aad(field), ring=ring)
+        if field == "phone_token":
+            phone = plain
+        elif field == "id_number_token":
+            id_number = plain
+        if token and crypto.key_id_of(token) != ring.active:
+            setattr(identity, field, crypto.encrypt(plain, identity.aad(field), ring=ring))
+            changed = True
+    hashes = (crypto.keyed_hash(phone, ring=ring), crypto.keyed_hash(id_number, ring=ring))
+    if hashes != (identity.phone_hash, identity.id_number_hash):
+        identity.phone_hash, identity.id_number_hash = hashes
+        changed = True
+    if changed:
+        identity.save()
+    return changed
+
+
+# --- recomputing stored deadlines -------------------------------------------------------------------------------
+
+def recompute_deadlines(queryset=None):
+    """After the time-limit table or the holiday schedule changed: recompute open cases' stored deadlines."""
+    changed = 0
+    queryset = queryset if queryset is not None else Petition.objects.all()
+    for petition in queryset.filter(status__in=[*OPEN_STATUSES, Status.CONCLUDED]):
+        with transaction.atomic():
+            locked = _locked(petition)
+            before = [getattr(locked, field) for field in petition_deadlines.DEADLINE_FIELDS]
+            refresh_deadlines(locked, save=False)
+            if before != [getattr(locked, field) for field in petition_deadlines.DEADLINE_FIELDS]:
+                locked.save(update_fields=petition_deadlines.DEADLINE_FIELDS)
+                changed += 1
+    return changed
+
+
+def recompute_provisional(year):
+    """core.workdays hook: a year's holiday schedule was entered."""
+    from django.db.models import Q
+
+    touching = Q()
+    for field in ("acceptance_due", "forward_due", "handling_due", "feedback_due"):
+        touching |= Q(**{f"{field}_provisional": True, f"{field}__year": year})
+    return recompute_deadlines(Petition.objects.filter(touching))

@@ -1,0 +1,32 @@
+from django.urls import path, register_converter
+
+from petitions import views
+
+
+class PetitionCodeConverter:
+    """Readable case numbers in URLs: XF-2026-00042."""
+
+    regex = r"XF-\d{4}-\d{5}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(PetitionCodeConverter, "petition_code")
+
+app_name = "petitions"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.create, name="create"),
+    path("export/", views.export, name="export"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("<petition_code:code>/", views.detail, name="detail"),
+    path("<petition_code:code>/identity/", views.reveal, name="reveal"),
+    path("<petition_code:code>/attachments/<uuid:attachment_code>/", views.attachment, name="attachment"),
+    path("<petition_code:code>/<slug:action>/", views.act, name="act"),
+]

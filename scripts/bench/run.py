@@ -1,0 +1,560 @@
+# ruff: noqa: S603, S607 (a benchmark driver: runs psql, createdb, manage.py, gunicorn and wrk)
+"""make bench: province-scale data, then every figure of issue 11 side by side with its peer, into docs/benchmarks.md.
+
+    .venv/bin/python scripts/bench/run.py [--reseed] [--samples 20] [--scale province]
+
+1. Data: database cs_scale (BENCH_DATABASE_URL), loaded by `manage.py seed_scale` unless a load of the same scale is
+   already there (--reseed forces a fresh database). The load time is one of the figures.
+2. Pages through the full middleware stack (Django test Client, production settings: DEBUG off), logged in as the
+   province section head; beside each, the Django admin changelist (or change form) of the same model with the same
+   page size and filter, logged in as a superuser created in the benchmark database only.
+3. The monthly workbook of the busiest month vs xlsxwriter constant_memory writing the same cells.
+4. The deadline scan over the whole data set (rolled back each time) vs the bare SQL counting what is due.
+5. Cadre list throughput under gunicorn (127.0.0.1:8111) with wrk, concurrent connections on loopback.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+VAR = ROOT / "var" / "bench"
+PYTHON = sys.executable
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cs_scale")
+PORT = int(os.environ.get("BENCH_PORT", "8111"))
+
+# Production settings with benchmark-only keys (not secrets: this database holds synthetic data only).
+ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_HSTS_SECONDS": "0",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "AUDIT_LOG_KEY": "62656e63682d6f6e6c792d61756469742d6b6579",
+    "PETITION_KEYS": "bench1:000102030405060708090a0b0c0d0e0f",
+    "PETITION_ACTIVE_KEY": "bench1",
+    "PETITION_HASH_KEY": "101112131415161718191a1b1c1d1e1f",
+    "CELERY_TASK_ALWAYS_EAGER": "true",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def log(text):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def run(command, **kwargs):
+    env = {**os.environ, **ENV}
+    return subprocess.run(command, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+# --- 1. data -----------------------------------------------------------------------------------------------------
+
+
+def prepare(scale, reseed, seed):
+    VAR.mkdir(parents=True, exist_ok=True)
+    summary = VAR / f"seed-{scale}.json"
+    url = urllib.parse.urlsplit(DATABASE_URL)
+    name = url.path.lstrip("/")
+    host = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+    if url.password:
+        os.environ["PGPASSWORD"] = urllib.parse.unquote(url.password)
+    exists = (
+        subprocess.run(
+            ["psql", *host, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],  # noqa: S608
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        == "1"
+    )
+    if exists and summary.exists() and not reseed:
+        log(f"使用已有的 {scale} 数据（{summary}）；--reseed 重新生成")
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"])
+        return json.loads(summary.read_text())
+    if exists:
+        subprocess.run(["dropdb", *host, "--force", name], check=True)
+    subprocess.run(["createdb", *host, name], check=True)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"])
+    log(f"生成 {scale} 数据（seed_scale）……")
+    run([PYTHON, "-u", "manage.py", "seed_scale", "--scale", scale, "--seed", str(seed), "--summary", str(summary)])
+    return json.loads(summary.read_text())
+
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def timed(function, warmup, samples):
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return {"median": statistics.median(times), "p95": percentile(times, 0.95), "n": samples}
+
+
+def machine():
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+# --- 2. pages ------------------------------------------------------------------------------------------------------
+
+
+def setup_django():
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "scripts.bench.urls"
+
+
+def verified_client(user):
+    """A test client logged in as `user`, with the session marked as two-factor verified where the project asks
+    for it (tests/conftest.py verify_two_factor)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    try:
+        from tests import conftest
+
+        verify = getattr(conftest, "verify_two_factor", None)
+        verify = getattr(verify, "__wrapped__", verify)
+        if callable(verify):
+            try:
+                verify(client, user)
+            except TypeError:
+                pass
+    except ImportError:
+        pass
+    return client
+
+
+def page_targets(data):
+    """(label, our url, admin url or None, kind) for the pages measured."""
+    from cadres.models import Cadre
+    from core.models import Unit
+    from petitions.models import PetitionSubject
+    from vetting.models import VettingCase
+
+    root = Unit.objects.get(code=data["root"])
+    county = Unit.objects.filter(path__startswith=root.path, code__regex=r"-K[0-9]{3}$").order_by("code").first()
+    # The profile of the cadre with the most petitions: the heaviest page of its kind.
+    from django.db.models import Count
+
+    busiest = (
+        PetitionSubject.objects.filter(cadre__unit__path__startswith=root.path)
+        .values("cadre")
+        .annotate(n=Count("id"))
+        .order_by("-n", "cadre")
+        .first()
+    )
+    cadre = Cadre.objects.get(pk=busiest["cadre"])
+    case = (
+        VettingCase.objects.filter(proposed_unit__path__startswith=root.path, status="probation")
+        .annotate(n=Count("events"))
+        .order_by("-n", "id")
+        .first()
+    )
+    year = datetime.date.today().year
+    filters = f"status=serving&rank=section_deputy&unit={county.pk}"
+    admin_filters = f"status__exact=serving&rank__exact=section_deputy&unit_path={county.path}"
+    return [
+        (
+            "干部列表（单位+职级+状态筛选）",
+            f"/cadres/?{filters}",
+            f"/bench-admin/cadres/cadre/?{admin_filters}",
+            "list",
+        ),
+        ("干部列表（默认，全省）", "/cadres/", "/bench-admin/cadres/cadre/", "list"),
+        ("干部姓名模糊查询（两字）", "/cadres/?q=建国", "/bench-admin/cadres/cadre/?q=建国", "search"),
+        (
+            "干部姓名模糊查询（三字）",
+            f"/cadres/?q={cadre.name[:3]}",
+            f"/bench-admin/cadres/cadre/?q={cadre.name[:3]}",
+            "search",
+        ),
+        (
+            "廉政档案（举报最多的干部）",
+            f"/cadres/{cadre.code}/",
+            f"/bench-admin/cadres/cadre/{cadre.pk}/change/",
+            "profile",
+        ),
+        ("信访举报列表（剩余天数，默认）", "/petitions/", "/bench-admin/petitions/petition/", "list"),
+        (
+            "信访举报列表（状态=查核中）",
+            "/petitions/?status=investigating",
+            "/bench-admin/petitions/petition/?status__exact=investigating",
+            "list",
+        ),
+        (
+            "任前把关案件页",
+            f"/vetting/{case.number}/",
+            f"/bench-admin/vetting/vettingcase/{case.pk}/change/",
+            "profile",
+        ),
+        (
+            "联席会议报送情况矩阵",
+            f"/liaison/compliance/?year={year}",
+            f"/bench-admin/liaison/report/?period__year={year}&kind__exact=monthly",
+            "list",
+        ),
+        ("领导看板", "/dashboard/", None, "dashboard"),
+    ]
+
+
+def measure_pages(data, warmup, samples):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    User = get_user_model()
+    head = User.objects.get(username=data["head"])
+    superuser, _ = User.objects.get_or_create(
+        username="bench-superuser",
+        defaults={
+            "is_superuser": True,
+            "is_staff": True,
+            "must_change_password": False,
+            "password_changed_at": timezone.now(),
+        },
+    )
+    ours, theirs = verified_client(head), verified_client(superuser)
+    results = []
+    for label, url, admin_url, kind in page_targets(data):
+        row = {"label": label, "url": url, "admin_url": admin_url, "kind": kind}
+        for key, client, address in (("ours", ours, url), ("admin", theirs, admin_url)):
+            if address is None:
+                continue
+            started = time.perf_counter()
+            response = client.get(address)
+            first = time.perf_counter() - started
+            if response.status_code != 200:
+                raise SystemExit(f"{address} → {response.status_code}")
+            with CaptureQueriesContext(connection) as queries:
+                client.get(address)
+            # Read them now: every request clears the connection's query log (request_started).
+            count = len(queries)
+            slowest = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries), reverse=True)[:3]
+            # A page that takes many seconds is sampled a few times only (the figure is then plain enough).
+            few = first > 5
+            figures = timed(lambda c=client, a=address: c.get(a), 0 if few else warmup, 3 if few else samples)
+            figures["queries"], figures["slowest"] = count, slowest
+            figures["bytes"] = len(response.content)
+            row[key] = figures
+            log(
+                f"{label} {key}: 中位数 {figures['median']:.0f} ms, p95 {figures['p95']:.0f} ms, "
+                f"{figures['queries']} 次查询"
+            )
+        results.append(row)
+    return results
+
+
+# --- 3. workbook ---------------------------------------------------------------------------------------------------
+
+
+def measure_workbook(data, samples):
+    import resource
+
+    import xlsxwriter
+    from openpyxl import load_workbook
+
+    from dashboard import workbook
+
+    month = datetime.date.fromisoformat(data["busiest_month"] + "-01")
+    path = VAR / "monthly.xlsx"
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        workbook.write_monthly(month, str(path))
+        times.append(time.perf_counter() - started)
+    # Peak memory: the same workbook written by `manage.py export_monthly` in a process of its own (peak RSS,
+    # the interpreter and Django included), so that nothing this process holds is counted.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    run([PYTHON, "manage.py", "export_monthly", "--month", data["busiest_month"], "--output", str(path)],
+        stdout=subprocess.DEVNULL)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak_kib <= before:
+        log("注意：子进程峰值内存不高于此前子进程，按此前峰值记录")
+    peak = peak_kib * 1024
+    # The floor: the same cells (values only) written by xlsxwriter in constant-memory mode.
+    book = load_workbook(path, read_only=True)
+    sheets = [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in book.worksheets]
+    cells = sum(len(row) for _title, rows in sheets for row in rows)
+    floor_path = VAR / "floor.xlsx"
+    floor = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        out = xlsxwriter.Workbook(str(floor_path), {"constant_memory": True})
+        for title, rows in sheets:
+            sheet = out.add_worksheet(title[:31])
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    if value is not None:
+                        sheet.write(r, c, value)
+        out.close()
+        floor.append(time.perf_counter() - started)
+    result = {
+        "month": data["busiest_month"],
+        "cells": cells,
+        "median": statistics.median(times) * 1000,
+        "p95": percentile(times, 0.95) * 1000,
+        "peak_mb": peak / 1024 / 1024,
+        "floor_median": statistics.median(floor) * 1000,
+        "floor_p95": percentile(floor, 0.95) * 1000,
+        "bytes": path.stat().st_size,
+    }
+    log(
+        f"月度汇总表 {result['month']}：{result['median']:.0f} ms，峰值 {result['peak_mb']:.0f} MB；"
+        f"xlsxwriter {result['floor_median']:.0f} ms（{cells} 个单元格）"
+    )
+    return result
+
+
+# --- 4. deadline scan ----------------------------------------------------------------------------------------------
+
+BARE_SQL = """
+SELECT
+ (SELECT count(*) FROM petitions_petition WHERE status IN ('registered','proposed','investigating','on_hold',
+   'transferred','reviewing','concluded') AND next_due <= %(until)s)
+ + (SELECT count(*) FROM audits_finding WHERE rectification_status IN ('pending','in_progress')
+   AND rectification_deadline <= %(until)s AND voided_at IS NULL)
+ + (SELECT count(*) FROM cadres_supervisionmeasure WHERE kind = 'inquiry' AND replied_on IS NULL
+   AND voided_at IS NULL AND reply_due <= %(until)s)
+ + (SELECT count(*) FROM vetting_opinionrequest WHERE replied_on IS NULL AND reply_deadline <= %(until)s)
+ + (SELECT count(*) FROM vetting_disciplineopinion WHERE replied_on IS NULL AND reply_deadline <= %(until)s)
+ + (SELECT count(*) FROM vetting_appointment WHERE probation_result = '' AND probation_end <= %(until)s)
+ + (SELECT count(*) FROM liaison_report WHERE kind = 'monthly' AND status IN ('draft','returned')
+   AND due_date <= %(until)s)
+"""
+
+
+def measure_scan(samples):
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from core import deadlines
+
+    today = timezone.localdate()
+    until = today + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
+    created = {}
+
+    def scan():
+        with transaction.atomic():
+            created.update(deadlines.scan(today))
+            transaction.set_rollback(True)  # every sample does the full work of a first daily run
+
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        scan()
+    # The slowest reads (the inserts of the reminders are the rest of the time).
+    slowest = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries
+                      if q["sql"].lstrip().upper().startswith("SELECT")), reverse=True)[:4]
+    inserting = sum(float(q["time"]) * 1000 for q in queries.captured_queries if q["sql"].startswith("INSERT"))
+    figures = timed(scan, 0, samples)
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_SQL, {"until": until})
+            created["_bare"] = cursor.fetchone()[0]
+
+    floor = timed(bare, 1, max(samples, 5))
+    result = {
+        "median": figures["median"],
+        "p95": figures["p95"],
+        "floor_median": floor["median"],
+        "floor_p95": floor["p95"],
+        "notifications": sum(v for k, v in created.items() if k != "_bare"),
+        "due_rows": created["_bare"],
+        "samples": samples,
+        "queries": len(queries),
+        "slowest": slowest,
+        "insert_ms": inserting,
+    }
+    log(
+        f"期限扫描：{result['median'] / 1000:.1f} s（{result['notifications']} 条提醒）；裸 SQL "
+        f"{result['floor_median']:.0f} ms（{result['due_rows']} 项到期）"
+    )
+    return result
+
+
+# --- 5. throughput -------------------------------------------------------------------------------------------------
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("安装 wrk（Debian 软件包）")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    return bool(shutil.which("wrk"))
+
+
+def measure_throughput(data, seconds=20):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    if not ensure_wrk():
+        return {"error": "wrk 不可用"}
+    head = get_user_model().objects.get(username=data["head"])
+    client = verified_client(head)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    workers = 2 * (os.cpu_count() or 1) + 1
+    env = {**os.environ, **ENV}
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    results = {"workers": workers}
+    try:
+        url = f"http://127.0.0.1:{PORT}/cadres/?status=serving"
+        request = urllib.request.Request(url, headers={"Cookie": cookie})
+        status = None
+        for _ in range(60):
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+                    status = response.status
+            except (urllib.error.URLError, ConnectionError) as error:
+                status = getattr(error, "code", None)
+            if status == 200:
+                break
+            time.sleep(1)
+        else:
+            return {"error": f"gunicorn 未就绪（{status}）"}
+        for connections in (4, 16):
+            out = subprocess.run(
+                [
+                    "wrk",
+                    "-t",
+                    "2",
+                    "-c",
+                    str(connections),
+                    "-d",
+                    f"{seconds}s",
+                    "--latency",
+                    "-H",
+                    f"Cookie: {cookie}",
+                    url,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=seconds + 60,
+            )
+            text = out.stdout
+            rps = float(next(line.split()[1] for line in text.splitlines() if line.startswith("Requests/sec")))
+            errors = next((line.strip() for line in text.splitlines() if "Non-2xx" in line), "")
+            p50 = next((line.split()[1] for line in text.splitlines() if line.strip().startswith("50%")), "")
+            p99 = next((line.split()[1] for line in text.splitlines() if line.strip().startswith("99%")), "")
+            results[connections] = {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
+            log(f"吞吐量（{connections} 并发）：{rps:.1f} 请求/秒，p50 {p50}，p99 {p99} {errors}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+PARTS = ("pages", "workbook", "scan", "throughput")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="province")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--only", help="只测这些部分（逗号分隔：pages,workbook,scan,throughput），其余沿用上次结果")
+    args = parser.parse_args()
+    data = prepare(args.scale, args.reseed, args.seed)
+    setup_django()
+    from scripts.bench import report
+
+    parts = set(args.only.split(",")) if args.only else set(PARTS)
+    saved = VAR / f"results-{args.scale}.json"
+    results = json.loads(saved.read_text()) if args.only and saved.exists() else {}
+    measuring = parts & set(PARTS)
+    if measuring or not results:  # --only none: render the saved figures again (new notes, EXPLAIN)
+        now = datetime.datetime.now().astimezone().isoformat(timespec="minutes")
+        results.update({"machine": machine(), "date": now,
+                        "data": data, "scale": args.scale, "samples": args.samples, "warmup": args.warmup,
+                        "load_before": os.getloadavg(), "sizes": report.table_sizes()})
+    if "pages" in parts:
+        results["pages"] = measure_pages(data, args.warmup, args.samples)
+    if "workbook" in parts:
+        results["workbook"] = measure_workbook(data, 3)
+    if "scan" in parts:
+        results["scan"] = measure_scan(3)
+    if "throughput" in parts:
+        results["throughput"] = measure_throughput(data)
+    if measuring:
+        results["load_after"] = os.getloadavg()
+    results["explain"] = report.explains(results)
+    saved.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+    Path(args.output).write_text(report.markdown(results), encoding="utf-8")
+    log(f"已写入 {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from cadres import idcard, importer
+from cadres.models import Cadre, PositionHistory
+from core.audit import AuditEvent
+from core.models import Unit
+from tests.cadres.factories import make_cadre
+
+D = datetime.date
+HEADER = ["姓名", "性别", "出生日期", "身份证号", "现任单位", "现任职务", "职级", "是否一把手", "任现职时间"]
+
+
+def xlsx(*rows, header=HEADER):
+    workbook = Workbook()
+    sheet = workbook.active
+    if header is not None:
+        sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def row(name, birth, gender="男", unit="UNIT-A", sequence=1, id_number=None, post_since="2021-03-01", **extra):
+    number = id_number or idcard.make(birth, "M" if gender == "男" else "F", sequence=sequence)
+    return [name, gender, birth, number, unit, extra.get("post", "副局长"), extra.get("rank", "副科"),
+            extra.get("principal", "否"), post_since]
+
+
+def parse(buffer):
+    return importer.parse(buffer, Unit.objects.all())
+
+
+def test_the_template_has_the_header_the_importer_expects(db):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(importer.template_bytes())).worksheets[0]
+    assert [c.value for c in sheet[1]] == [column.header for column in importer.COLUMNS]
+    assert parse(io.BytesIO(importer.template_bytes())).file_error.startswith("文件中没有数据行")
+
+
+def test_a_good_file_creates_new_cadres_and_updates_existing_ones(unit_a, unit_b, staff):
+    existing = make_cadre(unit_b, actor=staff, name="王旧名", birth_date=D(1975, 1, 2), post_since=D(2019, 1, 1))
+    plan = parse(xlsx(
+        row("李新", D(1980, 5, 6), sequence=11),
+        row("赵芳", D(1982, 7, 8), gender="女", sequence=12, unit="县审计局"),
+        row("王新名", D(1975, 1, 2), id_number=existing.id_number, unit="UNIT-A", post="局长", rank="正科",
+            principal="是", post_since="2024-06-01"),
+    ))
+    assert plan.ok, plan.errors
+    assert (plan.creates, plan.updates) == (2, 1)
+    assert importer.apply(plan, actor=staff, filename="名册.xlsx") == (2, 1)
+    existing.refresh_from_db()
+    assert (existing.name, existing.unit, existing.post_title, existing.is_principal) == ("王新名", unit_a, "局长",
+                                                                                         True)
+    history = list(existing.positions.order_by("start_date").values_list("unit__code", "start_date", "end_date"))
+    assert history == [("UNIT-B", D(2019, 1, 1), D(2024, 5, 31)), ("UNIT-A", D(2024, 6, 1), None)]
+    new = Cadre.objects.get(name="李新")
+    assert new.positions.get().start_date == D(2021, 3, 1) == new.post_since
+    assert Cadre.objects.get(name="赵芳").unit == unit_b
+    event = AuditEvent.objects.get(name="cadres.cadre.imported")
+    assert event.action == "import" and "新增2人，更新1人" in event.summary
+    assert event.changes["created"] == 2 and event.changes["updated"] == 1
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"name,gender\n", "不是有效的 Excel"),
+    (b"", "不是有效的 Excel"),
+])
+def test_files_that_are_not_xlsx_are_refused(db, content, message):
+    assert message in parse(io.BytesIO(content)).file_error
+
+
+def test_an_empty_workbook_is_refused(db):
+    assert parse(xlsx(header=None)).file_error == "文件是空的：没有表头，也没有数据"
+
+
+def test_a_wrong_header_is_named(db):
+    assert "无法识别的列“电话”" in parse(xlsx(header=[*HEADER, "电话"])).file_error
+
+
+def test_a_missing_required_column_is_named(db):
+    header = [h for h in HEADER if h != "身份证号"]
+    assert parse(xlsx(header=header)).file_error == "缺少必填列：身份证号"
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_saved(unit_a, staff):
+    good = row("好人", D(1980, 1, 1), sequence=1)
+    bad_check = row("校验错", D(1980, 1, 1), sequence=2)
+    bad_check[3] = bad_check[3][:17] + ("0" if bad_check[3][17] != "0" else "1")
+    mismatch = row("生日不符", D(1980, 1, 1), sequence=3)
+    mismatch[2] = D(1981, 1, 1)
+    unknown_unit = row("单位错", D(1980, 1, 1), sequence=4, unit="不存在的局")
+    future = row("未来", D(1980, 1, 1), sequence=5, post_since="2099-01-01")
+    duplicate = row("重复", D(1980, 1, 1), sequence=1)
+    missing = row("", D(1980, 1, 1), sequence=6)
+    bad_rank = row("职级错", D(1980, 1, 1), sequence=7, rank="宇宙级")
+    plan = parse(xlsx(good, bad_check, mismatch, unknown_unit, future, duplicate, missing, bad_rank))
+    found = {(e.row, e.column): e.message for e in plan.errors}
+    assert "校验位错误" in found[(3, "身份证号")]
+    assert "与登记的出生日期" in found[(4, "身份证号")]
+    assert "不存在" in found[(5, "现任单位")]
+    assert "晚于今天" in found[(6, "任现职时间")]
+    assert found[(7, "身份证号")] == "与第2行重复"
+    assert found[(8, "姓名")] == "必填，不能为空"
+    assert "职级“宇宙级”无效" in found[(9, "职级")]
+    assert str(plan.errors[0]).startswith("第3行【身份证号】")
+    with pytest.raises(importer.ImportFailed):
+        importer.apply(plan, actor=staff)
+    assert Cadre.objects.count() == 0
+    assert not AuditEvent.objects.filter(name="cadres.cadre.imported").exists()
+
+
+def test_a_cadre_outside_the_importers_scope_is_not_updated(unit_a, other_county, staff, other_county_staff):
+    foreign = make_cadre(other_county, actor=other_county_staff, birth_date=D(1975, 1, 2))
+    plan = importer.parse(xlsx(row("冒名", D(1975, 1, 2), id_number=foreign.id_number)), Unit.objects.all(),
+                          Cadre.objects.visible_to(staff))
+    assert [e.message for e in plan.errors] == ["该身份证号的干部已存在，但不在您的管理范围内"]
+
+
+def test_the_command_imports_dry_runs_and_fails_cleanly(unit_a, tmp_path, capsys):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx(row("甲", D(1980, 1, 1), sequence=1), row("乙", D(1981, 1, 1), sequence=2)).getvalue())
+    call_command("import_cadres", str(good), "--dry-run")
+    assert "将新增2人" in capsys.readouterr().out and Cadre.objects.count() == 0
+    call_command("import_cadres", str(good))
+    assert Cadre.objects.count() == 2 and PositionHistory.objects.count() == 2
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx(row("丙", D(1982, 1, 1), sequence=3), row("丁", D(1982, 1, 1), unit="无")).getvalue())
+    with pytest.raises(CommandError, match="未导入任何数据"):
+        call_command("import_cadres", str(bad))
+    assert "第3行【现任单位】" in capsys.readouterr().err
+    assert Cadre.objects.count() == 2

@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+
+from cadres import services
+from cadres.deadlines import inquiry_replies, personal_matters_reports
+from cadres.models import ImpactPeriod, MeasureKind, SupervisionMeasure
+from core import workdays
+from core.audit import AuditEvent
+from core.deadlines import Level
+from core.models import WorkCalendarYear
+from tests.cadres.factories import make_cadre
+
+D = datetime.date
+
+
+@pytest.fixture
+def cadre(county, staff):
+    return make_cadre(county, actor=staff)
+
+
+def test_impact_period_defaults_come_from_the_domain_table(db):
+    months = services.impact_months()
+    assert months[MeasureKind.ADMONISHMENT] == 6
+    assert months[MeasureKind.POST_ADJUSTMENT] == 12
+    assert months[MeasureKind.REMOVAL] == 12
+    assert months[MeasureKind.ORDERED_RESIGNATION] == 12
+    assert months[MeasureKind.DEMOTION] == 24
+    assert months[MeasureKind.REMINDER_TALK] == 0
+
+
+def test_promotion_barred_until_is_derived_from_the_longest_running_period(cadre, staff):
+    services.record_measure(cadre, MeasureKind.ADMONISHMENT, D(2026, 8, 31), "诫勉", actor=staff)
+    services.record_measure(cadre, MeasureKind.REMINDER_TALK, D(2026, 9, 10), "提醒", actor=staff)
+    until, measure = services.promotion_barred_until(cadre, D(2026, 11, 1))
+    assert until == D(2027, 2, 28)  # 6 months, clamped to the month's end
+    assert measure.kind == MeasureKind.ADMONISHMENT
+    services.record_measure(cadre, MeasureKind.DEMOTION, D(2026, 10, 1), "降职", actor=staff)
+    assert services.promotion_barred_until(cadre, D(2026, 11, 1))[0] == D(2028, 10, 1)
+
+
+def test_no_bar_after_the_period_or_for_a_voided_measure(cadre, staff):
+    measure = services.record_measure(cadre, MeasureKind.ADMONISHMENT, D(2025, 1, 10), "诫勉", actor=staff)
+    assert services.promotion_barred_until(cadre, D(2025, 7, 9)) is not None
+    assert services.promotion_barred_until(cadre, D(2025, 7, 10)) is None
+    services.void_measure(measure, "录入错误", actor=staff)
+    assert services.promotion_barred_until(cadre, D(2025, 3, 1)) is None
+    assert SupervisionMeasure.objects.filter(pk=measure.pk).exists()  # voided, never deleted
+
+
+def test_editing_the_impact_table_changes_the_derived_date(cadre, staff):
+    services.record_measure(cadre, MeasureKind.ADMONISHMENT, D(2026, 1, 15), "诫勉", actor=staff)
+    ImpactPeriod.objects.filter(kind=MeasureKind.ADMONISHMENT).update(months=9)
+    assert services.promotion_barred_until(cadre, D(2026, 2, 1))[0] == D(2026, 10, 15)
+
+
+def test_inquiry_reply_deadline_is_15_working_days_from_delivery(cadre, staff):
+    measure = services.record_measure(cadre, MeasureKind.INQUIRY, D(2026, 10, 30), "函询", actor=staff,
+                                      delivered_on=D(2026, 11, 2))
+    assert measure.reply_due == D(2026, 11, 23) and not measure.reply_due_provisional
+    # Across the National Day holiday the working-day calendar decides, not a count of weekdays.
+    other = services.record_measure(cadre, MeasureKind.INQUIRY, D(2026, 9, 28), "函询", actor=staff,
+                                    delivered_on=D(2026, 9, 28))
+    assert other.reply_due == workdays.add_working_days(D(2026, 9, 28), 15).date
+    assert other.reply_due > D(2026, 10, 19)
+    event = AuditEvent.objects.filter(name="cadres.measure.created").latest("id")
+    assert "答复期限" in event.summary
+
+
+def test_a_deadline_in_an_unknown_year_is_provisional_and_recomputed_once_entered(cadre, staff):
+    measure = services.record_measure(cadre, MeasureKind.INQUIRY, D(2027, 12, 20), "函询", actor=staff,
+                                      delivered_on=D(2027, 12, 20))
+    assert measure.reply_due_provisional
+    WorkCalendarYear.objects.create(year=2028, source="测试")
+    WorkCalendarYear.objects.get_or_create(year=2027, defaults={"source": "测试"})
+    workdays.recompute_provisional(2028)
+    workdays.recompute_provisional(2027)
+    measure.refresh_from_db()
+    assert not measure.reply_due_provisional
+
+
+def test_reply_is_recorded_once_and_stops_the_reminders(cadre, staff):
+    measure = services.record_measure(cadre, MeasureKind.INQUIRY, D(2026, 11, 2), "函询", actor=staff,
+                                      delivered_on=D(2026, 11, 2))
+    due = list(inquiry_replies(D(2026, 11, 24)))
+    assert [(d.level, d.target) for d in due] == [(Level.OVERDUE, measure)]
+    assert due[0].recipients == (staff,)
+    services.record_inquiry_reply(measure, D(2026, 11, 20), "书面说明", actor=staff)
+    assert list(inquiry_replies(D(2026, 11, 24))) == []
+    with pytest.raises(ValueError, match="已答复"):
+        services.record_inquiry_reply(measure, D(2026, 11, 21), "再次", actor=staff)
+
+
+def test_inquiry_deadline_levels(cadre, staff):
+    services.record_measure(cadre, MeasureKind.INQUIRY, D(2026, 11, 2), "函询", actor=staff,
+                            delivered_on=D(2026, 11, 2))
+    assert [d.level for d in inquiry_replies(D(2026, 11, 10))] == []
+    assert [d.level for d in inquiry_replies(D(2026, 11, 20))] == [Level.NOTICE]
+    assert [d.level for d in inquiry_replies(D(2026, 11, 23))] == [Level.WARNING]
+
+
+def test_missing_personal_matters_reports_are_reported_after_31_january(cadre, staff, section_head):
+    from cadres import personal_matters as pm
+
+    reported = make_cadre(cadre.unit, actor=staff)
+    pm.record_report(reported, actor=staff, year=2026, submitted_on=D(2026, 1, 20))
+    assert list(personal_matters_reports(D(2026, 1, 10))) == []
+    soon = list(personal_matters_reports(D(2026, 1, 28)))
+    assert [(d.target, d.level) for d in soon] == [(cadre, Level.NOTICE)]
+    late = list(personal_matters_reports(D(2026, 2, 3)))
+    assert [(d.target, d.level, d.due_date) for d in late] == [(cadre, Level.OVERDUE, D(2026, 1, 31))]
+    assert set(late[0].recipients) == {staff, section_head}
+
+
+def test_a_change_of_post_keeps_the_history_and_the_cadre_in_step(cadre, staff, unit_a):
+    services.change_post(cadre, actor=staff, unit=unit_a, post_title="副主任", rank="section_deputy",
+                         start_date=D(2025, 3, 1))
+    cadre.refresh_from_db()
+    current = cadre.positions.get(end_date__isnull=True)
+    assert (cadre.unit, cadre.post_title, cadre.post_since) == (unit_a, "副主任", D(2025, 3, 1))
+    assert (current.unit, current.post_title, current.start_date) == (unit_a, "副主任", D(2025, 3, 1))
+    assert cadre.positions.get(end_date__isnull=False).end_date == D(2025, 2, 28)
+    with pytest.raises(ValueError, match="应晚于"):
+        services.change_post(cadre, actor=staff, unit=unit_a, post_title="x", rank="section_deputy",
+                             start_date=D(2025, 3, 1))

@@ -1,0 +1,127 @@
+"""三员分立: the three administrators run the system but read no case data; only the 安全审计员 reads the log."""
+
+import pytest
+from django.urls import reverse
+
+from core.models import AuditEvent
+
+CASE_PAGES = ["cadres:index", "petitions:index", "audits:index", "liaison:index", "vetting:index",
+              "matters:index", "dashboard:index"]
+
+
+@pytest.fixture(params=["system_admin", "security_admin", "security_auditor"])
+def administrator(request):
+    return request.getfixturevalue(request.param)
+
+
+@pytest.mark.django_db
+class TestThreeAdministrators:
+    @pytest.mark.parametrize("page", [p for p in CASE_PAGES if p != "liaison:index"])
+    def test_cannot_open_case_pages(self, client_for, administrator, page):
+        assert client_for(administrator).get(reverse(page)).status_code == 403
+
+    def test_denied_attempt_is_logged(self, client_for, administrator):
+        client_for(administrator).get(reverse("cadres:index"))
+        assert AuditEvent.objects.filter(action="denied", actor=administrator).exists()
+
+    def test_admin_site_shows_no_case_models(self, client_for, administrator):
+        response = client_for(administrator).get("/admin/")
+        assert response.status_code == 200
+        # Case models are the ones whose manager scopes rows to a user; settings tables have no such method.
+        case_models = [model["object_name"] for app in response.context["app_list"] for model in app["models"]
+                       if hasattr(model["model"].objects, "visible_to")]
+        assert case_models == []
+
+
+@pytest.mark.django_db
+class TestAuditLogReader:
+    def test_only_the_security_auditor_reads_the_audit_log(self, client_for, security_auditor):
+        assert client_for(security_auditor).get(reverse("core:audit_log")).status_code == 200
+
+    @pytest.mark.parametrize("persona", ["staff", "section_head", "leader", "system_admin", "security_admin",
+                                         "liaison_a", "outsider"])
+    def test_everyone_else_is_refused(self, request, client_for, persona):
+        user = request.getfixturevalue(persona)
+        assert client_for(user).get(reverse("core:audit_log")).status_code == 403
+
+    def test_auditor_reads_events_in_the_admin_but_cannot_change_them(self, client_for, security_auditor):
+        client = client_for(security_auditor)
+        assert client.get("/admin/core/auditevent/").status_code == 200
+        assert client.get("/admin/core/auditevent/add/").status_code == 403
+        assert client.get("/admin/core/user/").status_code == 403
+
+
+@pytest.mark.django_db
+class TestAdministratorDuties:
+    def test_system_admin_manages_users_and_units_not_roles(self, client_for, system_admin):
+        client = client_for(system_admin)
+        assert client.get("/admin/core/user/").status_code == 200
+        assert client.get("/admin/core/unit/").status_code == 200
+        assert client.get("/admin/core/workcalendaryear/").status_code == 200
+        assert client.get("/admin/auth/group/").status_code == 403
+        assert client.get("/admin/core/auditevent/").status_code == 403
+
+    def test_security_admin_manages_roles_not_the_log(self, client_for, security_admin):
+        client = client_for(security_admin)
+        assert client.get("/admin/auth/group/").status_code == 200
+        assert client.get("/admin/core/auditevent/").status_code == 403
+
+
+@pytest.mark.django_db
+class TestOfficeRoles:
+    @pytest.mark.parametrize("persona", ["staff", "section_head", "leader"])
+    def test_office_roles_open_case_pages(self, request, client_for, persona):
+        user = request.getfixturevalue(persona)
+        assert client_for(user).get(reverse("cadres:index")).status_code == 200
+
+    def test_outsider_without_role_is_refused(self, client_for, outsider):
+        assert client_for(outsider).get(reverse("cadres:index")).status_code == 403
+
+    def test_anonymous_is_sent_to_login(self, client):
+        response = client.get(reverse("cadres:index"))
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db
+class TestAuditLogExport:
+    def test_auditor_exports_the_filtered_log_and_the_export_is_logged(self, client_for, security_auditor, staff):
+        import io
+
+        from openpyxl import load_workbook
+
+        from core import audit
+
+        audit.record(staff, audit.Action.VIEW, "core.test.viewed", summary="查看干部档案")
+        audit.record(staff, audit.Action.VIEW, "core.test.viewed", summary="=HYPERLINK(1)")
+        response = client_for(security_auditor).get(reverse("core:audit_log"), {"q": "staff", "export": "xlsx"})
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0] == ("时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要")
+        summaries = {row[6] for row in rows[1:]}
+        assert "查看干部档案" in summaries and "'=HYPERLINK(1)" in summaries
+        assert AuditEvent.objects.filter(action="export", actor=security_auditor).count() == 1
+
+    def test_staff_cannot_export_the_log(self, client_for, staff):
+        assert client_for(staff).get(reverse("core:audit_log"), {"export": "xlsx"}).status_code == 403
+
+
+@pytest.mark.django_db
+class TestOneAdministratorRolePerAccount:
+    def test_the_database_refuses_a_second_administrator_role(self, system_admin):
+        from django.contrib.auth.models import Group
+        from django.db import IntegrityError, transaction
+
+        from core import roles
+
+        with pytest.raises(IntegrityError, match="三员分立"), transaction.atomic():
+            system_admin.groups.add(Group.objects.get(name=roles.SECURITY_AUDITOR))
+        assert list(system_admin.groups.values_list("name", flat=True)) == [roles.SYSTEM_ADMIN]
+
+    def test_other_roles_combine_freely(self, staff):
+        from django.contrib.auth.models import Group
+
+        from core import roles
+
+        staff.groups.add(Group.objects.get(name=roles.SECTION_HEAD))
+        assert staff.groups.count() == 2

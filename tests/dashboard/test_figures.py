@@ -1,0 +1,105 @@
+"""The dashboard's figures equal what the database holds, by period, unit and the viewer's scope; the number of
+queries does not grow with the data."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audits.models import Audit, Finding
+from cadres.models import Cadre, MeasureKind, SupervisionMeasure
+from cadres.warnings import evaluate
+from dashboard import figures
+from dashboard.periods import Period
+from petitions.models import UNCOUNTED_STATUSES, Petition
+from tests.dashboard.conftest import OCTOBER, TODAY, build_month, file_reports
+from vetting.models import VettingCase
+
+D = datetime.date
+OCT = Period.month(2026, 10)
+
+
+def values(board):
+    return {figure.key: figure.value for figure in board.headline()}
+
+
+def test_figures_equal_the_database(october, leader):
+    board = figures.build(leader, OCT, today=TODAY)
+    got = values(board)
+    in_october = {"received_on__gte": OCT.start, "received_on__lte": OCT.end}
+    assert got["petitions_received"] == Petition.objects.filter(**in_october).exclude(
+        status__in=UNCOUNTED_STATUSES).count() == 4
+    assert got["petitions_open"] == 2
+    assert got["petitions_concluded"] == Petition.objects.filter(concluded_on__month=10).count() == 2
+    assert got["vetting_cases"] == VettingCase.objects.filter(opened_on__month=10).count() == 2
+    assert got["audits_planned"] == Audit.objects.filter(year=2026).count() == 2
+    assert got["audits_overdue"] == Finding.objects.filter(rectification_deadline__lt=TODAY).count() == 2
+    assert got["audits_rectification_rate"] == 0
+    assert (got["liaison_reported"], got["liaison_expected"], got["liaison_missing"]) == (1, 2, 1)
+    assert got["measures_total"] == SupervisionMeasure.objects.filter(date__month=10).count() == 4
+    by_kind = {figure.key: figure.value for figure in board.section("measures").details}
+    assert by_kind[f"measure_{MeasureKind.ADMONISHMENT}"] == 2
+    assert by_kind[f"measure_{MeasureKind.REMINDER_TALK}"] == 2
+    assert got["warnings_cadres"] == len(evaluate(Cadre.objects.all(), D(2026, 10, 31)))
+    assert board.section("petitions").figures[0].previous == 0  # September: nothing received
+
+
+def test_unit_filter_counts_the_subtree_only(october, leader, unit_a):
+    got = values(figures.build(leader, OCT, unit_a, today=TODAY))
+    assert got["petitions_received"] == 2
+    assert got["vetting_cases"] == 1
+    assert got["audits_planned"] == 1
+    assert got["measures_total"] == 2
+    assert (got["liaison_reported"], got["liaison_expected"]) == (1, 1)
+
+
+def test_another_county_sees_nothing(october, other_county_staff):
+    got = values(figures.build(other_county_staff, OCT, today=TODAY))
+    assert all(not value for value in got.values()), got
+
+
+def test_year_period_compares_with_the_previous_year(october, leader):
+    board = figures.build(leader, Period.year(2026), today=TODAY)
+    received = board.section("petitions").figures[0]
+    assert (received.value, received.previous, received.change_display) == (4, 0, "增4")
+    assert board.liaison_month == OCTOBER
+
+
+def test_charts_link_each_element_to_its_list(october, leader, unit_a):
+    board = figures.build(leader, OCT, today=TODAY)
+    findings = board.charts["findings"]
+    assert findings["categories"] == ["财政财务收支"]
+    assert findings["series"][0]["data"][0]["value"] == "2001.00"
+    assert findings["series"][0]["data"][0]["url"] == "/audits/findings/?category=fiscal&year=2026"
+    by_month = board.charts["petitions_by_month"]
+    assert by_month["categories"][-1] == "2026-10"
+    letters = next(series for series in by_month["series"] if series["name"] == "来信")
+    assert letters["data"][-1]["value"] == 3 and "channel=letter" in letters["data"][-1]["url"]
+    by_unit = board.charts["petitions_by_unit"]
+    assert sorted(by_unit["categories"]) == sorted([unit_a.display_name, "县审计局"])
+    assert f"unit={unit_a.pk}" in by_unit["series"][0]["data"][by_unit["categories"].index(unit_a.display_name)]["url"]
+    compliance = board.charts["compliance"]
+    reported = next(series for series in compliance["series"] if series["name"] == "按时报送")
+    assert reported["data"][0]["value"] == 1
+    assert f"member_unit={october.report.member_unit.code}" in reported["data"][0]["url"]
+    assert "period=2026-10" in reported["data"][0]["url"]
+
+
+def _queries(user, unit=None):
+    user.role_names()  # cached on the user for the request in real use
+    with CaptureQueriesContext(connection) as captured:
+        figures.build(user, OCT, unit, today=TODAY)
+    return len(captured)
+
+
+def test_queries_do_not_grow_with_the_data(leader, staff, section_head, unit_a, unit_b, members):
+    build_month(staff=staff, head=section_head, units=[unit_a, unit_b], n=1)
+    file_reports(members, items=1)
+    small = _queries(leader)
+    build_month(staff=staff, head=section_head, units=[unit_a, unit_b], n=5)
+    file_reports(members[1:], items=6)
+    larger = _queries(leader)
+    assert small == larger
+    # pinned: petitions 7, vetting 4, audits 12, liaison 4, warnings (settings and rules) ×2, measures 2
+    assert larger == 65
+    assert _queries(leader, unit_a) == larger

@@ -1,0 +1,214 @@
+"""Browser tests: Playwright drives Debian's Chromium (by executable path; no browser download) against the app
+served by pytest-django's live server. Each test leaves a screenshot of its last page in test-artifacts/.
+
+The demo county is loaded once per test session and kept as a snapshot in a separate schema of the test database;
+every test that asks for `demo` starts from a fresh copy of it (the snapshot is copied back in a second), so the
+tests share the cost of the load but not each other's changes."""
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from core.demo import DEMO_PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _thread_local_connections():
+    """Database connections kept per thread, as in any synchronous Django process, even while Playwright's event loop
+    runs in the test thread. Django keeps them in asgiref's thread-critical Local, which switches to per-context
+    storage whenever an event loop is running: inside a browser test `connections["default"]` was then another
+    connection object than the one pytest-django prepared, without the serialized contents that serialized rollback
+    puts back (so the rows of the data migrations were silently not restored, and the flush after the test re-created
+    roles and content types under new ids, which made the next test with serialized rollback fail with
+    IntegrityError). Applied when this conftest is imported, before pytest-django sets up the test database."""
+    from django.db import connections
+
+    storage = getattr(connections._connections, "_storage", None)
+    if isinstance(storage, threading.local):
+        connections._connections = storage
+
+
+_thread_local_connections()
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+    # closed network: no background connections that the machine would refuse
+    "--disable-background-networking", "--disable-component-update",
+]
+SNAPSHOT_SCHEMA = "e2e_demo_snapshot"
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+                               or (marker.args and marker.args[0])):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Mark the browser tests, and run every transactional test (browser tests, real Celery workers) after the
+    plain database tests. pytest-django sorts them last, but pytest then groups the tests that share
+    pytest-playwright's session-scoped `browser_name` parameter, which pulls the browser tests back among the plain
+    database tests; a transactional test empties the tables when it ends (rows of data migrations included), so
+    the plain tests after it would run on an emptied database.
+
+    Every transactional test gets serialized rollback, those marked `django_db(transaction=True)` included (the hook
+    in tests/conftest.py looks at fixture names only): after a test with it the flush leaves the tables empty, so a
+    test without it would start with no roles at all. _thread_local_connections above makes it work in the browser
+    tests too."""
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+        names = getattr(item, "fixturenames", None)
+        if names is not None and _is_transactional(item) and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")
+    items.sort(key=_is_transactional)  # stable: the order within each group is kept
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        pytest.skip("未安装 Chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+            "viewport": {"width": 1366, "height": 900}, "accept_downloads": True}
+
+
+@pytest.fixture
+def page(page, request):
+    """The page, with a screenshot of the last state saved after the test, and console errors collected."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors
+    page.set_default_timeout(15_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    if not page.is_closed():
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def current_totp(username):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def login(page, live_server):
+    """login(username[, password]): through the login page; a two-factor role also enters its current TOTP code."""
+
+    def do_login(username, password=DEMO_PASSWORD):
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        if "/otp/" in page.url:
+            page.fill("#id_token", current_totp(username))
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+        return page
+
+    return do_login
+
+
+@pytest.fixture
+def logout(page):
+    def do_logout():
+        page.click("text=退出")
+        page.wait_for_url("**/login/**")
+
+    return do_logout
+
+
+# --- the demo county, loaded once per session -----------------------------------------------------------------
+
+_snapshot = {"taken": False}
+
+
+def _tables(connection):
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _take_snapshot(connection):
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
+        for table in _tables(connection):
+            cursor.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{quote(table)} AS TABLE {quote(table)}")
+
+
+def _restore_snapshot(connection):
+    """Every table emptied and refilled from the snapshot in one transaction (the foreign keys are deferred), then
+    the id sequences set past the restored rows."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    quote = connection.ops.quote_name  # the identifiers are the database's own table names, quoted
+    tables = _tables(connection)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # DELETE is much quicker than TRUNCATE on a hundred small tables; the append-only tables (row triggers
+        # refuse DELETE) are truncated.
+        cursor.execute("SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                       "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace")
+        append_only = sorted({name for (name,) in cursor.fetchall()} & set(tables))
+        if append_only:
+            cursor.execute("TRUNCATE " + ", ".join(quote(table) for table in append_only) + " CASCADE")
+        for table in tables:
+            if table not in append_only:
+                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
+        for table in tables:
+            cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {SNAPSHOT_SCHEMA}.{quote(table)}")  # noqa: S608
+        cursor.execute("""
+            SELECT table_name, column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND (is_identity = 'YES' OR column_default LIKE 'nextval(%%')
+        """)
+        for table, column in cursor.fetchall():
+            if table in tables:
+                maximum = f"MAX({quote(column)})"
+                sql = f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE({maximum}, 1), {maximum} IS NOT NULL) "
+                cursor.execute(sql + f"FROM {quote(table)}", [quote(table), column])  # noqa: S608
+    ContentType.objects.clear_cache()  # ids as in the snapshot, not as recreated after the last flush
+
+
+@pytest.fixture
+def demo(transactional_db, django_db_serialized_rollback):
+    """The demo county (units, users, cases of every app) in the test database, fresh for each test. Serialized
+    rollback puts back the rows of the data migrations that an earlier transactional test's flush removed, so the
+    first load (the snapshot) has them too."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if _snapshot["taken"]:
+        _restore_snapshot(connection)
+    else:
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        _take_snapshot(connection)
+        _snapshot["taken"] = True
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded and generated files of this test in a temporary folder (the live server shares these settings)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return Path(settings.MEDIA_ROOT)

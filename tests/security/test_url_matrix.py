@@ -1,0 +1,266 @@
+"""Every URL of the site, taken from the URL resolver, with every role and with a user of another county.
+
+The demo county is crawled as the people who may see it, to find a concrete URL for every pattern (objects in
+URLs are public codes). A pattern that the crawl does not reach and that is not listed in UNREACHED fails the
+test, so a new URL is covered as soon as it exists. Then, for every persona:
+- anonymous → the login page (except the few public URLs);
+- a role that may not use an app → 403, and the refusal is in the audit log;
+- an object outside the user's scope → 404, identical to the 404 of an object that does not exist, and logged;
+- nobody ever gets a server error.
+docs/permissions.md is the same matrix in words."""
+
+import re
+import uuid
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+from core import roles
+from core.models import AuditEvent, Unit, User
+from tests.conftest import verify_two_factor
+
+PUBLIC = {"healthz", "login", "logout", "password_change", "otp_verify"}
+# Namespaces only the office reads, and the one liaison officers share.
+OFFICE_APPS = {"cadres", "petitions", "audits", "vetting", "matters", "dashboard"}
+LIAISON_APP = "liaison"
+# Patterns the crawl cannot reach from a page, with the reason.
+UNREACHED = {
+    "core:mark_read": "POST only, for one's own notification; tests/core/test_shell.py",
+    "audits:entry_decide": "needs an undecided plan entry; tests/audits/test_views.py",
+    "cadres:verification_result": "needs an open verification; tests/cadres/test_views.py::test_verification_result",
+    "dashboard:export_detail": "needs a generated export; tests/dashboard/test_views.py",
+    "dashboard:export_download": "needs a generated export; tests/dashboard/test_views.py",
+    "dashboard:export_status": "needs a generated export; tests/dashboard/test_views.py",
+    "liaison:attachment_download": "the demo has no liaison attachment; tests/liaison/test_access.py",
+    "petitions:attachment": "the demo has no petition attachment; tests/petitions/test_identity.py",
+}
+# Form targets shown only after a step (the roster preview).
+EXTRA = {"cadres:import_confirm": ("post", "/cadres/import/confirm/"),
+         "cadres:lrmx_import_confirm": ("post", "/cadres/import/lrmx/confirm/"),
+         "audits:classification_edit": ("get", "/audits/classification/QX-JY/")}
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def url_names(patterns=None, namespace="", converters=()):
+    """(route name, names of its URL arguments) for every named pattern."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        keys = (*converters, *entry.pattern.converters)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace
+            yield from url_names(entry.url_patterns, inner or namespace, keys)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), frozenset(keys)
+
+
+class LinkParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.gets, self.posts = set(), set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.gets.add(attrs["href"])
+        elif tag == "form" and (attrs.get("method") or "get").lower() == "post":
+            self.posts.add(attrs.get("action") or "")
+        elif tag == "form" and attrs.get("action"):
+            self.gets.add(attrs["action"])
+
+
+def route_name(path):
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def crawl(client, start_paths, found, limit=800):
+    """Breadth-first over GET links, in a fixed order; keeps one sample URL (GET or POST) per route name and tries
+    at most twelve paths of a route that has not answered yet."""
+    queue, seen, tries = list(start_paths), set(), {}
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        name = route_name(path)
+        if name and response.status_code < 400:
+            found.setdefault(name, ("get", path))
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = LinkParser()
+        parser.feed(response.content.decode())
+        for method, links in (("get", sorted(parser.gets)), ("post", sorted(parser.posts))):
+            for link in links:
+                target = urlsplit(urljoin(path, link))
+                if target.netloc or not target.path.startswith("/") or target.path.startswith(("/static/", "/admin/")):
+                    continue
+                name = route_name(target.path)
+                if name is None or name == "logout":
+                    continue
+                if method == "post":
+                    found.setdefault(name, ("post", target.path))
+                elif name not in found and target.path not in seen and tries.get(name, 0) < 12:
+                    tries[name] = tries.get(name, 0) + 1
+                    queue.append(target.path)
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    verify_two_factor(client, user)
+    return client
+
+
+@pytest.fixture
+def demo_county(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    users = {user.username: user for user in User.objects.all()}
+    other = Unit.objects.create(code="LX", name="邻县县委", short_name="邻县")
+    outsider = User.objects.create(username="outsider", full_name="无角色用户", unit=other,
+                                   must_change_password=False)
+    other_staff = User.objects.create(username="other_staff", full_name="邻县工作人员", unit=other, jurisdiction=other,
+                                      must_change_password=False)
+    from django.contrib.auth.models import Group
+    other_staff.groups.add(Group.objects.get(name=roles.STAFF))
+    from django.utils import timezone
+    User.objects.filter(pk__in=[outsider.pk, other_staff.pk]).update(password_changed_at=timezone.now())
+    users["outsider"] = User.objects.get(pk=outsider.pk)
+    users["other_staff"] = User.objects.get(pk=other_staff.pk)
+    return users
+
+
+def samples(users):
+    found = {}
+    starts = ["/", "/todo/", "/dashboard/", "/cadres/", "/petitions/", "/audits/", "/liaison/", "/vetting/",
+              "/matters/"]
+    crawl(login(users["head01"]), starts, found)
+    crawl(login(users["leader01"]), ["/dashboard/"], found)
+    liaison_found = {}
+    crawl(login(users["liaison_jw"]), ["/liaison/"], liaison_found)
+    crawl(login(users["auditor"]), ["/audit-log/"], found)
+    for name, sample in liaison_found.items():
+        found.setdefault(name, sample)
+    return found, liaison_found
+
+
+def complete(found, patterns):
+    """Patterns no page links to (e.g. the edit page of a draft): reverse them with the arguments of a crawled URL
+    of the same app that takes the same arguments, preferring the one whose path shares the longest prefix."""
+    from django.urls import NoReverseMatch, reverse
+
+    for name, keys in patterns.items():
+        if name in found or not keys:
+            continue
+        best = None
+        for other, (_method, path) in found.items():
+            if other.split(":")[0] != name.split(":")[0]:
+                continue
+            kwargs = resolve(path).kwargs
+            if set(kwargs) != keys:
+                continue
+            try:
+                candidate = reverse(name, kwargs=kwargs)
+            except NoReverseMatch:
+                continue
+            shared = len(__import__("os").path.commonprefix([candidate, path]))
+            if best is None or shared > best[0]:
+                best = (shared, candidate)
+        if best:
+            found[name] = ("unknown", best[1])
+    for name, sample in EXTRA.items():
+        found.setdefault(name, sample)
+
+
+def settle_methods(found, client):
+    """A reversed URL is a page (GET) unless its view answers GET with 405."""
+    for name, (method, path) in found.items():
+        if method == "unknown":
+            found[name] = ("post" if client.get(path).status_code == 405 else "get", path)
+
+
+def fetch(client, method, path):
+    return client.get(path) if method == "get" else client.post(path, {})
+
+
+def test_every_url_with_every_role(demo_county):
+    """One crawl of the demo county serves both the matrix and the hidden-versus-missing comparison."""
+    users = demo_county
+    found, liaison_found = samples(users)
+    patterns = dict(url_names())
+    complete(found, patterns)
+    settle_methods(found, login(users["head01"]))
+    missing = sorted(name for name in patterns if name not in found and name not in UNREACHED and name not in PUBLIC
+                     and not name.startswith("admin:"))
+    assert missing == [], f"这些 URL 没有被矩阵测试覆盖（页面上无链接可达，也不在 UNREACHED 中）：{missing}"
+
+    problems = []
+    anonymous = Client()
+    # head01 and leader01 walked every page in the crawl (a server error would have shown there as a failure to
+    # reach the page); staff01 stands for the office here.
+    clients = {name: login(users[name]) for name in
+               ["staff01", "liaison_jw", "liaison_sj", "sysadmin", "secadmin", "auditor", "outsider", "other_staff"]}
+    for name, (method, path) in sorted(found.items()):
+        app = name.split(":")[0]
+        # anonymous: always the login page
+        response = fetch(anonymous, method, path)
+        if not (response.status_code == 302 and response["Location"].startswith("/login/")):
+            problems.append(f"匿名 {method} {path} → {response.status_code}")
+        for persona, client in clients.items():
+            user = users[persona]
+            office = user.has_role(*roles.OFFICE_ROLES) and persona != "other_staff"
+            allowed_here = office if app in OFFICE_APPS else (office or persona == "liaison_jw")
+            if method == "post" and allowed_here:
+                continue  # a POST by someone allowed would change the demo case; the apps' own tests do that
+            response = fetch(client, method, path)
+            status = response.status_code
+            if status >= 500:
+                problems.append(f"{persona} {method} {path} → {status}")
+                continue
+            if app in OFFICE_APPS and not user.has_role(*roles.OFFICE_ROLES) and status != 403:
+                problems.append(f"{persona} 无权使用 {app}，{method} {path} → {status}（应为 403）")
+            if app == LIAISON_APP and not user.has_role(*roles.OFFICE_ROLES, roles.LIAISON) and status != 403:
+                problems.append(f"{persona} 无权使用联席会议，{method} {path} → {status}（应为 403）")
+            if name == "core:audit_log" and persona != "auditor" and status != 403:
+                problems.append(f"{persona} 读取审计日志 → {status}（应为 403）")
+            has_object = bool(UUID_RE.search(path)) or re.search(r"/[A-Z]{2}-\d{4}-\d+", path)
+            if persona == "other_staff" and has_object and app in OFFICE_APPS | {LIAISON_APP} and status != 404:
+                problems.append(f"邻县人员 {method} {path} → {status}（应为 404）")
+            if persona == "liaison_sj" and name in liaison_found and UUID_RE.search(path) and status not in (403, 404):
+                problems.append(f"审计局联络员访问纪委监委的 {method} {path} → {status}（应为 404）")
+    assert problems == [], "\n".join(problems)
+    hidden_objects_look_exactly_like_missing_ones(users, found)
+
+
+def hidden_objects_look_exactly_like_missing_ones(users, found):
+    client = login(users["other_staff"])
+    checked = 0
+    for _name, (method, path) in sorted(found.items()):
+        match = UUID_RE.search(path)
+        if method != "get" or not match:
+            continue
+        before = AuditEvent.objects.filter(actor=users["other_staff"], action="denied").count()
+        hidden = client.get(path)
+        missing = client.get(path.replace(match.group(0), str(uuid.uuid4())))
+        assert hidden.status_code == missing.status_code == 404, path
+        assert hidden.content == missing.content, path
+        assert AuditEvent.objects.filter(actor=users["other_staff"], action="denied").count() >= before + 2, path
+        checked += 1
+    assert checked > 20
+
+
+@pytest.mark.django_db
+def test_refusals_are_logged_once(system_admin, other_county_staff):
+    client = login(system_admin)
+    for path in ["/cadres/", "/petitions/", "/audits/", "/vetting/", "/matters/", "/dashboard/"]:
+        assert client.get(path).status_code == 403
+    assert AuditEvent.objects.filter(actor=system_admin, action="denied").count() == 6
+    login(other_county_staff).get(f"/cadres/{uuid.uuid4()}/")
+    assert AuditEvent.objects.filter(actor=other_county_staff, action="denied").count() == 1

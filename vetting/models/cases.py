@@ -1,0 +1,271 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from cadres.models import Cadre, Rank
+from core.models import Unit
+from core.scoping import can_read_cases, restrict_by_unit
+
+
+class CaseStatus(models.TextChoices):
+    """Where a case stands. The allowed moves between them are in vetting/workflow.py, and only there."""
+
+    RECOMMENDATION = "recommendation", "民主推荐"
+    INSPECTION = "inspection", "考察（凡提四必）"
+    PUBLICITY = "publicity", "任前公示"
+    TALK = "talk", "任前廉政谈话"
+    PROBATION = "probation", "试用期"
+    APPOINTED = "appointed", "已任职"
+    TRIAL_REMOVED = "trial_removed", "免去试用职务"
+    SUSPENDED = "suspended", "暂缓"
+    TERMINATED = "terminated", "终止"
+
+
+class MoveKind(models.TextChoices):
+    PROMOTION = "promotion", "提拔"
+    FURTHER_USE = "further_use", "进一步使用"
+    TRANSFER = "transfer", "转任"
+    EXCHANGE = "exchange", "交流"
+    CONFIRMATION = "confirmation", "试用期满任职"
+
+
+class MeetingKind(models.TextChoices):
+    STANDING_COMMITTEE = "standing_committee", "常委会"
+    DEPARTMENT_MEETING = "department_meeting", "部务会"
+
+
+class StepKind(models.TextChoices):
+    """The steps of the checklist, and the other kinds of entries in the 全程纪实 record."""
+
+    RECOMMENDATION = "recommendation", "民主推荐"
+    ARCHIVE = "archive", "档案审核"
+    PERSONAL_MATTERS = "personal_matters", "个人有关事项报告查核"
+    DISCIPLINE = "discipline", "纪检监察机关意见"
+    PETITION = "petition", "信访举报核查"
+    OPINIONS = "opinions", "征求意见"
+    EXAM = "exam", "三考（任前考试）"
+    PUBLICITY = "publicity", "任前公示"
+    TALK = "talk", "任前廉政谈话"
+    APPOINTMENT = "appointment", "任职"
+    PROBATION = "probation", "试用期"
+    CASE = "case", "案件"
+    CROSSCHECK = "crosscheck", "预警核对"
+
+
+class BatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict_by_unit(self, user)
+
+
+class Batch(models.Model):
+    """A meeting (常委会/部务会) that discusses a batch of candidates."""
+
+    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(Unit, verbose_name="召开单位", on_delete=models.PROTECT, related_name="+",
+                             help_text="如 县委（常委会）、县委组织部（部务会）")
+    kind = models.CharField("会议", max_length=32, choices=MeetingKind.choices)
+    title = models.CharField("名称", max_length=100, help_text="如 县委常委会2026年第12次会议")
+    meeting_date = models.DateField("会议日期")
+    note = models.TextField("备注", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议批次"
+        ordering = ["-meeting_date", "-id"]
+
+    def __str__(self):
+        return f"{self.title}（{self.meeting_date:%Y-%m-%d}）"
+
+    def get_absolute_url(self):
+        return reverse("vetting:batch", args=[self.code])
+
+
+class VettingCounter(models.Model):
+    """The last case number used in a year (RQ-2026-0012); rows are locked while a number is taken."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件编号计数"
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class VettingCaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which vetting cases a user may see: office roles, within their
+        jurisdiction (by the proposed post or the candidate's current unit), and never a case about themselves."""
+        if not can_read_cases(user):
+            return self.none()
+        qs = self.exclude(cadre__user=user)
+        if user.jurisdiction_id is None:
+            return qs
+        path = user.jurisdiction.path
+        return qs.filter(Q(proposed_unit__path__startswith=path) | Q(cadre__unit__path__startswith=path))
+
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def with_blocking(self):
+        """Annotate `is_blocked`: the latest cross-check has blocking items no 部领导 has overridden."""
+        latest = CrossCheck.objects.filter(case=OuterRef("pk")).order_by("-run_at", "-id").values("pk")[:1]
+        return self.annotate(latest_check=Subquery(latest)).annotate(is_blocked=Exists(
+            CrossCheckItem.objects.filter(crosscheck=OuterRef("latest_check"), blocking=True,
+                                          crosscheck__overridden_at__isnull=True)))
+
+
+CLOSED_STATUSES = (CaseStatus.APPOINTED, CaseStatus.TRIAL_REMOVED, CaseStatus.TERMINATED)
+
+
+class VettingCase(models.Model):
+    """任前把关: one candidate for one proposed post."""
+
+    number = models.CharField("案件编号", max_length=20, unique=True, editable=False)
+    cadre = models.ForeignKey(Cadre, verbose_name="人选", on_delete=models.PROTECT, related_name="vetting_cases")
+    proposed_unit = models.ForeignKey(Unit, verbose_name="拟任单位", on_delete=models.PROTECT, related_name="+")
+    proposed_title = models.CharField("拟任职务", max_length=100)
+    proposed_rank = models.CharField("拟任职级", max_length=32, choices=Rank.choices)
+    move_kind = models.CharField("任用方式", max_length=32, choices=MoveKind.choices)
+    is_principal_post = models.BooleanField("党政正职（一把手）", default=False)
+    is_elected_post = models.BooleanField("选任制职务", default=False,
+                                          help_text="经选举产生的职务不实行试用期")
+    probation_required = models.BooleanField(
+        "实行试用期", default=False, editable=False,
+        help_text="提拔担任非选举产生的领导职务，试用期一年")
+    batch = models.ForeignKey(Batch, verbose_name="会议批次", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="cases")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT,
+                                related_name="+")
+    status = models.CharField("状态", max_length=32, choices=CaseStatus.choices, default=CaseStatus.RECOMMENDATION)
+    suspended_from = models.CharField("暂缓前环节", max_length=32, choices=CaseStatus.choices, blank=True)
+    status_reason = models.TextField("暂缓/终止理由", blank=True)
+    opened_on = models.DateField("启动日期", default=timezone.localdate)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = VettingCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任前把关案件"
+        ordering = ["-opened_on", "-id"]
+        indexes = [
+            models.Index(fields=["status"], name="vetting_vettingcase_status"),
+            models.Index(fields=["opened_on"], name="vetting_vettingcase_opened"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.SUSPENDED) | ~Q(suspended_from=""),
+                name="%(app_label)s_%(class)s_suspended_has_stage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.cadre} 拟任{self.proposed_title}"
+
+    def get_absolute_url(self):
+        return reverse("vetting:case", args=[self.number])
+
+    @property
+    def is_closed(self):
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def code(self):
+        """The public code other apps and the audit log use for a case: its readable number."""
+        return self.number
+
+
+class StepEvent(models.Model):
+    """全程纪实: one entry of the case record. Append-only: the model refuses changes and a database trigger
+    (migration 0002) refuses UPDATE and DELETE."""
+
+    case = models.ForeignKey(VettingCase, verbose_name="案件", on_delete=models.PROTECT, related_name="events")
+    step = models.CharField("环节", max_length=32, choices=StepKind.choices)
+    verb = models.CharField("事项", max_length=100)
+    detail = models.TextField("内容", blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_name = models.CharField("经办人姓名", max_length=50, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "全程纪实"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="vetting_stepevent_case_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_step_display()} {self.verb}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("全程纪实只允许追加，不得修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("全程纪实只允许追加，不得删除")
+
+
+class CrossCheck(models.Model):
+    """An automatic check of the candidate against the cadres hub (warnings and open cases)."""
+
+    class Occasion(models.TextChoices):
+        OPENING = "opening", "立案时"
+        BEFORE_PUBLICITY = "before_publicity", "公示前"
+        MANUAL = "manual", "手动复核"
+
+    case = models.ForeignKey(VettingCase, verbose_name="案件", on_delete=models.PROTECT, related_name="crosschecks")
+    occasion = models.CharField("时机", max_length=32, choices=Occasion.choices)
+    run_on = models.DateField("核对日期")
+    run_at = models.DateTimeField("核对时间", default=timezone.now)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.PROTECT,
+                               related_name="+")
+    override_reason = models.TextField("部领导书面意见", blank=True)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    overridden_at = models.DateTimeField("批准时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警核对"
+        ordering = ["case", "-run_at", "-id"]
+
+    def __str__(self):
+        return f"{self.case.number} {self.get_occasion_display()} {self.run_on:%Y-%m-%d}"
+
+    @property
+    def is_overridden(self):
+        return self.overridden_at is not None
+
+
+class CrossCheckItem(models.Model):
+    class Source(models.TextChoices):
+        WARNING = "warning", "干部预警"
+        CASE = "case", "相关案件"
+
+    crosscheck = models.ForeignKey(CrossCheck, verbose_name="核对", on_delete=models.PROTECT, related_name="items")
+    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    code = models.CharField("规则/主题", max_length=64)
+    label = models.CharField("事项", max_length=200)
+    reason = models.CharField("说明", max_length=500, blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    blocking = models.BooleanField("阻止任职", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警核对事项"
+        ordering = ["-blocking", "id"]
+
+    def __str__(self):
+        return f"{self.label}：{self.reason}"

@@ -1,0 +1,300 @@
+"""Thin views: look the case up through visible_to, check the role in vetting.permissions, call a service."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core import audit
+from core.excel import xlsx_response
+from core.permissions import deny, office_required
+from vetting import checklist, exports, forms, permissions, services, workflow
+from vetting.filters import CaseFilter
+from vetting.models import Batch, CaseStatus, VettingCase
+
+S = CaseStatus
+
+
+def _case(request, number, related=True):
+    qs = VettingCase.objects.visible_to(request.user)
+    if related:
+        qs = qs.select_related(*checklist.CASE_RELATED).prefetch_related(*checklist.CASE_PREFETCH)
+    return get_object_or_404(qs, number=number)
+
+
+@office_required
+def index(request):
+    cases = (VettingCase.objects.visible_to(request.user).with_blocking()
+             .select_related("cadre", "cadre__unit", "proposed_unit", "handler", "batch"))
+    filterset = CaseFilter(request.GET, queryset=cases, request=request)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    return render(request, "vetting/index.html", {
+        "filter": filterset, "page": page, "can_handle": permissions.can_handle(request.user),
+    })
+
+
+@office_required
+def case_create(request):
+    if not permissions.can_handle(request.user):
+        deny(request)
+    form = forms.CaseForm(request.POST or None, user=request.user,
+                          initial={"batch": request.GET.get("batch")} if request.GET.get("batch") else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_case(actor=request.user, request=request, **form.cleaned_data)
+        except services.VettingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已启动任前把关 {case.number}，并完成立案时的预警核对")
+            return redirect(case)
+    return render(request, "vetting/case_form.html", {"form": form})
+
+
+# --- the case page and its actions ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Action:
+    form: type | None
+    run: object  # callable(case, data, user, request)
+    allowed: object = permissions.can_handle
+    anchor: str = ""
+    files: bool = False
+
+
+def _call(service, **fixed):
+    return lambda case, data, user, request: service(case, actor=user, request=request, **fixed, **data)
+
+
+def _item_call(service):
+    def run(case, data, user, request):
+        item = data.pop("item")
+        return service(case, item, actor=user, request=request, **data)
+
+    return run
+
+
+def _reason_call(service):
+    return lambda case, data, user, request: service(case, data["reason"], actor=user, request=request)
+
+
+ACTIONS = {
+    "recommendation": Action(forms.RecommendationForm, _call(services.record_recommendation),
+                             anchor="step-recommendation"),
+    "override_recommendation": Action(forms.ReasonForm, _reason_call(services.override_recommendation),
+                                      permissions.can_override_recommendation, "step-recommendation"),
+    "start_inspection": Action(None, _call(services.start_inspection), anchor="checklist"),
+    "archive": Action(forms.ArchiveForm, _call(services.record_archive_review), anchor="step-archive"),
+    "personal_matters": Action(forms.PersonalMattersForm, _call(services.record_personal_matters),
+                               anchor="step-personal_matters"),
+    "discipline_request": Action(forms.DisciplineRequestForm, _call(services.request_discipline_opinion),
+                                 anchor="step-discipline"),
+    "discipline_reply": Action(forms.DisciplineReplyForm, _call(services.record_discipline_reply),
+                               anchor="step-discipline"),
+    "petition_check": Action(forms.PetitionCheckForm, _call(services.complete_petition_check), anchor="step-petition"),
+    "opinion_request": Action(forms.OpinionRequestForm, _call(services.request_opinion), anchor="step-opinions"),
+    "opinion_reply": Action(forms.OpinionReplyForm, _item_call(services.record_opinion_reply), anchor="step-opinions"),
+    "exam": Action(forms.ExamForm, _call(services.record_exam), anchor="step-exam"),
+    "start_publicity": Action(forms.PublicityStartForm, _call(services.start_publicity), anchor="step-publicity"),
+    "feedback": Action(forms.FeedbackForm, _call(services.record_feedback), anchor="step-publicity"),
+    "feedback_verify": Action(forms.FeedbackVerifyForm, _item_call(services.verify_feedback), anchor="step-publicity"),
+    "decide_publicity": Action(forms.PublicityDecisionForm, _call(services.decide_publicity), anchor="step-publicity"),
+    "talk": Action(forms.TalkForm, _call(services.record_talk), anchor="step-talk", files=True),
+    "override_block": Action(forms.ReasonForm, _reason_call(services.override_blocking),
+                             permissions.can_override_block, "crosscheck"),
+    "crosscheck": Action(None, _call(services.rerun_crosscheck), anchor="crosscheck"),
+    "appoint": Action(forms.AppointForm, _call(services.appoint), anchor="step-appointment"),
+    "probation": Action(forms.ProbationForm, _call(services.assess_probation), anchor="step-probation"),
+    "suspend": Action(forms.ReasonForm, _reason_call(services.suspend), anchor="status"),
+    "resume": Action(forms.ReasonForm, _reason_call(services.resume), anchor="status"),
+    "terminate": Action(forms.ReasonForm, _reason_call(services.terminate), permissions.can_terminate, "status"),
+}
+
+# Which actions the page offers at each stage (the services check again).
+STAGE_ACTIONS = {
+    S.RECOMMENDATION: ["recommendation", "override_recommendation", "start_inspection"],
+    S.INSPECTION: ["archive", "personal_matters", "discipline_request", "discipline_reply", "petition_check",
+                   "opinion_request", "opinion_reply", "exam", "start_publicity"],
+    S.PUBLICITY: ["feedback", "feedback_verify", "decide_publicity"],
+    S.TALK: ["talk", "appoint"],
+    S.PROBATION: ["probation"],
+}
+
+
+def _forms_for(case, user, bound=None):
+    """Unbound forms for the actions this user may take now; `bound` replaces one after a failed POST."""
+    names = list(STAGE_ACTIONS.get(case.status, []))
+    if not case.is_closed:
+        names += ["resume"] if case.status == S.SUSPENDED else []
+        names += ["suspend"] if case.status in workflow.ACTIVE_STAGES else []
+        names += ["terminate"] if case.status in (*workflow.ACTIVE_STAGES, S.SUSPENDED) else []
+        names += ["override_block", "crosscheck"]
+    out = {}
+    for name in names:
+        action = ACTIONS[name]
+        if not action.allowed(user):
+            continue
+        if bound and bound[0] == name:
+            out[name] = bound[1]
+        else:
+            out[name] = action.form(prefix=name) if action.form else True
+    return out
+
+
+def _item_forms(rows, forms_available, name, form_class, bound):
+    """One small form per pending item (an opinion to reply to, feedback to verify), ids kept apart."""
+    out = []
+    for obj, pending in rows:
+        form = None
+        if pending and name in forms_available:
+            if bound and bound[0] == name and str(bound[1].data.get(f"{name}-item")) == str(obj.code):
+                form = bound[1]
+            else:
+                form = form_class(prefix=name, initial={"item": obj.code}, auto_id=f"id_%s_{obj.code.hex[:8]}")
+        out.append((obj, form))
+    return out
+
+
+def _render_case(request, case, bound=None, status=200):
+    items = checklist.build(case)
+    available = _forms_for(case, request.user, bound)
+    publicity = getattr(case, "publicity", None)
+    check = workflow.latest_crosscheck(case)
+    refs = services.petition_refs(case.cadre) if case.status == S.INSPECTION else None
+    context = {
+        "case": case, "items": items, "forms": available,
+        "opinion_rows": _item_forms([(r, r.replied_on is None) for r in case.opinion_requests.all()], available,
+                                    "opinion_reply", forms.OpinionReplyForm, bound),
+        "feedback_rows": _item_forms([(f, not f.is_verified) for f in publicity.feedback.all()] if publicity else [],
+                                     available, "feedback_verify", forms.FeedbackVerifyForm, bound),
+        "crosscheck": check, "crosscheck_items": list(check.items.all()) if check else [],
+        "unresolved_blocking": workflow.unresolved_blocking(case),
+        "refs": refs, "blocking_petitions": workflow.blocking_petitions(case.cadre) if refs is not None else [],
+        "events": case.events.select_related("actor"),
+        "gaps": _gaps(case),
+        "can_override_block": permissions.can_override_block(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "vetting/case.html", context, status=status)
+
+
+def _gaps(case):
+    """What still stands between the case and its next stage, shown above the checklist."""
+    if case.status == S.RECOMMENDATION:
+        return workflow.recommendation_gaps(case)
+    if case.status == S.INSPECTION:
+        return workflow.inspection_gaps(case)
+    if case.status == S.PUBLICITY:
+        return workflow.publicity_exit_gaps(case)
+    if case.status == S.TALK:
+        return [g for g in workflow.appointment_gaps(case) if g != "尚未录入任职日期"]
+    return []
+
+
+@office_required
+def case_detail(request, number):
+    case = _case(request, number)
+    audit.record_request(request, audit.Action.VIEW, "vetting.case.viewed", case, summary=f"查看任前把关 {case.number}")
+    return _render_case(request, case)
+
+
+@office_required
+@require_POST
+def case_action(request, number, action):
+    case = _case(request, number)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    if not spec.allowed(request.user):
+        deny(request, action)
+    data = {}
+    if spec.form is not None:
+        form = spec.form(request.POST, request.FILES if spec.files else None, prefix=action)
+        if not form.is_valid():
+            messages.error(request, "请检查填写的内容")
+            return _render_case(request, case, bound=(action, form), status=400)
+        data = dict(form.cleaned_data)
+    try:
+        spec.run(case, data, request.user, request)
+    except services.VettingError as error:
+        messages.error(request, str(error))
+        if spec.form is not None:
+            return _render_case(request, _case(request, number), bound=(action, form), status=400)
+    else:
+        messages.success(request, "已保存")
+    return redirect(f"{reverse('vetting:case', args=[case.number])}#{spec.anchor}")
+
+
+@office_required
+def pledge(request, number):
+    case = _case(request, number, related=False)
+    talk = getattr(case, "talk", None)
+    if talk is None or not talk.pledge:
+        raise Http404
+    audit.record_request(request, audit.Action.VIEW, "vetting.talk.pledge_viewed", case,
+                         summary=f"查看廉政承诺书 {case.number}")
+    return FileResponse(talk.pledge.open("rb"), as_attachment=True, filename=talk.pledge_name)
+
+
+# --- 任前审查意见表 -------------------------------------------------------------------------------------------------
+
+@office_required
+def sheet(request, number):
+    case = _case(request, number)
+    audit.record_request(request, audit.Action.EXPORT, "vetting.sheet.printed", case,
+                         summary=f"打印任前审查意见表 {case.number}")
+    return render(request, "vetting/sheet.html", {
+        "case": case, "sheet": exports.sheet(case), "today": timezone.localdate(),
+    })
+
+
+@office_required
+def sheet_xlsx(request, number):
+    case = _case(request, number)
+    audit.record_request(request, audit.Action.EXPORT, "vetting.sheet.exported", case,
+                         summary=f"导出任前审查意见表 {case.number}")
+    return xlsx_response(exports.sheet_workbook(case), f"任前审查意见表-{case.number}-{case.cadre.name}.xlsx")
+
+
+# --- batches (常委会/部务会) ---------------------------------------------------------------------------------------
+
+@office_required
+def batch_list(request):
+    batches = Batch.objects.visible_to(request.user).select_related("unit")
+    page = Paginator(batches, 30).get_page(request.GET.get("page"))
+    return render(request, "vetting/batch_list.html", {
+        "page": page, "can_handle": permissions.can_handle(request.user),
+    })
+
+
+@office_required
+def batch_create(request):
+    if not permissions.can_handle(request.user):
+        deny(request)
+    form = forms.BatchForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        batch = Batch.objects.create(created_by=request.user, **form.cleaned_data)
+        audit.record_request(request, audit.Action.CREATE, "vetting.batch.created", batch, summary=str(batch))
+        return redirect(batch)
+    return render(request, "vetting/batch_form.html", {"form": form})
+
+
+@office_required
+def batch_detail(request, code):
+    batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("unit"), code=code)
+    cases = (VettingCase.objects.visible_to(request.user).filter(batch=batch)
+             .select_related(*checklist.CASE_RELATED).prefetch_related(*checklist.CASE_PREFETCH)
+             .order_by("number"))
+    rows = []
+    for case in cases:
+        ready, notes = workflow.meeting_readiness(case)
+        rows.append({"case": case, "ready": ready, "notes": notes, "blocking": workflow.unresolved_blocking(case)})
+    return render(request, "vetting/batch.html", {
+        "batch": batch, "rows": rows, "ready_count": sum(r["ready"] for r in rows),
+        "can_handle": permissions.can_handle(request.user),
+    })
+
