@@ -10,6 +10,7 @@ need chromium chromium
 need fc-list fontconfig
 need soffice libreoffice-calc      # the monthly workbook is checked by converting it to PDF
 need pdftotext poppler-utils       # ... and reading the PDF's text
+need wrk wrk                        # make bench: HTTP throughput of the cadre list
 dpkg -s python3-venv >/dev/null 2>&1 || python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then

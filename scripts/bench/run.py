@@ -427,25 +427,11 @@ def measure_scan(samples):
 # --- 5. throughput -------------------------------------------------------------------------------------------------
 
 
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return True
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        log("安装 wrk（Debian 软件包）")
-        subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "wrk"],
-            check=False,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
-    return bool(shutil.which("wrk"))
-
-
 def measure_throughput(data, seconds=20):
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    if not ensure_wrk():
+    if not shutil.which("wrk"):  # installed by `make system-packages`
         return {"error": "wrk 不可用"}
     head = get_user_model().objects.get(username=data["head"])
     client = verified_client(head)
