@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits import planning, rectification
-from audits.models import AuditKind, AuditSubject, Finding
+from audits.models import Audit, AuditKind, AuditSubject, Finding
 from cadres.registry import CaseRef, register_case_source, register_warning_rule
+from cadres.snapshots import register_warning_source
 
 UNRECTIFIED_RULE = "audits.unrectified"
 
@@ -61,3 +62,12 @@ def audit_due(cadre):
                                 url=reverse("audits:plan_list"), status="应审未审", is_open=True, date=today,
                                 blocks_vetting=True))
     return refs
+
+
+# An audit's findings count against its audited cadres when no responsible cadre is named.
+def _audited_cadres(audit_id):
+    return AuditSubject.objects.filter(audit_id=audit_id).values_list("cadre_id", flat=True)
+
+
+register_warning_source(Finding, lambda finding: _audited_cadres(finding.audit_id))
+register_warning_source(Audit, lambda audit: _audited_cadres(audit.pk))

@@ -7,10 +7,11 @@ class CadresConfig(AppConfig):
     verbose_name = "干部信息"
 
     def ready(self):
-        from cadres import deadlines, services, timeline, warnings  # noqa: F401  (register rules and sources)
+        from cadres import deadlines, services, snapshots, timeline, warnings  # noqa: F401  (rules and sources)
         from cadres.defaults import ensure_defaults
         from core.deadlines import register
 
         register(deadlines.inquiry_replies)
         register(deadlines.personal_matters_reports)
         post_migrate.connect(ensure_defaults, sender=self)
+        snapshots.connect()

@@ -2,8 +2,9 @@ import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from cadres import snapshots
 from cadres.models import Cadre, CadreStatus, ManagementLevel, Rank
-from cadres.warnings import flagged_ids, rule_choices
+from cadres.warnings import rule_choices
 from core.models import Unit
 from core.scoping import visible_units
 from core.widgets import FastSelect
@@ -67,4 +68,4 @@ class CadreFilter(django_filters.FilterSet):
 
     def filter_warning(self, queryset, name, value):
         rules = None if value == ANY_WARNING else [value]
-        return queryset.filter(pk__in=flagged_ids(queryset, rules=rules))
+        return snapshots.flagged(queryset, rules=rules)

@@ -9,8 +9,9 @@
   before promotion). Vetting and the profile read them through `cases_about`.
 - Timeline entries: `@register_timeline` on a function `entries(cadre)` returning `TimelineEntry` items for the
   integrity profile (廉政档案).
-- Report counters: `@register_report_counter` on a function `count(cadre_ids, since, until)` returning
-  {cadre_id: number of reports (信访举报, 问题线索) received in [since, until]}. The cadres warning rule
+- Report counters: `@register_report_counter` on a function `count(cadres, since, until)` (cadres: a queryset
+  to use as a subquery, or a list of ids) returning {cadre_id: number of reports (信访举报, 问题线索) received
+  in [since, until]}. The cadres warning rule
   "frequent_reports" (three or more reports in 12 months) adds up every registered counter, so the petitions app
   (and any other app that receives reports about cadres) only has to register one.
 """
@@ -93,7 +94,7 @@ def cases_about(cadre, topic=None):
 
 
 def register_report_counter(counter):
-    """Decorator: `counter(cadre_ids, since, until)` → {cadre_id: count}; see the module docstring."""
+    """Decorator: `counter(cadres, since, until)` → {cadre_id: count}; see the module docstring."""
     if counter not in _report_counters:
         _report_counters.append(counter)
     return counter

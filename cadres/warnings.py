@@ -59,10 +59,6 @@ def _as_queryset(cadres):
     return Cadre.objects.filter(pk__in=[getattr(cadre, "pk", cadre) for cadre in cadres])
 
 
-def _ids(cadres):
-    return list(_as_queryset(cadres).values_list("pk", flat=True))
-
-
 def evaluate(cadres, on_date=None, rules=None):
     """{cadre_id: [Warning, ...]} over every registered rule (or the codes in `rules`). See the module docstring."""
     on_date = on_date or timezone.localdate()
@@ -88,10 +84,6 @@ def evaluate(cadres, on_date=None, rules=None):
 def warnings_for(cadre, on_date=None):
     """[Warning, ...] for one cadre, blocking ones first."""
     return evaluate([cadre.pk], on_date).get(cadre.pk, [])
-
-
-def flagged_ids(cadres, on_date=None, rules=None):
-    return set(evaluate(cadres, on_date, rules))
 
 
 # --- the cadres app's own rules. Each takes cadre ids (or cadres) and the date, and returns {id: [reason]}. ------
@@ -138,15 +130,18 @@ def _percent(value):
 
 @register_warning_rule("unfit_votes", "不称职票比例偏高")
 def unfit_votes_rule(cadres, on_date):
-    """The latest assessment before `on_date` whose 不称职 share is at or above the threshold (default 30%)."""
+    """The latest assessment before `on_date` whose 不称职 share is at or above the threshold (default 30%).
+    Picks the few assessments over the threshold first, then drops those a later assessment supersedes, rather
+    than reading every cadre's latest assessment."""
     threshold = _settings().unfit_vote_threshold
-    latest = (AnnualAssessment.objects.filter(cadre__in=cadres, year__lt=on_date.year + 1,
-                                              unfit_vote_share__isnull=False)
-              .order_by("cadre_id", "-year").distinct("cadre_id"))
+    counted = AnnualAssessment.objects.filter(year__lte=on_date.year, unfit_vote_share__isnull=False)
+    later = counted.filter(cadre_id=models.OuterRef("cadre_id"), year__gt=models.OuterRef("year"))
+    latest_high = (counted.filter(cadre__in=cadres, unfit_vote_share__gte=threshold)
+                   .exclude(models.Exists(later)).order_by("cadre_id"))
     return {
         a.cadre_id: [f"{a.year}年度民主测评不称职票比例{_percent(a.unfit_vote_share)}%，"
                      f"达到{_percent(threshold)}%的阈值"]
-        for a in latest if a.unfit_vote_share >= threshold
+        for a in latest_high
     }
 
 
@@ -157,10 +152,9 @@ def frequent_reports_rule(cadres, on_date):
         return {}
     settings = _settings()
     since = add_months(on_date, -settings.report_window_months)
-    ids = _ids(cadres)
     totals = {}
     for counter in report_counters():
-        for cadre_id, count in (counter(ids, since, on_date) or {}).items():
+        for cadre_id, count in (counter(cadres, since, on_date) or {}).items():
             totals[cadre_id] = totals.get(cadre_id, 0) + count
     return {
         cadre_id: [f"近{settings.report_window_months}个月被举报{count}次（阈值{settings.report_count_threshold}次）"]

@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.scan_deadlines",
         "schedule": crontab(hour=8, minute=0),
     },
+    # today's warning snapshot (cadres.snapshots): first thing each day, then hourly for what dates alone change
+    "refresh-warnings-hourly": {
+        "task": "cadres.tasks.refresh_warnings",
+        "schedule": crontab(minute=1),
+    },
 }
 
 LOGGING = {

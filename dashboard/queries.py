@@ -12,13 +12,15 @@ base queryset), aggregates in SQL, and runs a fixed number of queries. Candidate
 `user=None` means no user scope (a trusted caller such as the export command).
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
+from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
 
+from cadres import snapshots
 from cadres.models import Cadre, MeasureKind, SourceChannel, SupervisionMeasure
-from cadres.warnings import evaluate, rule_choices
+from cadres.warnings import rule_choices
 
 CHUNK = 500
 
@@ -141,28 +143,33 @@ def _cadres(user, unit):
     return _in_unit(_visible(Cadre, user), unit)
 
 
+def _warned(user, unit, on_date):
+    """The snapshot's rows in scope, by the unit stored on each row (no join to the cadres)."""
+    rows = snapshots.rows(on_date)
+    return _in_unit(rows.visible_to(user) if user is not None else rows, unit)
+
+
 def warning_summary(*, user=None, unit=None, on_date=None):
     """{"cadres": distinct cadres under any warning, "blocking": of which with a blocking one,
-    "by_rule": [{"code", "label", "cadres"}] for every registered rule}. Queries: a fixed number per rule."""
-    found = evaluate(_cadres(user, unit), on_date)
-    per_rule = Counter()
-    blocking = 0
-    for warnings in found.values():
-        for code in {warning.code for warning in warnings}:
-            per_rule[code] += 1
-        blocking += any(warning.blocking for warning in warnings)
-    return {"cadres": len(found), "blocking": blocking,
-            "by_rule": [{"code": code, "label": label, "cadres": per_rule.get(code, 0)}
-                        for code, label in rule_choices()]}
+    "by_rule": [{"code", "label", "cadres"}] for every registered rule}, from the warning snapshot (two queries
+    once the snapshot exists)."""
+    warned = _warned(user, unit, on_date)
+    per_rule = dict(warned.order_by().values_list("code").annotate(n=Count("pk")))  # one row per cadre and rule
+    totals = (warned.order_by().values("cadre_id").annotate(any_blocking=BoolOr("blocking"))
+              .aggregate(cadres=Count("cadre_id"), blocking=Count("cadre_id", filter=Q(any_blocking=True))))
+    return {**totals, "by_rule": [{"code": code, "label": label, "cadres": per_rule.get(code, 0)}
+                                  for code, label in rule_choices()]}
 
 
 def warning_rows(*, user=None, unit=None, on_date=None):
-    """(cadre, [Warning, ...]) for each flagged cadre, by unit and name; cadres fetched a chunk at a time."""
-    found = evaluate(_cadres(user, unit), on_date)
-    order = (Cadre.objects.filter(pk__in=list(found)).order_by("unit__path", "-is_principal", "name")
+    """(cadre, [Warning, ...]) for each flagged cadre, by unit and name, from the warning snapshot; a chunk of
+    cadres at a time."""
+    warned = _warned(user, unit, on_date)
+    order = (Cadre.objects.filter(pk__in=warned.values("cadre_id")).order_by("unit__path", "-is_principal", "name")
              .values_list("pk", flat=True))
     for ids in _chunks(order.iterator(chunk_size=CHUNK * 4), CHUNK):
         cadres = Cadre.objects.select_related("unit").in_bulk(ids)
+        found = snapshots.warnings_by_cadre(ids, on_date)
         for cadre_id in ids:
             yield cadres[cadre_id], found[cadre_id]
 

@@ -3,6 +3,7 @@
 import datetime
 
 from cadres.registry import register_warning_rule
+from cadres.snapshots import register_warning_source
 from liaison.models import Report, ReportItem, Severity
 
 WINDOW_DAYS = 365
@@ -22,3 +23,7 @@ def severe_items(cadres, on_date):
         flagged.setdefault(item.cadre_id, []).append(
             f"{item.report.member_unit}通报（{item.occurred_on:%Y-%m-%d}，{item.get_aspect_display()}）：严重问题")
     return flagged
+
+
+# Items count once their report is received.
+register_warning_source(Report, lambda report: report.items.exclude(cadre=None).values_list("cadre_id", flat=True))

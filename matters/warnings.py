@@ -5,6 +5,7 @@ from django.db.models import F, Q
 
 from cadres.dates import add_months
 from cadres.registry import register_warning_rule
+from cadres.snapshots import register_warning_source
 from matters.models import CertificateLoan, InvestigationRecord, MattersRules
 
 LATE_RETURN_RULE = "matters.late_certificate_return"
@@ -41,3 +42,6 @@ def under_investigation(cadres, on_date):
         flagged.setdefault(record.cadre_id, []).append(
             f"{record.started_on:%Y-%m-%d}起接受{record.authority}{record.get_kind_display()}")
     return flagged
+
+
+register_warning_source(CertificateLoan, lambda loan: [loan.certificate.cadre_id])

@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 
 from cadres import registry
+from cadres.snapshots import register_warning_source
 from petitions.models import OPEN_STATUSES, Petition, PetitionSubject, Status
 
 WARNING_CODE = "petitions.open_specific_clues"
@@ -40,15 +41,17 @@ def cases(cadre):
     ]
 
 
-def report_counts(cadre_ids, since, until):
-    """Reports received about each cadre in [since, until]; a duplicate is a report too (frequent-reports rule)."""
-    rows = (PetitionSubject.objects.filter(cadre_id__in=list(cadre_ids), petition__received_on__gte=since,
+@registry.register_report_counter
+def report_counts(cadres, since, until):
+    """Reports received about each cadre (a queryset or ids) in [since, until]; a duplicate is a report too
+    (frequent-reports rule)."""
+    rows = (PetitionSubject.objects.filter(cadre__in=cadres, petition__received_on__gte=since,
                                            petition__received_on__lte=until)
             .exclude(petition__status=Status.VOIDED)
             .values("cadre_id").annotate(n=Count("petition", distinct=True, filter=Q(petition__isnull=False))))
     return {row["cadre_id"]: row["n"] for row in rows}
 
 
-# The report-counter registry is newer than the other hooks; register when the cadres app offers it.
-if hasattr(registry, "register_report_counter"):
-    registry.register_report_counter(report_counts)
+# A petition's status decides the warning of the cadres it names (its subjects).
+register_warning_source(Petition, lambda petition: petition.subjects.exclude(cadre=None)
+                        .values_list("cadre_id", flat=True))

@@ -1,9 +1,34 @@
-"""Personas shared by every app's tests: one user per role, two liaison units, another county, an outsider."""
+"""Personas shared by every app's tests (one user per role, two liaison units, another county, an outsider), real
+Celery workers, and the suite-wide ordering of transactional tests."""
+
+import os
+import threading
 
 import pytest
 
 from core import roles
 from tests.factories import UnitFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _thread_local_connections():
+    """Database connections kept per thread, as in any synchronous Django process, even while Playwright's event loop
+    runs in the test thread. Django keeps them in asgiref's thread-critical Local, which switches to per-context
+    storage whenever an event loop is running: inside a browser test `connections["default"]` was then another
+    connection object than the one pytest-django prepared, without the serialized contents that serialized rollback
+    puts back (so the rows of the data migrations were silently not restored, and the flush after the test re-created
+    roles and content types under new ids, which made the next test with serialized rollback fail with
+    IntegrityError). Applied when this conftest is imported, before pytest-django sets up the test database."""
+    from django.db import connections
+
+    storage = getattr(connections._connections, "_storage", None)
+    if isinstance(storage, threading.local):
+        connections._connections = storage
+
+
+_thread_local_connections()
 
 
 @pytest.fixture(autouse=True)
@@ -196,10 +221,30 @@ def celery_worker_process(celery_workers):
     return workers.queue
 
 
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+                               or (marker.args and marker.args[0])):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Transactional tests empty every table when they end, including rows that data migrations seeded (time
-    limits, impact periods, …). Serialized rollback restores those rows before each such test."""
+    """Mark the browser tests, and run every transactional test (browser tests, real Celery workers) after the
+    plain database tests. pytest-django sorts them last, but pytest then groups the tests that share
+    pytest-playwright's session-scoped `browser_name` parameter, which pulls the browser tests back among the plain
+    database tests; a transactional test empties the tables when it ends (rows of data migrations included), so
+    the plain tests after it would run on an emptied database.
+
+    Every transactional test gets serialized rollback, those marked `django_db(transaction=True)` included: after
+    a test with it the flush leaves the tables empty, so a test without it would start with no roles at all.
+    _thread_local_connections makes it work in the browser tests too."""
     for item in items:
-        names = item.fixturenames
-        if ("transactional_db" in names or "live_server" in names) and "django_db_serialized_rollback" not in names:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+        names = getattr(item, "fixturenames", None)
+        if names is not None and _is_transactional(item) and "django_db_serialized_rollback" not in names:
             names.append("django_db_serialized_rollback")
+    items.sort(key=_is_transactional)  # stable: the order within each group is kept

@@ -6,13 +6,13 @@ from typing import NamedTuple
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from cadres import permissions, services
+from cadres import permissions, services, snapshots
 from cadres.filters import CadreFilter, with_rank_order
 from cadres.forms import CadreEditForm, CadreForm, PostChangeForm
 from cadres.models import Cadre
@@ -20,7 +20,7 @@ from cadres.personal_matters import report_due_date
 from cadres.registry import cases_about
 from cadres.timeline import timeline
 from cadres.views.common import cadre_or_404, editable_cadre, form_page, require_edit
-from cadres.warnings import evaluate, rule_choices, warnings_for
+from cadres.warnings import rule_choices, warnings_for
 from core import audit
 from core.concurrency import EditConflict
 from core.excel import workbook_bytes, write_only_cell, xlsx_response
@@ -61,7 +61,7 @@ def index(request):
     filterset = _filtered(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cadres = list(page.object_list)
-    warnings = evaluate(cadres)
+    warnings = snapshots.warnings_by_cadre(cadres)
     return render(request, "cadres/index.html", {
         "filter": filterset, "page": page,
         "rows": [(cadre, distinct_labels(warnings.get(cadre.pk, []))) for cadre in cadres],
@@ -76,7 +76,7 @@ EXPORT_HEADERS = ["姓名", "性别", "民族", "出生日期", "身份证号", 
 
 def export_rows(cadres, *, full_id, on_date=None):
     """Rows of the cadre export (a generator); ID numbers masked unless `full_id`."""
-    warnings = evaluate(cadres, on_date)
+    warnings = snapshots.warnings_by_cadre(cadres, on_date)
     for cadre in cadres.iterator(chunk_size=500):
         yield [cadre.name, cadre.get_gender_display(), cadre.ethnicity, cadre.birth_date,
                cadre.id_number if full_id else cadre.masked_id_number, cadre.native_place, cadre.party_joined_on,
@@ -223,14 +223,18 @@ def warning_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         cadres = cadres.filter(name__icontains=q)
-    found = evaluate(cadres, rules=[rule] if rule in rules else None)
-    blocking = [cadre_id for cadre_id, warnings in found.items() if any(w.blocking for w in warnings)]
-    has_blocking = ExpressionWrapper(Q(pk__in=blocking), output_field=BooleanField())
-    flagged = (cadres.filter(pk__in=list(found)).select_related("unit").annotate(has_blocking=has_blocking)
-               .order_by("-has_blocking", "unit__path", "name"))
+    only = [rule] if rule in rules else None
+    warned = snapshots.rows().filter(cadre__in=cadres)
+    if only:
+        warned = warned.filter(code__in=only)
+    has_blocking = Exists(warned.filter(cadre=OuterRef("pk"), blocking=True))
+    flagged = (cadres.filter(pk__in=warned.values("cadre_id")).select_related("unit")
+               .annotate(has_blocking=has_blocking).order_by("-has_blocking", "unit__path", "name"))
     page = Paginator(flagged, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = snapshots.warnings_by_cadre(page.object_list, rules=only)
     return render(request, "cadres/warnings.html", {
         "page": page,
         "rows": [(cadre, distinct_labels(found[cadre.pk]), found[cadre.pk]) for cadre in page.object_list],
-        "rules": rules, "rule": rule, "units": units, "unit_code": unit_code, "total": len(found), "q": q,
+        "rules": rules, "rule": rule, "units": units, "unit_code": unit_code, "total": page.paginator.count,
+        "q": q,
     })

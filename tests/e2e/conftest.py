@@ -8,33 +8,11 @@ tests share the cost of the load but not each other's changes."""
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from core.demo import DEMO_PASSWORD
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def _thread_local_connections():
-    """Database connections kept per thread, as in any synchronous Django process, even while Playwright's event loop
-    runs in the test thread. Django keeps them in asgiref's thread-critical Local, which switches to per-context
-    storage whenever an event loop is running: inside a browser test `connections["default"]` was then another
-    connection object than the one pytest-django prepared, without the serialized contents that serialized rollback
-    puts back (so the rows of the data migrations were silently not restored, and the flush after the test re-created
-    roles and content types under new ids, which made the next test with serialized rollback fail with
-    IntegrityError). Applied when this conftest is imported, before pytest-django sets up the test database."""
-    from django.db import connections
-
-    storage = getattr(connections._connections, "_storage", None)
-    if isinstance(storage, threading.local):
-        connections._connections = storage
-
-
-_thread_local_connections()
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -43,36 +21,6 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update",
 ]
 SNAPSHOT_SCHEMA = "e2e_demo_snapshot"
-
-
-def _is_transactional(item):
-    marker = item.get_closest_marker("django_db")
-    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
-                               or (marker.args and marker.args[0])):
-        return True
-    names = getattr(item, "fixturenames", ())
-    return "transactional_db" in names or "live_server" in names
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Mark the browser tests, and run every transactional test (browser tests, real Celery workers) after the
-    plain database tests. pytest-django sorts them last, but pytest then groups the tests that share
-    pytest-playwright's session-scoped `browser_name` parameter, which pulls the browser tests back among the plain
-    database tests; a transactional test empties the tables when it ends (rows of data migrations included), so
-    the plain tests after it would run on an emptied database.
-
-    Every transactional test gets serialized rollback, those marked `django_db(transaction=True)` included (the hook
-    in tests/conftest.py looks at fixture names only): after a test with it the flush leaves the tables empty, so a
-    test without it would start with no roles at all. _thread_local_connections above makes it work in the browser
-    tests too."""
-    for item in items:
-        if "tests/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
-        names = getattr(item, "fixturenames", None)
-        if names is not None and _is_transactional(item) and "django_db_serialized_rollback" not in names:
-            names.append("django_db_serialized_rollback")
-    items.sort(key=_is_transactional)  # stable: the order within each group is kept
 
 
 @pytest.fixture(scope="session")
