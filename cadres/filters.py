@@ -3,11 +3,11 @@ from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from cadres import snapshots
-from cadres.models import Cadre, CadreStatus, ManagementLevel, Rank
+from cadres.models import Cadre, CadreStatus, ManagementLevel, Rank, name_bigrams
 from cadres.warnings import rule_choices
 from core.models import Unit
 from core.scoping import visible_units
-from core.widgets import FastSelect
+from core.widgets import UnitSelect
 
 ANY_WARNING = "any"
 # Rank order for sorting: the 职务 levels, then the 职级 series, as declared.
@@ -38,7 +38,7 @@ class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名或身份证号", method="search",
                                   widget=forms.TextInput(attrs={"placeholder": "姓名（可部分）或完整身份证号"}))
     unit = UnitSubtreeFilter(label="单位（含下级）", queryset=unit_choices, empty_label="全部单位",
-                             widget=FastSelect(label_field="name"))
+                             widget=UnitSelect())
     rank = django_filters.ChoiceFilter(label="职级", choices=Rank.choices, empty_label="全部职级")
     status = django_filters.ChoiceFilter(label="状态", choices=CadreStatus.choices, empty_label="全部状态")
     management_level = django_filters.ChoiceFilter(label="管理层级", choices=ManagementLevel.choices,
@@ -64,6 +64,8 @@ class CadreFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if len(value) == 2:  # a two-character name or part of one, through its own index (name_bigrams)
+            return queryset.alias(bigrams=name_bigrams()).filter(bigrams__contains=[value.upper()])
         return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
 
     def filter_warning(self, queryset, name, value):

@@ -9,6 +9,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # emptied per test (conftest)
 DEBUG = False
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
 # Deterministic informant-identity keys for the tests (petitions.crypto); never used outside the test suite.

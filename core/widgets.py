@@ -51,3 +51,30 @@ def _option(value, label, selected):
     # html.escape rather than django's escape: the same characters, without a SafeString per call.
     return (f'<option value="{html.escape(value)}"{" selected" if value in selected else ""}>'
             f"{html.escape(str(label))}</option>")
+
+
+class UnitSelect(FastSelect):
+    """The unit filter of a list: the units down to `levels` below the top of the user's tree (a province's
+    thousands of departments would make every list page a few hundred KB), plus the unit already chosen. Any
+    visible unit is still accepted (the field's queryset is not narrowed), so a link to a department's list works;
+    the names are indented by level."""
+
+    def __init__(self, attrs=None, levels=2):
+        super().__init__(attrs, label_field="name")
+        self.levels = levels
+
+    def render(self, name, value, attrs=None, renderer=None):
+        self._selected = {str(item) for item in self.format_value(value)}
+        return super().render(name, value, attrs, renderer)
+
+    def _pairs(self):
+        field = self.choices.field
+        if field.empty_label is not None:
+            yield "", field.empty_label
+        rows = list(self.choices.queryset.values_list("pk", "name", "path"))
+        top = min((path.count("/") for _, _, path in rows), default=1)
+        chosen = getattr(self, "_selected", set())
+        for pk, label, path in rows:
+            depth = path.count("/") - top
+            if depth <= self.levels or str(pk) in chosen:
+                yield pk, "　" * depth + label

@@ -12,6 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from cadres.models import MeasureKind
@@ -88,6 +89,7 @@ class Board:
     liaison_month: datetime.date
     sections: list = field(default_factory=list)
     charts: dict = field(default_factory=dict)
+    computed_at: datetime.datetime | None = None
 
     def section(self, key):
         return next(section for section in self.sections if section.key == key)
@@ -103,6 +105,24 @@ def liaison_month(period, today):
     last = period.end.replace(day=1)
     current = today.replace(day=1)
     return min(last, add_months(current, -1))
+
+
+BOARD_SECONDS = 60
+
+
+def for_page(user, period, unit=None, today=None, *, fresh=False):
+    """build() for the dashboard page, kept for a minute per user, period and unit (a province's board takes a
+    couple of seconds of SQL; a leader going back and forth between drill-downs should not wait each time). The
+    page says when it was computed and offers to recompute (`fresh`). Per user, because a scope is the user's
+    own (a case naming the user is never counted for him)."""
+    today = today or timezone.localdate()
+    key = f"dashboard:board:{user.pk}:{period.key}:{unit.code if unit else ''}:{today.isoformat()}"
+    board = None if fresh else cache.get(key)
+    if board is None:
+        board = build(user, period, unit, today)
+        board.computed_at = timezone.now()
+        cache.set(key, board, BOARD_SECONDS)
+    return board
 
 
 def build(user, period, unit=None, today=None, *, charts=True):

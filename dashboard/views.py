@@ -46,7 +46,7 @@ def index(request):
                                                       "today": today})
     period = Period.parse(request.GET.get("period"), default_period(today))
     unit = _unit(request)
-    board = figures.build(request.user, period, unit, today)
+    board = figures.for_page(request.user, period, unit, today, fresh=bool(request.GET.get("fresh")))
     can_export = permissions.can_export(request.user)
     period_choices = choices(today)
     if all(period.key != key for _group, options in period_choices for key, _label in options):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.models import Unit, User
 from core.scoping import visible_units
-from core.widgets import FastSelect
+from core.widgets import FastSelect, UnitSelect
 from petitions.forms import office_users
 from petitions.models import Channel, PetitionSubject, ProblemCategory, Status
 
@@ -25,7 +25,7 @@ class PetitionFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices, method="by_category",
                                            empty_label="全部类别")
     unit = django_filters.ModelChoiceFilter(label="单位", queryset=Unit.objects.none(), method="by_unit",
-                                            empty_label="全部单位", widget=FastSelect(label_field="name"))
+                                            empty_label="全部单位", widget=UnitSelect())
     handler = django_filters.ModelChoiceFilter(label="承办人", queryset=User.objects.none(), field_name="handlers",
                                                empty_label="全部承办人", widget=FastSelect)
     days = django_filters.ChoiceFilter(label="剩余天数", choices=DAYS_CHOICES, method="by_days",

@@ -32,6 +32,15 @@ _thread_local_connections()
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a dashboard board kept for user 1 of an earlier test is not this
+    test's user 1."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_security_policy():
     """The policy is cached per process; each test reads its own database's row (at login, the first read)."""
     from core.models import _policy_cache

@@ -33,6 +33,18 @@ def test_staff_finds_a_cadre_by_part_of_the_name(client_for, staff, cadre, unit_
     assert [c.name for c, _ in response.context["rows"]] == ["陈志远"]
 
 
+@pytest.mark.parametrize("q, found", [
+    ("陈志", ["陈志远"]), ("志远", ["陈志远"]), ("李四", ["李四"]), ("志", ["陈志远", "志强"]), ("远志", []),
+    ("陈志远", ["陈志远"]), ("ab", ["王AB"]),  # two characters through the bigram index, case-insensitive
+])
+def test_search_by_one_two_or_three_characters(client_for, staff, cadre, unit_b, q, found):
+    make_cadre(unit_b, actor=staff, name="李四")
+    make_cadre(unit_b, actor=staff, name="志强")
+    make_cadre(unit_b, actor=staff, name="王AB")
+    rows = client_for(staff).get(url("index"), {"q": q}).context["rows"]
+    assert sorted(c.name for c, _ in rows) == sorted(found)
+
+
 def test_search_by_full_id_number_and_by_unit_with_sub_units(client_for, staff, cadre, county, unit_b):
     make_cadre(unit_b, actor=staff, name="李四")
     client = client_for(staff)

@@ -81,7 +81,7 @@ def test_bad_period_falls_back_to_this_year(client_for, leader):
 
 def _index_queries(client):
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(INDEX, {"period": OCT}).status_code == 200
+        assert client.get(INDEX, {"period": OCT, "fresh": "1"}).status_code == 200
     return len(captured)
 
 
@@ -97,6 +97,26 @@ def test_index_queries_do_not_grow_with_the_data(client_for, leader, staff, sect
     # session, user, two-factor device, roles, bell count; the figures (37, see test_figures); unit picker;
     # recent exports
     assert larger == 46
+
+
+def test_the_board_is_kept_a_minute_per_user_and_recomputed_on_request(client_for, leader, section_head, staff,
+                                                                         unit_a, unit_b, members):
+    build_month(staff=staff, head=section_head, units=[unit_a, unit_b], n=1)
+    client = client_for(leader)
+    first = client.get(INDEX, {"period": OCT}).context["board"]
+    build_month(staff=staff, head=section_head, units=[unit_a, unit_b], n=2)
+    with CaptureQueriesContext(connection) as captured:
+        kept = client.get(INDEX, {"period": OCT})
+    assert kept.context["board"].computed_at == first.computed_at
+    assert len(captured) < 15  # session, user, roles, bell, picker, exports: no figures recomputed
+    assert "统计于" in kept.content.decode()
+    fresh = client.get(INDEX, {"period": OCT, "fresh": "1"}).context["board"]
+    assert fresh.computed_at > first.computed_at
+    received = next(f for f in fresh.headline() if f.key == "petitions_received")
+    assert received.value > next(f for f in first.headline() if f.key == "petitions_received").value
+    # another user's page is computed for that user, not taken from the leader's
+    other = client_for(section_head).get(INDEX, {"period": OCT}).context["board"]
+    assert other.computed_at > first.computed_at
 
 
 # --- the measures list -------------------------------------------------------------------------------------------
