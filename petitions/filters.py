@@ -1,9 +1,15 @@
-"""List filters: status, channel, category, unit (with its subtree), handler, days left, and a search that matches
-the case number, query code, summary and the names of the people reported — never the informant (encrypted)."""
+"""List filters: status, channel, category, unit (with its subtree), handler, days left, receipt dates, and a search
+that matches the case number, query code, summary and the names of the people reported — never the informant
+(encrypted).
+
+Without a status chosen the list shows the counted cases, as the statistics count them (petitions.stats): a
+duplicate (重复件) is counted in its main case's 件数 and a voided record nowhere; choosing 重复件 or 已作废 shows
+them. `received_after` / `received_before` are the names the dashboard's links pass (dashboard/links.py)."""
 
 import datetime
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -12,15 +18,18 @@ from core.models import Unit, User
 from core.scoping import visible_units
 from core.widgets import FastSelect
 from petitions.forms import office_users
-from petitions.models import Channel, PetitionSubject, ProblemCategory, Status
+from petitions.models import OPEN_STATUSES, Channel, PetitionSubject, ProblemCategory, Status
 
+OPEN = "open"
+STATUS_CHOICES = [(OPEN, "在办（各环节）"), *Status.choices]
 DAYS_CHOICES = [("overdue", "已逾期"), ("today", "今日到期"), ("soon", "5日内到期"), ("none", "无待办期限")]
 
 
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search", widget=django_filters.widgets.forms.TextInput(
         attrs={"placeholder": "编号、查询码、摘要、被反映人"}))
-    status = django_filters.ChoiceFilter(label="状态", choices=Status.choices, empty_label="全部状态")
+    status = django_filters.ChoiceFilter(label="状态", choices=STATUS_CHOICES, method="by_status",
+                                         empty_label="全部状态（不含重复件、作废件）")
     channel = django_filters.ChoiceFilter(label="渠道", choices=Channel.choices, empty_label="全部渠道")
     category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices, method="by_category",
                                            empty_label="全部类别")
@@ -30,11 +39,26 @@ class PetitionFilter(django_filters.FilterSet):
                                                empty_label="全部承办人", widget=FastSelect)
     days = django_filters.ChoiceFilter(label="剩余天数", choices=DAYS_CHOICES, method="by_days",
                                        empty_label="全部期限")
+    received_after = django_filters.DateFilter(label="收件日期从", field_name="received_on", lookup_expr="gte",
+                                               widget=forms.DateInput(attrs={"type": "date"}))
+    received_before = django_filters.DateFilter(label="收件日期至", field_name="received_on", lookup_expr="lte",
+                                                widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["unit"].queryset = visible_units(user)
         self.filters["handler"].queryset = office_users()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.counted()
+        return queryset
+
+    def by_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
 
     def search(self, queryset, name, value):
         value = value.strip()

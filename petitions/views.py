@@ -42,7 +42,8 @@ def _list_queryset(user):
 
 
 def _filtered(request):
-    filterset = PetitionFilter(request.GET or None, queryset=_list_queryset(request.user), user=request.user)
+    # Always bound (an empty query too): without a status the list shows the counted cases (petitions.filters).
+    filterset = PetitionFilter(request.GET, queryset=_list_queryset(request.user), user=request.user)
     return filterset, filterset.qs.order_by("-received_on", "-code")
 
 
