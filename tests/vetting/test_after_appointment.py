@@ -72,6 +72,12 @@ def test_post_at_opening_follows_the_history_not_a_later_correction_of_the_recor
     assert fresh(case).post_at_opening_display == "东山镇副镇长"
 
 
+def test_never_the_post_the_case_appointed_to_even_when_entered_late(promoted):
+    """An appointment dated before the case's opening date (records entered afterwards) is not the post held."""
+    VettingCase.objects.filter(pk=promoted.pk).update(opened_on=D(2026, 11, 30))
+    assert fresh(promoted).post_at_opening_display == "东山镇副镇长"
+
+
 def test_a_cadre_without_history_keeps_the_post_left_at_appointment(cadre, case, drive):
     """Older records without position history: the appointment writes the post being left into the history."""
     assert not cadre.positions.exists()

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -121,9 +122,15 @@ class VettingCaseQuerySet(models.QuerySet):
         """Annotate `post_at_opening` (单位+职务) and `rank_at_opening`: the post the candidate held when the case was
         opened, read from the position history (the one record of posts; the cadre record follows the current post
         and changes on appointment). The row begun last on or before the opening date; when the history starts
-        later, its first row; without any history, the cadre record."""
-        rows = PositionHistory.objects.filter(cadre=OuterRef("cadre")).annotate(label=Concat(
-            Coalesce(NullIf("unit__short_name", Value("")), "unit__name", "unit_name"), "post_title"))
+        later, its first row; without any history, the cadre record. Rows begun on or after the case's appointment
+        date are never read."""
+        # Never the post this case appointed to, even when the appointment is dated before the opening (records
+        # entered late): only rows begun before the appointment date.
+        appointed_on = Coalesce(OuterRef("appointment__appointed_on"), Value(datetime.date.max),
+                                output_field=models.DateField())
+        label = Concat(Coalesce(NullIf("unit__short_name", Value("")), "unit__name", "unit_name"), "post_title")
+        rows = (PositionHistory.objects.filter(cadre=OuterRef("cadre"), start_date__lt=appointed_on)
+                .annotate(label=label))
         held = rows.filter(start_date__lte=OuterRef("opened_on")).order_by("-start_date", "-pk")
         first = rows.order_by("start_date", "pk")
         # No history at all: the cadre record, which no post change has touched then (cadres.services.change_post
