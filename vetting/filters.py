@@ -27,7 +27,8 @@ class CaseFilter(django_filters.FilterSet):
                                              widget=DATE)
     opened_before = django_filters.DateFilter(label="启动日期至", field_name="opened_on", lookup_expr="lte",
                                               widget=DATE)
-    blocked = django_filters.BooleanFilter(label="存在阻止任职事项", method="by_blocked")
+    blocked = django_filters.BooleanFilter(label="存在阻止任职事项", method="by_blocked", widget=forms.Select(
+        choices=[("", "不限"), ("true", "是"), ("false", "否")]))
 
     class Meta:
         model = VettingCase
