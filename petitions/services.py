@@ -562,6 +562,44 @@ def reveal_identity(petition, *, actor, reason, request=None):
                             values["address_token"], codes)
 
 
+IDENTITY_LABELS = {"name_token": "姓名", "id_number_token": "身份证号", "phone_token": "联系电话",
+                   "address_token": "联系地址"}
+
+
+@transaction.atomic
+@sensitive_variables()
+def update_identity(petition, reporter, *, actor, reason, request=None):
+    """更正举报人信息 (e.g. a wrong phone number), by a user allowed to see the identity, with a reason. Encrypted as at
+    registration, keyed hashes recomputed; the timeline and the audit log name the fields changed, never a value.
+    Returns the labels of the fields changed."""
+    if not permissions.can_view_identity(actor, petition):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise TransitionError("请说明更正举报人信息的原因")
+    if reporter is None or not reporter.name.strip() or not (reporter.phone.strip() or reporter.address.strip()):
+        raise TransitionError("请填写举报人姓名及联系电话或地址")
+    identity = ReporterIdentity.objects.select_for_update().get(petition=petition)
+    values = {"name_token": reporter.name.strip(), "id_number_token": reporter.id_number.strip().upper(),
+              "phone_token": reporter.phone.strip(), "address_token": reporter.address.strip()}
+    changed = [field for field, value in values.items()
+               if crypto.decrypt(getattr(identity, field), identity.aad(field)) != value]
+    if not changed:
+        raise TransitionError("举报人信息没有变化")
+    for field in changed:
+        setattr(identity, field, crypto.encrypt(values[field], identity.aad(field)))
+    identity.phone_hash = crypto.keyed_hash(values["phone_token"])
+    identity.id_number_hash = crypto.keyed_hash(values["id_number_token"])
+    identity.save()
+    labels = [IDENTITY_LABELS[field] for field in changed]
+    PetitionEvent.objects.create(petition=petition, actor=actor, action="update_identity", label="更正举报人信息",
+                                 note=f"更正项：{'、'.join(labels)}")
+    audit.record(actor, audit.Action.UPDATE, "petitions.identity.updated", petition, request=request,
+                 summary=f"更正信访举报件 {petition.code} 的举报人信息（{'、'.join(labels)}），原因：{reason}"[:500],
+                 changes={"fields": labels})
+    return labels
+
+
 def reencrypt_identity(identity, ring=None):
     """Re-encrypt every value of one identity under the active key and recompute the keyed hashes (key rotation).
     Returns True when something changed. The caller holds the row lock."""

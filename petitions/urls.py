@@ -27,6 +27,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("<petition_code:code>/", views.detail, name="detail"),
     path("<petition_code:code>/identity/", views.reveal, name="reveal"),
+    path("<petition_code:code>/identity/edit/", views.update_identity, name="update_identity"),
     path("<petition_code:code>/attachments/<uuid:attachment_code>/", views.attachment, name="attachment"),
     path("<petition_code:code>/<slug:action>/", views.act, name="act"),
 ]

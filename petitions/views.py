@@ -264,7 +264,7 @@ def detail(request, code):
     return render(request, "petitions/detail.html", _detail_context(request, petition, today))
 
 
-def _detail_context(request, petition, today, identity=None, reveal_form=None):
+def _detail_context(request, petition, today, identity=None, reveal_form=None, identity_form=None):
     user = request.user
     actions = offered_actions(petition, user)
     deadlines = [(item, days_left(item.date, today), days_class(item.date, today))
@@ -284,6 +284,8 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None):
         "can_link_duplicate": "link_duplicate" in actions,
         "can_view_identity": permissions.can_view_identity(user, petition),
         "identity": identity, "reveal_form": reveal_form or forms.RevealForm(),
+        # 更正举报人信息: only on the identity page (a reveal's response, or a refused correction sent back)
+        "identity_form": identity_form,
         "max_extension": max_extension_days(petition.case_type),
     }
 
@@ -304,8 +306,42 @@ def reveal(request, code):
                                                 request=request)
         except (TransitionError, PermissionDenied):
             deny(request, "查看举报人身份")
-    context = _detail_context(request, petition, timezone.localdate(), identity=identity, reveal_form=form)
+    identity_form = None
+    if identity is not None:
+        identity_form = forms.IdentityForm(initial={
+            "reporter_name": identity.name, "reporter_id_number": identity.id_number,
+            "reporter_phone": identity.phone, "reporter_address": identity.address})
+    context = _detail_context(request, petition, timezone.localdate(), identity=identity, reveal_form=form,
+                              identity_form=identity_form)
     return render(request, "petitions/detail.html", context)
+
+
+@office_required
+@require_POST
+@protects_identity(*IDENTITY_FIELDS, "correction_reason")
+def update_identity(request, code):
+    """更正举报人信息 from the identity page. Success goes back to the case page, which shows no identity; a refused
+    correction comes back with the values as typed (never the stored ones, which only a reveal shows)."""
+    petition = _get_visible(request, code)
+    if not permissions.can_view_identity(request.user, petition):
+        deny(request, "更正举报人信息")
+    form = forms.IdentityForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        reporter = services.Reporter(data["reporter_name"], data["reporter_id_number"], data["reporter_phone"],
+                                     data["reporter_address"])
+        try:
+            labels = services.update_identity(petition, reporter, actor=request.user,
+                                              reason=data["correction_reason"], request=request)
+        except PermissionDenied:
+            deny(request, "更正举报人信息")
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已更正举报人信息（{'、'.join(labels)}），已记入审计日志")
+            return redirect(petition)
+    context = _detail_context(request, petition, timezone.localdate(), identity_form=form)
+    return render(request, "petitions/detail.html", context, status=400)
 
 
 @office_required
