@@ -11,14 +11,15 @@ import datetime
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.models import Unit, User
 from core.scoping import visible_units
 from core.widgets import FastSelect
 from petitions.forms import office_users
-from petitions.models import OPEN_STATUSES, Channel, PetitionSubject, ProblemCategory, Status
+from petitions.models import OPEN_STATUSES, Channel, Petition, PetitionSubject, ProblemCategory, Status
 
 OPEN = "open"
 STATUS_CHOICES = [(OPEN, "在办（各环节）"), *Status.choices]
@@ -84,3 +85,25 @@ class PetitionFilter(django_filters.FilterSet):
             return queryset.filter(next_due__gt=today,
                                    next_due__lte=today + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS))
         return queryset.filter(next_due__isnull=True)
+
+
+# 件数 = the case and its duplicates. A subquery per row shown, not a join grouped over the whole table: with the
+# join, the list sorted and limited to one page still aggregated every case first (2 s at 150,000 cases).
+_DUPLICATES = (Petition.objects.filter(duplicate_of=OuterRef("pk")).order_by().values("duplicate_of")
+               .annotate(n=Count("pk")).values("n"))
+
+
+def list_queryset(user):
+    """The list's rows (and the export's): a fixed number of queries whatever the number of rows — unit joined;
+    subjects, handlers prefetched; the report count annotated."""
+    return (Petition.objects.visible_to(user).select_related("unit")
+            .prefetch_related(Prefetch("subjects", queryset=PetitionSubject.objects.select_related("cadre")),
+                              "handlers")
+            .annotate(reports=Coalesce(Subquery(_DUPLICATES), 0) + 1))
+
+
+def filtered(params, user):
+    """(filterset, ordered queryset) for the list's query parameters (a QueryDict), seen by `user`. Always bound (an
+    empty query too): without a status the list shows the counted cases."""
+    filterset = PetitionFilter(params, queryset=list_queryset(user), user=user)
+    return filterset, filterset.qs.order_by("-received_on", "-code")
