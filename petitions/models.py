@@ -528,14 +528,16 @@ class PetitionExport(models.Model):
         ]
 
     def __str__(self):
-        return f"信访举报件列表导出（{self.created_at:%Y-%m-%d %H:%M}）" if self.created_at else "信访举报件列表导出"
+        if self.created_at is None:
+            return "信访举报件列表导出"
+        return f"信访举报件列表导出（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
 
     def get_absolute_url(self):
         return reverse("petitions:export_detail", args=[self.code])
 
     @property
     def filename(self):
-        return f"信访举报件_{self.created_at:%Y%m%d_%H%M}.xlsx"
+        return f"信访举报件_{timezone.localtime(self.created_at):%Y%m%d_%H%M}.xlsx"
 
     @property
     def is_finished(self):
