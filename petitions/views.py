@@ -1,5 +1,6 @@
 """Views of the petitions app: thin; scope from Petition.objects.visible_to, checks from petitions.permissions,
-every change through petitions.services. Identity values appear only in the response to a reveal POST."""
+every change through petitions.services. Identity values appear only on the identity page: the response to a reveal
+POST (with the correction form), or a refused correction sent back with the values as typed."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
