@@ -20,11 +20,12 @@ def with_rank_order(queryset):
 
 
 class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
-    """A unit and everything below it."""
+    """A unit and everything below it; `field_name` names the unit field filtered on (default: the filter's own
+    name, "unit")."""
 
     def filter(self, qs, value):
         if value:
-            return qs.filter(unit__path__startswith=value.path)
+            return qs.filter(**{f"{self.field_name}__path__startswith": value.path})
         return qs
 
 

@@ -100,6 +100,13 @@ def change_post(cadre, *, actor, unit, post_title, rank, start_date, is_principa
             raise ValueError(f"新任职时间应晚于现任职务的任职时间（{current.start_date:%Y-%m-%d}）")
         current.end_date = start_date - datetime.timedelta(days=1)
         current.save(update_fields=["end_date"])
+    elif cadre.post_title:
+        # A cadre recorded without position history (older data): keep the post being left in the history, so it
+        # stays the one record of what was held when (e.g. on a vetting case's opening date).
+        day_before = start_date - datetime.timedelta(days=1)
+        since = cadre.post_since if cadre.post_since and cadre.post_since <= day_before else day_before
+        PositionHistory.objects.create(cadre=cadre, unit=cadre.unit, post_title=cadre.post_title, rank=cadre.rank,
+                                       is_principal=cadre.is_principal, start_date=since, end_date=day_before)
     PositionHistory.objects.create(cadre=cadre, unit=unit, post_title=post_title, rank=rank,
                                    is_principal=is_principal, start_date=start_date)
     _sync_current_post(cadre)

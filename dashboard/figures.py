@@ -163,7 +163,7 @@ def _petitions(board, scope, previous):
                previous_label=label, note=f"另有重复件{now['reports'] - now['cases']}件次已并案"
                if now["reports"] > now["cases"] else ""),
         Figure("petitions_open", "在办", now["open"], before["open"],
-               links.petitions(**dates), previous_label=label, note="本期收件中尚在办理"),
+               links.petitions(status="open", **dates), previous_label=label, note="本期收件中尚在办理"),
         Figure("petitions_overdue", "逾期", now["overdue"], before["overdue"],
                links.petitions(days="overdue", **dates), previous_label=label, note="本期收件中已超过办理期限"),
         Figure("petitions_concluded", "办结", flow["concluded"], flow_before["concluded"],

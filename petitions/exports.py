@@ -1,5 +1,8 @@
 """Excel export of the petition list: a generator of rows, written with openpyxl's write-only mode. No identity:
-the reporter column says only 实名 or 匿名."""
+the reporter column says only 实名 or 匿名. `write` builds the file of a background export (petitions.services
+.run_export) with progress; `workbook` the same content in memory."""
+
+import os
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -26,11 +29,29 @@ def rows(petitions, on_date):
         ]
 
 
-def workbook(petitions, on_date):
+PROGRESS_EVERY = 500  # rows between two progress reports
+
+
+def _book(petitions, on_date, progress=None):
     book = Workbook(write_only=True)
     sheet = book.create_sheet("信访举报件")
     bold = Font(bold=True)
     sheet.append([write_only_cell(sheet, title, font=bold) for title in HEADER])
-    for row in rows(petitions, on_date):
+    for n, row in enumerate(rows(petitions, on_date), start=1):
         sheet.append([write_only_cell(sheet, value) for value in row])
-    return workbook_bytes(book)
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n)
+    return book
+
+
+def workbook(petitions, on_date):
+    return workbook_bytes(_book(petitions, on_date))
+
+
+def write(petitions, on_date, path, progress=None):
+    """Write the workbook to `path` through a temporary name, so that a rerun never leaves half a file;
+    `progress(rows_written)` is called every PROGRESS_EVERY rows."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = f"{path}.part"
+    _book(petitions, on_date, progress).save(partial)
+    os.replace(partial, path)

@@ -216,3 +216,27 @@ class AttachmentForm(forms.Form):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label="查看事由", max_length=200, min_length=2)
+
+
+def _no_autofill(field):
+    field.widget.attrs["autocomplete"] = "off"
+    return field
+
+
+class IdentityForm(forms.Form):
+    """更正举报人信息, shown only on the identity page (the response to a reveal) to those who may see it."""
+
+    reporter_name = _no_autofill(forms.CharField(label="举报人姓名", max_length=50))
+    reporter_id_number = _no_autofill(forms.CharField(label="身份证号", max_length=18, required=False))
+    reporter_phone = _no_autofill(forms.CharField(label="联系电话", max_length=30, required=False))
+    reporter_address = _no_autofill(forms.CharField(label="联系地址", max_length=200, required=False))
+    correction_reason = forms.CharField(label="更正原因", max_length=200, min_length=2,
+                                        help_text="如：登记时电话号码录入有误。请勿在原因中填写举报人信息")
+
+    clean_reporter_id_number = RegisterForm.clean_reporter_id_number
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reporter_name") and not (data.get("reporter_phone") or data.get("reporter_address")):
+            self.add_error("reporter_phone", "请填写联系电话或联系地址")
+        return data

@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Unit
 from core.scoping import restrict_by_unit
@@ -472,3 +473,76 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class PetitionExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An export is its requester's own: nobody else sees its progress or downloads its file."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(requested_by=user)
+
+    def expired(self, now=None):
+        return self.filter(expires_at__lte=now or timezone.now()).exclude(status=PetitionExport.Status.EXPIRED)
+
+
+class PetitionExport(models.Model):
+    """导出信访举报件列表: the list's filters as they were asked for, built by a Celery task (petitions.tasks) with the
+    requester's scope, the file kept under MEDIA_ROOT/exports/petitions/ until it expires. No identity in it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "生成失败"
+        EXPIRED = "expired", "已过期"
+
+    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    query = models.CharField("筛选条件", max_length=1000, blank=True, help_text="列表的查询参数（URL 编码）")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    step = models.CharField("当前步骤", max_length=50, blank=True)
+    rows = models.PositiveIntegerField("件数", default=0)
+    file = models.CharField("文件（MEDIA_ROOT 下的相对路径）", max_length=200, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    error = models.CharField("错误信息", max_length=300, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("失效时间")
+
+    objects = PetitionExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信访举报件导出"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="%(app_label)s_%(class)s_progress"),
+        ]
+        indexes = [
+            # serves the purge of expired files: expires_at <= now on rows not yet expired
+            models.Index(fields=["expires_at"], condition=~models.Q(status="expired"),
+                         name="petitions_export_live_expiry"),
+        ]
+
+    def __str__(self):
+        if self.created_at is None:
+            return "信访举报件列表导出"
+        return f"信访举报件列表导出（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
+
+    def get_absolute_url(self):
+        return reverse("petitions:export_detail", args=[self.code])
+
+    @property
+    def filename(self):
+        return f"信访举报件_{timezone.localtime(self.created_at):%Y%m%d_%H%M}.xlsx"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def is_downloadable(self):
+        return self.status == self.Status.DONE and self.expires_at > timezone.now() and bool(self.file)

@@ -2,11 +2,16 @@
 the case timeline and an event in the audit log. Never an informant's identity in either.
 """
 
+import datetime
+import logging
+import os
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from guardian.shortcuts import assign_perm, remove_perm
@@ -27,6 +32,7 @@ from petitions.models import (
     InterviewRecord,
     Petition,
     PetitionEvent,
+    PetitionExport,
     PetitionSubject,
     ReporterIdentity,
     Status,
@@ -38,6 +44,7 @@ __all__ = ["TransitionError"]  # re-exported for views
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 IDENTITY_PERMISSION = f"petitions.{permissions.IDENTITY_PERMISSION}"
+logger = logging.getLogger(__name__)
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
@@ -562,6 +569,44 @@ def reveal_identity(petition, *, actor, reason, request=None):
                             values["address_token"], codes)
 
 
+IDENTITY_LABELS = {"name_token": "姓名", "id_number_token": "身份证号", "phone_token": "联系电话",
+                   "address_token": "联系地址"}
+
+
+@transaction.atomic
+@sensitive_variables()
+def update_identity(petition, reporter, *, actor, reason, request=None):
+    """更正举报人信息 (e.g. a wrong phone number), by a user allowed to see the identity, with a reason. Encrypted as at
+    registration, keyed hashes recomputed; the timeline and the audit log name the fields changed, never a value.
+    Returns the labels of the fields changed."""
+    if not permissions.can_view_identity(actor, petition):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise TransitionError("请说明更正举报人信息的原因")
+    if reporter is None or not reporter.name.strip() or not (reporter.phone.strip() or reporter.address.strip()):
+        raise TransitionError("请填写举报人姓名及联系电话或地址")
+    identity = ReporterIdentity.objects.select_for_update().get(petition=petition)
+    values = {"name_token": reporter.name.strip(), "id_number_token": reporter.id_number.strip().upper(),
+              "phone_token": reporter.phone.strip(), "address_token": reporter.address.strip()}
+    changed = [field for field, value in values.items()
+               if crypto.decrypt(getattr(identity, field), identity.aad(field)) != value]
+    if not changed:
+        raise TransitionError("举报人信息没有变化")
+    for field in changed:
+        setattr(identity, field, crypto.encrypt(values[field], identity.aad(field)))
+    identity.phone_hash = crypto.keyed_hash(values["phone_token"])
+    identity.id_number_hash = crypto.keyed_hash(values["id_number_token"])
+    identity.save()
+    labels = [IDENTITY_LABELS[field] for field in changed]
+    PetitionEvent.objects.create(petition=petition, actor=actor, action="update_identity", label="更正举报人信息",
+                                 note=f"更正项：{'、'.join(labels)}")
+    audit.record(actor, audit.Action.UPDATE, "petitions.identity.updated", petition, request=request,
+                 summary=f"更正信访举报件 {petition.code} 的举报人信息（{'、'.join(labels)}），原因：{reason}"[:500],
+                 changes={"fields": labels})
+    return labels
+
+
 def reencrypt_identity(identity, ring=None):
     """Re-encrypt every value of one identity under the active key and recompute the keyed hashes (key rotation).
     Returns True when something changed. The caller holds the row lock."""
@@ -612,3 +657,105 @@ def recompute_provisional(year):
     for field in ("acceptance_due", "forward_due", "handling_due", "feedback_due"):
         touching |= Q(**{f"{field}_provisional": True, f"{field}__year": year})
     return recompute_deadlines(Petition.objects.filter(touching))
+
+
+# --- the list export (a background task, as the dashboard's monthly workbook) ----------------------------------------
+
+EXPORT_DIR = os.path.join("exports", "petitions")
+
+
+class ExportError(ValueError):
+    """A refused export request; the message is shown to the user."""
+
+
+def export_ttl():
+    return datetime.timedelta(hours=getattr(settings, "PETITIONS_EXPORT_TTL_HOURS", 24))
+
+
+def export_path(export):
+    return os.path.join(settings.MEDIA_ROOT, EXPORT_DIR, f"{export.code}.xlsx")
+
+
+@transaction.atomic
+def request_export(user, query, *, request=None):
+    """Ask for the list as filtered by `query` (the list's URL-encoded parameters); the task is published once
+    committed and builds it with the requester's scope. Logged as an export (who, which filters)."""
+    if not permissions.can_export(user):
+        raise ExportError("无权导出信访举报件列表")
+    query = (query or "").lstrip("?")[:1000]
+    from petitions.filters import PetitionFilter
+
+    filterset = PetitionFilter(QueryDict(query), queryset=Petition.objects.none(), user=user)
+    if not filterset.is_valid():
+        raise ExportError("筛选条件有误，请在列表页重新筛选后导出")
+    purge_expired_exports()
+    export = PetitionExport.objects.create(query=query, requested_by=user, expires_at=timezone.now() + export_ttl())
+    audit.record(user, audit.Action.EXPORT, "petitions.petition.exported", export, request=request,
+                 summary=f"导出信访举报件列表（{query or '全部'}）"[:500], changes={"query": query})
+    from petitions import tasks
+
+    export_id = export.pk
+    transaction.on_commit(lambda: tasks.build_export.delay(export_id))
+    return export
+
+
+def _update_export(export_id, **fields):
+    PetitionExport.objects.filter(pk=export_id).update(**fields)
+
+
+def run_export(export_id):
+    """Build the file of an export. Idempotent: only a pending (or interrupted, re-delivered) export is built, and
+    the file is renamed into place only when complete. Scope and filters are applied now, as the requester."""
+    from petitions import exports
+    from petitions.filters import filtered
+
+    claimed = (PetitionExport.objects.filter(pk=export_id, status__in=[PetitionExport.Status.PENDING,
+                                                                       PetitionExport.Status.RUNNING])
+               .update(status=PetitionExport.Status.RUNNING, started_at=timezone.now(), progress=0, step="准备中"))
+    if not claimed:
+        return None
+    export = PetitionExport.objects.select_related("requested_by").get(pk=export_id)
+    user = export.requested_by
+    if not user.is_active or not permissions.can_export(user):
+        _update_export(export_id, status=PetitionExport.Status.FAILED, error="导出人已无导出权限",
+                       finished_at=timezone.now())
+        return export
+    _filterset, petitions = filtered(QueryDict(export.query), user)
+    total = petitions.count()
+    _update_export(export_id, rows=total, step=f"共{total}件，正在写入")
+
+    def progress(written):
+        _update_export(export_id, progress=min(99, written * 100 // max(total, 1)), step=f"已写入{written}/{total}件")
+
+    path = export_path(export)
+    try:
+        exports.write(petitions.iterator(chunk_size=500), timezone.localdate(), path, progress)
+    except Exception:
+        logger.exception("信访举报件列表导出失败（导出 %s）", export.code)
+        _update_export(export_id, status=PetitionExport.Status.FAILED, error="生成失败，请稍后重试或联系系统管理员",
+                       finished_at=timezone.now())
+        return export
+    _update_export(export_id, status=PetitionExport.Status.DONE, progress=100, step="已完成",
+                   file=os.path.relpath(path, settings.MEDIA_ROOT), size=os.path.getsize(path),
+                   finished_at=timezone.now())
+    export.refresh_from_db()
+    return export
+
+
+def purge_expired_exports(now=None):
+    """Delete the files of expired exports and mark them expired. Returns how many."""
+    count = 0
+    for export in PetitionExport.objects.expired(now).only("pk", "code", "file"):
+        if export.file:
+            try:
+                os.unlink(os.path.join(settings.MEDIA_ROOT, export.file))
+            except FileNotFoundError:
+                pass
+        count += PetitionExport.objects.filter(pk=export.pk).exclude(status=PetitionExport.Status.EXPIRED).update(
+            status=PetitionExport.Status.EXPIRED, file="")
+    return count
+
+
+def record_export_download(export, request):
+    audit.record_request(request, audit.Action.EXPORT, "petitions.petition.export_downloaded", export,
+                         summary="下载信访举报件列表导出文件", changes={"query": export.query})

@@ -1,12 +1,12 @@
 """Views of the petitions app: thin; scope from Petition.objects.visible_to, checks from petitions.permissions,
-every change through petitions.services. Identity values appear only in the response to a reveal POST."""
+every change through petitions.services. Identity values appear only on the identity page: the response to a reveal
+POST (with the correction form), or a refused correction sent back with the values as typed."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cadres.models import SupervisionMeasure
 from core import audit
-from core.excel import xlsx_response
+from core.excel import XLSX_CONTENT_TYPE
 from core.permissions import deny, office_required
-from petitions import duplicates, exports, forms, permissions, services, stats, workflow
+from petitions import duplicates, forms, permissions, services, stats, workflow
 from petitions.deadlines import days_class, days_left, max_extension_days, pending
-from petitions.filters import PetitionFilter
-from petitions.models import CaseType, Petition, PetitionSubject, Status
+from petitions.filters import filtered
+from petitions.models import CaseType, Petition, PetitionExport, PetitionSubject, Status
 from petitions.security import protects_identity
 from petitions.workflow import TransitionError
 
@@ -27,23 +27,8 @@ IDENTITY_FIELDS = ("reporter_name", "reporter_id_number", "reporter_phone", "rep
 PAGE_SIZE = 30
 
 
-# 件数 = the case and its duplicates. A subquery per row shown, not a join grouped over the whole table: with the
-# join, the list sorted and limited to one page still aggregated every case first (2 s at 150,000 cases).
-_DUPLICATES = (Petition.objects.filter(duplicate_of=OuterRef("pk")).order_by().values("duplicate_of")
-               .annotate(n=Count("pk")).values("n"))
-
-
-def _list_queryset(user):
-    # Fixed number of queries whatever the number of rows: unit joined; subjects, handlers prefetched.
-    return (Petition.objects.visible_to(user).select_related("unit")
-            .prefetch_related(Prefetch("subjects", queryset=PetitionSubject.objects.select_related("cadre")),
-                              "handlers")
-            .annotate(reports=Coalesce(Subquery(_DUPLICATES), 0) + 1))
-
-
 def _filtered(request):
-    filterset = PetitionFilter(request.GET or None, queryset=_list_queryset(request.user), user=request.user)
-    return filterset, filterset.qs.order_by("-received_on", "-code")
+    return filtered(request.GET, request.user)
 
 
 @office_required
@@ -61,14 +46,57 @@ def index(request):
 
 
 @office_required
-@require_GET
+@require_POST
 def export(request):
-    _filterset, petitions = _filtered(request)
-    today = timezone.localdate()
-    content = exports.workbook(petitions.iterator(chunk_size=500), today)
-    audit.record_request(request, audit.Action.EXPORT, "petitions.petition.exported",
-                         summary=f"导出信访举报件列表（{request.GET.urlencode() or '全部'}）")
-    return xlsx_response(content, f"信访举报件_{today:%Y%m%d}.xlsx")
+    """导出Excel: the list as filtered, built in the background (as the dashboard's monthly workbook); the page that
+    follows shows the progress and then the download link."""
+    if not permissions.can_export(request.user):
+        deny(request, "导出信访举报件列表")
+    try:
+        job = services.request_export(request.user, request.POST.get("query", ""), request=request)
+    except services.ExportError as error:
+        messages.error(request, str(error))
+        return redirect("petitions:index")
+    return redirect(job)
+
+
+def _export_job(request, code):
+    if not permissions.can_export(request.user):
+        deny(request, "信访举报件列表导出")
+    return get_object_or_404(PetitionExport.objects.visible_to(request.user), code=code)
+
+
+@office_required
+@require_GET
+def export_detail(request, code):
+    job = _export_job(request, code)
+    return render(request, "petitions/export.html", {"export": job})
+
+
+@office_required
+@require_GET
+def export_status(request, code):
+    job = _export_job(request, code)
+    return JsonResponse({
+        "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
+        "step": job.step, "finished": job.is_finished, "downloadable": job.is_downloadable, "error": job.error,
+    })
+
+
+@office_required
+@require_GET
+def export_download(request, code):
+    job = _export_job(request, code)
+    if not job.is_downloadable:
+        raise Http404("文件未生成或已过期")
+    try:
+        handle = open(services.export_path(job), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError as error:
+        raise Http404("文件已过期") from error
+    services.record_export_download(job, request)
+    response = FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @office_required
@@ -263,7 +291,7 @@ def detail(request, code):
     return render(request, "petitions/detail.html", _detail_context(request, petition, today))
 
 
-def _detail_context(request, petition, today, identity=None, reveal_form=None):
+def _detail_context(request, petition, today, identity=None, reveal_form=None, identity_form=None):
     user = request.user
     actions = offered_actions(petition, user)
     deadlines = [(item, days_left(item.date, today), days_class(item.date, today))
@@ -283,6 +311,8 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None):
         "can_link_duplicate": "link_duplicate" in actions,
         "can_view_identity": permissions.can_view_identity(user, petition),
         "identity": identity, "reveal_form": reveal_form or forms.RevealForm(),
+        # 更正举报人信息: only on the identity page (a reveal's response, or a refused correction sent back)
+        "identity_form": identity_form,
         "max_extension": max_extension_days(petition.case_type),
     }
 
@@ -303,8 +333,42 @@ def reveal(request, code):
                                                 request=request)
         except (TransitionError, PermissionDenied):
             deny(request, "查看举报人身份")
-    context = _detail_context(request, petition, timezone.localdate(), identity=identity, reveal_form=form)
+    identity_form = None
+    if identity is not None:
+        identity_form = forms.IdentityForm(initial={
+            "reporter_name": identity.name, "reporter_id_number": identity.id_number,
+            "reporter_phone": identity.phone, "reporter_address": identity.address})
+    context = _detail_context(request, petition, timezone.localdate(), identity=identity, reveal_form=form,
+                              identity_form=identity_form)
     return render(request, "petitions/detail.html", context)
+
+
+@office_required
+@require_POST
+@protects_identity(*IDENTITY_FIELDS, "correction_reason")
+def update_identity(request, code):
+    """更正举报人信息 from the identity page. Success goes back to the case page, which shows no identity; a refused
+    correction comes back with the values as typed (never the stored ones, which only a reveal shows)."""
+    petition = _get_visible(request, code)
+    if not permissions.can_view_identity(request.user, petition):
+        deny(request, "更正举报人信息")
+    form = forms.IdentityForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        reporter = services.Reporter(data["reporter_name"], data["reporter_id_number"], data["reporter_phone"],
+                                     data["reporter_address"])
+        try:
+            labels = services.update_identity(petition, reporter, actor=request.user,
+                                              reason=data["correction_reason"], request=request)
+        except PermissionDenied:
+            deny(request, "更正举报人信息")
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已更正举报人信息（{'、'.join(labels)}），已记入审计日志")
+            return redirect(petition)
+    context = _detail_context(request, petition, timezone.localdate(), identity_form=form)
+    return render(request, "petitions/detail.html", context, status=400)
 
 
 @office_required

@@ -3,8 +3,8 @@ the printable sheet and the Excel download show."""
 
 from dataclasses import dataclass, field
 
-from vetting import workflow
-from vetting.models import CaseStatus, StepKind
+from vetting import posts, workflow
+from vetting.models import CaseStatus, ProbationResult, StepKind
 
 NOT_STARTED, IN_PROGRESS, DONE, NOT_APPLICABLE = "not_started", "in_progress", "done", "not_applicable"
 STATE_LABELS = {NOT_STARTED: "未开始", IN_PROGRESS: "进行中", DONE: "已完成", NOT_APPLICABLE: "不适用"}
@@ -196,6 +196,11 @@ def _probation(case, item):
         item.state = DONE
         item.summary = f"{appointment.assessed_on:%Y-%m-%d}考核：{appointment.get_probation_result_display()}"
         item.lines.append(appointment.assessment_note)
+        if appointment.probation_result == ProbationResult.INCOMPETENT:
+            arranged = posts.arranged_post(case)
+            item.summary += "，免去试任职务"
+            if arranged is not None:
+                item.lines.append(f"免去试任职务，{arranged.start_date:%Y-%m-%d}起安排为{posts.label(arranged)}")
     else:
         item.state = IN_PROGRESS
         item.summary = f"试用期至{appointment.probation_end:%Y-%m-%d}"

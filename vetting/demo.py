@@ -19,7 +19,7 @@ from django.utils import timezone
 from cadres import idcard, registry
 from cadres.models import Cadre, CadreStatus, Rank
 from core.models import Unit
-from vetting import services
+from vetting import posts, services
 from vetting.models import (
     ArchiveProblem,
     ArchiveResult,
@@ -188,8 +188,9 @@ class _Builder:
                              talkers="王建国（县委组织部副部长）、县纪委监委党风政风监督室主任",
                              key_points="严守政治纪律和政治规矩；严格执行中央八项规定精神；管好家属和身边工作人员。",
                              pledge=ContentFile(PLEDGE, name="廉政承诺书.pdf"), actor=case.handler)
+        # 确认任职 is the 部领导's (vetting.permissions.can_appoint).
         return services.appoint(case, appointed_on=_days(talk_date, 2), document_no=f"青组干〔{talk_date.year}〕"
-                                f"{case.pk + 10}号", actor=case.handler)
+                                f"{case.pk + 10}号", actor=self.leader)
 
 
 def seed(context):
@@ -242,8 +243,10 @@ def seed(context):
                               note="试用期考核：德才表现好，群众认可度高，胜任。", actor=staff02)
     removed = b.open(pool[8], _days(today, -470), staff01, batch=last_year)
     appointment = b.appoint(removed, _days(today, -466))
+    before = posts.pre_trial_post(removed, appointment)  # work arranged at the post held before the trial
     services.assess_probation(removed, result=ProbationResult.INCOMPETENT, assessed_on=appointment.probation_end,
                               note="试用期内重点工作推进不力，考核测评不胜任票超过三分之一，免去试用职务。",
+                              arranged_unit=before.unit, arranged_title=before.post_title, arranged_rank=before.rank,
                               actor=staff01)
 
     # 暂缓 during inspection; 终止 after 档案审核 found a falsified date of birth.

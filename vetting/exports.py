@@ -25,7 +25,7 @@ def candidate_facts(case):
         ("姓名", cadre.name), ("性别", cadre.get_gender_display()),
         ("出生年月", f"{cadre.birth_date:%Y-%m}"), ("民族", cadre.ethnicity),
         ("籍贯", cadre.native_place), ("入党时间", f"{cadre.party_joined_on:%Y-%m}" if cadre.party_joined_on else ""),
-        ("学历", cadre.education), ("现任职务", f"{cadre.unit.display_name}{cadre.post_title}"),
+        ("学历", cadre.education), ("现任职务", case.post_at_opening_display),
         ("拟任职务", f"{case.proposed_unit.display_name}{case.proposed_title}（{case.get_proposed_rank_display()}）"),
         ("任用方式", case.get_move_kind_display() + ("，实行试用期一年" if case.probation_required else "")),
         ("会议批次", str(case.batch) if case.batch else ""), ("案件编号", case.number),

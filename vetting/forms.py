@@ -7,6 +7,7 @@ from cadres.models import Cadre, Rank
 from core import roles, uploads
 from core.models import User
 from core.scoping import visible_units
+from vetting import posts
 from vetting.models import (
     ArchiveProblem,
     ArchiveResult,
@@ -202,6 +203,32 @@ class AppointForm(forms.Form):
 
 
 class ProbationForm(forms.Form):
+    """试用期考核; for 不胜任 also the work arranged after the trial post is removed, offered at the post held before
+    the trial (from the position history)."""
+
     result = forms.ChoiceField(label="试用期考核", choices=ProbationResult.choices)
     assessed_on = date_field("考核日期")
     note = text_area("考核情况")
+    arranged_unit = forms.ModelChoiceField(label="不胜任时安排单位", queryset=None, required=False,
+                                           help_text="不胜任的，免去试任职务，按照不低于试任前职级安排工作；"
+                                                     "默认为试任前职务，自考核日期起任职")
+    arranged_title = forms.CharField(label="安排职务", max_length=100, required=False)
+    arranged_rank = forms.ChoiceField(label="安排职级", choices=[("", "—")] + Rank.choices, required=False)
+
+    def __init__(self, *args, case, user, **kwargs):
+        before = posts.pre_trial_post(case) if getattr(case, "appointment", None) else None
+        if before is not None:
+            kwargs.setdefault("initial", {}).update(
+                {"arranged_unit": before.unit_id, "arranged_title": before.post_title, "arranged_rank": before.rank})
+        super().__init__(*args, **kwargs)
+        self.fields["arranged_unit"].queryset = visible_units(user).filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("result") == ProbationResult.INCOMPETENT:
+            for name in ("arranged_unit", "arranged_title", "arranged_rank"):
+                if not data.get(name):
+                    self.add_error(name, "试用期不胜任的，须填写安排的单位、职务和职级")
+        else:
+            data["arranged_unit"], data["arranged_title"], data["arranged_rank"] = None, "", ""
+        return data

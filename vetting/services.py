@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from cadres import registry
 from cadres import services as cadre_services
+from cadres.models import Rank
 from core import audit, workdays
-from vetting import permissions, workflow
+from vetting import permissions, posts, ranks, workflow
 from vetting.crosscheck import run_crosscheck
 from vetting.models import (
     Appointment,
@@ -576,10 +577,10 @@ def rerun_crosscheck(case, *, actor, request=None):
 
 @transaction.atomic
 def appoint(case, *, appointed_on, document_no="", actor, request=None):
-    """任职: the case goes to 试用期 (提拔 to a non-elected post) or straight to 已任职."""
-    _require(permissions.can_handle, actor, "无权办理")
+    """任职, confirmed by a 部领导: the case goes to 试用期 (提拔 to a non-elected post) or straight to 已任职."""
+    _require(permissions.can_appoint, actor, "任职须由部领导确认")
     case = _lock(case)
-    _require_step_open(case, StepKind.APPOINTMENT, actor)
+    _require_step_open(case, StepKind.APPOINTMENT)
     talk = getattr(case, "talk", None)
     if talk is not None and appointed_on < talk.talk_date:
         raise VettingError("任职日期不能早于任前廉政谈话日期")
@@ -620,9 +621,13 @@ def _update_cadre_post(case, appointment, actor, request):
 
 
 @transaction.atomic
-def assess_probation(case, *, result, assessed_on, note, actor, request=None):
-    """At the end of the probation: 胜任 → 正式任职, 不胜任 → 免去试用职务."""
-    _require(permissions.can_handle, actor, "无权办理")
+def assess_probation(case, *, result, assessed_on, note, actor, arranged_unit=None, arranged_title="",
+                     arranged_rank="", request=None):
+    """At the end of the probation: 胜任 → 正式任职; 不胜任 → 免去试任职务 and work arranged at a rank no lower than
+    the one held before the trial (《党政领导干部选拔任用工作条例》: 免去试任职务，一般按照试任前职级安排工作). The
+    arranged post starts on `assessed_on` through cadres.services.change_post, so the position history stays the
+    one record of posts; a refused post change refuses the whole assessment."""
+    _require(permissions.can_assess_probation, actor, "无权办理")
     case = _lock(case)
     _require_step_open(case, StepKind.PROBATION, actor)
     appointment = case.appointment
@@ -630,6 +635,10 @@ def assess_probation(case, *, result, assessed_on, note, actor, request=None):
         raise VettingError(f"试用期至{appointment.probation_end:%Y-%m-%d}，期满后方可认定胜任、正式任职")
     if not note.strip():
         raise VettingError("请填写考核情况")
+    arranged = None
+    if result == ProbationResult.INCOMPETENT:
+        arranged = _arranged_post(case, appointment, arranged_unit, (arranged_title or "").strip(), arranged_rank,
+                                  assessed_on)
     appointment.probation_result, appointment.assessed_on = result, assessed_on
     appointment.assessment_note, appointment.assessed_by = note.strip(), actor
     appointment.save(update_fields=["probation_result", "assessed_on", "assessment_note", "assessed_by"])
@@ -637,10 +646,48 @@ def assess_probation(case, *, result, assessed_on, note, actor, request=None):
          event="vetting.probation.assessed", detail=note.strip(), request=request)
     target = S.APPOINTED if result == ProbationResult.COMPETENT else S.TRIAL_REMOVED
     case = transition(case, target, actor=actor, request=request, on_date=assessed_on)
-    update = getattr(cadre_services, "update_cadre", None)
-    if update is not None and result == ProbationResult.COMPETENT:
-        update(case.cadre, actor=actor, request=request, status="serving")
+    if arranged is not None:
+        _remove_trial_post(case, arranged, assessed_on, actor, request)
+    else:
+        update = getattr(cadre_services, "update_cadre", None)
+        if update is not None:
+            update(case.cadre, actor=actor, request=request, status="serving")
     return appointment
+
+
+def _arranged_post(case, appointment, unit, title, rank, assessed_on):
+    if unit is None or not title or not rank:
+        raise VettingError("试用期不胜任的，须免去试任职务并安排工作：请填写安排的单位、职务和职级")
+    if assessed_on <= appointment.appointed_on:
+        raise VettingError("免去试任职务的日期应晚于任职日期")
+    before = posts.pre_trial_post(case, appointment)
+    if before is not None and before.rank:
+        before_rank = before.rank
+    else:
+        case.post_at_opening_display  # noqa: B018 (loads rank_at_opening from the position history)
+        before_rank = case.rank_at_opening or ""
+    if before_rank and not ranks.not_lower(rank, before_rank):
+        raise VettingError(f"安排的职级（{Rank(rank).label}）低于试任前职级（{Rank(before_rank).label}），"
+                           "应按照不低于试任前职级安排工作")
+    return {"unit": unit, "post_title": title, "rank": rank, "before_rank": before_rank}
+
+
+def _remove_trial_post(case, arranged, on_date, actor, request):
+    """免去试任职务: end the trial post and open the arranged one (cadres.services.change_post, audit-logged there)."""
+    unit, title, rank = arranged["unit"], arranged["post_title"], arranged["rank"]
+    try:
+        cadre_services.change_post(case.cadre, actor=actor, unit=unit, post_title=title, rank=rank,
+                                   start_date=on_date, status="serving", is_principal=False, request=request)
+    except ValueError as error:
+        raise VettingError(f"免去试任职务未能完成：{error}") from error
+    before = f"（试任前职级{Rank(arranged['before_rank']).label}）" if arranged["before_rank"] else ""
+    _log(case, StepKind.PROBATION, "免去试任职务，按试任前职级安排工作", actor,
+         event="vetting.probation.trial_post_removed",
+         detail=f"{on_date:%Y-%m-%d}免去{case.proposed_unit.display_name}{case.proposed_title}（试任），"
+                f"安排为{unit.display_name}{title}（{Rank(rank).label}）{before}",
+         changes={"trial_post": f"{case.proposed_unit.display_name}{case.proposed_title}",
+                  "arranged_post": f"{unit.display_name}{title}", "arranged_rank": rank,
+                  "before_rank": arranged["before_rank"]}, request=request)
 
 
 # --- provisional deadlines --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.excel import xlsx_response
 from core.permissions import deny, office_required
-from vetting import checklist, exports, forms, permissions, services, workflow
+from vetting import checklist, exports, forms, permissions, posts, services, workflow
 from vetting.filters import CaseFilter
 from vetting.models import Batch, CaseStatus, VettingCase
 
@@ -21,7 +21,7 @@ S = CaseStatus
 
 
 def _case(request, number, related=True):
-    qs = VettingCase.objects.visible_to(request.user)
+    qs = VettingCase.objects.visible_to(request.user).with_post_at_opening()
     if related:
         qs = qs.select_related(*checklist.CASE_RELATED).prefetch_related(*checklist.CASE_PREFETCH)
     return get_object_or_404(qs, number=number)
@@ -29,7 +29,7 @@ def _case(request, number, related=True):
 
 @office_required
 def index(request):
-    cases = (VettingCase.objects.visible_to(request.user).with_blocking()
+    cases = (VettingCase.objects.visible_to(request.user).with_blocking().with_post_at_opening()
              .select_related("cadre", "cadre__unit", "proposed_unit", "handler", "batch"))
     filterset = CaseFilter(request.GET, queryset=cases, request=request)
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
@@ -64,6 +64,11 @@ class Action:
     allowed: object = permissions.can_handle
     anchor: str = ""
     files: bool = False
+    contextual: bool = False  # the form takes the case and the user (initial values, choices)
+
+    def make_form(self, case, user, data=None, files=None, **kwargs):
+        extra = {"case": case, "user": user} if self.contextual else {}
+        return self.form(data, files if self.files else None, **extra, **kwargs)
 
 
 def _call(service, **fixed):
@@ -107,8 +112,9 @@ ACTIONS = {
     "override_block": Action(forms.ReasonForm, _reason_call(services.override_blocking),
                              permissions.can_override_block, "crosscheck"),
     "crosscheck": Action(None, _call(services.rerun_crosscheck), anchor="crosscheck"),
-    "appoint": Action(forms.AppointForm, _call(services.appoint), anchor="step-appointment"),
-    "probation": Action(forms.ProbationForm, _call(services.assess_probation), anchor="step-probation"),
+    "appoint": Action(forms.AppointForm, _call(services.appoint), permissions.can_appoint, "step-appointment"),
+    "probation": Action(forms.ProbationForm, _call(services.assess_probation), permissions.can_assess_probation,
+                        "step-probation", contextual=True),
     "suspend": Action(forms.ReasonForm, _reason_call(services.suspend), anchor="status"),
     "resume": Action(forms.ReasonForm, _reason_call(services.resume), anchor="status"),
     "terminate": Action(forms.ReasonForm, _reason_call(services.terminate), permissions.can_terminate, "status"),
@@ -141,7 +147,7 @@ def _forms_for(case, user, bound=None):
         if bound and bound[0] == name:
             out[name] = bound[1]
         else:
-            out[name] = action.form(prefix=name) if action.form else True
+            out[name] = action.make_form(case, user, prefix=name) if action.form else True
     return out
 
 
@@ -177,6 +183,7 @@ def _render_case(request, case, bound=None, status=200):
         "events": case.events.select_related("actor"),
         "gaps": _gaps(case),
         "can_override_block": permissions.can_override_block(request.user),
+        "arranged_post": posts.label(posts.arranged_post(case)) if case.status == S.TRIAL_REMOVED else "",
         "today": timezone.localdate(),
     }
     return render(request, "vetting/case.html", context, status=status)
@@ -213,7 +220,7 @@ def case_action(request, number, action):
         deny(request, action)
     data = {}
     if spec.form is not None:
-        form = spec.form(request.POST, request.FILES if spec.files else None, prefix=action)
+        form = spec.make_form(case, request.user, request.POST, request.FILES, prefix=action)
         if not form.is_valid():
             messages.error(request, "请检查填写的内容")
             return _render_case(request, case, bound=(action, form), status=400)

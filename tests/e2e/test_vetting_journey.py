@@ -1,5 +1,6 @@
 """A candidate through 任前把关 to appointment: recommendation, the four mandatory checks, opinions, the exam, a
-publicity over the National Day holiday, the integrity talk and the appointment; then the printable sheet."""
+publicity over the National Day holiday, the integrity talk, and the appointment confirmed by a 部领导; then the
+printable sheet, which keeps the post held when the case was opened."""
 
 from playwright.sync_api import expect
 
@@ -28,7 +29,7 @@ def submit(page, name, **fields):
     expect(page.locator(".messages")).to_contain_text("已保存")
 
 
-def test_candidate_through_vetting_to_appointment(page, live_server, login, demo, media_root):
+def test_candidate_through_vetting_to_appointment(page, live_server, login, logout, demo, media_root):
     cadre = make_cadre("郑文博", "QX-JT", "副局长", rank=Rank.SECTION_DEPUTY, reports_personal_matters=False)
     unit = Unit.objects.get(code="QX-JT")
     page.on("dialog", lambda dialog: dialog.accept())
@@ -95,6 +96,14 @@ def test_candidate_through_vetting_to_appointment(page, live_server, login, demo
     form.locator("[name=talk-pledge]").set_input_files(PLEDGE)
     form.locator("button").click()
     expect(page.locator(".messages")).to_contain_text("已保存")
+    # 确认任职 is the 部领导's: staff see no button, only who does it
+    expect(step_form(page, "appoint")).to_have_count(0)
+    expect(page.locator("[data-testid=appoint-by-leader]")).to_contain_text("由部领导确认任职")
+    case_url = page.url.split("#")[0]
+    logout()
+    login("leader01")
+    page.goto(case_url)
+    expect(step_form(page, "talk")).to_have_count(0)  # a leader reads the steps, does not enter them
     submit(page, "appoint", appointed_on="2026-10-16", document_no="青委干〔2026〕58号")
     expect(page.locator("[data-testid=case-status]")).to_have_text("试用期")
     expect(page.locator("[data-testid=appointment]")).to_contain_text(
@@ -124,5 +133,6 @@ def test_candidate_through_vetting_to_appointment(page, live_server, login, demo
         expect(row.locator("td.state")).to_have_text(state)
         expect(row).to_contain_text(text)
     expect(sheet).to_contain_text("郑文博")
+    expect(sheet.locator("th:has-text('现任职务') + td")).to_have_text("县交通运输局副局长")
     expect(sheet).to_contain_text("县交通运输局党组书记、局长（正科）")
     assert page.console_errors == []

@@ -21,6 +21,23 @@ from tests.factories import CadreFactory, UserFactory
 from tests.petitions.factories import REPORTER, SECRETS, make_petition
 
 
+def exported_sheet(client, capture, query=""):
+    """Ask for the list export (a background task, run here on commit) and open the downloaded workbook."""
+    from petitions.models import PetitionExport
+
+    with capture(execute=True):
+        assert client.post(reverse("petitions:export"), {"query": query}).status_code == 302
+    job = PetitionExport.objects.latest("pk")
+    download = client.get(reverse("petitions:export_download", args=[job.code]))
+    assert download.status_code == 200
+    return load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def assert_no_secret(text):
     for secret in SECRETS:
         assert secret not in text, f"informant data {secret!r} leaked"
@@ -212,10 +229,9 @@ def test_removed_handler_loses_the_identity(case, staff, colleague, section_head
     assert REPORTER.name in response.content.decode()
 
 
-def test_no_identity_in_the_export_even_for_a_handler(case, staff, client_for):
-    response = client_for(staff).get(reverse("petitions:export"))
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+def test_no_identity_in_the_export_even_for_a_handler(case, staff, client_for, media_root,
+                                                      django_capture_on_commit_callbacks):
+    sheet = exported_sheet(client_for(staff), django_capture_on_commit_callbacks)
     cells = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None)
     assert case.code in cells and "实名" in cells
     assert_no_secret(cells)
@@ -257,7 +273,8 @@ def test_every_url_as_a_user_without_the_permission(case, staff, section_head, c
     assert response.status_code == 403
 
 
-def test_a_user_named_in_the_report_never_sees_the_case(staff, colleague, client_for):
+def test_a_user_named_in_the_report_never_sees_the_case(staff, colleague, client_for, media_root,
+                                                        django_capture_on_commit_callbacks):
     cadre = CadreFactory(unit=staff.jurisdiction, user=colleague)
     case = make_petition(staff, cadre=cadre)
     other = make_petition(staff)
@@ -266,7 +283,7 @@ def test_a_user_named_in_the_report_never_sees_the_case(staff, colleague, client
     assert client.post(reverse("petitions:reveal", args=[case.code]), {"reason": "x"}).status_code == 404
     listing = client.get(reverse("petitions:index")).content.decode()
     assert case.code not in listing and other.code in listing
-    sheet = load_workbook(io.BytesIO(client.get(reverse("petitions:export")).content)).active
+    sheet = exported_sheet(client, django_capture_on_commit_callbacks)
     assert case.code not in " ".join(str(c.value) for row in sheet.iter_rows() for c in row)
     assert client.get(reverse("petitions:lookup"), {"query_code": case.query_code}).status_code == 302
     assert not Petition.objects.visible_to(colleague).filter(pk=case.pk).exists()

@@ -29,7 +29,7 @@ def page_urls(code):
     }
 
 
-@pytest.mark.parametrize("name", ["index", "create", "export", "statistics", "detail"])
+@pytest.mark.parametrize("name", ["index", "create", "statistics", "detail"])  # export: tests/petitions/test_export.py
 def test_office_users_may_open_pages(name, case, staff, client_for):
     assert client_for(staff).get(page_urls(case.code)[name]).status_code == 200
 

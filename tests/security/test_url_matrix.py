@@ -38,6 +38,9 @@ UNREACHED = {
     "dashboard:export_status": "needs a generated export; tests/dashboard/test_views.py",
     "liaison:attachment_download": "the demo has no liaison attachment; tests/liaison/test_access.py",
     "petitions:attachment": "the demo has no petition attachment; tests/petitions/test_identity.py",
+    "petitions:export_detail": "needs a requested export; tests/petitions/test_export.py",
+    "petitions:export_download": "needs a requested export; tests/petitions/test_export.py",
+    "petitions:export_status": "needs a requested export; tests/petitions/test_export.py",
 }
 # Form targets shown only after a step (the roster preview).
 EXTRA = {"cadres:import_confirm": ("post", "/cadres/import/confirm/"),

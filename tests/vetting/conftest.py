@@ -74,8 +74,9 @@ def pledge_file():
 class Driver:
     """Takes a case forward with the real services, one stage at a time."""
 
-    def __init__(self, staff):
+    def __init__(self, staff, leader):
         self.staff = staff
+        self.leader = leader  # 确认任职 is the 部领导's
 
     def inspection(self, case):
         services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=48, actor=self.staff)
@@ -114,12 +115,13 @@ class Driver:
     def appointed(self, case):
         self.talk(case)
         self.record_talk(case)
-        return services.appoint(case, appointed_on=D(2026, 10, 15), document_no="青组干〔2026〕12号", actor=self.staff)
+        return services.appoint(case, appointed_on=D(2026, 10, 15), document_no="青组干〔2026〕12号",
+                                actor=self.leader)
 
 
 @pytest.fixture
-def drive(staff):
-    return Driver(staff)
+def drive(staff, leader):
+    return Driver(staff, leader)
 
 
 def fresh(case):

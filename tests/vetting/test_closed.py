@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import DatabaseError, transaction
 
+from cadres.models import Rank
 from tests.vetting.conftest import fresh, pledge_file
 from vetting import services
 from vetting.models import (
@@ -69,12 +70,20 @@ def test_no_step_can_be_edited_after_the_case_is_closed(case, drive, staff, sect
     else:
         drive.appointed(case)
         result = ProbationResult.COMPETENT if closed_by == "appointed" else ProbationResult.INCOMPETENT
-        services.assess_probation(case, result=result, assessed_on=D(2027, 10, 15), note="考核情况", actor=staff)
+        services.assess_probation(case, result=result, assessed_on=D(2027, 10, 15), note="考核情况", actor=staff,
+                                  arranged_unit=case.cadre.unit, arranged_title="副镇长",
+                                  arranged_rank=Rank.SECTION_DEPUTY)
     case = fresh(case)
     assert case.is_closed
     events = StepEvent.objects.filter(case=case).count()
-    # The section head may do every step (and the override of a low vote): each is refused as closed.
-    for name, call in step_calls(case, section_head).items():
+    # The section head may do every step but the appointment (the 部领导's) and the override of a low vote: each
+    # is refused as closed; so is the leader's appointment.
+    calls = step_calls(case, section_head)
+    with pytest.raises(services.NotAllowed):
+        calls.pop("appoint")()
+    with pytest.raises(services.CaseClosed):
+        step_calls(case, leader)["appoint"]()
+    for name, call in calls.items():
         with pytest.raises(services.CaseClosed):
             call()
         assert StepEvent.objects.filter(case=case).count() == events, name
@@ -115,11 +124,12 @@ def test_case_record_is_append_only(case):
 
 
 @pytest.mark.django_db
-def test_every_step_records_who_and_when(case, drive, staff):
+def test_every_step_records_who_and_when(case, drive, staff, leader):
     drive.appointed(case)
     case = VettingCase.objects.get(pk=case.pk)
     for record in (case.recommendation, case.archive_review, case.personal_matters, case.discipline,
-                   case.petition_check, case.publicity, case.talk, case.appointment,
+                   case.petition_check, case.publicity, case.talk,
                    *case.opinion_requests.all(), *case.exam_attempts.all()):
         assert record.recorded_by == staff and record.recorded_at, record
+    assert case.appointment.recorded_by == leader and case.appointment.recorded_at  # confirmed by the 部领导
     assert not StepEvent.objects.filter(case=case, actor__isnull=True).exists()

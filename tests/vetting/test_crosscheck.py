@@ -61,7 +61,7 @@ def test_blocking_item_stops_the_appointment_until_a_leader_overrides_in_writing
     drive.talk(case)
     drive.record_talk(case)
     with pytest.raises(services.StepIncomplete, match="须部领导书面批准"):
-        services.appoint(case, appointed_on=D(2026, 10, 15), actor=staff)
+        services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     assert fresh(case).status == S.TALK
     assert stats.blocked_count() == 1
 
@@ -79,7 +79,7 @@ def test_blocking_item_stops_the_appointment_until_a_leader_overrides_in_writing
     assert case.events.filter(step="crosscheck", actor=leader, detail__contains=reason).exists()
     assert stats.blocked_count() == 0
 
-    services.appoint(case, appointed_on=D(2026, 10, 15), actor=staff)
+    services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     assert fresh(case).status == S.PROBATION
 
 

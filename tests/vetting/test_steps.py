@@ -133,7 +133,7 @@ def test_publicity_end_defaults_to_the_fifth_working_day_and_may_be_longer(case,
 
 
 @pytest.mark.django_db
-def test_unverified_feedback_blocks_leaving_publicity(case, staff, drive):
+def test_unverified_feedback_blocks_leaving_publicity(case, staff, leader, drive):
     publicity = drive.publicity(case)
     feedback = services.record_feedback(case, received_on=D(2026, 9, 30), channel=FeedbackChannel.CALL,
                                         content="反映该同志在征地工作中作风粗暴", actor=staff)
@@ -142,7 +142,7 @@ def test_unverified_feedback_blocks_leaving_publicity(case, staff, drive):
                                   actor=staff)
     assert fresh(case).status == S.PUBLICITY
     with pytest.raises(services.StepNotOpen):
-        services.appoint(case, appointed_on=D(2026, 10, 15), actor=staff)
+        services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     services.verify_feedback(case, feedback.code, conclusion=FeedbackConclusion.UNTRUE,
                              verification="经向镇党委和群众了解，反映不实", verified_on=D(2026, 10, 9), actor=staff)
     with pytest.raises(services.StepIncomplete, match="期满"):

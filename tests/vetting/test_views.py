@@ -151,7 +151,7 @@ def test_leader_overrides_blocking_item_through_the_page(cadre, client_for, case
                                        {"override_block-reason": "经部务会研究，所瞒报房产系继承取得且已补报"})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(name="vetting.crosscheck.overridden", actor=leader).exists()
-    client_for(staff).post(url("action", case, action="appoint"), {"appoint-appointed_on": "2026-10-15"})
+    client_for(leader).post(url("action", case, action="appoint"), {"appoint-appointed_on": "2026-10-15"})
     assert fresh(case).status == S.PROBATION
 
 
@@ -272,9 +272,9 @@ def test_list_query_count_does_not_grow_with_rows(client_for, staff, open_case, 
     _make_cases(12, open_case, town, county)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url("index")).status_code == 200
-    # session, user, roles, unread count, jurisdiction unit, the count, the page of cases (with the blocking
-    # subquery), the batch choices of the filter
-    assert len(few) == len(many) == 9
+    # session, user, roles, unread count, jurisdiction unit, the count, the page of cases (with the blocking and
+    # post-at-opening subqueries), the batch and unit choices of the filter
+    assert len(few) == len(many) == 10
 
 
 @pytest.mark.django_db

@@ -1,12 +1,14 @@
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
-from cadres.models import Cadre, Rank
+from cadres.models import Cadre, PositionHistory, Rank
 from core.models import Unit
 from core.scoping import can_read_cases, restrict_by_unit
 
@@ -116,6 +118,32 @@ class VettingCaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
 
+    def with_post_at_opening(self):
+        """Annotate `post_at_opening` (单位+职务) and `rank_at_opening`: the post the candidate held when the case was
+        opened, read from the position history (the one record of posts; the cadre record follows the current post
+        and changes on appointment). The row begun last on or before the opening date; when the history starts
+        later, its first row; without any history, the cadre record. Rows begun on or after the case's appointment
+        date are never read."""
+        # Never the post this case appointed to, even when the appointment is dated before the opening (records
+        # entered late): only rows begun before the appointment date.
+        appointed_on = Coalesce(OuterRef("appointment__appointed_on"), Value(datetime.date.max),
+                                output_field=models.DateField())
+        label = Concat(Coalesce(NullIf("unit__short_name", Value("")), "unit__name", "unit_name"), "post_title")
+        rows = (PositionHistory.objects.filter(cadre=OuterRef("cadre"), start_date__lt=appointed_on)
+                .annotate(label=label))
+        held = rows.filter(start_date__lte=OuterRef("opened_on")).order_by("-start_date", "-pk")
+        first = rows.order_by("start_date", "pk")
+        # No history at all: the cadre record, which no post change has touched then (cadres.services.change_post
+        # writes the post it ends into the history).
+        record = Concat(Coalesce(NullIf("cadre__unit__short_name", Value("")), "cadre__unit__name"),
+                        "cadre__post_title")
+        return self.annotate(
+            post_at_opening=Coalesce(Subquery(held.values("label")[:1]), Subquery(first.values("label")[:1]),
+                                     record),
+            rank_at_opening=Coalesce(Subquery(held.values("rank")[:1]), Subquery(first.values("rank")[:1]),
+                                     "cadre__rank"),
+        )
+
     def with_blocking(self):
         """Annotate `is_blocked`: the latest cross-check has blocking items no 部领导 has overridden."""
         latest = CrossCheck.objects.filter(case=OuterRef("pk")).order_by("-run_at", "-id").values("pk")[:1]
@@ -181,6 +209,15 @@ class VettingCase(models.Model):
     @property
     def is_closed(self):
         return self.status in CLOSED_STATUSES
+
+    @property
+    def post_at_opening_display(self):
+        """现任职务 as at the opening of the case (see VettingCaseQuerySet.with_post_at_opening)."""
+        if not hasattr(self, "post_at_opening"):
+            row = type(self).objects.with_post_at_opening().filter(pk=self.pk).values(
+                "post_at_opening", "rank_at_opening").first() or {}
+            self.post_at_opening, self.rank_at_opening = row.get("post_at_opening"), row.get("rank_at_opening")
+        return self.post_at_opening or ""
 
     @property
     def code(self):
