@@ -186,7 +186,7 @@ def test_a_second_monthly_report_for_the_same_month_is_refused(member_a, liaison
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_submits_create_one_report(unit_a, liaison_a):
+def test_two_concurrent_submits_create_one_report(post_migrate_state, unit_a, liaison_a):
     from tests.liaison.factories import member_unit
 
     member = member_unit(unit_a, [liaison_a])
