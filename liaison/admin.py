@@ -25,6 +25,14 @@ class ReportingScheduleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record_request(request, audit.Action.UPDATE if change else audit.Action.CREATE,
+                             "liaison.rules.updated" if change else "liaison.rules.created", obj,
+                             summary=f"{'修改' if change else '设置'}联席会议规则：{obj}",
+                             changes={name: [str(form.initial.get(name)), str(form.cleaned_data.get(name))]
+                                      for name in form.changed_data})
+
 
 class MemberUnitForm(forms.ModelForm):
     officers = forms.ModelMultipleChoiceField(

@@ -380,6 +380,7 @@ def compliance(request):
     return render(request, "liaison/compliance.html", {
         "matrix": matrix, "year": year, "years": range(today.year - 3, today.year + 1),
         "states": stats.Compliance, "plenary_count": plenary,
+        "plenary_required": ReportingSchedule.current().plenary_per_year,
     })
 
 

@@ -86,6 +86,8 @@ def test_the_system_admin_edits_the_rules_but_cannot_add_a_second_or_delete_them
                                  "plenary_notice_days": 120})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ReportingSchedule.current().plenary_per_year == 2 and ReportingSchedule.current().due_day == 20
+    event = AuditEvent.objects.get(name="liaison.rules.updated", actor=system_admin)
+    assert set(event.changes) == {"due_day", "reminder_day", "plenary_per_year", "plenary_notice_days"}
     assert client.get("/admin/liaison/reportingschedule/add/").status_code == 403  # one row only
     assert client.post(f"/admin/liaison/reportingschedule/{schedule.pk}/delete/").status_code == 403
     response = client.post(url, {"due_day": 31, "reminder_day": 12, "plenary_per_year": 0,

@@ -105,3 +105,18 @@ def test_the_edit_of_a_hidden_or_missing_meeting_is_not_found(client_for, other_
     assert client_for(staff).get(reverse("liaison:meeting_edit", args=[uuid.uuid4()])).status_code == 404
     meeting.refresh_from_db()
     assert meeting.version == 1
+
+
+@pytest.mark.django_db
+def test_the_meeting_list_and_compliance_page_show_a_missing_plenary_meeting(client_for, staff, county, member_a):
+    from django.utils import timezone
+
+    client = client_for(staff)
+    year = timezone.localdate().year
+    for url in (reverse("liaison:meeting_list"), reverse("liaison:compliance")):
+        assert "每年至少召开 1 次" in client.get(url).content.decode()
+    Meeting.objects.create(organizer=county, kind=Meeting.Kind.PLENARY, title="全体会议",
+                           held_on=datetime.date(year, 1, 5))
+    for url in (reverse("liaison:meeting_list"), reverse("liaison:compliance")):
+        page = client.get(url).content.decode()
+        assert "每年至少召开" not in page and f"{year}年" in page
