@@ -19,16 +19,22 @@ ADMIN_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, SECURITY_AUDITOR)
 ADMIN_PERMISSIONS = {
     SYSTEM_ADMIN: [("core", "user", ["add", "change", "view"]), ("core", "unit", ["add", "change", "view"]),
                    ("core", "workcalendaryear", ["add", "change", "view"]),
-                   ("core", "workcalendarday", ["add", "change", "delete", "view"])],
+                   ("core", "workcalendarday", ["add", "change", "delete", "view"]),
+                   # the joint meeting's configuration (member units, reporting schedule), never its reports
+                   ("liaison", "memberunit", ["add", "change", "view"]),
+                   ("liaison", "reportingschedule", ["add", "change", "view"])],
     SECURITY_ADMIN: [("auth", "group", ["view", "change"]), ("core", "user", ["view", "change"]),
-                     ("core", "securitypolicy", ["view", "change"])],
+                     ("core", "securitypolicy", ["view", "change"]),
+                     # who is a member unit's liaison officer is a permission matter (liaison/admin.py)
+                     ("liaison", "memberunit", ["view", "change"])],
     SECURITY_AUDITOR: [("core", "auditevent", ["view"])],
 }
 
 
 def ensure_role_groups(group_model, permission_model):
     """Create the role groups and give the administrators their permissions. Idempotent; called by the data
-    migration and after every migrate/flush, so the roles always exist."""
+    migration and after every migrate/flush, so the roles always exist. A permission that does not exist yet
+    (its app's post_migrate has not run) is skipped; that app calls this again (e.g. liaison.apps)."""
     for name in ALL_ROLES:
         group, _ = group_model.objects.get_or_create(name=name)
         for app_label, model, actions in ADMIN_PERMISSIONS.get(name, []):

@@ -218,7 +218,7 @@ def _audits(board, scope):
 def _matrix(user, unit, first, last, on_date):
     from liaison import stats
 
-    matrix = stats.compliance_matrix(queries.liaison_viewer(user), first, last, on_date=on_date)
+    matrix = stats.compliance_matrix(user, first, last, on_date=on_date)
     rows = [row for row in matrix.rows if unit is None or row.member_unit.unit.path.startswith(unit.path)]
     return matrix.periods, rows
 

@@ -25,22 +25,6 @@ from cadres.warnings import rule_choices
 CHUNK = 500
 
 
-class _Unrestricted:
-    """Stands for "no user scope" where a public function insists on a viewer (liaison.stats.compliance_matrix
-    takes `user` and gives nothing for None). Only the attributes core.scoping reads; never saved, never logged."""
-
-    is_authenticated = True
-    pk = None
-    jurisdiction_id = None
-
-    def has_role(self, *roles):
-        return True
-
-
-def liaison_viewer(user):
-    return user if user is not None else _Unrestricted()
-
-
 def _visible(model, user):
     return model.objects.visible_to(user) if user is not None else model.objects.all()
 

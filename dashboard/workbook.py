@@ -133,8 +133,7 @@ def _compliance(workbook, context):
     sheet = context.sheet(workbook, 1, [6, 28, 12, 13, 13, 9] + [10] * len(aspects) + [9],
                           header=["序号", "成员单位", "报送情况", "报送期限", "报送日期", "月报事项"]
                           + [aspect.label for aspect in aspects] + ["合计"])
-    matrix = compliance_matrix(queries.liaison_viewer(context.user), context.month, context.month,
-                               on_date=context.today)
+    matrix = compliance_matrix(context.user, context.month, context.month, on_date=context.today)
     states = Counter()
     totals = Counter()
     number = 0

@@ -1,5 +1,8 @@
 """Demo data for the joint meeting: member units, a year of monthly reports (2025-11 … 2026-10) with items, nil
-reports, one late unit (县人社局), one missing unit (县统计局), one urgent report, two meetings with decisions.
+reports, one late unit (县人社局), one missing unit (县统计局), one urgent report, two meetings with decisions —
+among them open ones led by the units of the two demo liaison officers (县纪委监委, 县审计局), one of them overdue.
+The plenary meeting was held in December 2025 and none yet in 2026, so from October the deadline scan reminds the
+office that the year's plenary meeting is due (`manage.py scan_deadlines`).
 Idempotent (skipped once reports exist) and deterministic (fixed random seed)."""
 
 import datetime
@@ -176,8 +179,8 @@ def _urgent(rng, member_unit, cadres, head, users):
 
 def _meetings(member_units, units, staff):
     plenary = Meeting.objects.create(
-        organizer=units["QX-ZZB"], kind=Meeting.Kind.PLENARY, title="2026年干部监督工作联席会议全体会议",
-        held_on=datetime.date(2026, 1, 20), created_by=staff,
+        organizer=units["QX-ZZB"], kind=Meeting.Kind.PLENARY, title="2025年度干部监督工作联席会议全体会议",
+        held_on=datetime.date(2025, 12, 26), created_by=staff,
         agenda="一、通报2025年干部监督信息联享工作情况\n二、审议《干部监督信息联享工作规则（修订）》\n三、部署2026年重点工作",
         minutes="会议听取了县委组织部关于2025年干部监督工作联席会议运行情况的通报，各成员单位交流了信息报送情况。"
                 "会议强调，要严格落实月度通报和一把手事项即时通报制度，确保信息报得准、报得及时。")
@@ -194,6 +197,8 @@ def _meetings(member_units, units, staff):
         (plenary, "开展成员单位信息联络员业务培训", "QX-XF", datetime.date(2026, 12, 31), None),
         (thematic, "提供2026年度不动产登记比对数据", "QX-ZRZY", datetime.date(2026, 8, 31), datetime.date(2026, 8, 28)),
         (thematic, "提供车辆登记比对数据", "QX-GA", datetime.date(2026, 10, 31), None),
+        (thematic, "提供2026年度党员干部受处分人员名单，供个人有关事项查核比对", "QX-JW",
+         datetime.date(2026, 12, 15), None),
     ]
     for meeting, content, owner, deadline, done_on in decisions:
         MeetingDecision.objects.create(

@@ -18,7 +18,7 @@ class ReportFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["member_unit"].queryset = MemberUnit.objects.visible_to(user).select_related("unit")
+        self.filters["member_unit"].queryset = MemberUnit.objects.in_jurisdiction_of(user).select_related("unit")
 
     def filter_period(self, queryset, name, value):
         period = parse_period(value)

@@ -86,7 +86,7 @@ class DisposalForm(forms.ModelForm):
         self.fields["decided_on"].initial = timezone.localdate()
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedFormMixin, forms.ModelForm):
     attendees = forms.ModelMultipleChoiceField(label="参会单位", queryset=MemberUnit.objects.none(),
                                                widget=forms.CheckboxSelectMultiple, required=False)
 
@@ -115,3 +115,13 @@ class DecisionForm(forms.Form):
 
 class DecisionDoneForm(forms.Form):
     note = forms.CharField(label="办理情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionReportForm(forms.Form):
+    note = forms.CharField(label="办理情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="请写明办理措施、完成时间和取得的成效，报监督科备查。")
+
+
+class DecisionFilterForm(forms.Form):
+    STATES = [("", "全部"), ("open", "办理中"), ("overdue", "逾期未办结"), ("done", "已办结")]
+    state = forms.ChoiceField(label="状态", choices=STATES, required=False)

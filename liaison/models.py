@@ -50,24 +50,35 @@ def period_label(period):
 
 
 class ReportingSchedule(models.Model):
-    """Local practice for the monthly reports (seed 003); one row, editable in the admin."""
+    """Local practice of the joint meeting (seed 003): when monthly reports are due, and how many plenary meetings
+    a year it holds; one row, editable in the admin by the 系统管理员."""
 
     due_day = models.PositiveSmallIntegerField("报送截止日", default=15,
                                                help_text="次月几日前报送上月通报（默认 15 日）")
     reminder_day = models.PositiveSmallIntegerField("提醒日", default=10,
                                                     help_text="次月几日提醒尚未报送的成员单位（默认 10 日）")
+    plenary_per_year = models.PositiveSmallIntegerField("每年全体会议次数", default=1,
+                                                        help_text="联席会议每年至少召开全体会议的次数（默认 1 次）")
+    plenary_notice_days = models.PositiveSmallIntegerField(
+        "全体会议提前提醒天数", default=90,
+        help_text="年内全体会议次数不足时，从年底前多少天起提醒监督科（默认 90 天；年底前 30 天起升为预警）")
 
     class Meta:
-        verbose_name = verbose_name_plural = "月度通报报送规则"
+        verbose_name = verbose_name_plural = "联席会议规则"
         constraints = [
             models.CheckConstraint(condition=models.Q(due_day__gte=1, due_day__lte=28),
                                    name="%(app_label)s_%(class)s_due_day_range"),
             models.CheckConstraint(condition=models.Q(reminder_day__gte=1, reminder_day__lte=28),
                                    name="%(app_label)s_%(class)s_reminder_day_range"),
+            models.CheckConstraint(condition=models.Q(plenary_per_year__gte=1),
+                                   name="%(app_label)s_%(class)s_plenary_per_year_min"),
+            models.CheckConstraint(condition=models.Q(plenary_notice_days__lte=365),
+                                   name="%(app_label)s_%(class)s_plenary_notice_days_max"),
         ]
 
     def __str__(self):
-        return f"次月{self.due_day}日前报送，{self.reminder_day}日提醒"
+        return (f"次月{self.due_day}日前报送，{self.reminder_day}日提醒；"
+                f"每年至少{self.plenary_per_year}次全体会议")
 
     @classmethod
     def current(cls):
@@ -75,7 +86,9 @@ class ReportingSchedule(models.Model):
 
 
 class MemberUnitQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def in_jurisdiction_of(self, user):
+        """Member units an office user works with: those in their jurisdiction. The member-unit list is
+        configuration, not case data (the system administrator keeps it in the admin), hence no `visible_to`."""
         return restrict_by_unit(self, user)
 
     def active_in(self, period):
@@ -382,7 +395,7 @@ class MeetingQuerySet(models.QuerySet):
         return restrict_by_unit(self, user, unit_field="organizer")
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     """联席会议: plenary (全体会议, at least one a year) or thematic (专题会议)."""
 
     class Kind(models.TextChoices):
@@ -414,8 +427,24 @@ class Meeting(models.Model):
         return reverse("liaison:meeting_detail", args=[self.code])
 
 
+class MeetingDecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place deciding which decisions a user sees: office roles those of the meetings in their
+        jurisdiction; a liaison officer those their own unit leads (through the unit's liaison group); nobody else
+        any."""
+        if can_read_cases(user):
+            return restrict_by_unit(self, user, unit_field="meeting__organizer")
+        if user and user.is_authenticated and user.has_role(roles.LIAISON):
+            return self.filter(owner_unit__group__user=user)
+        return self.none()
+
+    def open(self):
+        return self.filter(status=MeetingDecision.Status.OPEN)
+
+
 class MeetingDecision(models.Model):
-    """议定事项: tracked to done; undone ones past their deadline are reported by the scan."""
+    """议定事项: tracked to done; undone ones past their deadline are reported by the scan. The lead unit's
+    liaison officers see their unit's decisions and report them done (办理情况)."""
 
     class Status(models.TextChoices):
         OPEN = "open", "办理中"
@@ -433,6 +462,8 @@ class MeetingDecision(models.Model):
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
 
+    objects = MeetingDecisionQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "议定事项"
         ordering = ["deadline", "id"]
@@ -446,6 +477,10 @@ class MeetingDecision(models.Model):
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#decision-{self.code}"
+
+    def get_unit_url(self):
+        """The decision's own page, where the lead unit's officers read it and report it done."""
+        return reverse("liaison:decision_detail", args=[self.code])
 
     def is_overdue(self, on_date):
         return self.status == self.Status.OPEN and self.deadline < on_date

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import audit, roles
-from liaison.models import Meeting, Report
+from liaison.models import Meeting, MeetingDecision, Report
 
 HANDLER_ROLES = (roles.STAFF, roles.SECTION_HEAD)
 
@@ -52,6 +52,12 @@ def can_manage_meetings(user):
     return is_handler(user)
 
 
+def can_report_decision(user, decision):
+    """The lead unit's liaison officer reports an open decision done; `decision` comes from `visible_to`, which
+    gives an officer only their own unit's decisions."""
+    return is_liaison(user) and decision.status == MeetingDecision.Status.OPEN
+
+
 def _hidden(request, model, code, what):
     """404 for an object the user may not see; if it exists, the attempt is logged as 越权访问."""
     target = model.objects.filter(code=code).first()
@@ -79,3 +85,12 @@ def get_meeting_or_404(request, code):
 def get_item_or_404(report, code):
     """Children through their parent: an item of another report is not found here."""
     return get_object_or_404(report.items.filter(voided_at__isnull=True), code=code)
+
+
+def get_decision_or_404(request, code):
+    decision = (MeetingDecision.objects.visible_to(request.user).select_related("meeting", "owner_unit__unit",
+                                                                               "done_by")
+                .filter(code=code).first())
+    if decision is None:
+        _hidden(request, MeetingDecision, code, "议定事项")
+    return decision

@@ -471,17 +471,41 @@ def forward_pending_handoffs(action=Disposal.Action.TO_PETITION, *, actor=None):
 
 # ---------------------------------------------------------------- meetings
 
+MEETING_FIELDS = ("kind", "title", "held_on", "agenda", "minutes")
+
+
 @transaction.atomic
-def save_meeting(meeting, attendees, *, actor, request=None):
-    created = meeting.pk is None
-    if created:
-        meeting.created_by = actor
+def create_meeting(*, actor, organizer, attendees=(), request=None, **fields):
+    meeting = Meeting(organizer=organizer, created_by=actor, **{f: fields[f] for f in MEETING_FIELDS if f in fields})
     meeting.full_clean(exclude=["created_by"])
     meeting.save()
     meeting.attendees.set(attendees)
-    audit.record(actor, audit.Action.CREATE if created else audit.Action.UPDATE,
-                 "liaison.meeting.created" if created else "liaison.meeting.updated", meeting, request=request,
-                 summary=f"{'登记' if created else '修改'}联席会议：{meeting}")
+    audit.record(actor, audit.Action.CREATE, "liaison.meeting.created", meeting, request=request,
+                 summary=f"登记联席会议：{meeting}")
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(meeting, *, actor, attendees=None, version=None, request=None, **fields):
+    """Change a meeting opened at `version`. Someone else's save in between raises EditConflict (from
+    core.concurrency) and nothing is saved, attendees included."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    values = {f: fields[f] for f in MEETING_FIELDS if f in fields}
+    claim_version(meeting, version, values)
+    old = {f: getattr(meeting, f) for f in MEETING_FIELDS}
+    old_attendees = sorted(meeting.attendees.values_list("pk", flat=True))
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting.full_clean(exclude=["created_by"])
+    meeting.save()
+    changes = audit.changed_fields(meeting, old, MEETING_FIELDS)
+    if attendees is not None:
+        meeting.attendees.set(attendees)
+        new_attendees = sorted(meeting.attendees.values_list("pk", flat=True))
+        if new_attendees != old_attendees:
+            changes["attendees"] = [old_attendees, new_attendees]
+    audit.record(actor, audit.Action.UPDATE, "liaison.meeting.updated", meeting, request=request,
+                 summary=f"修改联席会议：{meeting}", changes=changes)
     return meeting
 
 
@@ -503,6 +527,23 @@ def complete_decision(decision, *, actor, done_on=None, note="", request=None):
     decision.refresh_from_db()
     audit.record(actor, audit.Action.UPDATE, "liaison.decision.done", decision, request=request,
                  summary=f"议定事项办结：{decision.meeting}", changes={"status": ["open", "done"]})
+    return decision
+
+
+@transaction.atomic
+def report_decision_done(decision, *, actor, note, request=None):
+    """The lead unit's liaison officer reports its decision done, with what was done (办理情况)."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("请填写办理情况")
+    updated = MeetingDecision.objects.filter(pk=decision.pk, status=MeetingDecision.Status.OPEN).update(
+        status=MeetingDecision.Status.DONE, done_on=timezone.localdate(), done_note=note[:2000], done_by=actor)
+    if not updated:
+        raise TransitionError("该议定事项已办结")
+    decision.refresh_from_db()
+    audit.record(actor, audit.Action.UPDATE, "liaison.decision.reported_done", decision, request=request,
+                 summary=f"{decision.owner_unit}报告议定事项办结：{decision.meeting}",
+                 changes={"status": ["open", "done"]})
     return decision
 
 

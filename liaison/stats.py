@@ -1,6 +1,10 @@
 """Compliance of the member units: who reported each month, on time or late, nil or missing, and the items per
 aspect. The compliance page, the leaders' dashboard and the monthly joint-meeting workbook all read
 `compliance_matrix`; it runs a fixed number of queries whatever the number of units and months.
+
+Like petitions.stats, the public functions take the viewer as `user`: their scope is `visible_to(user)`, and
+`user=None` means no user scope (a trusted caller such as the dashboard's export command). A user without a role
+that sees the joint meeting gets an empty result, never the unscoped one.
 """
 
 from collections import Counter, defaultdict
@@ -127,8 +131,20 @@ def cell_state(member_unit, period, report, due_date, on_date):
     return Compliance.MISSING if on_date > due_date else Compliance.PENDING
 
 
+def member_units(user=None):
+    """Member units in `user`'s scope (None = all): the office's jurisdiction; nobody else any."""
+    queryset = MemberUnit.objects.all()
+    return queryset.in_jurisdiction_of(user) if user is not None else queryset
+
+
+def reports(user=None):
+    """Reports `user` may see (None = all)."""
+    return Report.objects.visible_to(user) if user is not None else Report.objects.all()
+
+
 def compliance_matrix(user, first_period, last_period, *, on_date=None):
-    """Member units (visible to `user`) × months from `first_period` to `last_period`, with item counts.
+    """Member units (in `user`'s scope; None = all) × months from `first_period` to `last_period`, with item
+    counts.
 
     Queries: the schedule, the member units, the monthly reports, and one aggregate of items."""
     from liaison.services import report_due_date
@@ -136,18 +152,19 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
     on_date = on_date or timezone.localdate()
     periods = month_range(first_period, last_period)
     schedule = ReportingSchedule.current()
-    units = list(MemberUnit.objects.visible_to(user).select_related("unit"))
+    units = list(member_units(user).select_related("unit"))
     if not periods or not units:
         return ComplianceMatrix(periods, [], Counter(), {}, {})
-    reports = {(report.member_unit_id, report.period): report
-               for report in Report.objects.visible_to(user).monthly()
-               .filter(period__gte=periods[0], period__lte=periods[-1], member_unit__in=units)
-               .only("code", "member_unit_id", "period", "due_date", "first_submitted_at", "is_nil", "kind")}
+    visible_reports = reports(user)
+    by_unit_month = {(report.member_unit_id, report.period): report
+                     for report in visible_reports.monthly()
+                     .filter(period__gte=periods[0], period__lte=periods[-1], member_unit__in=units)
+                     .only("code", "member_unit_id", "period", "due_date", "first_submitted_at", "is_nil", "kind")}
     cell_items = Counter()
     unit_aspects = defaultdict(Counter)
     aspects_by_period = defaultdict(Counter)
     aspect_totals = Counter()
-    item_rows = (ReportItem.objects.filter(report__in=Report.objects.visible_to(user).received(),
+    item_rows = (ReportItem.objects.filter(report__in=visible_reports.received(),
                                            report__period__gte=periods[0], report__period__lte=periods[-1],
                                            report__member_unit__in=units, voided_at__isnull=True)
                  .values("report__member_unit", "report__period", "report__kind", "aspect")
@@ -163,7 +180,7 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
     for unit in units:
         cells = []
         for period in periods:
-            report = reports.get((unit.pk, period))
+            report = by_unit_month.get((unit.pk, period))
             due = report.due_date if report is not None else report_due_date(period, schedule)
             state = cell_state(unit, period, report, due, on_date)
             cells.append(Cell(

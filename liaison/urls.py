@@ -30,4 +30,7 @@ urlpatterns = [
     path("meetings/<uuid:code>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<uuid:code>/decisions/new/", views.decision_new, name="decision_new"),
     path("meetings/<uuid:code>/decisions/<uuid:decision_code>/done/", views.decision_done, name="decision_done"),
+    path("decisions/", views.decision_list, name="decision_list"),
+    path("decisions/<uuid:decision_code>/", views.decision_detail, name="decision_detail"),
+    path("decisions/<uuid:decision_code>/report/", views.decision_report, name="decision_report"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
 from core import audit, excel, roles
+from core.concurrency import EditConflict
 from core.permissions import deny, office_required, role_required
 from liaison import exports, services, stats
 from liaison import permissions as perms
@@ -21,7 +22,9 @@ from liaison.filters import ReportFilter
 from liaison.forms import (
     AttachmentForm,
     DecisionDoneForm,
+    DecisionFilterForm,
     DecisionForm,
+    DecisionReportForm,
     DisposalForm,
     ItemForm,
     MatchForm,
@@ -32,7 +35,16 @@ from liaison.forms import (
     UrgentForm,
     VoidForm,
 )
-from liaison.models import Disposal, Meeting, MemberUnit, Report, ReportItem, parse_period
+from liaison.models import (
+    Disposal,
+    Meeting,
+    MeetingDecision,
+    MemberUnit,
+    Report,
+    ReportingSchedule,
+    ReportItem,
+    parse_period,
+)
 
 liaison_or_office = role_required(roles.LIAISON, *roles.OFFICE_ROLES)
 liaison_required = role_required(roles.LIAISON)
@@ -368,12 +380,13 @@ def compliance(request):
     return render(request, "liaison/compliance.html", {
         "matrix": matrix, "year": year, "years": range(today.year - 3, today.year + 1),
         "states": stats.Compliance, "plenary_count": plenary,
+        "plenary_required": ReportingSchedule.current().plenary_per_year,
     })
 
 
 @office_required
 def member_units(request):
-    units = (MemberUnit.objects.visible_to(request.user).select_related("unit", "group")
+    units = (MemberUnit.objects.in_jurisdiction_of(request.user).select_related("unit", "group")
              .prefetch_related("group__user_set"))
     return render(request, "liaison/member_units.html", {"units": units})
 
@@ -392,20 +405,31 @@ def meeting_list(request):
     plenary = Meeting.objects.visible_to(request.user).filter(held_on__year=year, kind=Meeting.Kind.PLENARY).count()
     return render(request, "liaison/meeting_list.html", {
         "page": page, "year": year, "plenary_count": plenary,
+        "plenary_required": ReportingSchedule.current().plenary_per_year,
         "can_manage": perms.can_manage_meetings(request.user),
     })
 
 
 def _meeting_form(request, meeting):
-    units = MemberUnit.objects.visible_to(request.user).select_related("unit")
+    units = MemberUnit.objects.in_jurisdiction_of(request.user).select_related("unit")
     form = MeetingForm(request.POST or None, instance=meeting, member_units=units)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
-        if meeting.organizer_id is None:
-            meeting.organizer = request.user.jurisdiction or request.user.unit
-        services.save_meeting(meeting, form.cleaned_data["attendees"], actor=request.user, request=request)
-        messages.success(request, "已保存会议。")
-        return redirect(meeting)
+        data = dict(form.cleaned_data)
+        attendees, version = data.pop("attendees"), data.pop("version", None)
+        try:
+            if meeting.pk is None:
+                meeting = services.create_meeting(actor=request.user, attendees=attendees, request=request,
+                                                  organizer=request.user.jurisdiction or request.user.unit, **data)
+            else:
+                meeting = services.update_meeting(meeting, actor=request.user, attendees=attendees,
+                                                  version=version, request=request, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(request, "已保存会议。")
+            return redirect(meeting)
     return render(request, "liaison/meeting_form.html", {"form": form, "meeting": meeting})
 
 
@@ -426,7 +450,7 @@ def meeting_edit(request, code):
 def meeting_detail(request, code):
     meeting = perms.get_meeting_or_404(request, code)
     decisions = meeting.decisions.select_related("owner_unit__unit", "done_by")
-    units = MemberUnit.objects.visible_to(request.user).select_related("unit")
+    units = MemberUnit.objects.in_jurisdiction_of(request.user).select_related("unit")
     return render(request, "liaison/meeting_detail.html", {
         "meeting": meeting, "attendees": meeting.attendees.select_related("unit"), "decisions": decisions,
         "today": timezone.localdate(), "can_manage": perms.can_manage_meetings(request.user),
@@ -440,7 +464,7 @@ def decision_new(request, code):
     meeting = perms.get_meeting_or_404(request, code)
     if not perms.can_manage_meetings(request.user):
         deny(request)
-    units = MemberUnit.objects.visible_to(request.user).select_related("unit")
+    units = MemberUnit.objects.in_jurisdiction_of(request.user).select_related("unit")
     form = DecisionForm(request.POST, member_units=units)
     if form.is_valid():
         services.add_decision(meeting, actor=request.user, request=request, **form.cleaned_data)
@@ -470,3 +494,58 @@ def decision_done(request, code, decision_code):
         messages.success(request, "议定事项已办结。")
     return redirect(reverse("liaison:meeting_detail", args=[meeting.code]) + f"#decision-{decision.code}")
 
+
+
+# ---------------------------------------------------------------- decisions: the office tracks, the lead unit reports
+
+@liaison_or_office
+def decision_list(request):
+    """议定事项: the office sees those of the meetings in its jurisdiction, an officer those their unit leads."""
+    today = timezone.localdate()
+    office = perms.is_office(request.user)
+    form = DecisionFilterForm(request.GET or None)
+    state = form.cleaned_data["state"] if form.is_valid() else ""
+    decisions = MeetingDecision.objects.visible_to(request.user).select_related("meeting", "owner_unit__unit")
+    if state == "open":
+        decisions = decisions.open()
+    elif state == "overdue":
+        decisions = decisions.open().filter(deadline__lt=today)
+    elif state == "done":
+        decisions = decisions.filter(status=MeetingDecision.Status.DONE)
+    decisions = decisions.order_by("-status", "deadline", "id")  # open ones first ("open" sorts after "done")
+    page = Paginator(decisions, 30).get_page(request.GET.get("page"))
+    return render(request, "liaison/decision_list.html", {
+        "page": page, "form": form, "office": office, "today": today,
+        "member_unit": None if office else services.member_unit_of(request.user),
+    })
+
+
+@liaison_or_office
+def decision_detail(request, decision_code):
+    decision = perms.get_decision_or_404(request, decision_code)
+    office = perms.is_office(request.user)
+    return render(request, "liaison/decision_detail.html", {
+        "decision": decision, "office": office, "today": timezone.localdate(),
+        "can_report": perms.can_report_decision(request.user, decision), "form": DecisionReportForm(),
+    })
+
+
+@liaison_or_office
+def decision_report(request, decision_code):
+    """The lead unit's officer reports the decision done (GET shows the form on the decision's page)."""
+    decision = perms.get_decision_or_404(request, decision_code)
+    if not perms.can_report_decision(request.user, decision):
+        deny(request, "（仅牵头单位的信息联络员可报告办理中的议定事项）")
+    form = DecisionReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_decision_done(decision, actor=request.user, note=form.cleaned_data["note"],
+                                          request=request)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, "已报告办结，监督科可在议定事项中查看办理情况。")
+        return redirect("liaison:decision_detail", decision_code=decision.code)
+    return render(request, "liaison/decision_detail.html", {
+        "decision": decision, "office": False, "today": timezone.localdate(), "can_report": True, "form": form,
+    })

@@ -13,6 +13,17 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def post_migrate_state():
+    """For a test marked transactional: one with serialized rollback that ran before it (the browser test) ends with
+    a flush that skips post_migrate, so content types, permissions and role groups are gone; put them back as a
+    flush would, before the personas are made. (Requesting transactional_db here would make tests/conftest.py add
+    serialized rollback, whose own flush leaves the tables empty for the next run of a reused test database.)"""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
+@pytest.fixture
 def member_a(unit_a, liaison_a):
     return member_unit(unit_a, [liaison_a])
 

@@ -28,7 +28,8 @@ def test_a_monthly_report_is_due_on_the_15th_of_the_following_month(period, due)
 
 @pytest.mark.django_db
 def test_the_due_day_is_an_editable_setting():
-    ReportingSchedule.objects.create(due_day=20, reminder_day=12)
+    ReportingSchedule.objects.update_or_create(pk=ReportingSchedule.current().pk,
+                                               defaults={"due_day": 20, "reminder_day": 12})
     assert services.report_due_date(datetime.date(2026, 10, 1)) == datetime.date(2026, 11, 20)
     assert services.reminder_date(datetime.date(2026, 10, 1)) == datetime.date(2026, 11, 12)
 
@@ -186,7 +187,7 @@ def test_a_second_monthly_report_for_the_same_month_is_refused(member_a, liaison
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_submits_create_one_report(unit_a, liaison_a):
+def test_two_concurrent_submits_create_one_report(post_migrate_state, unit_a, liaison_a):
     from tests.liaison.factories import member_unit
 
     member = member_unit(unit_a, [liaison_a])

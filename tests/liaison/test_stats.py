@@ -80,6 +80,31 @@ def test_scope_follows_the_user(other_county_staff, liaison_a, member_a):
 
 
 @pytest.mark.django_db
+def test_no_user_means_no_user_scope(staff, other_county_staff, liaison_a, system_admin, member_a, other_county):
+    """user=None is a trusted caller (the dashboard's export command): every member unit of every county, the same
+    cells as the office sees; a user without the right role still sees nothing (None is not "anyone")."""
+    report = ReportFactory(member_unit=member_a, period=datetime.date(2026, 8, 1))
+    ItemFactory(report=report, aspect="conduct")
+    submitted(report, datetime.date(2026, 9, 10))
+    member_unit(UnitFactory(code="LX-JW", name="邻县纪委监委", parent=other_county))
+    unscoped = matrix(None)
+    assert [row.member_unit.unit.code for row in unscoped.rows] == ["UNIT-A", "LX-JW"]
+    assert unscoped.rows[0].cells[0].state == Compliance.ON_TIME and unscoped.aspect_totals == {"conduct": 1}
+    assert [row.member_unit.unit.code for row in matrix(staff).rows] == ["UNIT-A"]
+    assert [c.state for c in matrix(staff).rows[0].cells] == [c.state for c in unscoped.rows[0].cells]
+    assert [row.member_unit.unit.code for row in matrix(other_county_staff).rows] == ["LX-JW"]
+    assert matrix(liaison_a).rows == [] and matrix(system_admin).rows == []
+    assert list(stats.member_units(None)) == list(unscoped_units()) and stats.reports(None).count() == 1
+    assert not stats.reports(system_admin).exists()
+
+
+def unscoped_units():
+    from liaison.models import MemberUnit
+
+    return MemberUnit.objects.all()
+
+
+@pytest.mark.django_db
 def test_the_matrix_runs_a_fixed_number_of_queries(staff, county):
     """Queries: schedule, jurisdiction, member units, reports, item aggregate — however many units and months."""
     def build(n, start):
