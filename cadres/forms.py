@@ -19,6 +19,7 @@ from cadres.models import (
 )
 from core.concurrency import VersionedFormMixin
 from core.scoping import visible_units
+from core.widgets import FastSelect
 
 
 class DateInput(forms.DateInput):
@@ -86,7 +87,7 @@ class CadreEditForm(VersionedFormMixin, forms.ModelForm):
 
 
 class PostChangeForm(UnitChoiceMixin, forms.Form):
-    unit = forms.ModelChoiceField(label="新任单位", queryset=None)
+    unit = forms.ModelChoiceField(label="新任单位", queryset=None, widget=FastSelect(label_field="name"))
     post_title = forms.CharField(label="职务", max_length=100)
     rank = forms.ChoiceField(label="职级", choices=Rank.choices)
     is_principal = forms.BooleanField(label="一把手", required=False)

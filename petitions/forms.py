@@ -8,6 +8,7 @@ from cadres.models import Cadre, MeasureKind
 from core import roles
 from core.models import User
 from core.scoping import visible_units
+from core.widgets import FastSelect
 from petitions.models import (
     CaseType,
     Channel,
@@ -42,6 +43,7 @@ class RegisterForm(forms.Form):
         label="其他被反映人（暂未匹配）", required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="每行一人：姓名，单位，职务。以后可在案件页面匹配到干部。")
     unit = forms.ModelChoiceField(label="涉及单位", queryset=None, required=False,
+                                  widget=FastSelect(label_field="name"),
                                   help_text="不填则取第一名被反映干部的现任单位")
     categories = forms.MultipleChoiceField(label="问题类别", choices=ProblemCategory.choices,
                                            widget=forms.CheckboxSelectMultiple)

@@ -7,6 +7,7 @@ from cadres.models import Cadre, Rank
 from core import roles, uploads
 from core.models import User
 from core.scoping import visible_units
+from core.widgets import FastSelect
 from vetting import posts
 from vetting.models import (
     ArchiveProblem,
@@ -46,7 +47,7 @@ SCORE = {"min_value": Decimal("0"), "max_value": Decimal("100"), "max_digits": 4
 
 class CaseForm(forms.Form):
     cadre = forms.ModelChoiceField(label="人选", queryset=Cadre.objects.none())
-    proposed_unit = forms.ModelChoiceField(label="拟任单位", queryset=None)
+    proposed_unit = forms.ModelChoiceField(label="拟任单位", queryset=None, widget=FastSelect(label_field="name"))
     proposed_title = forms.CharField(label="拟任职务", max_length=100)
     proposed_rank = forms.ChoiceField(label="拟任职级", choices=Rank.choices)
     move_kind = forms.ChoiceField(label="任用方式", choices=MoveKind.choices)
@@ -67,7 +68,7 @@ class CaseForm(forms.Form):
 
 
 class BatchForm(forms.Form):
-    unit = forms.ModelChoiceField(label="召开单位", queryset=None)
+    unit = forms.ModelChoiceField(label="召开单位", queryset=None, widget=FastSelect(label_field="name"))
     kind = forms.ChoiceField(label="会议", choices=MeetingKind.choices)
     title = forms.CharField(label="名称", max_length=100)
     meeting_date = date_field("会议日期")
@@ -210,6 +211,7 @@ class ProbationForm(forms.Form):
     assessed_on = date_field("考核日期")
     note = text_area("考核情况")
     arranged_unit = forms.ModelChoiceField(label="不胜任时安排单位", queryset=None, required=False,
+                                           widget=FastSelect(label_field="name"),
                                            help_text="不胜任的，免去试任职务，按照不低于试任前职级安排工作；"
                                                      "默认为试任前职务，自考核日期起任职")
     arranged_title = forms.CharField(label="安排职务", max_length=100, required=False)

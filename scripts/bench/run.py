@@ -242,7 +242,8 @@ def page_targets(data):
             f"/bench-admin/liaison/report/?period__year={year}&kind__exact=monthly",
             "list",
         ),
-        ("领导看板", "/dashboard/", None, "dashboard"),
+        ("领导看板（重新统计）", "/dashboard/?fresh=1", None, "dashboard"),
+        ("领导看板（一分钟内再次打开）", "/dashboard/", None, "dashboard"),
     ]
 
 

@@ -76,7 +76,7 @@ def _pages(cadre, case):
         "petition list, filtered": "/petitions/?status=investigating",
         "vetting case": f"/vetting/{case.number}/",
         "compliance matrix": "/liaison/compliance/",
-        "dashboard": "/dashboard/",
+        "dashboard": "/dashboard/?fresh=1",  # computed each time, not the board kept for a minute
     }
 
 
