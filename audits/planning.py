@@ -10,7 +10,7 @@ Three grounds, each giving a reason in words:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from audits.models import (
     Audit,
@@ -85,6 +85,11 @@ def suggest(year, scope=None, *, cadre_ids=None):
     rules = AuditRules.current()
     policies = {policy.category: policy for policy in CategoryPolicy.objects.all()}
     units = Unit.objects.all() if scope is None else scope.subtree()
+    if cadre_ids is not None:
+        # Only the units these cadres hold or held matter (a profile asks for one cadre; a province has
+        # thousands of classified units).
+        held = PositionHistory.objects.filter(cadre_id__in=cadre_ids).values("unit_id")
+        units = units.filter(Q(pk__in=held) | Q(pk__in=Cadre.objects.filter(pk__in=cadre_ids).values("unit_id")))
     classifications = {c.unit_id: c for c in UnitClassification.objects.filter(unit__in=units, is_subject=True)}
     builder = _Builder(year, classifications)
 

@@ -19,6 +19,16 @@ def with_rank_order(queryset):
     return queryset.annotate(rank_order=RANK_ORDER)
 
 
+def search(queryset, value):
+    """Cadres whose name contains `value`, or whose full ID number it is."""
+    value = value.strip()
+    if not value:
+        return queryset
+    if len(value) == 2:  # a two-character name or part of one, through its own index (name_bigrams)
+        return queryset.alias(bigrams=name_bigrams()).filter(bigrams__contains=[value.upper()])
+    return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
+
+
 class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
     """A unit and everything below it; `field_name` names the unit field filtered on (default: the filter's own
     name, "unit")."""
@@ -62,12 +72,7 @@ class CadreFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        if len(value) == 2:  # a two-character name or part of one, through its own index (name_bigrams)
-            return queryset.alias(bigrams=name_bigrams()).filter(bigrams__contains=[value.upper()])
-        return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
+        return search(queryset, value)
 
     def filter_warning(self, queryset, name, value):
         rules = None if value == ANY_WARNING else [value]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", cadres.export, name="export"),
     path("new/", cadres.create, name="create"),
     path("warnings/", cadres.warning_list, name="warnings"),
+    path("pick/", cadres.pick, name="pick"),
     path("import/", imports.upload, name="import"),
     path("import/confirm/", imports.confirm, name="import_confirm"),
     path("import/template.xlsx", imports.template, name="import_template"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cadres import idcard
 from cadres.models import Cadre, MeasureKind
+from cadres.widgets import CadrePicker
 from core import roles
 from core.models import User
 from core.scoping import visible_units
@@ -38,7 +39,7 @@ class RegisterForm(forms.Form):
     reporter_phone = forms.CharField(label="联系电话", max_length=30, required=False)
     reporter_address = forms.CharField(label="联系地址", max_length=200, required=False)
     cadres = CadreChoiceField(label="被反映干部", queryset=Cadre.objects.none(), required=False,
-                              widget=forms.SelectMultiple(attrs={"size": 8}))
+                              widget=CadrePicker(multiple=True))
     unmatched = forms.CharField(
         label="其他被反映人（暂未匹配）", required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="每行一人：姓名，单位，职务。以后可在案件页面匹配到干部。")
@@ -203,7 +204,7 @@ class VoidForm(forms.Form):
 
 class LinkSubjectForm(forms.Form):
     subject = forms.TypedChoiceField(label="被反映人", coerce=int, choices=())
-    cadre = forms.ModelChoiceField(label="匹配干部", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="匹配干部", queryset=Cadre.objects.none(), widget=CadrePicker)
 
     def __init__(self, *args, petition, user, **kwargs):
         super().__init__(*args, **kwargs)

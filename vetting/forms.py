@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from cadres.models import Cadre, Rank
+from cadres.widgets import CadrePicker
 from core import roles, uploads
 from core.models import User
 from core.scoping import visible_units
@@ -46,7 +47,7 @@ SCORE = {"min_value": Decimal("0"), "max_value": Decimal("100"), "max_digits": 4
 
 
 class CaseForm(forms.Form):
-    cadre = forms.ModelChoiceField(label="人选", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="人选", queryset=Cadre.objects.none(), widget=CadrePicker)
     proposed_unit = forms.ModelChoiceField(label="拟任单位", queryset=None, widget=FastSelect(label_field="name"))
     proposed_title = forms.CharField(label="拟任职务", max_length=100)
     proposed_rank = forms.ChoiceField(label="拟任职级", choices=Rank.choices)

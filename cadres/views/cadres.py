@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from cadres import permissions, services, snapshots
-from cadres.filters import CadreFilter, with_rank_order
+from cadres.filters import CadreFilter, search, with_rank_order
 from cadres.forms import CadreEditForm, CadreForm, PostChangeForm
 from cadres.models import Cadre
 from cadres.personal_matters import report_due_date
@@ -146,6 +147,25 @@ def id_number(request, code):
     fragment = request.headers.get("HX-Request") == "true"
     return render(request, "cadres/id_number.html#number" if fragment else "cadres/id_number.html",
                   {"cadre": cadre, "id_number": number})
+
+
+PICK_LIMIT = 20
+
+
+@office_required
+@require_GET
+def pick(request):
+    """Matches for the cadre picker (cadres.widgets.CadrePicker): the first PICK_LIMIT cadres in scope whose name
+    contains the text, or whose full ID number it is; JSON, labels without the ID number."""
+    found = search(Cadre.objects.visible_to(request.user).select_related("unit"), request.GET.get("q", ""))
+    if not request.GET.get("q", "").strip():
+        found = found.none()
+    cadres = list(found.order_by("name", "unit__path")[:PICK_LIMIT + 1])
+    return JsonResponse({
+        "results": [{"value": cadre.pk, "label": f"{cadre.name}（{cadre.unit.display_name} {cadre.post_title}）"}
+                    for cadre in cadres[:PICK_LIMIT]],
+        "more": len(cadres) > PICK_LIMIT,
+    })
 
 
 @office_required
