@@ -11,7 +11,6 @@ from audits.models import (
     Responsibility,
     ResultKind,
 )
-from audits.rectification import RectificationStatus
 from cadres.models import Cadre
 from core.concurrency import VersionedFormMixin
 from core.models import User
@@ -144,26 +143,6 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         if cadres is not None:
             self.fields["responsible_cadre"].queryset = cadres
-
-
-class ProgressForm(forms.Form):
-    date = forms.DateField(label="日期", widget=DATE)
-    status = forms.ChoiceField(label="整改状态", choices=RectificationStatus.choices)
-    note = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class DeadlineForm(forms.Form):
-    deadline = forms.DateField(label="新整改期限", widget=DATE)
-    reason = forms.CharField(label="调整理由", max_length=300)
-
-
-class EvidenceForm(forms.Form):
-    file = forms.FileField(label="佐证材料")
-    description = forms.CharField(label="说明", required=False, max_length=200)
-
-
-class VoidForm(forms.Form):
-    reason = forms.CharField(label="作废理由", max_length=200)
 
 
 class ResultForm(forms.Form):

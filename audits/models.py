@@ -371,10 +371,9 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(voided_at__isnull=True).exclude(audit__status=AuditStatus.CANCELLED)
 
 
-class Finding(rectification.Rectifiable):
+class Finding(rectification.RectificationItem):
     """审计发现问题, with its rectification (see audits.rectification)."""
 
-    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
     audit = models.ForeignKey(Audit, verbose_name="审计项目", on_delete=models.PROTECT, related_name="findings")
     number = models.PositiveSmallIntegerField("序号")
     category = models.CharField("问题类别", max_length=32, choices=FindingCategory.choices)
@@ -384,28 +383,19 @@ class Finding(rectification.Rectifiable):
     responsibility = models.CharField("责任类型", max_length=16, choices=Responsibility.choices)
     responsible_cadre = models.ForeignKey(Cadre, verbose_name="责任干部", null=True, blank=True,
                                           on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
-    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
-    void_reason = models.CharField("作废原因", max_length=200, blank=True)
 
     objects = FindingQuerySet.as_manager()
 
-    class Meta(rectification.Rectifiable.Meta):
+    class Meta(rectification.RectificationItem.Meta):
         verbose_name = verbose_name_plural = "审计发现问题"
         ordering = ["audit", "number"]
         constraints = [
-            *rectification.Rectifiable.Meta.constraints,
+            *rectification.RectificationItem.Meta.constraints,
             models.UniqueConstraint(fields=["audit", "number"], name="%(app_label)s_%(class)s_number_per_audit"),
             models.CheckConstraint(condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
                                    name="%(app_label)s_%(class)s_amount_not_negative"),
         ]
-        indexes = [
-            # serves the deadline scan and the warning rule: open rectifications by deadline
-            models.Index(fields=["rectification_deadline"], condition=rectification.OPEN_Q,
-                         name="audits_finding_open_deadline"),
-        ]
+        indexes = [rectification.open_deadline_index("audits_finding_open_deadline")]
 
     def __str__(self):
         return f"{self.audit.number} 问题{self.number}"
@@ -414,22 +404,9 @@ class Finding(rectification.Rectifiable):
         return reverse("audits:finding_detail", args=[self.audit.code, self.code])
 
 
-class FindingProgress(rectification.ProgressEntryBase):
-    item = models.ForeignKey(Finding, verbose_name="审计发现问题", on_delete=models.PROTECT,
-                             related_name="progress_entries")
-
-    class Meta(rectification.ProgressEntryBase.Meta):
-        verbose_name = verbose_name_plural = "整改进展"
-
-
-class FindingEvidence(rectification.EvidenceBase):
-    upload_subdir = "audits/evidence"
-
-    item = models.ForeignKey(Finding, verbose_name="审计发现问题", on_delete=models.PROTECT,
-                             related_name="evidence_files")
-
-    class Meta(rectification.EvidenceBase.Meta):
-        verbose_name = verbose_name_plural = "整改佐证材料"
+FindingProgress, FindingEvidence = rectification.companion_models(
+    Finding, prefix="Finding", item_label="审计发现问题", progress_label="整改进展",
+    evidence_label="整改佐证材料", upload_subdir="audits/evidence")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -391,19 +391,11 @@ def add_finding(audit, *, category, description, responsibility, rectification_r
     return finding
 
 
-@transaction.atomic
 def void_finding(finding, reason, *, actor, request=None):
-    reason = (reason or "").strip()
-    if not reason:
-        raise AuditError("作废须说明理由")
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    if finding.voided_at:
-        raise AuditError("该问题已作废")
-    finding.voided_at, finding.void_reason = timezone.now(), reason[:200]
-    finding.save(update_fields=["voided_at", "void_reason"])
-    audit_log.record(actor, Action.UPDATE, "audits.finding.voided", finding, request=request,
-                     summary=f"作废审计发现问题：{finding}", changes={"reason": reason})
-    return finding
+    try:
+        return rectification.void_item(finding, reason, noun="问题", actor=actor, request=request)
+    except rectification.RectificationError as error:
+        raise AuditError(str(error)) from None
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -8,24 +8,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audits import exports, permissions, planning, rectification, services, stats
+from audits import exports, permissions, planning, rectification, rectification_views, services, stats
 from audits.filters import AuditFilter, FindingFilter
 from audits.forms import (
     TRANSITION_FORMS,
     AuditCreateForm,
     AuditEditForm,
     ClassificationForm,
-    DeadlineForm,
     EntryAddForm,
     EntryDecisionForm,
-    EvidenceForm,
     FindingForm,
     PlanApproveForm,
     PlanCreateForm,
     PlanReturnForm,
-    ProgressForm,
     ResultForm,
-    VoidForm,
 )
 from audits.models import (
     Audit,
@@ -231,95 +227,13 @@ def finding_detail(request, code, finding_code):
     can_edit = permissions.can_edit(request.user) and finding.voided_at is None
     return render(request, "audits/finding_detail.html", {
         "audit": audit, "finding": finding, "today": today, "can_edit": can_edit,
-        "progress": finding.progress_entries.select_related("recorded_by"),
-        "evidence": finding.evidence_files.select_related("uploaded_by"),
-        "progress_form": ProgressForm(initial={"date": today, "status": finding.rectification_status}),
-        "deadline_form": DeadlineForm(initial={"deadline": finding.rectification_deadline}),
-        "evidence_form": EvidenceForm(), "void_form": VoidForm(),
-        "accepted": rectification.ACCEPTED_DESCRIPTION,
-        "max_mb": rectification.MAX_EVIDENCE_BYTES // (1024 * 1024),
-    })
+        **rectification_views.detail_context(finding, today)})
 
 
-def _finding_action(request, code, finding_code, form_class, run):
-    audit, finding = _finding(request, code, finding_code)
-    _require(request, permissions.can_edit(request.user))
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(finding)
-    try:
-        message = run(finding, form.cleaned_data)
-    except (services.AuditError, rectification.RectificationError) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, message)
-    return redirect(finding)
-
-
-@office_required
-@require_POST
-def finding_progress(request, code, finding_code):
-    def run(finding, data):
-        rectification.record_progress(finding, date=data["date"], note=data["note"], status=data["status"],
-                                      actor=request.user, request=request)
-        return "已记录整改进展"
-
-    return _finding_action(request, code, finding_code, ProgressForm, run)
-
-
-@office_required
-@require_POST
-def finding_deadline(request, code, finding_code):
-    def run(finding, data):
-        rectification.change_deadline(finding, data["deadline"], data["reason"], actor=request.user,
-                                      request=request)
-        return f"整改期限已调整为{data['deadline']:%Y-%m-%d}"
-
-    return _finding_action(request, code, finding_code, DeadlineForm, run)
-
-
-@office_required
-@require_POST
-def evidence_upload(request, code, finding_code):
-    def run(finding, data):
-        evidence = rectification.attach_evidence(finding, data["file"], description=data["description"],
-                                                 actor=request.user, request=request)
-        return f"已上传：{evidence.original_name}"
-
-    return _finding_action(request, code, finding_code, EvidenceForm, run)
-
-
-@office_required
-def evidence_download(request, code, finding_code, evidence_code):
-    _audit_obj, finding = _finding(request, code, finding_code)
-    evidence = get_object_or_404(finding.evidence_files, code=evidence_code)
-    return rectification.evidence_response(evidence, request)
-
-
-@office_required
-@require_POST
-def evidence_void(request, code, finding_code, evidence_code):
-    _audit_obj, finding = _finding(request, code, finding_code)
-    evidence = get_object_or_404(finding.evidence_files, code=evidence_code)
-
-    def run(finding, data):
-        rectification.void_evidence(finding, evidence, data["reason"], actor=request.user, request=request)
-        return "已作废该材料"
-
-    return _finding_action(request, code, finding_code, VoidForm, run)
-
-
-@office_required
-@require_POST
-def finding_void(request, code, finding_code):
-    def run(finding, data):
-        services.void_finding(finding, data["reason"], actor=request.user, request=request)
-        return "已作废该问题"
-
-    return _finding_action(request, code, finding_code, VoidForm, run)
+# progress, deadline, evidence and voiding: the views shared with every app tracking rectification (see urls.py)
+finding_views = rectification_views.ItemViews(
+    lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题",
+    refused=(services.AuditError,))
 
 
 def finding_list_queryset(user):
