@@ -22,6 +22,7 @@ from audits.forms import (
     PlanCreateForm,
     PlanReturnForm,
     ResultForm,
+    ResultVoidForm,
 )
 from audits.models import (
     Audit,
@@ -35,6 +36,7 @@ from audits.models import (
 )
 from cadres.models import Cadre
 from core import audit as audit_log
+from core.concurrency import EditConflict
 from core.excel import xlsx_response
 from core.models import Unit, User
 from core.permissions import deny, office_required
@@ -140,6 +142,7 @@ def audit_detail(request, code):
         "result_form": ResultForm(cadres=Cadre.objects.filter(audit_subjects__audit=audit),
                                   initial={"date": today}),
         "can_add_results": can_edit and audit.status in services.RESULT_STATUSES,
+        "can_void_results": permissions.can_void_result(request.user),
         "can_add_findings": can_edit and audit.is_open_for_findings,
     })
 
@@ -159,7 +162,7 @@ def audit_edit(request, code):
         try:
             services.update_audit(audit, actor=request.user, request=request, version=form.cleaned_data["version"],
                                   **values)
-        except (services.AuditError, services.EditConflict) as error:
+        except (services.AuditError, EditConflict) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "已保存")
@@ -285,6 +288,32 @@ def result_create(request, code):
         extra = "，已同步记入干部监督措施" if result.measure_id else ""
         messages.success(request, f"已登记结果运用：{result}{extra}")
     return redirect(audit)
+
+
+@office_required
+def result_void(request, code, result_code):
+    audit = _audit(request, code)
+    result = get_object_or_404(audit.results.select_related("cadre", "measure"), code=result_code)
+    _require(request, permissions.can_void_result(request.user))
+    if result.is_void:
+        messages.error(request, "该结果运用已作废")
+        return redirect(audit)
+    form = ResultVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.void_result(result, form.cleaned_data["reason"], actor=request.user, request=request)
+        except services.AuditError as error:
+            form.add_error(None, str(error))
+        else:
+            extra = "，其记入的干部监督措施已同时作废" if result.measure_id else ""
+            messages.success(request, f"已作废结果运用：{result}（记录保留）{extra}")
+            return redirect(audit)
+    intro = "结果运用不能删除；作废后仍保留在审计项目中，不再计入统计。"
+    if result.measure_id and not result.measure.is_void:
+        intro += f"登记时记入的干部监督措施（{result.measure.get_kind_display()}）将同时作废，不再计算影响期。"
+    return render(request, "audits/form.html", {
+        "form": form, "title": f"{audit.number} · 作废结果运用：{result}", "back_url": audit.get_absolute_url(),
+        "help": intro, "submit": "作废"})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -468,11 +497,12 @@ def classification_edit(request, unit_code):
     current = UnitClassification.objects.filter(unit=unit).first()
     initial = ({"category": current.category, "mode": current.mode, "basis": current.basis,
                 "is_subject": current.is_subject} if current else {"is_subject": True})
-    form = ClassificationForm(request.POST or None, initial=initial)
+    form = ClassificationForm(request.POST or None, initial=initial, version=current.version if current else None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.classify_unit(unit, actor=request.user, request=request, **form.cleaned_data)
-        except services.AuditError as error:
+            services.classify_unit(unit, actor=request.user, request=request, **data)
+        except (services.AuditError, EditConflict) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已保存{unit}的审计对象分类")
