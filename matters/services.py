@@ -619,7 +619,9 @@ def hold_accountable(inspection, *, situations, measure_kind, decided_on, reason
                                                    measure_kind=measure_kind, decided_on=decided_on, reason=reason,
                                                    measure=measure, created_by=actor)
     audit_log.record(actor, Action.CREATE, "matters.accountability.created", accountability, request=request,
-                     summary=f"巡察整改问责：{accountability}", changes={"situations": labels})
+                     summary=f"巡察整改问责：{accountability}",
+                     # as text: a list of two would read as [old, new] in the change history
+                     changes={"situations": "；".join(labels)})
     return accountability
 
 

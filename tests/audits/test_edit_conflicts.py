@@ -4,10 +4,12 @@ project. Two people open the same form; the second save is refused with what cha
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audits import services
 from audits.models import Category, ClassificationChange, Mode, UnitClassification
 from core.concurrency import EditConflict
+from core.models import AuditEvent
 from tests.audits import factories
 from tests.conftest import verify_two_factor
 from tests.security.test_optimistic_locking import edit_form_data
@@ -44,7 +46,8 @@ def test_second_classification_save_is_refused_with_the_differences(county, staf
     assert response.status_code == 200
     message = " ".join(response.context["form"].non_field_errors())
     assert "保存未成功" in message and "类别" in message and "B类" in message and "C类" in message
-    assert "head" in message  # who saved in between
+    saved = AuditEvent.objects.filter(name="audits.classification.changed").latest("id")
+    assert f"head于{timezone.localtime(saved.at):%Y-%m-%d %H:%M}修改" in message  # who, when (local time)
     current = UnitClassification.objects.get(unit=county)
     assert current.category == Category.B and current.version == 2
     assert list(current.changes.values_list("reason", flat=True)) == ["经济活动量减少", "初次分类"]

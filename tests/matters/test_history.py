@@ -40,12 +40,14 @@ def inspection(county, staff):
 
 
 def test_inspection_page_lists_its_changes_and_its_accountability(inspection, staff, section_head, client_for):
-    situation = AccountabilitySituation.objects.create(label="整改不力")
-    services.hold_accountable(inspection, situations=[situation], measure_kind="reminder_talk",
+    situations = [AccountabilitySituation.objects.create(label="整改不力"),
+                  AccountabilitySituation.objects.create(label="敷衍整改")]
+    services.hold_accountable(inspection, situations=situations, measure_kind="reminder_talk",
                               decided_on=D(2026, 6, 1), reason="整改不力，约谈提醒", actor=section_head)
     history = _history(client_for(staff).get(inspection.get_absolute_url()))
     assert "登记" in history and "staff" in history
-    assert "head" in history and "问责" in history
+    assert "head" in history and "巡察整改问责" in history
+    assert "整改不力 → 敷衍整改" not in history  # two situations are not an old and a new value
     assert history.index("head") < history.index("staff")  # newest first
 
 
