@@ -15,8 +15,8 @@ class CategoryPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditRules)
 class AuditRulesAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "rectification_days", "escalation_overdue_days", "departure_lookback_years",
-                    "retirement_age", "same_post_limit_years"]
+    list_display = ["__str__", "rectification_days", "escalation_overdue_days", "comment_days",
+                    "departure_lookback_years", "retirement_age", "same_post_limit_years"]
 
     def has_add_permission(self, request):
         return not AuditRules.objects.exists()

@@ -12,4 +12,5 @@ class AuditsConfig(AppConfig):
         from core.deadlines import register
 
         register(deadlines.rectification_deadlines)
+        register(deadlines.draft_comment_deadlines)
         post_migrate.connect(ensure_defaults, sender=self)

@@ -198,6 +198,8 @@ def seed(context):
 
     services.transition(cancelled, "cancel", cancel_reason="该单位主要负责人拟调整，改列离任审计", actor=staff)
     services.transition(in_progress, "start", entry_date=_d(today, 30), actor=staff)
+    # its draft report is out for comment: the 10-day period ends in two days
+    services.update_audit(in_progress, draft_delivered_on=_d(today, 8), actor=staff)
     for audit, entered in ((reported, 90), (results, 200), (closed, 300)):
         services.update_audit(audit, period_start=datetime.date(year - 4, 1, 1),
                               period_end=datetime.date(year - 1, 12, 31), actor=staff)

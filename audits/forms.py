@@ -4,6 +4,7 @@ from audits.models import (
     Assessment,
     Audit,
     AuditKind,
+    AuditRules,
     Category,
     EntryDecision,
     FindingCategory,
@@ -11,7 +12,6 @@ from audits.models import (
     Responsibility,
     ResultKind,
 )
-from audits.rectification import RectificationStatus
 from cadres.models import Cadre
 from core.concurrency import VersionedFormMixin
 from core.models import User
@@ -27,6 +27,10 @@ def money_field(label, required=False):
 
 
 class ClassificationForm(forms.Form):
+    """`version`: the classification's version as the form opened (core.concurrency), or 0 (services.UNCLASSIFIED)
+    when the unit had none, so that two people classifying a new unit at once do not overwrite each other either
+    (core's VersionField starts at 1, hence a field of its own)."""
+
     category = forms.ChoiceField(label="类别", choices=Category.choices)
     mode = forms.ChoiceField(label="审计方式", choices=[("", "按类别默认")] + Mode.choices, required=False)
     is_subject = forms.BooleanField(label="纳入审计对象", required=False, initial=True)
@@ -34,6 +38,12 @@ class ClassificationForm(forms.Form):
                             help_text="经济活动量大小、民生任务轻重")
     reason = forms.CharField(label="调整理由", required=False, max_length=300,
                              help_text="调整类别、方式或是否纳入时必填")
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = 0 if version is None else version
 
 
 class PlanCreateForm(forms.Form):
@@ -91,15 +101,19 @@ class AuditEditForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Audit
-        fields = ["mode", "period_start", "period_end", "auditing_body", "handler", "entry_date", "report_date",
+        fields = ["mode", "period_start", "period_end", "auditing_body", "handler", "entry_date",
+                  "draft_delivered_on", "comments_received_on", "comments_note", "report_date",
                   "result_report_date", "assessment", "violation_amount", "summary"]
-        widgets = {name: DATE for name in ["period_start", "period_end", "entry_date", "report_date",
-                                           "result_report_date"]}
+        widgets = {name: DATE for name in ["period_start", "period_end", "entry_date", "draft_delivered_on",
+                                           "comments_received_on", "report_date", "result_report_date"]}
 
     def __init__(self, *args, handlers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = handlers if handlers is not None else User.objects.none()
         self.fields["summary"].widget.attrs["rows"] = 3
+        days = AuditRules.current().comment_days
+        self.fields["draft_delivered_on"].help_text = (
+            f"被审计领导干部及其所在单位应在送达后{days}天内提出书面意见，反馈期限自动计算")
 
 
 class StartForm(forms.Form):
@@ -146,24 +160,9 @@ class FindingForm(forms.Form):
             self.fields["responsible_cadre"].queryset = cadres
 
 
-class ProgressForm(forms.Form):
-    date = forms.DateField(label="日期", widget=DATE)
-    status = forms.ChoiceField(label="整改状态", choices=RectificationStatus.choices)
-    note = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class DeadlineForm(forms.Form):
-    deadline = forms.DateField(label="新整改期限", widget=DATE)
-    reason = forms.CharField(label="调整理由", max_length=300)
-
-
-class EvidenceForm(forms.Form):
-    file = forms.FileField(label="佐证材料")
-    description = forms.CharField(label="说明", required=False, max_length=200)
-
-
-class VoidForm(forms.Form):
-    reason = forms.CharField(label="作废理由", max_length=200)
+class ResultVoidForm(forms.Form):
+    reason = forms.CharField(label="作废原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="如：登记错误、重复登记、决定已撤销")
 
 
 class ResultForm(forms.Form):

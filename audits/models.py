@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from audits import rectification
 from cadres.models import Cadre, SupervisionMeasure
@@ -69,6 +70,9 @@ class AuditRules(models.Model):
     """The local numbers of this app, one row (local practice; edit in the admin)."""
 
     rectification_days = models.PositiveSmallIntegerField("整改期限（天）", default=60)
+    comment_days = models.PositiveSmallIntegerField(
+        "审计报告征求意见期限（天）", default=10, validators=[MinValueValidator(1)],
+        help_text="被审计领导干部及其所在单位自收到审计报告征求意见稿之日起提出书面意见的天数")
     escalation_overdue_days = models.PositiveSmallIntegerField("逾期多少天提醒科室负责人", default=30)
     departure_lookback_years = models.PositiveSmallIntegerField(
         "离任未审回溯年数", default=3, help_text="建议离任审计时，回溯多少年内离任的一把手")
@@ -96,7 +100,7 @@ class UnitClassificationQuerySet(models.QuerySet):
         return restrict_by_unit(self, user)
 
 
-class UnitClassification(models.Model):
+class UnitClassification(Versioned):
     """审计对象分类: the category of a unit whose principal leader is subject to audit."""
 
     unit = models.OneToOneField(Unit, verbose_name="单位", on_delete=models.PROTECT,
@@ -282,6 +286,12 @@ class Audit(Versioned):
     period_end = models.DateField("审计期间止", null=True, blank=True)
     auditing_body = models.CharField("审计机关", max_length=100, default="县审计局")
     entry_date = models.DateField("进点日期", null=True, blank=True)
+    draft_delivered_on = models.DateField("征求意见稿送达日期", null=True, blank=True,
+                                          help_text="审计报告征求意见稿送达被审计领导干部及其所在单位的日期")
+    comment_due = models.DateField("书面意见反馈期限", null=True, blank=True, editable=False)
+    comments_received_on = models.DateField("书面意见反馈日期", null=True, blank=True)
+    comments_note = models.CharField("书面意见摘要", max_length=300, blank=True,
+                                     help_text="如：无异议；或对某问题定性的意见")
     report_date = models.DateField("审计报告日期", null=True, blank=True)
     result_report_date = models.DateField("结果报告日期", null=True, blank=True)
     assessment = models.CharField("总体评价", max_length=16, choices=Assessment.choices, blank=True)
@@ -310,11 +320,32 @@ class Audit(Versioned):
                 condition=models.Q(period_end__isnull=True) | models.Q(period_start__isnull=True)
                 | models.Q(period_end__gte=models.F("period_start")),
                 name="%(app_label)s_%(class)s_period_order"),
+            models.CheckConstraint(
+                condition=models.Q(comments_received_on__isnull=True)
+                | models.Q(draft_delivered_on__isnull=False, comments_received_on__gte=models.F("draft_delivered_on")),
+                name="%(app_label)s_%(class)s_comments_after_draft"),
         ]
-        indexes = [models.Index(fields=["year", "status"], name="audits_audit_year_status")]
+        indexes = [
+            models.Index(fields=["year", "status"], name="audits_audit_year_status"),
+            # serves the deadline scan: draft reports whose written comments are still awaited, by due date
+            models.Index(fields=["comment_due"], name="audits_audit_comment_pending",
+                         condition=models.Q(comment_due__isnull=False, comments_received_on__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.unit.display_name}{self.get_kind_display()}"
+
+    @property
+    def awaiting_comments(self):
+        """The draft report is out for comment and no written comments are recorded yet."""
+        return self.comment_due is not None and self.comments_received_on is None
+
+    def comment_days_left(self, on_date=None):
+        return (self.comment_due - (on_date or timezone.localdate())).days if self.comment_due else None
+
+    def comment_days_overdue(self, on_date=None):
+        left = self.comment_days_left(on_date)
+        return -left if left is not None and left < 0 else 0
 
     def get_absolute_url(self):
         return reverse("audits:detail", args=[self.code])
@@ -371,10 +402,9 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(voided_at__isnull=True).exclude(audit__status=AuditStatus.CANCELLED)
 
 
-class Finding(rectification.Rectifiable):
+class Finding(rectification.RectificationItem):
     """审计发现问题, with its rectification (see audits.rectification)."""
 
-    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
     audit = models.ForeignKey(Audit, verbose_name="审计项目", on_delete=models.PROTECT, related_name="findings")
     number = models.PositiveSmallIntegerField("序号")
     category = models.CharField("问题类别", max_length=32, choices=FindingCategory.choices)
@@ -384,28 +414,19 @@ class Finding(rectification.Rectifiable):
     responsibility = models.CharField("责任类型", max_length=16, choices=Responsibility.choices)
     responsible_cadre = models.ForeignKey(Cadre, verbose_name="责任干部", null=True, blank=True,
                                           on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
-    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
-    void_reason = models.CharField("作废原因", max_length=200, blank=True)
 
     objects = FindingQuerySet.as_manager()
 
-    class Meta(rectification.Rectifiable.Meta):
+    class Meta(rectification.RectificationItem.Meta):
         verbose_name = verbose_name_plural = "审计发现问题"
         ordering = ["audit", "number"]
         constraints = [
-            *rectification.Rectifiable.Meta.constraints,
+            *rectification.RectificationItem.Meta.constraints,
             models.UniqueConstraint(fields=["audit", "number"], name="%(app_label)s_%(class)s_number_per_audit"),
             models.CheckConstraint(condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
                                    name="%(app_label)s_%(class)s_amount_not_negative"),
         ]
-        indexes = [
-            # serves the deadline scan and the warning rule: open rectifications by deadline
-            models.Index(fields=["rectification_deadline"], condition=rectification.OPEN_Q,
-                         name="audits_finding_open_deadline"),
-        ]
+        indexes = [rectification.open_deadline_index("audits_finding_open_deadline")]
 
     def __str__(self):
         return f"{self.audit.number} 问题{self.number}"
@@ -414,22 +435,9 @@ class Finding(rectification.Rectifiable):
         return reverse("audits:finding_detail", args=[self.audit.code, self.code])
 
 
-class FindingProgress(rectification.ProgressEntryBase):
-    item = models.ForeignKey(Finding, verbose_name="审计发现问题", on_delete=models.PROTECT,
-                             related_name="progress_entries")
-
-    class Meta(rectification.ProgressEntryBase.Meta):
-        verbose_name = verbose_name_plural = "整改进展"
-
-
-class FindingEvidence(rectification.EvidenceBase):
-    upload_subdir = "audits/evidence"
-
-    item = models.ForeignKey(Finding, verbose_name="审计发现问题", on_delete=models.PROTECT,
-                             related_name="evidence_files")
-
-    class Meta(rectification.EvidenceBase.Meta):
-        verbose_name = verbose_name_plural = "整改佐证材料"
+FindingProgress, FindingEvidence = rectification.companion_models(
+    Finding, prefix="Finding", item_label="审计发现问题", progress_label="整改进展",
+    evidence_label="整改佐证材料", upload_subdir="audits/evidence")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -450,6 +458,9 @@ class ResultUseQuerySet(models.QuerySet):
     def visible_to(self, user):
         return restrict_by_unit(self, user, unit_field="audit__unit")
 
+    def active(self):
+        return self.filter(voided_at__isnull=True)
+
 
 class ResultUse(models.Model):
     """结果运用: a measure taken on an audited cadre because of the audit. Kinds that are supervision measures
@@ -466,6 +477,10 @@ class ResultUse(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="作废人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
 
     objects = ResultUseQuerySet.as_manager()
 
@@ -478,3 +493,7 @@ class ResultUse(models.Model):
 
     def get_absolute_url(self):
         return self.audit.get_absolute_url()
+
+    @property
+    def is_void(self):
+        return self.voided_at is not None

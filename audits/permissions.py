@@ -25,3 +25,9 @@ def can_approve_plan(user):
 
 def can_classify(user):
     return can_edit(user)
+
+
+def can_void_result(user):
+    """Voiding a recorded use of results (with its supervision measure): the people who record them, as a measure
+    is voided from the cadre's profile by those who may edit the cadre."""
+    return can_edit(user)

@@ -1,29 +1,28 @@
 """整改跟踪 (rectification tracking), written once and reused by every finding-like model.
 
-Audit findings use it (audits.models.Finding); inspection findings (巡察整改) and any other "problem with a
-deadline to fix it" reuse it the same way:
+Audit findings use it (audits.models.Finding); inspection items (matters.models.InspectionItem) and any other
+"problem with a deadline to fix it" reuse it the same way:
 
     from audits import rectification
 
-    class InspectionFinding(rectification.Rectifiable):        # adds status, start, deadline, done-on, required
-        code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    class InspectionFinding(rectification.RectificationItem):  # code, recorded by/at, void fields, and the
+        inspection = models.ForeignKey(...)                       # status, start, deadline, done-on, required
         ...
-        class Meta(rectification.Rectifiable.Meta):           # keeps the named check constraint
-            indexes = [models.Index(fields=["rectification_deadline"], name="insp_finding_open_deadline",
-                                    condition=rectification.OPEN_Q)]
+        class Meta(rectification.RectificationItem.Meta):     # keeps the named check constraint
+            indexes = [rectification.open_deadline_index("insp_finding_open_deadline")]
 
-    class InspectionProgress(rectification.ProgressEntryBase):  # the dated progress log
-        item = models.ForeignKey(InspectionFinding, on_delete=models.PROTECT, related_name="progress_entries")
-
-    class InspectionEvidence(rectification.EvidenceBase):       # evidence attachments (under MEDIA_ROOT)
-        upload_subdir = "inspections/evidence"
-        item = models.ForeignKey(InspectionFinding, on_delete=models.PROTECT, related_name="evidence_files")
+    # the dated progress log and the evidence attachments (under MEDIA_ROOT), declared by companion_models
+    InspectionProgress, InspectionEvidence = rectification.companion_models(
+        InspectionFinding, prefix="Inspection", item_label="整改事项", progress_label="整改进展",
+        evidence_label="整改佐证材料", upload_subdir="inspections/evidence")
 
 The related names `progress_entries` and `evidence_files` are the contract the services below rely on. Then:
 `start(item, start_date, days)` before the first save; `change_deadline`, `record_progress`, `attach_evidence`,
-`void_evidence` as the only ways to change them; `evidence_response` in the (permission-checking) download view;
-`dues(...)` inside a deadline provider (reminders to the handler, escalation after N days overdue);
+`void_evidence`, `void_item` as the only ways to change them; `evidence_response` in the (permission-checking)
+download view; `dues(...)` inside a deadline provider (reminders to the handler, escalation after N days overdue);
 `status_counts` / `rate` for statistics. Every change is written to the audit log and to the progress log.
+The pages and views over an item (forms, detail context, progress/deadline/evidence/void views) are in
+audits.rectification_views.
 """
 
 import datetime
@@ -72,6 +71,12 @@ class RectificationError(ValueError):
     """A refused change; the message is shown to the user."""
 
 
+def open_deadline_index(name):
+    """The partial index of a finding-like model serving the deadline scan and the warning rules: open
+    rectifications by deadline."""
+    return models.Index(fields=["rectification_deadline"], condition=OPEN_Q, name=name)
+
+
 def allowed(old, new):
     return (new == old and old in OPEN_STATUSES) or new in TRANSITIONS.get(old, ())
 
@@ -107,6 +112,20 @@ class Rectifiable(models.Model):
     def days_left(self, on_date=None):
         on_date = on_date or timezone.localdate()
         return (self.rectification_deadline - on_date).days
+
+
+class RectificationItem(Rectifiable):
+    """A finding-like record: a public code, who recorded it and when, and voiding with a reason (no deletes)."""
+
+    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+
+    class Meta(Rectifiable.Meta):
+        abstract = True
 
 
 class ProgressEntryBase(models.Model):
@@ -160,6 +179,24 @@ class EvidenceBase(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def companion_models(item_model, *, prefix, item_label, progress_label, evidence_label, upload_subdir):
+    """Declare the progress log (`<prefix>Progress`) and evidence (`<prefix>Evidence`) models of a finding-like
+    model, in the item's module, with the related names the services rely on. Assign both to module-level names
+    of the same spelling (migrations and `apps.get_model` find them there)."""
+
+    def declare(base, name, verbose_name, related_name, **attrs):
+        meta = type("Meta", (base.Meta,), {"verbose_name": verbose_name, "verbose_name_plural": verbose_name})
+        item = models.ForeignKey(item_model, verbose_name=item_label, on_delete=models.PROTECT,
+                                 related_name=related_name)
+        return type(name, (base,), {"__module__": item_model.__module__, "__qualname__": name, "Meta": meta,
+                                    "item": item, **attrs})
+
+    progress = declare(ProgressEntryBase, f"{prefix}Progress", progress_label, "progress_entries")
+    evidence = declare(EvidenceBase, f"{prefix}Evidence", evidence_label, "evidence_files",
+                       upload_subdir=upload_subdir)
+    return progress, evidence
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -345,6 +382,23 @@ def void_evidence(item, evidence, reason, *, actor, request=None):
     audit.record(actor, audit.Action.UPDATE, _event(evidence, "voided"), evidence, request=request,
                  summary=f"作废整改佐证材料：{item}", changes={"reason": reason})
     return evidence
+
+
+@transaction.atomic
+def void_item(item, reason, *, noun, actor, request=None):
+    """A finding-like item is never deleted: it is voided with a reason (`noun`, e.g. 问题, names it in messages).
+    Logged as `<app>.<model>.voided`."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RectificationError("作废须说明理由")
+    item = _locked(item)
+    if item.voided_at:
+        raise RectificationError(f"该{noun}已作废")
+    item.voided_at, item.void_reason = timezone.now(), reason[:200]
+    item.save(update_fields=["voided_at", "void_reason"])
+    audit.record(actor, audit.Action.UPDATE, _event(item, "voided"), item, request=request,
+                 summary=f"作废{item._meta.verbose_name}：{item}", changes={"reason": reason})
+    return item
 
 
 def evidence_response(evidence, request):

@@ -26,9 +26,10 @@ from audits.models import (
     UnitClassification,
 )
 from cadres.models import MeasureKind, SourceChannel
-from cadres.services import record_measure
+from cadres.services import record_measure, void_measure
 from core import audit as audit_log
 from core.concurrency import claim_version
+from core.workdays import add_calendar_days
 
 Action = audit_log.Action
 
@@ -67,15 +68,26 @@ def to_money(value):
 # Classification
 
 
+# `version` of classify_unit when the form was opened on a unit that had no classification yet.
+UNCLASSIFIED = 0
+
+
 @transaction.atomic
-def classify_unit(unit, *, category, mode=None, basis="", is_subject=True, reason="", actor, request=None):
-    """Set or change a unit's category (and mode: by default the category's); every change is kept in history."""
+def classify_unit(unit, *, category, mode=None, basis="", is_subject=True, reason="", actor, request=None,
+                  version=None):
+    """Set or change a unit's category (and mode: by default the category's); every change is kept in history.
+
+    `version` is the classification's version as the edit form opened it (UNCLASSIFIED when there was none): a
+    save in between raises core.concurrency.EditConflict and changes nothing. None skips the check (scripts)."""
     policy = CategoryPolicy.objects.filter(category=category).first()
     mode = mode or (policy.default_mode if policy else None)
     if not mode:
         raise AuditError("请选择审计方式")
     current = UnitClassification.objects.select_for_update().filter(unit=unit).first()
     reason = (reason or "").strip()
+    if current is not None and version is not None:
+        claim_version(current, version, {"category": category, "mode": mode, "is_subject": is_subject,
+                                         "basis": basis})
     if current is None:
         current = UnitClassification.objects.create(unit=unit, category=category, mode=mode, basis=basis,
                                                     is_subject=is_subject, updated_by=actor)
@@ -278,7 +290,14 @@ def create_audit(*, year, unit, cadres, kind, mode, category=None, period_start=
 
 
 EDITABLE_FIELDS = ["period_start", "period_end", "auditing_body", "handler", "summary", "mode", "entry_date",
-                   "report_date", "result_report_date", "assessment", "violation_amount"]
+                   "draft_delivered_on", "comments_received_on", "comments_note", "report_date",
+                   "result_report_date", "assessment", "violation_amount"]
+
+
+def comment_due(delivered_on):
+    """The audited leader and unit comment in writing within N (default 10) days of receiving the draft audit
+    report (审计报告征求意见稿); silence after that counts as no objection. Calendar days."""
+    return add_calendar_days(delivered_on, AuditRules.current().comment_days).date
 
 
 @transaction.atomic
@@ -294,16 +313,28 @@ def update_audit(audit, *, actor, request=None, version=None, **values):
     if "violation_amount" in values:
         values["violation_amount"] = to_money(values["violation_amount"]) or Decimal("0.00")
     claim_version(audit, version, values)
-    old = {name: getattr(audit, name) for name in values}
+    tracked = [*values, "comment_due"]
+    old = {name: getattr(audit, name) for name in tracked}
+    delivered_before = audit.draft_delivered_on
     for name, value in values.items():
         setattr(audit, name, value)
+    _set_comment_due(audit, delivered_before)
     _check_dates(audit)
     audit.save()
-    changes = audit_log.changed_fields(audit, old, list(values))
+    changes = audit_log.changed_fields(audit, old, tracked)
     if changes:
         audit_log.record(actor, Action.UPDATE, "audits.audit.changed", audit, request=request,
                          summary=f"修改审计项目：{audit}", changes=changes)
     return audit
+
+
+def _set_comment_due(audit, delivered_before):
+    """The comment deadline follows the delivery date of the draft report; it is kept while that date is unchanged,
+    so a later change of the rule's days does not move a running deadline."""
+    if audit.draft_delivered_on is None:
+        audit.comment_due = None
+    elif audit.comment_due is None or audit.draft_delivered_on != delivered_before:
+        audit.comment_due = comment_due(audit.draft_delivered_on)
 
 
 def _check_dates(audit):
@@ -311,6 +342,20 @@ def _check_dates(audit):
         raise AuditError("审计期间止不能早于审计期间起")
     if audit.entry_date and audit.report_date and audit.report_date < audit.entry_date:
         raise AuditError("审计报告日期不能早于进点日期")
+    if audit.draft_delivered_on:
+        if audit.entry_date and audit.draft_delivered_on < audit.entry_date:
+            raise AuditError("征求意见稿送达日期不能早于进点日期")
+        if audit.report_date and audit.report_date < audit.draft_delivered_on:
+            raise AuditError("审计报告日期不能早于征求意见稿送达日期")
+        if audit.draft_delivered_on > timezone.localdate():
+            raise AuditError("征求意见稿送达日期不能晚于今天")
+    if audit.comments_received_on:
+        if not audit.draft_delivered_on:
+            raise AuditError("请先填写征求意见稿送达日期")
+        if audit.comments_received_on < audit.draft_delivered_on:
+            raise AuditError("书面意见反馈日期不能早于征求意见稿送达日期")
+        if audit.comments_received_on > timezone.localdate():
+            raise AuditError("书面意见反馈日期不能晚于今天")
     if audit.report_date and audit.result_report_date and audit.result_report_date < audit.report_date:
         raise AuditError("结果报告日期不能早于审计报告日期")
 
@@ -346,11 +391,12 @@ def transition(audit, action, *, actor, request=None, **values):
             raise AuditError(f"尚有{open_count}个问题未完成整改，不能办结")
     if "violation_amount" in values:
         values["violation_amount"] = to_money(values["violation_amount"]) or Decimal("0.00")
-    old_status = audit.status
+    old_status, delivered_before = audit.status, audit.draft_delivered_on
     for name, value in values.items():
         if name not in (*EDITABLE_FIELDS, "cancel_reason"):
             raise AuditError(f"不能修改：{name}")
         setattr(audit, name, value)
+    _set_comment_due(audit, delivered_before)
     _check_dates(audit)
     audit.status = target
     audit.save()
@@ -391,19 +437,11 @@ def add_finding(audit, *, category, description, responsibility, rectification_r
     return finding
 
 
-@transaction.atomic
 def void_finding(finding, reason, *, actor, request=None):
-    reason = (reason or "").strip()
-    if not reason:
-        raise AuditError("作废须说明理由")
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    if finding.voided_at:
-        raise AuditError("该问题已作废")
-    finding.voided_at, finding.void_reason = timezone.now(), reason[:200]
-    finding.save(update_fields=["voided_at", "void_reason"])
-    audit_log.record(actor, Action.UPDATE, "audits.finding.voided", finding, request=request,
-                     summary=f"作废审计发现问题：{finding}", changes={"reason": reason})
-    return finding
+    try:
+        return rectification.void_item(finding, reason, noun="问题", actor=actor, request=request)
+    except rectification.RectificationError as error:
+        raise AuditError(str(error)) from None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -442,4 +480,32 @@ def record_result(audit, cadre, *, kind, date, reason, actor, request=None):
     result.save()
     audit_log.record(actor, Action.CREATE, "audits.result.created", result, request=request,
                      summary=f"结果运用：{cadre} {result.get_kind_display()}（{audit.number}）")
+    return result
+
+
+@transaction.atomic
+def void_result(result, reason, *, actor, request=None):
+    """A use of results is never deleted: it is voided with a reason and kept in the record. The supervision
+    measure it created in the cadres app is voided with it (through cadres.services.void_measure), so that no
+    impact period runs on a voided result; a measure already voided from the cadre's profile is left as it is."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditError("请填写作废原因")
+    result = (ResultUse.objects.select_for_update(of=("self",)).select_related("audit", "cadre", "measure")
+              .get(pk=result.pk))
+    if result.is_void:
+        raise AuditError("该结果运用已作废")
+    result.voided_at, result.void_reason, result.voided_by = timezone.now(), reason[:200], actor
+    result.save(update_fields=["voided_at", "void_reason", "voided_by"])
+    measure_voided = result.measure is not None and not result.measure.is_void
+    if measure_voided:
+        try:
+            void_measure(result.measure, f"经济责任审计结果运用作废（{result.audit.number}）：{reason}"[:200],
+                         actor=actor, request=request)
+        except ValueError as error:  # voided from the profile a moment ago
+            raise AuditError(str(error)) from None
+    audit_log.record(actor, Action.UPDATE, "audits.result.voided", result, request=request,
+                     summary=f"作废结果运用：{result.cadre} {result.get_kind_display()}（{result.audit.number}）"
+                             + ("，同时作废干部监督措施" if measure_voided else ""),
+                     changes={"void_reason": [None, result.void_reason], "measure_voided": measure_voided})
     return result

@@ -96,7 +96,7 @@ def summary(year=None, *, date_from=None, date_to=None, unit=None, user=None, on
     result.rectification_rate = rectification.rate(result.rectification_counts)
     result.overdue_rectifications = findings.filter(rectification.OPEN_Q, rectification_deadline__lt=on_date).count()
 
-    results = ResultUse.objects.filter(audit__in=audits.values("pk"))
+    results = ResultUse.objects.active().filter(audit__in=audits.values("pk"))
     if date_from is not None:
         results = results.filter(date__gte=date_from)
     if date_to is not None:

@@ -27,6 +27,7 @@ def audit_entries(cadre):
             parts.append(f"发现问题{audit.n_findings}个，未整改{audit.n_open}个")
         entries.append(TimelineEntry(date, "经济责任审计", title, "，".join(parts), audit.get_absolute_url()))
     for result in ResultUse.objects.filter(cadre=cadre).select_related("audit"):
+        detail = result.reason if not result.is_void else f"已作废：{result.void_reason}"
         entries.append(TimelineEntry(result.date, "经济责任审计", f"结果运用：{result.get_kind_display()}",
-                                     f"{result.audit.number}：{result.reason}", result.audit.get_absolute_url()))
+                                     f"{result.audit.number}：{detail}", result.audit.get_absolute_url()))
     return entries

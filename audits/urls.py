@@ -28,11 +28,7 @@ urlpatterns = [
     path("<uuid:code>/step/<slug:action>/", views.audit_transition, name="transition"),
     path("<uuid:code>/findings/new/", views.finding_create, name="finding_create"),
     path("<uuid:code>/results/new/", views.result_create, name="result_create"),
+    path("<uuid:code>/results/<uuid:result_code>/void/", views.result_void, name="result_void"),
     path(finding, views.finding_detail, name="finding_detail"),
-    path(finding + "progress/", views.finding_progress, name="finding_progress"),
-    path(finding + "deadline/", views.finding_deadline, name="finding_deadline"),
-    path(finding + "void/", views.finding_void, name="finding_void"),
-    path(finding + "evidence/", views.evidence_upload, name="evidence_upload"),
-    path(finding + "evidence/<uuid:evidence_code>/", views.evidence_download, name="evidence_download"),
-    path(finding + "evidence/<uuid:evidence_code>/void/", views.evidence_void, name="evidence_void"),
+    *views.finding_views.urlpatterns(finding, "finding"),
 ]

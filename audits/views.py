@@ -8,24 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audits import exports, permissions, planning, rectification, services, stats
+from audits import exports, permissions, planning, rectification, rectification_views, services, stats
 from audits.filters import AuditFilter, FindingFilter
 from audits.forms import (
     TRANSITION_FORMS,
     AuditCreateForm,
     AuditEditForm,
     ClassificationForm,
-    DeadlineForm,
     EntryAddForm,
     EntryDecisionForm,
-    EvidenceForm,
     FindingForm,
     PlanApproveForm,
     PlanCreateForm,
     PlanReturnForm,
-    ProgressForm,
     ResultForm,
-    VoidForm,
+    ResultVoidForm,
 )
 from audits.models import (
     Audit,
@@ -39,6 +36,7 @@ from audits.models import (
 )
 from cadres.models import Cadre
 from core import audit as audit_log
+from core.concurrency import EditConflict
 from core.excel import xlsx_response
 from core.models import Unit, User
 from core.permissions import deny, office_required
@@ -144,6 +142,7 @@ def audit_detail(request, code):
         "result_form": ResultForm(cadres=Cadre.objects.filter(audit_subjects__audit=audit),
                                   initial={"date": today}),
         "can_add_results": can_edit and audit.status in services.RESULT_STATUSES,
+        "can_void_results": permissions.can_void_result(request.user),
         "can_add_findings": can_edit and audit.is_open_for_findings,
     })
 
@@ -163,7 +162,7 @@ def audit_edit(request, code):
         try:
             services.update_audit(audit, actor=request.user, request=request, version=form.cleaned_data["version"],
                                   **values)
-        except (services.AuditError, services.EditConflict) as error:
+        except (services.AuditError, EditConflict) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "已保存")
@@ -231,95 +230,13 @@ def finding_detail(request, code, finding_code):
     can_edit = permissions.can_edit(request.user) and finding.voided_at is None
     return render(request, "audits/finding_detail.html", {
         "audit": audit, "finding": finding, "today": today, "can_edit": can_edit,
-        "progress": finding.progress_entries.select_related("recorded_by"),
-        "evidence": finding.evidence_files.select_related("uploaded_by"),
-        "progress_form": ProgressForm(initial={"date": today, "status": finding.rectification_status}),
-        "deadline_form": DeadlineForm(initial={"deadline": finding.rectification_deadline}),
-        "evidence_form": EvidenceForm(), "void_form": VoidForm(),
-        "accepted": rectification.ACCEPTED_DESCRIPTION,
-        "max_mb": rectification.MAX_EVIDENCE_BYTES // (1024 * 1024),
-    })
+        **rectification_views.detail_context(finding, today)})
 
 
-def _finding_action(request, code, finding_code, form_class, run):
-    audit, finding = _finding(request, code, finding_code)
-    _require(request, permissions.can_edit(request.user))
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(finding)
-    try:
-        message = run(finding, form.cleaned_data)
-    except (services.AuditError, rectification.RectificationError) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, message)
-    return redirect(finding)
-
-
-@office_required
-@require_POST
-def finding_progress(request, code, finding_code):
-    def run(finding, data):
-        rectification.record_progress(finding, date=data["date"], note=data["note"], status=data["status"],
-                                      actor=request.user, request=request)
-        return "已记录整改进展"
-
-    return _finding_action(request, code, finding_code, ProgressForm, run)
-
-
-@office_required
-@require_POST
-def finding_deadline(request, code, finding_code):
-    def run(finding, data):
-        rectification.change_deadline(finding, data["deadline"], data["reason"], actor=request.user,
-                                      request=request)
-        return f"整改期限已调整为{data['deadline']:%Y-%m-%d}"
-
-    return _finding_action(request, code, finding_code, DeadlineForm, run)
-
-
-@office_required
-@require_POST
-def evidence_upload(request, code, finding_code):
-    def run(finding, data):
-        evidence = rectification.attach_evidence(finding, data["file"], description=data["description"],
-                                                 actor=request.user, request=request)
-        return f"已上传：{evidence.original_name}"
-
-    return _finding_action(request, code, finding_code, EvidenceForm, run)
-
-
-@office_required
-def evidence_download(request, code, finding_code, evidence_code):
-    _audit_obj, finding = _finding(request, code, finding_code)
-    evidence = get_object_or_404(finding.evidence_files, code=evidence_code)
-    return rectification.evidence_response(evidence, request)
-
-
-@office_required
-@require_POST
-def evidence_void(request, code, finding_code, evidence_code):
-    _audit_obj, finding = _finding(request, code, finding_code)
-    evidence = get_object_or_404(finding.evidence_files, code=evidence_code)
-
-    def run(finding, data):
-        rectification.void_evidence(finding, evidence, data["reason"], actor=request.user, request=request)
-        return "已作废该材料"
-
-    return _finding_action(request, code, finding_code, VoidForm, run)
-
-
-@office_required
-@require_POST
-def finding_void(request, code, finding_code):
-    def run(finding, data):
-        services.void_finding(finding, data["reason"], actor=request.user, request=request)
-        return "已作废该问题"
-
-    return _finding_action(request, code, finding_code, VoidForm, run)
+# progress, deadline, evidence and voiding: the views shared with every app tracking rectification (see urls.py)
+finding_views = rectification_views.ItemViews(
+    lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题",
+    refused=(services.AuditError,))
 
 
 def finding_list_queryset(user):
@@ -371,6 +288,32 @@ def result_create(request, code):
         extra = "，已同步记入干部监督措施" if result.measure_id else ""
         messages.success(request, f"已登记结果运用：{result}{extra}")
     return redirect(audit)
+
+
+@office_required
+def result_void(request, code, result_code):
+    audit = _audit(request, code)
+    result = get_object_or_404(audit.results.select_related("cadre", "measure"), code=result_code)
+    _require(request, permissions.can_void_result(request.user))
+    if result.is_void:
+        messages.error(request, "该结果运用已作废")
+        return redirect(audit)
+    form = ResultVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.void_result(result, form.cleaned_data["reason"], actor=request.user, request=request)
+        except services.AuditError as error:
+            form.add_error(None, str(error))
+        else:
+            extra = "，其记入的干部监督措施已同时作废" if result.measure_id else ""
+            messages.success(request, f"已作废结果运用：{result}（记录保留）{extra}")
+            return redirect(audit)
+    intro = "结果运用不能删除；作废后仍保留在审计项目中，不再计入统计。"
+    if result.measure_id and not result.measure.is_void:
+        intro += f"登记时记入的干部监督措施（{result.measure.get_kind_display()}）将同时作废，不再计算影响期。"
+    return render(request, "audits/form.html", {
+        "form": form, "title": f"{audit.number} · 作废结果运用：{result}", "back_url": audit.get_absolute_url(),
+        "help": intro, "submit": "作废"})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -554,11 +497,12 @@ def classification_edit(request, unit_code):
     current = UnitClassification.objects.filter(unit=unit).first()
     initial = ({"category": current.category, "mode": current.mode, "basis": current.basis,
                 "is_subject": current.is_subject} if current else {"is_subject": True})
-    form = ClassificationForm(request.POST or None, initial=initial)
+    form = ClassificationForm(request.POST or None, initial=initial, version=current.version if current else None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.classify_unit(unit, actor=request.user, request=request, **form.cleaned_data)
-        except services.AuditError as error:
+            services.classify_unit(unit, actor=request.user, request=request, **data)
+        except (services.AuditError, EditConflict) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已保存{unit}的审计对象分类")

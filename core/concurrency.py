@@ -7,6 +7,7 @@ changed the record, when, and which of the fields he submitted now hold somethin
 from django import forms
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
 from core.models import AuditEvent
 
@@ -71,7 +72,7 @@ def claim_version(instance, opened_version, submitted):
     last = (AuditEvent.objects.filter(target_type=model._meta.label_lower, action=AuditEvent.Action.UPDATE,
                                       target_id=str(getattr(current, "code", None) or current.pk))
             .order_by("-id").first())
-    who = f"已被{last.actor_username}于{last.at:%Y-%m-%d %H:%M}修改" if last else "已被他人修改"
+    who = f"已被{last.actor_username}于{timezone.localtime(last.at):%Y-%m-%d %H:%M}修改" if last else "已被他人修改"
     detail = "；".join(f"「{label}」现为“{now}”（您填写的是“{mine}”）" for label, now, mine in differences)
     message = f"保存未成功：在您编辑期间，该记录{who}，您的修改没有覆盖它。" + (
         f"与您提交内容不同的字段：{detail}。" if detail else "") + "请核对最新内容后重新修改。"

@@ -1,6 +1,5 @@
 from django import forms
 
-from audits.rectification import RectificationStatus
 from cadres.models import Cadre, MeasureKind
 from matters.models import (
     AccountabilitySituation,
@@ -192,26 +191,6 @@ class ItemForm(CadreChoiceMixin, forms.Form):
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._cadres(cadres, "owner_cadre")
-
-
-class ProgressForm(forms.Form):
-    date = forms.DateField(label="日期", widget=DATE)
-    status = forms.ChoiceField(label="整改状态", choices=RectificationStatus.choices)
-    note = forms.CharField(label="进展情况", widget=TEXT3)
-
-
-class DeadlineForm(forms.Form):
-    deadline = forms.DateField(label="新整改期限", widget=DATE)
-    reason = forms.CharField(label="调整理由", max_length=300)
-
-
-class EvidenceForm(forms.Form):
-    file = forms.FileField(label="佐证材料")
-    description = forms.CharField(label="说明", required=False, max_length=200)
-
-
-class VoidForm(forms.Form):
-    reason = forms.CharField(label="作废理由", max_length=200)
 
 
 class JointReviewForm(forms.Form):

@@ -505,10 +505,9 @@ class InspectionItemQuerySet(models.QuerySet):
         return self.filter(voided_at__isnull=True)
 
 
-class InspectionItem(rectification.Rectifiable):
+class InspectionItem(rectification.RectificationItem):
     """整改事项: one problem of the feedback with its owner and deadline; tracked by audits.rectification."""
 
-    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
     inspection = models.ForeignKey(Inspection, verbose_name="巡察整改", on_delete=models.PROTECT,
                                    related_name="items")
     number = models.PositiveSmallIntegerField("序号")
@@ -516,25 +515,17 @@ class InspectionItem(rectification.Rectifiable):
     owner_cadre = models.ForeignKey(Cadre, verbose_name="责任领导", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     owner_name = models.CharField("责任部门/责任人", max_length=100, blank=True)
-    created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
-    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
-    void_reason = models.CharField("作废原因", max_length=200, blank=True)
 
     objects = InspectionItemQuerySet.as_manager()
 
-    class Meta(rectification.Rectifiable.Meta):
+    class Meta(rectification.RectificationItem.Meta):
         verbose_name = verbose_name_plural = "巡察整改事项"
         ordering = ["inspection", "number"]
         constraints = [
-            *rectification.Rectifiable.Meta.constraints,
+            *rectification.RectificationItem.Meta.constraints,
             models.UniqueConstraint(fields=["inspection", "number"], name="%(app_label)s_%(class)s_number_once"),
         ]
-        indexes = [
-            # serves the deadline scan: open rectifications by deadline
-            models.Index(fields=["rectification_deadline"], condition=rectification.OPEN_Q,
-                         name="matters_item_open_deadline"),
-        ]
+        indexes = [rectification.open_deadline_index("matters_item_open_deadline")]
 
     def __str__(self):
         return f"{self.inspection.round_name} {self.inspection.unit.display_name} 问题{self.number}"
@@ -543,22 +534,9 @@ class InspectionItem(rectification.Rectifiable):
         return reverse("matters:item_detail", args=[self.inspection.code, self.code])
 
 
-class InspectionProgress(rectification.ProgressEntryBase):
-    item = models.ForeignKey(InspectionItem, verbose_name="整改事项", on_delete=models.PROTECT,
-                             related_name="progress_entries")
-
-    class Meta(rectification.ProgressEntryBase.Meta):
-        verbose_name = verbose_name_plural = "巡察整改进展"
-
-
-class InspectionEvidence(rectification.EvidenceBase):
-    upload_subdir = "matters/evidence"
-
-    item = models.ForeignKey(InspectionItem, verbose_name="整改事项", on_delete=models.PROTECT,
-                             related_name="evidence_files")
-
-    class Meta(rectification.EvidenceBase.Meta):
-        verbose_name = verbose_name_plural = "巡察整改佐证材料"
+InspectionProgress, InspectionEvidence = rectification.companion_models(
+    InspectionItem, prefix="Inspection", item_label="整改事项", progress_label="巡察整改进展",
+    evidence_label="巡察整改佐证材料", upload_subdir="matters/evidence")
 
 
 class ReviewConclusion(models.TextChoices):

@@ -572,19 +572,11 @@ def add_item(inspection, *, problem, rectification_required, owner_cadre=None, o
     return item
 
 
-@transaction.atomic
 def void_item(item, reason, *, actor, request=None):
-    reason = (reason or "").strip()
-    if not reason:
-        raise MattersError("作废须说明理由")
-    item = InspectionItem.objects.select_for_update().get(pk=item.pk)
-    if item.voided_at:
-        raise MattersError("该事项已作废")
-    item.voided_at, item.void_reason = timezone.now(), reason[:200]
-    item.save(update_fields=["voided_at", "void_reason"])
-    audit_log.record(actor, Action.UPDATE, "matters.inspectionitem.voided", item, request=request,
-                     summary=f"作废整改事项：{item}", changes={"reason": reason})
-    return item
+    try:
+        return rectification.void_item(item, reason, noun="事项", actor=actor, request=request)
+    except rectification.RectificationError as error:
+        raise MattersError(str(error)) from None
 
 
 @transaction.atomic
@@ -627,7 +619,9 @@ def hold_accountable(inspection, *, situations, measure_kind, decided_on, reason
                                                    measure_kind=measure_kind, decided_on=decided_on, reason=reason,
                                                    measure=measure, created_by=actor)
     audit_log.record(actor, Action.CREATE, "matters.accountability.created", accountability, request=request,
-                     summary=f"巡察整改问责：{accountability}", changes={"situations": labels})
+                     summary=f"巡察整改问责：{accountability}",
+                     # as text: a list of two would read as [old, new] in the change history
+                     changes={"situations": "；".join(labels)})
     return accountability
 
 

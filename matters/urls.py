@@ -50,10 +50,5 @@ urlpatterns = [
     path("inspections/<uuid:code>/accountability/new/", views.accountability_create, name="accountability_create"),
     path("inspections/<uuid:code>/close/", views.inspection_close, name="inspection_close"),
     path(item, views.item_detail, name="item_detail"),
-    path(item + "progress/", views.item_progress, name="item_progress"),
-    path(item + "deadline/", views.item_deadline, name="item_deadline"),
-    path(item + "void/", views.item_void, name="item_void"),
-    path(item + "evidence/", views.evidence_upload, name="evidence_upload"),
-    path(item + "evidence/<uuid:evidence_code>/", views.evidence_download, name="evidence_download"),
-    path(item + "evidence/<uuid:evidence_code>/void/", views.evidence_void, name="evidence_void"),
+    *views.item_views.urlpatterns(item, "item"),
 ]

@@ -1,5 +1,6 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
 
 from core.models import AuditEvent
 
@@ -17,15 +18,29 @@ def _label(model, name):
         return name
 
 
+def _target_id(obj):
+    return str(getattr(obj, "code", None) or obj.pk)
+
+
 @register.inclusion_tag("includes/change_history.html")
-def change_history(obj, limit=50):
-    """变更记录: who changed this record, when, and which fields (from the audit log, one query)."""
-    events = AuditEvent.objects.filter(target_type=obj._meta.label_lower,
-                                       target_id=str(getattr(obj, "code", None) or obj.pk),
-                                       action__in=_CHANGES).order_by("-id")[:limit]
+def change_history(obj, limit=50, also=None):
+    """变更记录: who changed this record, when, and which fields (from the audit log, one query).
+
+    `also`: records that belong to this one and have no page of their own (e.g. an audit's uses of results, a
+    finding's evidence files); their events are listed with the record's own."""
+    models = {obj._meta.label_lower: type(obj)}
+    ids = {obj._meta.label_lower: {_target_id(obj)}}
+    for other in also or ():
+        models.setdefault(other._meta.label_lower, type(other))
+        ids.setdefault(other._meta.label_lower, set()).add(_target_id(other))
+    targets = Q()
+    for target_type, target_ids in ids.items():
+        targets |= Q(target_type=target_type, target_id__in=sorted(target_ids))
+    events = AuditEvent.objects.filter(targets, action__in=_CHANGES).order_by("-id")[:limit]
     rows = []
     for event in events:
-        changes = [(_label(type(obj), name), values[0], values[1]) for name, values in (event.changes or {}).items()
+        model = models[event.target_type]
+        changes = [(_label(model, name), values[0], values[1]) for name, values in (event.changes or {}).items()
                    if isinstance(values, list) and len(values) == 2]
         rows.append((event, changes))
     return {"rows": rows}

@@ -1,20 +1,15 @@
 from matters.views.events import event_create, event_detail, event_export, event_list  # noqa: F401
 from matters.views.inspections import (  # noqa: F401
     accountability_create,
-    evidence_download,
-    evidence_upload,
-    evidence_void,
     inspection_close,
     inspection_create,
     inspection_detail,
     inspection_list,
     item_create,
-    item_deadline,
     item_detail,
     item_export,
     item_list,
-    item_progress,
-    item_void,
+    item_views,
     review_create,
 )
 from matters.views.overview import index  # noqa: F401

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audits import rectification
+from audits import rectification, rectification_views
 from cadres.models import Cadre
 from core import audit as audit_log
 from core.excel import table_workbook, xlsx_response
@@ -17,13 +17,9 @@ from matters.filters import InspectionFilter, ItemFilter
 from matters.forms import (
     AccountabilityForm,
     CloseInspectionForm,
-    DeadlineForm,
-    EvidenceForm,
     InspectionForm,
     ItemForm,
     JointReviewForm,
-    ProgressForm,
-    VoidForm,
 )
 from matters.models import Inspection, InspectionItem, MattersRules
 from matters.views.common import (
@@ -126,90 +122,13 @@ def item_detail(request, code, item_code):
     return render(request, "matters/item_detail.html", {
         "inspection": inspection, "item": item, "finding": item, "today": today, "tab": "inspections",
         "can_edit": permissions.can_edit(request.user) and item.voided_at is None,
-        "progress": item.progress_entries.select_related("recorded_by"),
-        "evidence": item.evidence_files.select_related("uploaded_by"),
-        "progress_form": ProgressForm(initial={"date": today, "status": item.rectification_status}),
-        "deadline_form": DeadlineForm(initial={"deadline": item.rectification_deadline}),
-        "evidence_form": EvidenceForm(), "void_form": VoidForm(),
-        "accepted": rectification.ACCEPTED_DESCRIPTION, "max_mb": rectification.MAX_EVIDENCE_BYTES // (1024 * 1024)})
+        **rectification_views.detail_context(item, today)})
 
 
-def _item_action(request, code, item_code, form_class, run):
-    _inspection_obj, item = _item(request, code, item_code)
-    require_edit(request)
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(item)
-    try:
-        message = run(item, form.cleaned_data)
-    except REFUSED as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect(item)
-
-
-@office_required
-@require_POST
-def item_progress(request, code, item_code):
-    def run(item, data):
-        rectification.record_progress(item, date=data["date"], note=data["note"], status=data["status"],
-                                      actor=request.user, request=request)
-        return "已记录整改进展"
-
-    return _item_action(request, code, item_code, ProgressForm, run)
-
-
-@office_required
-@require_POST
-def item_deadline(request, code, item_code):
-    def run(item, data):
-        rectification.change_deadline(item, data["deadline"], data["reason"], actor=request.user, request=request)
-        return f"整改期限已调整为{data['deadline']:%Y-%m-%d}"
-
-    return _item_action(request, code, item_code, DeadlineForm, run)
-
-
-@office_required
-@require_POST
-def item_void(request, code, item_code):
-    def run(item, data):
-        services.void_item(item, data["reason"], actor=request.user, request=request)
-        return "已作废该整改事项"
-
-    return _item_action(request, code, item_code, VoidForm, run)
-
-
-@office_required
-@require_POST
-def evidence_upload(request, code, item_code):
-    def run(item, data):
-        evidence = rectification.attach_evidence(item, data["file"], description=data["description"],
-                                                 actor=request.user, request=request)
-        return f"已上传：{evidence.original_name}"
-
-    return _item_action(request, code, item_code, EvidenceForm, run)
-
-
-@office_required
-def evidence_download(request, code, item_code, evidence_code):
-    _inspection_obj, item = _item(request, code, item_code)
-    evidence = get_object_or_404(item.evidence_files, code=evidence_code)
-    return rectification.evidence_response(evidence, request)
-
-
-@office_required
-@require_POST
-def evidence_void(request, code, item_code, evidence_code):
-    _inspection_obj, item = _item(request, code, item_code)
-    evidence = get_object_or_404(item.evidence_files, code=evidence_code)
-
-    def run(item, data):
-        rectification.void_evidence(item, evidence, data["reason"], actor=request.user, request=request)
-        return "已作废该材料"
-
-    return _item_action(request, code, item_code, VoidForm, run)
+# progress, deadline, evidence and voiding: the views shared with audit findings (audits.rectification_views)
+item_views = rectification_views.ItemViews(
+    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项",
+    refused=REFUSED, report_invalid=form_errors_to_messages)
 
 
 def _inspection_action(request, code, form_class, run):

@@ -1,0 +1,175 @@
+"""The web side of rectification (audits.rectification), shared by every app with finding-like records: the four
+forms, the detail page's context, and the thin views over progress, deadline, evidence and voiding.
+
+An app builds its views once, saying how to find the item, who may change it and which service voids it:
+
+    finding_views = ItemViews(lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding,
+                              voided_message="已作废该问题", refused=(services.AuditError,))
+    # urls.py: the item's detail route, then its actions (finding_progress, ..., evidence_download, ...)
+    urlpatterns = [..., *views.finding_views.urlpatterns("<uuid:code>/findings/<uuid:finding_code>/", "finding")]
+
+`lookup(request, **codes)` receives the URL's codes (without `evidence_code`) and returns (parent, item) through
+the user's `visible_to` queryset, so an item the user may not see is a 404; `can_edit(user)` false is a 403.
+Every action redirects back to the item with a message.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from audits import rectification
+from core.permissions import deny, office_required
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgressForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DATE)
+    status = forms.ChoiceField(label="整改状态", choices=rectification.RectificationStatus.choices)
+    note = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(label="新整改期限", widget=DATE)
+    reason = forms.CharField(label="调整理由", max_length=300)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="佐证材料")
+    description = forms.CharField(label="说明", required=False, max_length=200)
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label="作废理由", max_length=200)
+
+
+def detail_context(item, today):
+    """What an item's detail page shows of its rectification: the progress log, the evidence and the forms."""
+    return {
+        "progress": item.progress_entries.select_related("recorded_by"),
+        "evidence": item.evidence_files.select_related("uploaded_by"),
+        "progress_form": ProgressForm(initial={"date": today, "status": item.rectification_status}),
+        "deadline_form": DeadlineForm(initial={"deadline": item.rectification_deadline}),
+        "evidence_form": EvidenceForm(), "void_form": VoidForm(),
+        "accepted": rectification.ACCEPTED_DESCRIPTION,
+        "max_mb": rectification.MAX_EVIDENCE_BYTES // (1024 * 1024),
+    }
+
+
+def errors_as_messages(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+class ItemViews:
+    """The views over one kind of finding-like item (see the module docstring)."""
+
+    def __init__(self, *, lookup, can_edit, void_item, voided_message, refused=(),
+                 report_invalid=errors_as_messages):
+        self.lookup = lookup
+        self.can_edit = can_edit
+        self.void_item = void_item
+        self.voided_message = voided_message
+        self.refused = (rectification.RectificationError, *refused)
+        self.report_invalid = report_invalid
+
+    def _act(self, request, item, form_class, run):
+        """Check the right to change, validate the form, run the service; a refusal becomes an error message."""
+        if not self.can_edit(request.user):
+            deny(request)
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            self.report_invalid(request, form)
+            return redirect(item)
+        try:
+            message = run(form.cleaned_data)
+        except self.refused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, message)
+        return redirect(item)
+
+    def _item(self, request, codes):
+        _parent, item = self.lookup(request, **codes)
+        return item
+
+    @method_decorator(office_required)
+    @method_decorator(require_POST)
+    def progress(self, request, **codes):
+        item = self._item(request, codes)
+
+        def run(data):
+            rectification.record_progress(item, date=data["date"], note=data["note"], status=data["status"],
+                                          actor=request.user, request=request)
+            return "已记录整改进展"
+
+        return self._act(request, item, ProgressForm, run)
+
+    @method_decorator(office_required)
+    @method_decorator(require_POST)
+    def deadline(self, request, **codes):
+        item = self._item(request, codes)
+
+        def run(data):
+            rectification.change_deadline(item, data["deadline"], data["reason"], actor=request.user,
+                                          request=request)
+            return f"整改期限已调整为{data['deadline']:%Y-%m-%d}"
+
+        return self._act(request, item, DeadlineForm, run)
+
+    @method_decorator(office_required)
+    @method_decorator(require_POST)
+    def void(self, request, **codes):
+        item = self._item(request, codes)
+
+        def run(data):
+            self.void_item(item, data["reason"], actor=request.user, request=request)
+            return self.voided_message
+
+        return self._act(request, item, VoidForm, run)
+
+    @method_decorator(office_required)
+    @method_decorator(require_POST)
+    def evidence_upload(self, request, **codes):
+        item = self._item(request, codes)
+
+        def run(data):
+            evidence = rectification.attach_evidence(item, data["file"], description=data["description"],
+                                                     actor=request.user, request=request)
+            return f"已上传：{evidence.original_name}"
+
+        return self._act(request, item, EvidenceForm, run)
+
+    @method_decorator(office_required)
+    def evidence_download(self, request, evidence_code, **codes):
+        item = self._item(request, codes)
+        evidence = get_object_or_404(item.evidence_files, code=evidence_code)
+        return rectification.evidence_response(evidence, request)
+
+    @method_decorator(office_required)
+    @method_decorator(require_POST)
+    def evidence_void(self, request, evidence_code, **codes):
+        item = self._item(request, codes)
+        evidence = get_object_or_404(item.evidence_files, code=evidence_code)
+
+        def run(data):
+            rectification.void_evidence(item, evidence, data["reason"], actor=request.user, request=request)
+            return "已作废该材料"
+
+        return self._act(request, item, VoidForm, run)
+
+    def urlpatterns(self, prefix, name):
+        """The routes of these views below `prefix` (the item's URL with its codes): `<name>_progress`,
+        `<name>_deadline`, `<name>_void`, `evidence_upload`, `evidence_download` and `evidence_void`."""
+        return [
+            path(prefix + "progress/", self.progress, name=f"{name}_progress"),
+            path(prefix + "deadline/", self.deadline, name=f"{name}_deadline"),
+            path(prefix + "void/", self.void, name=f"{name}_void"),
+            path(prefix + "evidence/", self.evidence_upload, name="evidence_upload"),
+            path(prefix + "evidence/<uuid:evidence_code>/", self.evidence_download, name="evidence_download"),
+            path(prefix + "evidence/<uuid:evidence_code>/void/", self.evidence_void, name="evidence_void"),
+        ]
