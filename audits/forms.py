@@ -13,8 +13,10 @@ from audits.models import (
     ResultKind,
 )
 from cadres.models import Cadre
+from cadres.widgets import CadrePicker
 from core.concurrency import VersionedFormMixin
 from core.models import User
+from core.widgets import FastSelect
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONEY_WIDGET = forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"})
@@ -56,7 +58,7 @@ class EntryDecisionForm(forms.Form):
 
 
 class EntryAddForm(forms.Form):
-    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none(), widget=CadrePicker)
     kind = forms.ChoiceField(label="审计类型", choices=AuditKind.choices)
     mode = forms.ChoiceField(label="审计方式", choices=Mode.choices)
     reason = forms.CharField(label="列入理由", max_length=300,
@@ -81,8 +83,9 @@ class PlanReturnForm(forms.Form):
 class AuditCreateForm(forms.Form):
     year = forms.IntegerField(label="计划年度", min_value=2000, max_value=2100)
     cadres = forms.ModelMultipleChoiceField(label="审计对象", queryset=Cadre.objects.none(),
-                                            help_text="联审可选择多名干部（按住 Ctrl 多选）")
-    unit = forms.ModelChoiceField(label="被审计单位", queryset=None)
+                                            widget=CadrePicker(multiple=True),
+                                            help_text="联审可选择多名干部：逐个查找添加")
+    unit = forms.ModelChoiceField(label="被审计单位", queryset=None, widget=FastSelect(label_field="name"))
     kind = forms.ChoiceField(label="审计类型", choices=AuditKind.choices)
     mode = forms.ChoiceField(label="审计方式", choices=Mode.choices)
     period_start = forms.DateField(label="审计期间起", required=False, widget=DATE)
@@ -147,6 +150,7 @@ class FindingForm(forms.Form):
     amount = money_field("涉及金额（元）")
     description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 4}))
     responsibility = forms.ChoiceField(label="责任类型", choices=Responsibility.choices)
+    # among the audit's few subjects
     responsible_cadre = forms.ModelChoiceField(label="责任干部", queryset=Cadre.objects.none(), required=False)
     rectification_required = forms.CharField(label="整改要求", widget=forms.Textarea(attrs={"rows": 3}))
     start_date = forms.DateField(label="整改起算日期", required=False, widget=DATE,
@@ -166,7 +170,7 @@ class ResultVoidForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none())  # the audit's few subjects
     kind = forms.ChoiceField(label="运用方式", choices=ResultKind.choices)
     date = forms.DateField(label="日期", widget=DATE)
     reason = forms.CharField(label="事由", widget=forms.Textarea(attrs={"rows": 3}))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cadres.models import SupervisionMeasure
 from core.permissions import deny, office_required
-from core.scoping import visible_units
+from core.scoping import unit_options, visible_units
 from dashboard import figures, permissions, queries, services
 from dashboard.filters import MeasureFilter
 from dashboard.models import MonthlyExport
@@ -18,7 +18,6 @@ from dashboard.periods import Period, choices, default_period
 from dashboard.workbook import parse_month
 
 PAGE_SIZE = 30
-UNIT_LEVELS = 3  # levels below the user's jurisdiction offered in the unit picker
 
 
 def _unit(request):
@@ -27,14 +26,6 @@ def _unit(request):
     if not code:
         return None
     return get_object_or_404(visible_units(request.user), code=code)
-
-
-def _unit_choices(user):
-    units = visible_units(user).filter(is_active=True).only("code", "name", "short_name", "path")
-    base = user.jurisdiction.path.count("/") if user.jurisdiction_id else 0
-    # depth = number of path segments; keep the picker short on large trees
-    units = units.filter(path__regex=r"^(\d+/){1,%d}$" % (base + UNIT_LEVELS))
-    return [(unit.code, "　" * max(unit.path.count("/") - base - 1, 0) + unit.display_name) for unit in units]
 
 
 @office_required
@@ -53,7 +44,7 @@ def index(request):
         period_choices.insert(0, ("当前", [(period.key, period.label)]))
     return render(request, "dashboard/index.html", {
         "board": board, "period": period, "unit": unit, "period_choices": period_choices,
-        "unit_choices": _unit_choices(request.user), "can_export": can_export,
+        "unit_choices": unit_options(request.user, unit.code if unit else None), "can_export": can_export,
         "export_months": services.exportable_months(today) if can_export else [],
         "default_export_month": board.liaison_month,
         "exports": MonthlyExport.objects.visible_to(request.user)[:5] if can_export else [],

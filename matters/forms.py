@@ -1,6 +1,8 @@
 from django import forms
 
 from cadres.models import Cadre, MeasureKind
+from cadres.widgets import CadrePicker
+from core.widgets import FastSelect
 from matters.models import (
     AccountabilitySituation,
     Certificate,
@@ -31,7 +33,7 @@ class CadreChoiceMixin:
 
 
 class RegistrationForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none(), widget=CadrePicker)
     registered_on = forms.DateField(label="登记备案日期", widget=DATE)
     note = forms.CharField(label="备注", required=False, max_length=200)
 
@@ -46,7 +48,7 @@ class RemovalForm(forms.Form):
 
 
 class CertificateForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label="持证人", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="持证人", queryset=Cadre.objects.none(), widget=CadrePicker)
     kind = forms.ChoiceField(label="证照类别", choices=CertificateKind.choices)
     number = forms.CharField(label="证件号码", max_length=30)
     issued_on = forms.DateField(label="签发日期", widget=DATE)
@@ -71,7 +73,7 @@ class CancelForm(forms.Form):
 
 
 class ApplicationForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label="申请人", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="申请人", queryset=Cadre.objects.none(), widget=CadrePicker)
     destination = forms.CharField(label="前往国家（地区）", max_length=200)
     departs_on = forms.DateField(label="出发日期", widget=DATE)
     returns_on = forms.DateField(label="返回日期", widget=DATE)
@@ -131,7 +133,7 @@ class ReturnForm(forms.Form):
 
 
 class InvestigationForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none(), widget=CadrePicker)
     kind = forms.ChoiceField(label="类别", choices=InvestigationKind.choices)
     authority = forms.CharField(label="办理机关", max_length=100, initial="县纪委监委")
     notice_ref = forms.CharField(label="通报文号", required=False, max_length=100)
@@ -148,7 +150,7 @@ class InvestigationCloseForm(forms.Form):
 
 
 class PersonalEventForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none(), widget=CadrePicker)
     kind = forms.ChoiceField(label="事项类别", choices=EventKind.choices)
     party = forms.CharField(label="当事人及与本人关系", max_length=50, help_text="如：儿子 王某某")
     event_date = forms.DateField(label="举办日期", widget=DATE)
@@ -167,12 +169,13 @@ class PersonalEventForm(CadreChoiceMixin, forms.Form):
 
 class InspectionForm(CadreChoiceMixin, forms.Form):
     kind = forms.ChoiceField(label="来源", choices=InspectionKind.choices)
-    unit = forms.ModelChoiceField(label="被巡察单位", queryset=None)
+    unit = forms.ModelChoiceField(label="被巡察单位", queryset=None, widget=FastSelect(label_field="name"))
     round_name = forms.CharField(label="巡察轮次", max_length=100, help_text="如：2026年县委第一轮巡察")
     team = forms.CharField(label="巡察组", required=False, max_length=100)
     feedback_on = forms.DateField(label="反馈日期", widget=DATE)
     feedback = forms.CharField(label="反馈意见摘要", widget=TEXT3)
-    secretary = forms.ModelChoiceField(label="党组织书记", queryset=Cadre.objects.none(), required=False)
+    secretary = forms.ModelChoiceField(label="党组织书记", queryset=Cadre.objects.none(), required=False,
+        widget=CadrePicker)
 
     def __init__(self, *args, cadres=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,6 +186,7 @@ class InspectionForm(CadreChoiceMixin, forms.Form):
 class ItemForm(CadreChoiceMixin, forms.Form):
     problem = forms.CharField(label="反馈问题", widget=TEXT3)
     rectification_required = forms.CharField(label="整改措施要求", widget=TEXT3)
+    # among the inspected unit's few leaders
     owner_cadre = forms.ModelChoiceField(label="责任领导", queryset=Cadre.objects.none(), required=False)
     owner_name = forms.CharField(label="责任部门/责任人", required=False, max_length=100)
     start_date = forms.DateField(label="整改起算日期", required=False, widget=DATE, help_text="默认为反馈日期")

@@ -26,7 +26,7 @@ from core import audit
 from core.concurrency import EditConflict
 from core.excel import workbook_bytes, write_only_cell, xlsx_response
 from core.permissions import deny, office_required
-from core.scoping import visible_units
+from core.scoping import unit_options, visible_units
 
 PAGE_SIZE = 30
 
@@ -235,16 +235,15 @@ def warning_list(request):
     rule = request.GET.get("rule", "")
     rules = dict(rule_choices())
     unit_code = request.GET.get("unit", "")
-    units = visible_units(request.user).filter(is_active=True)
     cadres = Cadre.objects.visible_to(request.user)
-    unit = units.filter(code=unit_code).first() if unit_code else None
+    unit = visible_units(request.user).filter(code=unit_code).first() if unit_code else None
     if unit is not None:
         cadres = cadres.filter(unit__path__startswith=unit.path)
     q = request.GET.get("q", "").strip()
-    if q:
-        cadres = cadres.filter(name__icontains=q)
+    cadres = search(cadres, q)
     only = [rule] if rule in rules else None
-    warned = snapshots.rows().filter(cadre__in=cadres)
+    snapshot = snapshots.snapshot()
+    warned = snapshot.warnings.filter(cadre__in=cadres)
     if only:
         warned = warned.filter(code__in=only)
     has_blocking = Exists(warned.filter(cadre=OuterRef("pk"), blocking=True))
@@ -255,6 +254,7 @@ def warning_list(request):
     return render(request, "cadres/warnings.html", {
         "page": page,
         "rows": [(cadre, distinct_labels(found[cadre.pk]), found[cadre.pk]) for cadre in page.object_list],
-        "rules": rules, "rule": rule, "units": units, "unit_code": unit_code, "total": page.paginator.count,
+        "rules": rules, "rule": rule, "units": unit_options(request.user, unit_code), "unit_code": unit_code,
+        "snapshot": snapshot, "total": page.paginator.count,
         "q": q,
     })

@@ -9,8 +9,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from audits.models import AuditPlan
+from cadres.models import Cadre
 from core.demo import DEMO_PASSWORD
 from tests.e2e.conftest import browser_context_args, browser_type_launch_args  # noqa: F401  (Debian Chromium)
+from tests.e2e.helpers import pick_cadre
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -59,7 +62,10 @@ def test_staff_builds_next_years_plan_and_exports_it(page, live_server, county_d
     while page.locator("[data-testid=entries-proposed] tbody tr button.primary").count():
         page.locator("[data-testid=entries-proposed] tbody tr button.primary").first.click()
         page.wait_for_load_state()
-    page.select_option("[data-testid=entry-add] select[name=cadre]", index=1)
+    plan = AuditPlan.objects.get(year=year)
+    extra = (Cadre.objects.filter(unit__path__startswith=plan.unit.path)
+             .exclude(pk__in=plan.entries.values("cadre_id")).order_by("name").first())
+    pick_cadre(page, "[data-testid=entry-add] input[type=search]", extra.name)
     page.select_option("[data-testid=entry-add] select[name=mode]", "sampled")
     page.fill("[data-testid=entry-add] input[name=reason]", "审计委员会点题：专项资金使用情况")
     page.click("[data-testid=entry-add] button[type=submit]")

@@ -17,6 +17,13 @@ def make_cadre(name, unit_code, post_title, *, rank=Rank.SECTION_DEPUTY, birth_d
                         id_number=idcard.make(birth_date, gender, region="110101", sequence=sequence), **extra)
 
 
+def pick_cadre(page, field, name):
+    """Choose a cadre in a cadre picker (cadres.widgets.CadrePicker) as a user does: type the name into its search
+    box (`field`, a selector) and click the match."""
+    page.fill(field, name)
+    page.locator(f"{field} ~ .picker-results button", has_text=name).first.click()
+
+
 def open_action(page, action):
     """Open the folded form of one action on a petition page and return it."""
     details = page.locator(f"details[data-action={action}]")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from cadres.models import Rank
 from core.models import Unit
-from tests.e2e.helpers import make_cadre
+from tests.e2e.helpers import make_cadre, pick_cadre
 
 PLEDGE = {"name": "廉政承诺书.pdf", "mimeType": "application/pdf",
           "buffer": b"%PDF-1.4\n% signed pledge\n1 0 obj<<>>endobj\n%%EOF\n"}
@@ -37,7 +37,7 @@ def test_candidate_through_vetting_to_appointment(page, live_server, login, logo
 
     page.click("nav.sidenav >> text=任前把关")
     page.click("text=启动任前把关")
-    page.select_option("#id_cadre", str(cadre.pk))
+    pick_cadre(page, "#id_cadre", cadre.name)
     page.select_option("#id_proposed_unit", str(unit.pk))
     page.fill("#id_proposed_title", "党组书记、局长")
     page.select_option("#id_proposed_rank", label="正科")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from core.demo import DEMO_PASSWORD
 from tests.e2e.conftest import browser_context_args, browser_type_launch_args  # noqa: F401  (Debian Chromium)
+from tests.e2e.helpers import pick_cadre
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,7 +41,7 @@ def login(page, base, username):
 
 
 def _fill_application(page, cadre):
-    page.select_option("#id_cadre", str(cadre.pk))
+    pick_cadre(page, "#id_cadre", cadre.name)
     page.fill("#id_destination", "新加坡")
     page.fill("#id_departs_on", "2026-04-01")
     page.fill("#id_returns_on", "2026-04-08")
