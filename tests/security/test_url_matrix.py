@@ -45,7 +45,9 @@ UNREACHED = {
 # Form targets shown only after a step (the roster preview).
 EXTRA = {"cadres:import_confirm": ("post", "/cadres/import/confirm/"),
          "cadres:lrmx_import_confirm": ("post", "/cadres/import/lrmx/confirm/"),
-         "audits:classification_edit": ("get", "/audits/classification/QX-JY/")}
+         "audits:classification_edit": ("get", "/audits/classification/QX-JY/"),
+         # asked by the cadre picker's script, not linked
+         "cadres:pick": ("get", "/cadres/pick/?q=%E7%8E%8B")}
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
