@@ -165,6 +165,15 @@ def test_profile_shows_everything_and_is_logged(client_for, staff, cadre):
     assert AuditEvent.objects.filter(name="cadres.cadre.profile_viewed", target_id=str(cadre.code)).exists()
 
 
+def test_profile_lists_the_changes_to_the_cadre_and_its_measures(client_for, staff, cadre):
+    services.update_cadre(cadre, actor=staff, version=cadre.version, native_place="浙江杭州")
+    services.record_measure(cadre, MeasureKind.REMINDER_TALK, D(2026, 10, 1), "提醒谈话事由", actor=staff)
+    html = client_for(staff).get(url("profile", cadre.code)).content.decode()
+    history = html[html.index("变更记录"):]
+    assert "籍贯" in history and "浙江杭州" in history
+    assert "提醒谈话" in history
+
+
 def test_profile_denied_and_not_found(client_for, liaison_a, other_county_staff, cadre):
     assert client_for(liaison_a).get(cadre.get_absolute_url()).status_code == 403
     assert client_for(other_county_staff).get(cadre.get_absolute_url()).status_code == 404
