@@ -167,7 +167,8 @@ def _petitions(board, scope, previous):
         Figure("petitions_overdue", "逾期", now["overdue"], before["overdue"],
                links.petitions(days="overdue", **dates), previous_label=label, note="本期收件中已超过办理期限"),
         Figure("petitions_concluded", "办结", flow["concluded"], flow_before["concluded"],
-               links.petitions(unit=scope["unit"]), previous_label=label, note="本期内审核办结"),
+               links.petitions(unit=scope["unit"], concluded_start=period.start, concluded_end=period.end),
+               previous_label=label, note="本期内审核办结"),
     ])
 
 

@@ -35,12 +35,15 @@ def _period_params(app, filterset_class, start, end):
     return params
 
 
-def petitions(*, unit=None, start=None, end=None, **filters):
-    """信访举报 list: status, channel, category, days ("overdue"), handler; unit by primary key (with sub-units)."""
+def petitions(*, unit=None, start=None, end=None, concluded_start=None, concluded_end=None, **filters):
+    """信访举报 list: status, channel, category, days ("overdue"), handler; unit by primary key (with sub-units);
+    received in [start, end] or concluded in [concluded_start, concluded_end]."""
     from petitions.filters import PetitionFilter
 
     params = {**filters, "unit": unit.pk if unit else None}
     params.update(_period_params("petitions", PetitionFilter, start, end))
+    if concluded_start is not None:
+        params.update(concluded_after=concluded_start.isoformat(), concluded_before=concluded_end.isoformat())
     return _url("petitions:index", params)
 
 

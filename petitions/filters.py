@@ -44,6 +44,10 @@ class PetitionFilter(django_filters.FilterSet):
                                                widget=forms.DateInput(attrs={"type": "date"}))
     received_before = django_filters.DateFilter(label="收件日期至", field_name="received_on", lookup_expr="lte",
                                                 widget=forms.DateInput(attrs={"type": "date"}))
+    concluded_after = django_filters.DateFilter(label="办结日期从", field_name="concluded_on", lookup_expr="gte",
+                                                widget=forms.DateInput(attrs={"type": "date"}))
+    concluded_before = django_filters.DateFilter(label="办结日期至", field_name="concluded_on", lookup_expr="lte",
+                                                 widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

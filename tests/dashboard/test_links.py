@@ -38,7 +38,7 @@ def _params(url):
 
 
 def test_links_use_the_lists_period_and_unit_filters(unit_a):
-    for name in ("received_after", "received_before", "unit"):
+    for name in ("received_after", "received_before", "concluded_after", "concluded_before", "unit"):
         assert name in PetitionFilter.base_filters
     for name in ("opened_after", "opened_before", "unit"):
         assert name in CaseFilter.base_filters
@@ -79,10 +79,12 @@ def test_figure_links_count_what_the_figures_count(scope, request, client_for, l
     board = figures.build(leader, Period.parse(OCT), unit=unit, today=timezone.localdate())
     received = board.section("petitions").figures[0]
     assert received.key == "petitions_received" and received.value == (4 if unit else 7)
-    checked = {"petitions_received", "petitions_open", "vetting_cases", "vetting_blocked"}
+    checked = {"petitions_received", "petitions_open", "petitions_concluded", "vetting_cases", "vetting_blocked"}
     for figure in board.headline():
         if figure.key in checked:
             assert _count(client, figure.url) == figure.value, (figure.key, figure.url)
+    concluded = next(figure for figure in board.headline() if figure.key == "petitions_concluded")
+    assert concluded.value > 0 and "concluded_after=2026-10-01" in concluded.url
     stages = board.section("vetting").details
     assert sum(figure.value for figure in stages) == (2 if unit else 3)
     assert any(figure.value for figure in stages if figure.key == f"vetting_{CaseStatus.TERMINATED}")
