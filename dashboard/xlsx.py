@@ -22,7 +22,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.utils import timezone
 
-from core.excel import DATE_FORMAT, cell_value, number_format_for
+from core.excel import DATE_FORMAT, MONEY_FORMAT, cell_value, number_format_for, safe_text
 
 PERCENT_FORMAT = "0.0%"
 INT_FORMAT = "0"
@@ -62,7 +62,7 @@ ROLES = {
 }
 
 LINE_HEIGHT = 15  # points per line of 11-point text
-_WIDE = re.compile("[\u2e81-\U0010ffff]")  # characters that take about two columns (CJK and beyond)
+_NARROW = re.compile("[\x00-\u2e80]")  # characters that take one column; the others (CJK…) take about two
 
 
 @contextlib.contextmanager
@@ -103,16 +103,25 @@ def cell_format(workbook, role, number_format=None):
 
 
 def text_units(text):
-    """Width of a text in Excel column units: a CJK character takes about two."""
-    return len(text) + 0.8 * len(_WIDE.findall(text)) if not text.isascii() else len(text)
+    """Width of a text in Excel column units: a CJK character takes about two (1.8)."""
+    return _fifths(text) / 5
+
+
+def _fifths(text):
+    """text_units × 5, an exact integer: 9 per wide character, 5 per narrow one."""
+    return 5 * len(text) if text.isascii() else 9 * len(text) - 4 * len(_NARROW.findall(text))
 
 
 def lines_needed(value, width):
     """Lines a wrapped cell needs in a column `width` units wide (each paragraph wraps on its own)."""
-    if value is None or isinstance(value, int | Decimal | Percent) or hasattr(value, "year"):
+    if value.__class__ is not str:
+        if value is None or isinstance(value, int | Decimal | Percent | datetime.date):
+            return 1
+        value = str(value)
+    usable = 5 * max(width - 1, 1)
+    if 9 * len(value) <= usable and "\n" not in value:  # fits even if every character is wide
         return 1
-    usable = max(width - 1, 1)
-    return sum(max(1, -(-text_units(paragraph) // usable)) for paragraph in str(value).split("\n"))
+    return sum(max(1, -(-_fifths(paragraph) // usable)) for paragraph in value.split("\n"))
 
 
 class Percent:
@@ -132,6 +141,7 @@ class PrintableSheet:
         self.columns = len(widths)
         self.widths = list(widths)
         self.row = 0  # rows written so far; the next row is self.row (0-based)
+        self._formats_by_role = {}
         for index, width in enumerate(widths):
             self.sheet.set_column(index, index, width)
         self.sheet.freeze_panes(3 if header else 2, 0)
@@ -176,7 +186,7 @@ class PrintableSheet:
         cell = self._format(role)
         if self.columns > 1:
             self.sheet.merge_range(row, 0, row, self.columns - 1, None, cell)
-        self._write(row, 0, text, role)  # over the merge's first cell, as text (merge_range writes generically)
+        self._write(row, 0, text, cell)  # over the merge's first cell, as text (merge_range writes generically)
 
     def title_row(self, text, role, height=None):
         self._merged(text, role, height)
@@ -195,49 +205,82 @@ class PrintableSheet:
         """A bold, bordered header row; `start` > 1 leaves the first columns empty (summary tables beside a
         narrow 序号 column)."""
         row = self._next_row(self._height(labels, minimum=30, start=start))
+        cell = self._format("表头")
         for column, label in enumerate(labels, start=start - 1):
-            self._write(row, column, label, "表头")
+            self._write(row, column, label, cell)
 
     def values(self, values, *, bold=False, start=1):
-        role = "合计" if bold else "正文"
+        """A bordered table row: numbers right-aligned (money, %, integers with their formats), dates, flags and
+        blanks centred, text left; `bold` for a 合计 row."""
+        formats = self._body_formats("合计" if bold else "正文")
         row = self._next_row(self._height(values, start=start))
         for column, value in enumerate(values, start=start - 1):
-            self._body(row, column, value, role)
+            self._body(row, column, value, formats)
 
-    def _body(self, row, column, value, role):
-        """A table cell: numbers right-aligned, dates, flags and blanks centred, text left; all bordered."""
-        if isinstance(value, Percent):
+    def _body_formats(self, role):
+        found = self._formats_by_role.get(role)
+        if found is None:
+            fmt = self._format
+            found = self._formats_by_role[role] = {
+                "text": fmt(role), "center": fmt(role + "居中"), "right": fmt(role + "右"),
+                "int": fmt(role + "右", INT_FORMAT), "money": fmt(role + "右", MONEY_FORMAT),
+                "percent": fmt(role + "右", PERCENT_FORMAT), "date": fmt(role + "居中", DATE_FORMAT),
+                "datetime": fmt(role + "居中", DATETIME_FORMAT)}
+        return found
+
+    def _body(self, row, column, value, formats):
+        # The common types first, by exact type (this runs for every cell of a province's list); anything else
+        # goes through core.excel.cell_value in _write.
+        kind = value.__class__
+        sheet = self.sheet
+        if kind is str:
+            sheet.write_string(row, column, safe_text(value), formats["text"])
+        elif value is None:
+            sheet.write_blank(row, column, None, formats["center"])
+        elif kind is int:
+            sheet.write_number(row, column, value, formats["int"])
+        elif kind is bool:
+            sheet.write_string(row, column, cell_value(value), formats["center"])
+        elif kind is datetime.date:
+            sheet.write_datetime(row, column, value, formats["date"])
+        elif kind is Decimal and number_format_for(value) == MONEY_FORMAT:
+            sheet.write_number(row, column, float(value), formats["money"])  # exact: 15 digits at most
+        elif kind is Percent:
             if value.value is None:
-                self._write(row, column, "—", role + "居中")
+                sheet.write_string(row, column, "—", formats["center"])
             else:  # a number however many digits the rate has (0.857 shown 85.7%)
-                self.sheet.write_number(row, column, float(Decimal(value.value) / 100),
-                                        self._format(role + "右", PERCENT_FORMAT))
-        elif isinstance(value, bool) or value is None:
-            self._write(row, column, value, role + "居中")
-        elif isinstance(value, int):
-            self._write(row, column, value, role + "右", INT_FORMAT)
-        elif isinstance(value, Decimal):
-            self._write(row, column, value, role + "右", number_format_for(value))
-        elif isinstance(value, datetime.date):
-            self._write(row, column, value, role + "居中", number_format_for(value))
+                sheet.write_number(row, column, float(Decimal(value.value) / 100), formats["percent"])
         else:
-            self._write(row, column, value, role)
+            self._other(row, column, value, formats)
 
-    def _write(self, row, column, value, role, number_format=None):
+    def _other(self, row, column, value, formats):
+        """Subclasses of the types above, datetimes, Decimals too long for a double (text), lazy strings…"""
+        if isinstance(value, bool):
+            self._write(row, column, value, formats["center"])
+        elif isinstance(value, int):
+            self._write(row, column, value, formats["int"])
+        elif isinstance(value, Decimal):
+            self._write(row, column, value, formats["money"] if number_format_for(value) else formats["right"])
+        elif isinstance(value, datetime.datetime):
+            self._write(row, column, value, formats["datetime"])
+        elif isinstance(value, datetime.date):
+            self._write(row, column, value, formats["date"])
+        else:
+            self._write(row, column, value, formats["text"])
+
+    def _write(self, row, column, value, cell):
         """One cell through core.excel.cell_value, with the write_* method of its type (text: write_string)."""
         value = cell_value(value)
         sheet = self.sheet
         if isinstance(value, str):
-            sheet.write_string(row, column, value, self._format(role))
+            sheet.write_string(row, column, value, cell)
         elif value is None:
-            sheet.write_blank(row, column, None, self._format(role))
-        elif isinstance(value, datetime.datetime):
-            if timezone.is_aware(value):
+            sheet.write_blank(row, column, None, cell)
+        elif isinstance(value, datetime.date):  # dates and datetimes, with the format of `cell`
+            if isinstance(value, datetime.datetime) and timezone.is_aware(value):
                 value = timezone.make_naive(value)
-            sheet.write_datetime(row, column, value, self._format(role, number_format or DATETIME_FORMAT))
-        elif isinstance(value, datetime.date):
-            sheet.write_datetime(row, column, value, self._format(role, number_format or DATE_FORMAT))
+            sheet.write_datetime(row, column, value, cell)
         elif isinstance(value, int):
-            sheet.write_number(row, column, value, self._format(role, number_format))
-        else:  # Decimal: exact as a double up to 15 significant digits (core.excel writes longer ones as text)
-            sheet.write_number(row, column, float(value), self._format(role, number_format))
+            sheet.write_number(row, column, value, cell)
+        else:  # Decimal: exact as a double up to 15 significant digits (cell_value gives longer ones as text)
+            sheet.write_number(row, column, float(value), cell)

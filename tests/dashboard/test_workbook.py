@@ -242,3 +242,12 @@ def test_a_large_month_streams(october, section_head, tmp_path):
     details = [row for row in book["组织处理与监督措施"].iter_rows(values_only=True)
                if len(row) > 1 and isinstance(row[1], datetime.datetime)]
     assert len(details) == 2004
+
+
+def test_progress_is_reported_sheet_by_sheet(october, section_head, tmp_path):
+    seen = []
+    workbook.write_monthly(OCT, tmp_path / "p.xlsx", user=section_head, today=TODAY,
+                           progress=lambda percent, step: seen.append((percent, step)))
+    assert [step for _percent, step in seen] == [f"正在生成：{name}" for name in workbook.SHEETS] + ["正在保存文件"]
+    percents = [percent for percent, _step in seen]
+    assert percents == sorted(percents) and percents[0] == 0 and percents[-1] < 100
