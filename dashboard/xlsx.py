@@ -30,7 +30,7 @@ DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"  # what openpyxl gave a datetime; the wor
 PAPER_A4 = 9  # ECMA-376 paper size code of A4
 FOOTER = '&C&"仿宋"第 &P 页，共 &N 页'
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
-HEADER_FOOTER_MARGIN = 0.5
+HEADER_FOOTER_MARGIN = 0.3  # the footer line fits between it and the 0.6 bottom margin (0.5 clipped it in LibreOffice)
 # Text is written with write_string only; these also keep xlsxwriter's generic write() from reading text as a
 # formula, a URL or a number should anyone call it.
 WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
