@@ -3,24 +3,21 @@
     write_monthly(month=date(2026, 10, 1), output="/path/file.xlsx", user=None, unit=None, producer="…")
 
 The cover's figures are the dashboard's (dashboard.figures.build for the same month, user and unit), so the two
-always agree. Rows stream (write-only workbook, chunked querysets); no reporter identity is ever read: petitions
-contribute codes, dates, channels, units, the cadres reported, categories, conclusions and measures — never the
-encrypted identity, nor any free text a reporter wrote.
+always agree. Rows stream (xlsxwriter in constant_memory mode through dashboard.xlsx, chunked querysets); no
+reporter identity is ever read: petitions contribute codes, dates, channels, units, the cadres reported,
+categories, conclusions and measures — never the encrypted identity, nor any free text a reporter wrote.
 """
 
 import datetime
-import os
-import tempfile
 from collections import Counter
 
 from django.utils import timezone
-from openpyxl import Workbook
 
 from cadres.models import MeasureKind, SourceChannel
 from dashboard import figures as board_figures
 from dashboard import queries
 from dashboard.periods import Period
-from dashboard.xlsx import Percent, PrintableSheet
+from dashboard.xlsx import Percent, PrintableSheet, printable_workbook
 
 TITLE = "干部监督工作月度联席会议汇总表"
 SHEETS = ("封面与说明", "成员单位报送情况", "干部监督信息明细", "信访举报受理办理", "任前把关情况",
@@ -57,24 +54,14 @@ def write_monthly(month, output, *, user=None, unit=None, producer="", today=Non
     today = today or timezone.localdate()
     context = Context(month.replace(day=1), user, unit, producer or "干部监督科", today)
     progress = progress or (lambda percent, step: None)
-    workbook = Workbook(write_only=True)
     steps = (_cover, _compliance, _items, _petitions, _vetting, _audits, _measures, _warnings)
     board = None
-    for index, step in enumerate(steps):
-        progress(round(100 * index / (len(steps) + 1)), f"正在生成：{SHEETS[index]}")
-        result = step(workbook, context)
-        board = board or result
-    progress(round(100 * len(steps) / (len(steps) + 1)), "正在保存文件")
-    directory = os.path.dirname(os.path.abspath(output))
-    os.makedirs(directory, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, output)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with printable_workbook(output) as workbook:
+        for index, step in enumerate(steps):
+            progress(round(100 * index / (len(steps) + 1)), f"正在生成：{SHEETS[index]}")
+            result = step(workbook, context)
+            board = board or result
+        progress(round(100 * len(steps) / (len(steps) + 1)), "正在保存文件")
     return board
 
 
@@ -328,7 +315,8 @@ def _measures(workbook, context):
     period = context.period
     scope = {**context.scope, "start": period.start, "end": period.end}
     sources = list(SourceChannel)
-    sheet = context.sheet(workbook, 6, [12, 12, 12, 22, 18, 12, 14, 30, 12])
+    # 措施类别, one column per source, 合计 — wider than the eight columns of the details below
+    sheet = context.sheet(workbook, 6, [12, 12, 12, 22, 18, 12, 14, 30] + [12] * max(len(sources) + 2 - 8, 0))
     counts = queries.measures_by_kind_and_source(**scope)
     sheet.block("一、按措施类别和来源（人次）")
     sheet.header(["措施类别"] + [source.label for source in sources] + ["合计"])

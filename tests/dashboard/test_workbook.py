@@ -155,20 +155,32 @@ def bordered(cell):
     return bool(cell.border.top and cell.border.top.style)
 
 
+def column_width(sheet, index):
+    """The width of column `index` (1-based): a writer may give several equal columns one <col min max>."""
+    return next((dimension.width for dimension in sheet.column_dimensions.values()
+                 if dimension.min and dimension.min <= index <= dimension.max), None)
+
+
 def test_print_settings(produced):
     _path, _board, book = produced
     for sheet in book.worksheets:
         setup = sheet.page_setup
         assert setup.orientation == "landscape", sheet.title
         assert str(setup.paperSize) == "9"  # A4
-        assert setup.fitToWidth == 1 and setup.fitToHeight == 0
+        # one page wide (fitToWidth absent means 1, ECMA-376's default), as many pages tall as needed
+        assert (setup.fitToWidth or 1) == 1 and setup.fitToHeight == 0
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_options.horizontalCentered
+        margins = sheet.page_margins
+        assert (margins.left, margins.right, margins.top, margins.bottom) == (0.4, 0.4, 0.6, 0.6)
+        assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页" and sheet.oddFooter.center.font == "仿宋"
         tabular = sheet.title in ("成员单位报送情况", "干部监督信息明细", "预警名单")
         assert sheet.print_title_rows.replace("$", "") == ("1:3" if tabular else "1:2")
         assert sheet.freeze_panes == ("A4" if tabular else "A3")
         assert any(str(merged).startswith("A1:") for merged in sheet.merged_cells.ranges)
         assert sheet["A1"].font.b and sheet["A1"].font.name == "宋体"
-        assert sheet.column_dimensions["B"].width >= 10
+        assert all(column_width(sheet, index) >= 6 for index in range(1, sheet.max_column + 1)), sheet.title
+        assert column_width(sheet, 2) >= 10
         header_row = 3 if tabular else next(
             row for row in range(3, sheet.max_row + 1) if sheet.cell(row, 2).font.b and bordered(sheet.cell(row, 2)))
         header = sheet.cell(header_row, 2)
@@ -230,3 +242,12 @@ def test_a_large_month_streams(october, section_head, tmp_path):
     details = [row for row in book["组织处理与监督措施"].iter_rows(values_only=True)
                if len(row) > 1 and isinstance(row[1], datetime.datetime)]
     assert len(details) == 2004
+
+
+def test_progress_is_reported_sheet_by_sheet(october, section_head, tmp_path):
+    seen = []
+    workbook.write_monthly(OCT, tmp_path / "p.xlsx", user=section_head, today=TODAY,
+                           progress=lambda percent, step: seen.append((percent, step)))
+    assert [step for _percent, step in seen] == [f"正在生成：{name}" for name in workbook.SHEETS] + ["正在保存文件"]
+    percents = [percent for percent, _step in seen]
+    assert percents == sorted(percents) and percents[0] == 0 and percents[-1] < 100
