@@ -13,14 +13,17 @@ base queryset), aggregates in SQL, and runs a fixed number of queries. Candidate
 """
 
 from collections import defaultdict
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
 
 from cadres import snapshots
-from cadres.models import Cadre, MeasureKind, SourceChannel, SupervisionMeasure
-from cadres.warnings import rule_choices
+from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
+from cadres.warnings import Warning, rule_choices
 
 CHUNK = 500
 
@@ -123,10 +126,6 @@ def measure_rows(**scope):
 
 # --- warnings (cadres) -----------------------------------------------------------------------------------------
 
-def _cadres(user, unit):
-    return _in_unit(_visible(Cadre, user), unit)
-
-
 def _warned(user, unit, on_date):
     """The snapshot's rows in scope, by the unit stored on each row (no join to the cadres)."""
     rows = snapshots.rows(on_date)
@@ -145,17 +144,27 @@ def warning_summary(*, user=None, unit=None, on_date=None):
                                   for code, label in rule_choices()]}
 
 
+class WarnedCadre(NamedTuple):
+    name: str
+    unit_name: str  # the unit's short name, as of the snapshot
+    post_title: str
+
+
 def warning_rows(*, user=None, unit=None, on_date=None):
-    """(cadre, [Warning, ...]) for each flagged cadre, by unit and name, from the warning snapshot; a chunk of
-    cadres at a time."""
-    warned = _warned(user, unit, on_date)
-    order = (Cadre.objects.filter(pk__in=warned.values("cadre_id")).order_by("unit__path", "-is_principal", "name")
-             .values_list("pk", flat=True))
-    for ids in _chunks(order.iterator(chunk_size=CHUNK * 4), CHUNK):
-        cadres = Cadre.objects.select_related("unit").in_bulk(ids)
-        found = snapshots.warnings_by_cadre(ids, on_date)
-        for cadre_id in ids:
-            yield cadres[cadre_id], found[cadre_id]
+    """(WarnedCadre, [Warning, ...]) for each flagged cadre, by unit and name, streamed from the warning snapshot
+    in one query (a province's list is tens of thousands of cadres: no model instances)."""
+    labels = dict(rule_choices())
+    rows = (_warned(user, unit, on_date)
+            .order_by("unit__path", "-cadre__is_principal", "cadre__name", "cadre_id", "code")
+            .values_list("cadre_id", "cadre__name", "unit__short_name", "unit__name", "cadre__post_title", "code",
+                         "reasons", "blocking"))
+    for _cadre_id, group in groupby(rows.iterator(chunk_size=CHUNK * 4), key=itemgetter(0)):
+        group = list(group)
+        _, name, short_name, unit_name, post_title = group[0][:5]
+        warnings = [Warning(code, labels.get(code, code), reason, blocking)
+                    for *_, code, reasons, blocking in group for reason in reasons]
+        warnings.sort(key=lambda w: (not w.blocking, w.label))
+        yield WarnedCadre(name, short_name or unit_name, post_title), warnings
 
 
 # --- audits ---------------------------------------------------------------------------------------------------

@@ -348,7 +348,7 @@ def _warnings(workbook, context):
         number += 1
         labels = list(dict.fromkeys(warning.label for warning in warnings))
         reasons = "\n".join(f"{warning.label}：{warning.reason}" for warning in warnings)
-        sheet.values([number, cadre.name, cadre.unit.display_name, cadre.post_title, "、".join(labels), reasons,
+        sheet.values([number, cadre.name, cadre.unit_name, cadre.post_title, "、".join(labels), reasons,
                       any(warning.blocking for warning in warnings)])
     if not number:
         sheet.note(f"截至{context.as_of:%Y年%m月%d日}无预警干部。")
