@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exports import ExportJob, ExportStatus
+
 
 class MonthlyExportQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -20,21 +22,14 @@ class MonthlyExportQuerySet(models.QuerySet):
         return self.filter(expires_at__lte=now or timezone.now()).exclude(status=MonthlyExport.Status.EXPIRED)
 
 
-class MonthlyExport(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        RUNNING = "running", "生成中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "生成失败"
-        EXPIRED = "expired", "已过期"
-
+class MonthlyExport(ExportJob, models.Model):
     code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
     month = models.DateField("月份", help_text="月份的第一天")
     unit = models.ForeignKey("core.Unit", verbose_name="单位范围", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
                                      related_name="+")
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     step = models.CharField("当前步骤", max_length=50, blank=True)
     file = models.CharField("文件（MEDIA_ROOT 下的相对路径）", max_length=200, blank=True)
@@ -73,11 +68,3 @@ class MonthlyExport(models.Model):
     @property
     def filename(self):
         return f"月度联席会议汇总表_{self.month:%Y年%m月}.xlsx"
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
-
-    @property
-    def is_downloadable(self):
-        return self.status == self.Status.DONE and self.expires_at > timezone.now() and bool(self.file)

@@ -102,11 +102,7 @@ def export_detail(request, code):
 @require_GET
 def export_status(request, code):
     export = _export(request, code)
-    return JsonResponse({
-        "status": export.status, "status_label": export.get_status_display(), "progress": export.progress,
-        "step": export.step, "finished": export.is_finished, "downloadable": export.is_downloadable,
-        "error": export.error,
-    })
+    return JsonResponse(export.progress_state())
 
 
 @office_required

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exports import ExportJob, ExportStatus
 from core.models import Unit
 from core.scoping import restrict_by_unit
 
@@ -486,22 +487,15 @@ class PetitionExportQuerySet(models.QuerySet):
         return self.filter(expires_at__lte=now or timezone.now()).exclude(status=PetitionExport.Status.EXPIRED)
 
 
-class PetitionExport(models.Model):
+class PetitionExport(ExportJob, models.Model):
     """导出信访举报件列表: the list's filters as they were asked for, built by a Celery task (petitions.tasks) with the
     requester's scope, the file kept under MEDIA_ROOT/exports/petitions/ until it expires. No identity in it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        RUNNING = "running", "生成中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "生成失败"
-        EXPIRED = "expired", "已过期"
 
     code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
     query = models.CharField("筛选条件", max_length=1000, blank=True, help_text="列表的查询参数（URL 编码）")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
                                      related_name="+")
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     step = models.CharField("当前步骤", max_length=50, blank=True)
     rows = models.PositiveIntegerField("件数", default=0)
@@ -538,11 +532,3 @@ class PetitionExport(models.Model):
     @property
     def filename(self):
         return f"信访举报件_{timezone.localtime(self.created_at):%Y%m%d_%H%M}.xlsx"
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
-
-    @property
-    def is_downloadable(self):
-        return self.status == self.Status.DONE and self.expires_at > timezone.now() and bool(self.file)

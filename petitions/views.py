@@ -77,10 +77,7 @@ def export_detail(request, code):
 @require_GET
 def export_status(request, code):
     job = _export_job(request, code)
-    return JsonResponse({
-        "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
-        "step": job.step, "finished": job.is_finished, "downloadable": job.is_downloadable, "error": job.error,
-    })
+    return JsonResponse(job.progress_state())
 
 
 @office_required
