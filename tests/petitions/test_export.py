@@ -70,7 +70,7 @@ def test_the_button_requests_an_export_that_a_task_builds(client_for, staff, cas
     assert build_export(job.pk)["status"] == "skipped"  # a second delivery does nothing
 
     detail = client.get(job.get_absolute_url()).content.decode()
-    assert 'data-testid="export-download"' in detail and "js/petitions.js" in detail
+    assert 'data-testid="export-download"' in detail and "data-export-status-url" in detail  # followed by app.js
     status = client.get(reverse("petitions:export_status", args=[job.code])).json()
     assert status["status"] == "done" and status["downloadable"] and status["progress"] == 100
     download = client.get(reverse("petitions:export_download", args=[job.code]))
