@@ -50,8 +50,7 @@ def _search_explains(results):
     """The index's own justification: the cadre list's name search (its count query), as the filter builds it."""
     from urllib.parse import parse_qs, urlsplit
 
-    from django.db.models import Q
-
+    from cadres.filters import search
     from cadres.models import Cadre
 
     out = []
@@ -59,7 +58,7 @@ def _search_explains(results):
         if page["kind"] != "search":
             continue
         value = parse_qs(urlsplit(page["url"]).query)["q"][0]
-        queryset = Cadre.objects.filter(Q(name__icontains=value) | Q(id_number=value.upper())).order_by()
+        queryset = search(Cadre.objects.all(), value).order_by()
         sql, params = queryset.values("pk").query.sql_with_params()
         out.append({"page": f"索引依据：{page['label']}（q={value}）", "ms": 0, "sql": sql % tuple(
             f"'{p}'" for p in params), "plan": explain(sql, params)})

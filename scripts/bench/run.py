@@ -299,7 +299,6 @@ def measure_pages(data, warmup, samples):
 
 
 def measure_workbook(data, samples):
-    import resource
 
     import xlsxwriter
     from openpyxl import load_workbook
@@ -313,15 +312,16 @@ def measure_workbook(data, samples):
         started = time.perf_counter()
         workbook.write_monthly(month, str(path))
         times.append(time.perf_counter() - started)
-    # Peak memory: the same workbook written by `manage.py export_monthly` in a process of its own (peak RSS,
-    # the interpreter and Django included), so that nothing this process holds is counted.
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    run([PYTHON, "manage.py", "export_monthly", "--month", data["busiest_month"], "--output", str(path)],
-        stdout=subprocess.DEVNULL)
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if peak_kib <= before:
-        log("注意：子进程峰值内存不高于此前子进程，按此前峰值记录")
-    peak = peak_kib * 1024
+    # Peak memory: the same workbook written by `manage.py export_monthly` in a process of its own (its peak RSS,
+    # the interpreter and Django included, read from that child alone: RUSAGE_CHILDREN would be the largest of
+    # every child so far, the data load included).
+    child = subprocess.Popen([PYTHON, "manage.py", "export_monthly", "--month", data["busiest_month"], "--output",
+                              str(path)], cwd=ROOT, env={**os.environ, **ENV}, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"export_monthly → {child.returncode}")
+    peak = usage.ru_maxrss * 1024
     # The floor: the same cells (values only) written by xlsxwriter in constant-memory mode.
     book = load_workbook(path, read_only=True)
     sheets = [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in book.worksheets]
