@@ -1,14 +1,12 @@
 """The monthly workbook exports: who asked for which month, how far the task has come, and the file it wrote
 (under MEDIA_ROOT/exports/, removed when it expires)."""
 
-import uuid
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from core.exports import ExportJob, ExportStatus
+from core.exports import ExportJob
 
 
 class MonthlyExportQuerySet(models.QuerySet):
@@ -22,23 +20,10 @@ class MonthlyExportQuerySet(models.QuerySet):
         return self.filter(expires_at__lte=now or timezone.now()).exclude(status=MonthlyExport.Status.EXPIRED)
 
 
-class MonthlyExport(ExportJob, models.Model):
-    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+class MonthlyExport(ExportJob):
     month = models.DateField("月份", help_text="月份的第一天")
     unit = models.ForeignKey("core.Unit", verbose_name="单位范围", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
-                                     related_name="+")
-    status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    step = models.CharField("当前步骤", max_length=50, blank=True)
-    file = models.CharField("文件（MEDIA_ROOT 下的相对路径）", max_length=200, blank=True)
-    size = models.PositiveIntegerField("大小（字节）", default=0)
-    error = models.CharField("错误信息", max_length=300, blank=True)
-    created_at = models.DateTimeField("申请时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    expires_at = models.DateTimeField("失效时间")
 
     objects = MonthlyExportQuerySet.as_manager()
 

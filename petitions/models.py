@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from core.exports import ExportJob, ExportStatus
+from core.exports import ExportJob
 from core.models import Unit
 from core.scoping import restrict_by_unit
 
@@ -487,25 +487,12 @@ class PetitionExportQuerySet(models.QuerySet):
         return self.filter(expires_at__lte=now or timezone.now()).exclude(status=PetitionExport.Status.EXPIRED)
 
 
-class PetitionExport(ExportJob, models.Model):
+class PetitionExport(ExportJob):
     """导出信访举报件列表: the list's filters as they were asked for, built by a Celery task (petitions.tasks) with the
     requester's scope, the file kept under MEDIA_ROOT/exports/petitions/ until it expires. No identity in it."""
 
-    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
     query = models.CharField("筛选条件", max_length=1000, blank=True, help_text="列表的查询参数（URL 编码）")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
-                                     related_name="+")
-    status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    step = models.CharField("当前步骤", max_length=50, blank=True)
     rows = models.PositiveIntegerField("件数", default=0)
-    file = models.CharField("文件（MEDIA_ROOT 下的相对路径）", max_length=200, blank=True)
-    size = models.PositiveIntegerField("大小（字节）", default=0)
-    error = models.CharField("错误信息", max_length=300, blank=True)
-    created_at = models.DateTimeField("申请时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    expires_at = models.DateTimeField("失效时间")
 
     objects = PetitionExportQuerySet.as_manager()
 
