@@ -64,11 +64,13 @@ class EntryAddForm(forms.Form):
     reason = forms.CharField(label="列入理由", max_length=300,
                              widget=forms.TextInput(attrs={"placeholder": "列入理由", "size": 30}))
 
-    def __init__(self, *args, cadres=None, **kwargs):
+    def __init__(self, *args, cadres=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         if cadres is not None:
             self.fields["cadre"].queryset = cadres
             self.fields["cadre"].label_from_instance = lambda c: f"{c.unit.display_name} {c.post_title} {c.name}"
+        if unit is not None:  # suggest the plan's unit's cadres, as the queryset accepts
+            self.fields["cadre"].widget.params = {"unit": unit.code}
 
 
 class PlanApproveForm(forms.Form):

@@ -368,7 +368,7 @@ def plan_detail(request, code):
         context["not_due"] = [p for p in planning.suggest(plan.year, plan.unit)
                               if not p.due and p.cadre.pk not in present]
         context["add_form"] = EntryAddForm(cadres=_cadres_in_scope(request.user).filter(
-            unit__path__startswith=plan.unit.path).exclude(pk__in=present))
+            unit__path__startswith=plan.unit.path).exclude(pk__in=present), unit=plan.unit)
     return render(request, "audits/plan_detail.html", context)
 
 

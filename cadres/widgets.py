@@ -3,6 +3,8 @@ ModelMultipleChoiceField whose queryset is the cadres the user may pick). A <sel
 few hundred KB in a county and tens of MB in a province; this renders only the cadres already chosen and asks
 cadres:pick (static/js/picker.js) for matches as the user types. The field still validates what is posted."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.urls import reverse
 
@@ -10,9 +12,12 @@ from django.urls import reverse
 class CadrePicker(forms.Widget):
     template_name = "cadres/widgets/cadre_picker.html"
 
-    def __init__(self, attrs=None, multiple=False):
+    def __init__(self, attrs=None, multiple=False, params=None):
+        """`params` narrow the suggestions as the field's queryset does (cadres:pick understands `unit`, a unit
+        code with its sub-units, and `principal`=1); the field still decides what it accepts."""
         super().__init__(attrs)
         self.allow_multiple_selected = multiple
+        self.params = dict(params or {})
 
     def format_value(self, value):
         values = value if isinstance(value, list | tuple) else [value]
@@ -26,7 +31,8 @@ class CadrePicker(forms.Widget):
         if ids and field is not None:
             found = {str(cadre.pk): cadre for cadre in field.queryset.filter(pk__in=ids)}
             chosen = [(pk, field.label_from_instance(found[pk])) for pk in ids if pk in found]
-        context["widget"].update(chosen=chosen, multiple=self.allow_multiple_selected, url=reverse("cadres:pick"))
+        url = reverse("cadres:pick") + (f"?{urlencode(self.params)}" if self.params else "")
+        context["widget"].update(chosen=chosen, multiple=self.allow_multiple_selected, url=url)
         return context
 
     def value_from_datadict(self, data, files, name):

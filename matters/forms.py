@@ -175,7 +175,7 @@ class InspectionForm(CadreChoiceMixin, forms.Form):
     feedback_on = forms.DateField(label="反馈日期", widget=DATE)
     feedback = forms.CharField(label="反馈意见摘要", widget=TEXT3)
     secretary = forms.ModelChoiceField(label="党组织书记", queryset=Cadre.objects.none(), required=False,
-        widget=CadrePicker)
+        widget=CadrePicker(params={"principal": "1"}))
 
     def __init__(self, *args, cadres=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -156,10 +156,16 @@ PICK_LIMIT = 20
 @require_GET
 def pick(request):
     """Matches for the cadre picker (cadres.widgets.CadrePicker): the first PICK_LIMIT cadres in scope whose name
-    contains the text, or whose full ID number it is; JSON, labels without the ID number."""
+    contains the text, or whose full ID number it is, optionally within a unit (`unit`, a code, with sub-units) and
+    principals only (`principal`=1); JSON, labels without the ID number."""
     found = search(Cadre.objects.visible_to(request.user).select_related("unit"), request.GET.get("q", ""))
     if not request.GET.get("q", "").strip():
         found = found.none()
+    unit = visible_units(request.user).filter(code=request.GET.get("unit", "")).first()
+    if unit is not None:
+        found = found.filter(unit__path__startswith=unit.path)
+    if request.GET.get("principal") == "1":
+        found = found.filter(is_principal=True)
     cadres = list(found.order_by("name", "unit__path")[:PICK_LIMIT + 1])
     return JsonResponse({
         "results": [{"value": cadre.pk, "label": f"{cadre.name}（{cadre.unit.display_name} {cadre.post_title}）"}

@@ -29,7 +29,8 @@ function setUp(root) {
     var q = input.value.trim();
     if (!q) { close(); return; }
     var ticket = ++asked;
-    fetch(root.dataset.url + "?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}})
+    var separator = root.dataset.url.indexOf("?") < 0 ? "?" : "&";
+    fetch(root.dataset.url + separator + "q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(function (data) { if (ticket === asked) { show(data); } });
   }

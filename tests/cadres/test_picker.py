@@ -41,6 +41,24 @@ def test_empty_text_finds_nothing_and_many_matches_are_cut(client_for, staff, un
     assert len(data["results"]) == PICK_LIMIT and data["more"] is True
 
 
+def test_suggestions_narrowed_to_a_unit_and_to_principals(client_for, staff, unit_a, cadres):
+    chief = make_cadre(unit_a, actor=staff, name="赵建国", is_principal=True)
+    client = client_for(staff)
+    in_unit = client.get(PICK, {"q": "建国", "unit": unit_a.code}).json()["results"]
+    assert sorted(item["value"] for item in in_unit) == sorted([cadres[0].pk, chief.pk])
+    principals = client.get(PICK, {"q": "建国", "principal": "1"}).json()["results"]
+    assert [item["value"] for item in principals] == [chief.pk]
+    # a unit outside the user's scope narrows nothing it could reveal: the scope still applies
+    assert client.get(PICK, {"q": "建国", "unit": "NO-SUCH"}).json()["results"]
+
+
+def test_the_widget_asks_with_its_params(staff, unit_a):
+    from audits.forms import EntryAddForm
+
+    html = str(EntryAddForm(cadres=Cadre.objects.all(), unit=unit_a)["cadre"])
+    assert f'data-url="{PICK}?unit={unit_a.code}"' in html
+
+
 def test_scope_and_roles(client_for, staff, other_county_staff, liaison_a, cadres):
     assert client_for(other_county_staff).get(PICK, {"q": "建国"}).json()["results"] == []
     assert client_for(liaison_a).get(PICK, {"q": "建国"}).status_code == 403
