@@ -42,7 +42,7 @@ def snapshot(as_of=None):
     """The snapshot as of the date (today by default), computed now if there is none yet."""
     as_of = as_of or timezone.localdate()
     found = WarningSnapshot.objects.filter(as_of=as_of).first()
-    return found or refresh(as_of)
+    return found or refresh(as_of, if_missing=True)
 
 
 def rows(as_of=None):
@@ -96,10 +96,13 @@ def _store(snap, found, units):
 
 
 @transaction.atomic
-def refresh(as_of=None):
-    """Recompute the whole snapshot of the date (today by default) and drop the ones no longer kept."""
+def refresh(as_of=None, *, if_missing=False):
+    """Recompute the whole snapshot of the date (today by default) and drop the ones no longer kept. With
+    `if_missing`, one that another process finished while this one waited for the lock is taken as it is."""
     as_of = as_of or timezone.localdate()
     _lock(as_of)
+    if if_missing and (done := WarningSnapshot.objects.filter(as_of=as_of).first()) is not None:
+        return done
     snap, _ = WarningSnapshot.objects.update_or_create(as_of=as_of, defaults={"computed_at": timezone.now()})
     found = evaluate(Cadre.objects.all(), as_of)
     CadreWarning.objects.filter(snapshot=snap).delete()
