@@ -23,7 +23,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from cadres.models import Cadre, CadreWarning, WarningSnapshot
-from cadres.warnings import Warning, evaluate, warning_rules
+from cadres.warnings import Warning, blocking_first, evaluate, warning_rules
 
 _sources = {}  # model → callable(instance) → iterable of cadre ids
 _cadre_fields = {}  # model → attnames of its foreign keys to Cadre (found on first save)
@@ -56,13 +56,22 @@ def warnings_by_cadre(cadres, as_of=None, rules=None):
     queryset = rows(as_of).filter(cadre__in=cadres)
     if rules is not None:
         queryset = queryset.filter(code__in=rules)
-    labels = {code: rule.label for code, rule in warning_rules().items()}
-    found = defaultdict(list)
-    for cadre_id, code, reasons, blocking in queryset.values_list("cadre_id", "code", "reasons", "blocking"):
-        found[cadre_id].extend(Warning(code, labels.get(code, code), reason, blocking) for reason in reasons)
-    for warnings in found.values():
-        warnings.sort(key=lambda w: (not w.blocking, w.label))
-    return dict(found)
+    stored = defaultdict(list)
+    for cadre_id, *row in queryset.values_list("cadre_id", "code", "reasons", "blocking"):
+        stored[cadre_id].append(row)
+    labels = rule_labels()
+    return {cadre_id: as_warnings(rows, labels) for cadre_id, rows in stored.items()}
+
+
+def rule_labels():
+    return {code: rule.label for code, rule in warning_rules().items()}
+
+
+def as_warnings(stored, labels):
+    """[Warning, ...] of one cadre from its stored rows (code, reasons, blocking), blocking ones first."""
+    warnings = [Warning(code, labels.get(code, code), reason, blocking)
+                for code, reasons, blocking in stored for reason in reasons]
+    return sorted(warnings, key=blocking_first)
 
 
 def flagged(cadres, as_of=None, rules=None):

@@ -44,6 +44,11 @@ class Warning:
     blocking: bool = False
 
 
+def blocking_first(warning):
+    """Sort key of a cadre's warnings everywhere they are listed: blocking ones first, then by rule label."""
+    return (not warning.blocking, warning.label)
+
+
 # The settings row, read once per evaluation rather than once per rule.
 _settings_in_use = contextvars.ContextVar("cadres_settings_in_use", default=None)
 
@@ -77,7 +82,7 @@ def evaluate(cadres, on_date=None, rules=None):
     finally:
         _settings_in_use.reset(token)
     for warnings in found.values():
-        warnings.sort(key=lambda w: (not w.blocking, w.label))
+        warnings.sort(key=blocking_first)
     return found
 
 

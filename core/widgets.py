@@ -7,6 +7,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.scoping import PICKER_LEVELS
+
 
 class FastSelect(forms.Select):
     """A <select> whose options are rendered in Python instead of one template per option. The unit filter of a
@@ -59,7 +61,7 @@ class UnitSelect(FastSelect):
     visible unit is still accepted (the field's queryset is not narrowed), so a link to a department's list works;
     the names are indented by level."""
 
-    def __init__(self, attrs=None, levels=2):
+    def __init__(self, attrs=None, levels=PICKER_LEVELS):
         super().__init__(attrs, label_field="name")
         self.levels = levels
 

@@ -23,7 +23,7 @@ from django.db.models.functions import TruncMonth
 
 from cadres import snapshots
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
-from cadres.warnings import Warning, rule_choices
+from cadres.warnings import rule_choices
 
 CHUNK = 500
 
@@ -153,7 +153,7 @@ class WarnedCadre(NamedTuple):
 def warning_rows(*, user=None, unit=None, on_date=None):
     """(WarnedCadre, [Warning, ...]) for each flagged cadre, by unit and name, streamed from the warning snapshot
     in one query (a province's list is tens of thousands of cadres: no model instances)."""
-    labels = dict(rule_choices())
+    labels = snapshots.rule_labels()
     rows = (_warned(user, unit, on_date)
             .order_by("unit__path", "-cadre__is_principal", "cadre__name", "cadre_id", "code")
             .values_list("cadre_id", "cadre__name", "unit__short_name", "unit__name", "cadre__post_title", "code",
@@ -161,10 +161,8 @@ def warning_rows(*, user=None, unit=None, on_date=None):
     for _cadre_id, group in groupby(rows.iterator(chunk_size=CHUNK * 4), key=itemgetter(0)):
         group = list(group)
         _, name, short_name, unit_name, post_title = group[0][:5]
-        warnings = [Warning(code, labels.get(code, code), reason, blocking)
-                    for *_, code, reasons, blocking in group for reason in reasons]
-        warnings.sort(key=lambda w: (not w.blocking, w.label))
-        yield WarnedCadre(name, short_name or unit_name, post_title), warnings
+        yield WarnedCadre(name, short_name or unit_name, post_title), snapshots.as_warnings(
+            [row[5:] for row in group], labels)
 
 
 # --- audits ---------------------------------------------------------------------------------------------------
