@@ -6,19 +6,20 @@ Used by `manage.py import_cadres` and by the upload page (preview, then confirm)
 """
 
 import datetime
-import zipfile
+import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter
 
-from cadres import idcard
-from cadres.models import Cadre, CadreStatus, Gender, ManagementLevel, PositionHistory, Rank
+from cadres import idcard, services
+from cadres.models import Cadre, CadreStatus, Gender, ManagementLevel, Rank
 from cadres.services import _sync_current_post
-from core import audit
+from core import audit, xlsx_upload
 from core.excel import workbook_bytes
 
 
@@ -28,28 +29,35 @@ class Column:
     field: str
     required: bool = False
     help: str = ""
+    aliases: tuple = ()  # the headers real rosters use for it (the template's header is always accepted)
 
 
 COLUMNS = [
     Column("姓名", "name", True),
     Column("性别", "gender", True, "男 或 女"),
     Column("民族", "ethnicity", False, "默认 汉族"),
-    Column("出生日期", "birth_date", True, "如 1975-05-20"),
-    Column("身份证号", "id_number", True, "18位；与出生日期、性别一致；按此匹配已有干部"),
+    Column("出生日期", "birth_date", True, "如 1975-05-20", ("出生年月", "出生年月日", "出生时间")),
+    Column("身份证号", "id_number", True, "18位；与出生日期、性别一致；按此匹配已有干部",
+           ("身份证号码", "公民身份号码", "公民身份证号码", "身份证", "身份证件号码")),
     Column("籍贯", "native_place"),
-    Column("入党时间", "party_joined_on", False, "如 1998-07 或 1998-07-01"),
-    Column("学历", "education"),
-    Column("现任单位", "unit", True, "单位代码、全称或简称"),
-    Column("现任职务", "post_title", True),
-    Column("职级", "rank", True, "如 正科、副处、一级主任科员"),
-    Column("是否一把手", "is_principal", False, "是 或 否"),
-    Column("任现职时间", "post_since", False, "如 2021-03；留空则为导入当日"),
-    Column("管理层级", "management_level", False, "省管/市管/县管/其他，默认 县管"),
-    Column("状态", "status", False, "在职/试用期/改任非领导职务/免职/调离/退休，默认 在职"),
-    Column("纳入个人有关事项报告范围", "reports_personal_matters", False, "是 或 否，默认 是"),
+    Column("入党时间", "party_joined_on", False, "如 1998-07 或 1998-07-01", ("入党年月", "入党日期")),
+    Column("学历", "education", aliases=("最高学历", "全日制学历")),
+    Column("现任单位", "unit", True, "单位代码、全称或简称",
+           ("单位", "工作单位", "所在单位", "单位名称", "现工作单位")),
+    Column("现任职务", "post_title", True, aliases=("职务", "现职务", "现任职务名称", "职务名称")),
+    Column("职级", "rank", True, "如 正科、副处、一级主任科员", ("现职级", "职务层次", "职务职级", "职级层次")),
+    Column("是否一把手", "is_principal", False, "是 或 否", ("一把手", "是否主要负责人", "是否党政正职")),
+    Column("任现职时间", "post_since", False, "如 2021-03；留空则为导入当日",
+           ("任现职务时间", "任现职年月", "现职时间", "任职时间")),
+    Column("管理层级", "management_level", False, "省管/市管/县管/其他，默认 县管", ("管理类别", "干部管理层级")),
+    Column("状态", "status", False, "在职/试用期/改任非领导职务/免职/调离/退休，默认 在职",
+           ("在职状态", "人员状态")),
+    Column("纳入个人有关事项报告范围", "reports_personal_matters", False, "是 或 否，默认 是",
+           ("是否报告个人有关事项",)),
 ]
-BY_HEADER = {column.header: column for column in COLUMNS}
-MAX_ROWS = 5000
+BY_HEADER = {name: column for column in COLUMNS for name in (column.header, *column.aliases)}
+BOUNDS = xlsx_upload.Bounds()
+MAX_ROWS = BOUNDS.max_rows
 
 
 @dataclass(frozen=True)
@@ -74,11 +82,30 @@ class RowPlan:
         return "更新" if self.cadre else "新增"
 
 
+@dataclass(frozen=True)
+class ColumnUse:
+    """Where one column of the file goes: shown in the preview before anything is saved."""
+
+    index: int
+    found: str  # the header as written in the file
+    column: Column | None  # None: not recognised, ignored
+
+    @property
+    def letter(self):
+        return get_column_letter(self.index + 1)
+
+
 @dataclass
 class ImportPlan:
     file_error: str = ""
     errors: list = field(default_factory=list)
     rows: list = field(default_factory=list)
+    header_row: int = 0
+    mapping: list = field(default_factory=list)  # [ColumnUse]
+
+    @property
+    def ignored(self):
+        return [use for use in self.mapping if use.column is None]
 
     @property
     def ok(self):
@@ -186,55 +213,93 @@ class UnitIndex:
 
 # --- parsing ---------------------------------------------------------------------------------------------------
 
-def _unsafe_workbook(fileobj):
-    """Macro workbooks (.xlsm) and zip bombs are refused before openpyxl opens anything."""
-    from django.core.exceptions import ValidationError
+def _header_text(value):
+    """A header cell as rosters write it: spaces and line breaks inside, a required-mark *, a note in brackets."""
+    text = re.sub(r"\s+", "", _text(value)).strip("*＊")
+    return re.sub(r"[（(][^）)]*[）)]$", "", text)
 
-    from core import uploads
 
-    fileobj.seek(0)
-    data = fileobj.read()
-    fileobj.seek(0)
-    if not data.startswith(b"PK"):
-        return ""  # not a zip at all: openpyxl's own message says it is no .xlsx
-    try:
-        uploads.detect_kind(data)
-    except ValidationError as error:
-        return "".join(error.messages)
+def _find_header(rows):
+    """The header row: the first of the first rows where at least three columns are recognised (a title row or
+    two above it are skipped)."""
+    for position, (_number, values) in enumerate(rows[:BOUNDS.header_rows]):
+        if sum(1 for value in values if _header_text(value) in BY_HEADER) >= 3:
+            return position
+    return None
+
+
+def _mapping(values):
+    """[ColumnUse] for every non-empty header cell: the column it fills, or None (ignored)."""
+    uses = []
+    for index, value in enumerate(values):
+        text = _header_text(value)
+        if text:
+            uses.append(ColumnUse(index, _text(value), BY_HEADER.get(text)))
+    return uses
+
+
+def _header_error(uses):
+    by_column = {}
+    for use in uses:
+        if use.column is not None:
+            by_column.setdefault(use.column.header, []).append(use.found)
+    duplicated = [f"“{'”和“'.join(found)}”都对应【{header}】" for header, found in by_column.items() if len(found) > 1]
+    if duplicated:
+        return f"表头不正确：{'；'.join(duplicated)}，请只保留一列"
+    missing = [column for column in COLUMNS if column.required and column.header not in by_column]
+    if missing:
+        return "缺少必填列：" + "；".join(f"{c.header}（可用列名：{'、'.join((c.header, *c.aliases))}）"
+                                        for c in missing)
     return ""
 
 
-def _read_rows(fileobj):
-    problem = _unsafe_workbook(fileobj)
-    if problem:
-        return None, problem
+def parse(fileobj, units, cadres=None):
+    """Check a roster file. `units`: the units rows may name; `cadres`: the cadres the importer may update (an
+    existing cadre outside it is an error, never a silent update). Saves nothing. The file is read within
+    BOUNDS (core.xlsx_upload): a file past a limit is refused with a message naming it, before it is read whole."""
+    plan = ImportPlan()
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return None, "文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写后上传"
-    sheet = workbook.worksheets[0]
-    rows = [(index, list(values)) for index, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    workbook.close()
-    rows = [(index, values) for index, values in rows if any(_text(v) for v in values)]
+        rows = xlsx_upload.read_first_sheet(fileobj, BOUNDS)
+    except xlsx_upload.SheetRefused as refusal:
+        plan.file_error = str(refusal)
+        return plan
     if not rows:
-        return None, "文件是空的：没有表头，也没有数据"
-    return rows, ""
+        plan.file_error = "文件是空的：没有表头，也没有数据"
+        return plan
+    position = _find_header(rows)
+    if position is None:
+        plan.file_error = ("未找到表头：前几行中没有可识别的列名（如 姓名、身份证号、单位、职务），"
+                           "请使用模板的表头")
+        return plan
+    plan.header_row = rows[position][0]
+    plan.mapping = _mapping(rows[position][1])
+    plan.file_error = _header_error(plan.mapping)
+    if plan.file_error:
+        return plan
+    columns = {use.index: use.column for use in plan.mapping if use.column is not None}
+    body = rows[position + 1:]
+    if not body:
+        plan.file_error = "文件中没有数据行（表头之下逐行填写）"
+        return plan
+    if len(body) > MAX_ROWS:
+        plan.file_error = f"一次最多导入{MAX_ROWS}行，本文件有{len(body)}行"
+        return plan
+    _parse_body(plan, body, columns, UnitIndex(units))
+    _match_existing(plan, cadres)
+    return plan
 
 
-def _header(values):
-    """{column index: Column} or an error message naming what is wrong with the header row."""
-    headers = [_text(value) for value in values]
-    unknown = [h for h in headers if h and h not in BY_HEADER]
-    if unknown:
-        return None, f"表头不正确：无法识别的列“{'”“'.join(unknown)}”，请使用模板的表头"
-    seen = [h for h in headers if h]
-    duplicated = sorted({h for h in seen if seen.count(h) > 1})
-    if duplicated:
-        return None, f"表头不正确：列“{'”“'.join(duplicated)}”重复"
-    missing = [column.header for column in COLUMNS if column.required and column.header not in seen]
-    if missing:
-        return None, f"缺少必填列：{'、'.join(missing)}"
-    return {index: BY_HEADER[h] for index, h in enumerate(headers) if h}, ""
+def _parse_body(plan, body, columns, unit_index):
+    first_row_of = {}
+    for number, values in body:
+        data = _parse_row(number, values, columns, unit_index, plan.errors)
+        id_number = data.get("id_number")
+        if id_number:
+            if id_number in first_row_of:
+                plan.errors.append(RowError(number, "身份证号", f"与第{first_row_of[id_number]}行重复"))
+                continue
+            first_row_of[id_number] = number
+        plan.rows.append(RowPlan(number, data))
 
 
 def _convert(column, raw, units):
@@ -247,7 +312,9 @@ def _convert(column, raw, units):
     if column.field == "gender":
         return _choice(raw, Gender.choices, "性别")
     if column.field == "rank":
-        return _choice(raw, Rank.choices, "职级")
+        text = _text(raw)  # rosters write 职务层次 as 正科级, 副处级
+        labels = {label for _, label in Rank.choices}
+        return _choice(text[:-1] if text not in labels and text[:-1] in labels else text, Rank.choices, "职级")
     if column.field == "management_level":
         return _choice(raw, ManagementLevel.choices, "管理层级")
     if column.field == "status":
@@ -284,38 +351,6 @@ def _parse_row(number, values, columns, units, errors):
     return data
 
 
-def parse(fileobj, units, cadres=None):
-    """Check a roster file. `units`: the units rows may name; `cadres`: the cadres the importer may update (an
-    existing cadre outside it is an error, never a silent update). Saves nothing."""
-    plan = ImportPlan()
-    rows, plan.file_error = _read_rows(fileobj)
-    if plan.file_error:
-        return plan
-    columns, plan.file_error = _header(rows[0][1])
-    if plan.file_error:
-        return plan
-    body = rows[1:]
-    if not body:
-        plan.file_error = "文件中没有数据行（第一行为表头，从第二行起填写）"
-        return plan
-    if len(body) > MAX_ROWS:
-        plan.file_error = f"一次最多导入{MAX_ROWS}行，本文件有{len(body)}行"
-        return plan
-    unit_index = UnitIndex(units)
-    first_row_of = {}
-    for number, values in body:
-        data = _parse_row(number, values, columns, unit_index, plan.errors)
-        id_number = data.get("id_number")
-        if id_number:
-            if id_number in first_row_of:
-                plan.errors.append(RowError(number, "身份证号", f"与第{first_row_of[id_number]}行重复"))
-                continue
-            first_row_of[id_number] = number
-        plan.rows.append(RowPlan(number, data))
-    _match_existing(plan, cadres)
-    return plan
-
-
 def _match_existing(plan, cadres):
     ids = [row.data["id_number"] for row in plan.rows if "id_number" in row.data]
     existing = {c.id_number: c for c in Cadre.objects.filter(id_number__in=ids).select_related("unit")}
@@ -337,10 +372,6 @@ def _match_existing(plan, cadres):
 
 # --- saving ----------------------------------------------------------------------------------------------------
 
-BASIC = ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "party_joined_on", "education",
-         "management_level", "status", "reports_personal_matters"]
-
-
 class ImportFailed(Exception):
     pass
 
@@ -353,11 +384,10 @@ def apply(plan, *, actor, request=None, filename=""):
         with transaction.atomic():
             created = updated = 0
             for row in plan.rows:
+                _save_row(row, actor, request)
                 if row.cadre is None:
-                    _create(row.data)
                     created += 1
                 else:
-                    _update(row.cadre, row.data, row.post_changed)
                     updated += 1
             audit.record(actor, audit.Action.IMPORT, "cadres.cadre.imported", request=request,
                          summary=f"导入干部名册{('“' + filename + '”') if filename else ''}："
@@ -376,37 +406,54 @@ def record_rejected(plan, *, actor, request=None, filename=""):
                  changes={"errors": len(plan.errors), "rows": len(plan.rows), "file_error": plan.file_error})
 
 
-def _create(data):
-    today = timezone.localdate()
-    basics = {key: data[key] for key in BASIC if key in data}
-    cadre = Cadre.objects.create(unit=data["unit"], post_title=data["post_title"], rank=data["rank"],
-                                 is_principal=data.get("is_principal", False),
-                                 post_since=data.get("post_since", today), **basics)
-    PositionHistory.objects.create(cadre=cadre, unit=cadre.unit, post_title=cadre.post_title, rank=cadre.rank,
-                                   is_principal=cadre.is_principal, start_date=cadre.post_since)
+def _save_row(row, actor, request):
+    """One row through cadres.services (the same rules and audit events as a form); a refusal names the row and
+    rolls the whole file back."""
+    try:
+        if row.cadre is None:
+            _create(row.data, actor, request)
+        else:
+            _update(row.cadre, row.data, row.post_changed, actor, request)
+    except ValidationError as error:
+        raise ImportFailed(f"第{row.row}行：{'；'.join(error.messages)}。未导入任何数据") from error
+    except ValueError as error:
+        raise ImportFailed(f"第{row.row}行：{error}。未导入任何数据") from error
 
 
-def _update(cadre, data, post_changed):
-    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
-    for key in BASIC:
-        if key in data:
-            setattr(cadre, key, data[key])
-    cadre.save()
+def _basics(data):
+    return {key: data[key] for key in services.BASIC_FIELDS if key in data}
+
+
+def _create(data, actor, request):
+    services.create_cadre(actor=actor, request=request, unit=data["unit"], post_title=data["post_title"],
+                          rank=data["rank"], is_principal=data.get("is_principal", False),
+                          post_since=data.get("post_since"), **_basics(data))
+
+
+def _update(cadre, data, post_changed, actor, request):
+    basics = _basics(data)
+    if basics:
+        cadre = services.update_cadre(cadre, actor=actor, request=request, **basics)
     if not post_changed:
         return
-    current = cadre.positions.filter(end_date__isnull=True).first()
     start = data.get("post_since") or timezone.localdate()
     post = {"unit": data.get("unit", cadre.unit), "post_title": data.get("post_title", cadre.post_title),
             "rank": data.get("rank", cadre.rank), "is_principal": data.get("is_principal", cadre.is_principal)}
+    current = cadre.positions.filter(end_date__isnull=True).first()
     if current is not None and start <= current.start_date:
-        # Same post, corrected: fix the current row rather than invent a move.
-        for key, value in post.items():
-            setattr(current, key, value)
-        current.start_date = start
-        current.save()
+        _correct_current_post(cadre, current, start, post, actor, request)
     else:
-        if current is not None:
-            current.end_date = start - datetime.timedelta(days=1)
-            current.save(update_fields=["end_date"])
-        PositionHistory.objects.create(cadre=cadre, start_date=start, **post)
+        services.change_post(cadre, actor=actor, request=request, start_date=start, **post)
+
+
+def _correct_current_post(cadre, current, start, post, actor, request):
+    """Same post, corrected (the roster's 任现职时间 is not later than the recorded one): fix the current row
+    rather than invent a move."""
+    current = cadre.positions.select_for_update().get(pk=current.pk)
+    for key, value in post.items():
+        setattr(current, key, value)
+    current.start_date = start
+    current.save()
     _sync_current_post(cadre)
+    audit.record(actor, audit.Action.UPDATE, "cadres.cadre.post_corrected", cadre, request=request,
+                 summary=f"导入名册更正现任职务：{cadre.name} {post['unit'].display_name}{post['post_title']}")

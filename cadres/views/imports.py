@@ -1,5 +1,6 @@
 """Roster import through the browser: upload → preview (nothing saved) → confirm (all or nothing)."""
 
+import time
 import uuid
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from core.permissions import deny, office_required
 from core.scoping import visible_units
 
 SESSION_KEY = "cadres_import"
+STALE_SECONDS = 24 * 3600  # retention: a previewed file waits a day for 确认导入, then it is removed
 
 
 def _import_dir():
@@ -24,36 +26,66 @@ def _import_dir():
     return path
 
 
+def _clear_stale(folder):
+    cutoff = time.time() - STALE_SECONDS
+    for path in folder.glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def _pending_path(token):
+    return _import_dir() / f"{token}.xlsx" if token and token.isalnum() else None
+
+
 def _require_import(request):
     if not permissions.can_import(request.user):
         deny(request)
 
 
-def _parse(request, path):
-    with path.open("rb") as handle:
-        return importer.parse(handle, visible_units(request.user).filter(is_active=True),
-                              Cadre.objects.visible_to(request.user))
+def _parse(request, fileobj):
+    return importer.parse(fileobj, visible_units(request.user).filter(is_active=True),
+                          Cadre.objects.visible_to(request.user))
+
+
+def _keep(uploaded):
+    """Store a previewed file for 确认导入 (the only upload kept, under the retention above)."""
+    folder = _import_dir()
+    _clear_stale(folder)
+    token = uuid.uuid4().hex
+    path = folder / f"{token}.xlsx"
+    try:
+        with path.open("wb") as handle:
+            for chunk in uploaded.chunks():
+                handle.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return token
+
+
+def _discard_pending(request):
+    path = _pending_path((request.session.pop(SESSION_KEY, None) or {}).get("token"))
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 @office_required
 def upload(request):
+    """Checked straight from Django's upload (memory, or a temporary file Django removes when the request ends,
+    whatever happens): a refused file is never stored; a good one is kept for 确认导入 only."""
     _require_import(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     plan = token = None
     if request.method == "POST" and form.is_valid():
-        token = uuid.uuid4().hex
-        path = _import_dir() / f"{token}.xlsx"
-        with path.open("wb") as handle:
-            for chunk in form.cleaned_data["file"].chunks():
-                handle.write(chunk)
-        plan = _parse(request, path)
+        uploaded = form.cleaned_data["file"]
+        name = uploaded.name[:100]
+        plan = _parse(request, uploaded)
+        _discard_pending(request)  # a new upload replaces the one previewed before
         if plan.ok:
-            request.session[SESSION_KEY] = {"token": token, "name": form.cleaned_data["file"].name[:100]}
+            token = _keep(uploaded)
+            request.session[SESSION_KEY] = {"token": token, "name": name}
         else:
-            path.unlink(missing_ok=True)
-            token = None
-            importer.record_rejected(plan, actor=request.user, request=request,
-                                     filename=form.cleaned_data["file"].name[:100])
+            importer.record_rejected(plan, actor=request.user, request=request, filename=name)
     return render(request, "cadres/import.html", {"form": form, "plan": plan, "token": token})
 
 
@@ -63,15 +95,13 @@ def confirm(request):
     _require_import(request)
     pending = request.session.get(SESSION_KEY) or {}
     token = request.POST.get("token", "")
-    if not token or pending.get("token") != token:
+    path = _pending_path(token)
+    if path is None or pending.get("token") != token or not path.is_file():
         messages.error(request, "导入已失效，请重新上传文件")
         return redirect("cadres:import")
-    path = _import_dir() / f"{token}.xlsx"
-    if not path.is_file():
-        messages.error(request, "导入已失效，请重新上传文件")
-        return redirect("cadres:import")
-    plan = _parse(request, path)  # checked again: the data may have changed since the preview
     try:
+        with path.open("rb") as handle:
+            plan = _parse(request, handle)  # checked again: the data may have changed since the preview
         created, updated = importer.apply(plan, actor=request.user, request=request, filename=pending.get("name", ""))
     except importer.ImportFailed as error:
         messages.error(request, str(error))

@@ -82,13 +82,49 @@ def test_an_empty_workbook_is_refused(db):
     assert parse(xlsx(header=None)).file_error == "文件是空的：没有表头，也没有数据"
 
 
-def test_a_wrong_header_is_named(db):
-    assert "无法识别的列“电话”" in parse(xlsx(header=[*HEADER, "电话"])).file_error
+def test_an_unknown_column_is_ignored_and_shown_as_ignored(unit_a):
+    """Issue 20: real rosters carry columns of their own (序号, 电话); they are ignored, and the preview says so."""
+    plan = parse(xlsx([*row("甲", D(1980, 1, 1)), "13800000000"], header=[*HEADER, "电话"]))
+    assert plan.ok, plan.errors
+    assert [(use.letter, use.found) for use in plan.ignored] == [("J", "电话")]
+    assert "电话" not in plan.rows[0].data.values()
 
 
-def test_a_missing_required_column_is_named(db):
+def test_a_missing_required_column_is_named_with_the_headers_accepted(db):
     header = [h for h in HEADER if h != "身份证号"]
-    assert parse(xlsx(header=header)).file_error == "缺少必填列：身份证号"
+    assert parse(xlsx(header=header)).file_error == (
+        "缺少必填列：身份证号（可用列名：身份证号、身份证号码、公民身份号码、公民身份证号码、身份证、身份证件号码）")
+
+
+REAL_HEADER = ["序号", "姓 名", "性别", "出生年月", "公民身份号码", "工作单位", "现职务", "职务层次", "是否一把手",
+               "任现职务时间", "备注"]
+
+
+def test_the_headers_real_rosters_use_are_mapped_and_shown(unit_a):
+    """Issue 20: 工作单位 → 现任单位, 现职务 → 现任职务, 公民身份号码 → 身份证号, 职务层次 (正科级) → 职级; a title row
+    above the header is skipped; the mapping is in the plan for the preview, nothing is saved by parse."""
+    person = row("钱进", D(1980, 5, 6), rank="正科级")
+    plan = parse(xlsx(["某县干部名册（2026年）"], REAL_HEADER, [1, *person, "无"], header=None))
+    assert plan.ok, plan.errors
+    assert plan.header_row == 2
+    mapping = {use.found: (use.column.header if use.column else None) for use in plan.mapping}
+    assert mapping == {"序号": None, "姓 名": "姓名", "性别": "性别", "出生年月": "出生日期", "公民身份号码": "身份证号",
+                       "工作单位": "现任单位", "现职务": "现任职务", "职务层次": "职级", "是否一把手": "是否一把手",
+                       "任现职务时间": "任现职时间", "备注": None}
+    data = plan.rows[0].data
+    assert (data["unit"], data["post_title"], data["rank"], plan.rows[0].row) == (unit_a, "副局长", "section_chief", 3)
+    assert Cadre.objects.count() == 0
+
+
+@pytest.mark.parametrize("headers", [("单位", "工作单位"), ("身份证号", "身份证")])
+def test_two_columns_for_the_same_field_are_refused_naming_both(db, headers):
+    header = [*HEADER, headers[1]] if headers[0] in HEADER else [*HEADER, *headers]
+    error = parse(xlsx(header=header)).file_error
+    assert error.startswith("表头不正确：") and f"“{headers[1]}”" in error and "请只保留一列" in error
+
+
+def test_a_sheet_without_a_recognisable_header_is_refused(db):
+    assert parse(xlsx(["a", "b", "c"], header=None)).file_error.startswith("未找到表头")
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_saved(unit_a, staff):
