@@ -53,8 +53,8 @@ def size_of(fileobj):
     return size
 
 
-def mb_text(limit):
-    return f"{limit / MB:g} MB"
+def mb_text(size):
+    return f"{round(size / MB, 1):g} MB"
 
 
 def open_zip(fileobj, *, max_members=MAX_ZIP_MEMBERS, max_total=None, member_limits=None):
@@ -69,15 +69,17 @@ def open_zip(fileobj, *, max_members=MAX_ZIP_MEMBERS, max_total=None, member_lim
     members = archive.infolist()
     if len(members) > max_members:
         raise ValidationError(f"压缩文件包含的文件过多（上限{max_members}个）。")
-    total = sum(member.file_size for member in members)
-    packed = max(sum(member.compress_size for member in members), 1)
-    limit = max_total or max_uncompressed_bytes()
-    if total > limit or total / packed > MAX_COMPRESSION_RATIO:
-        raise ValidationError(f"压缩文件解压后过大（疑似压缩炸弹，解压后上限{mb_text(limit)}），已拒绝。")
     for member in members:
         member_limit = (member_limits or {}).get(member.filename)
         if member_limit and member.file_size > member_limit:
             raise ValidationError(f"文件内的“{member.filename}”解压后过大（上限{mb_text(member_limit)}），已拒绝。")
+    total = sum(member.file_size for member in members)
+    packed = max(sum(member.compress_size for member in members), 1)
+    limit = max_total or max_uncompressed_bytes()
+    if total > limit:
+        raise ValidationError(f"压缩文件解压后过大（疑似压缩炸弹，解压后上限{mb_text(limit)}），已拒绝。")
+    if total / packed > MAX_COMPRESSION_RATIO:
+        raise ValidationError(f"压缩文件的压缩比过高（疑似压缩炸弹，上限{MAX_COMPRESSION_RATIO}倍），已拒绝。")
     return archive
 
 

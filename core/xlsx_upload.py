@@ -61,8 +61,8 @@ def read_first_sheet(fileobj, bounds=Bounds()):
     """[(row number, values)] of the first sheet's rows with content, or SheetRefused. Reads at most what the
     bounds allow; the row cap is checked again while reading (never only from what the file declares)."""
     archive = _checked_archive(fileobj, bounds)
-    sheet_path = _first_sheet_path(archive)
-    _count_sheet(archive, sheet_path, bounds)
+    _count_sheet(archive, _first_sheet_path(archive), bounds)  # bounded by the counts whatever the sheet's size
+    _check_sheets_size(archive, bounds)  # openpyxl may read every sheet whole (one without a <dimension>)
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
         try:
@@ -77,18 +77,23 @@ def _checked_archive(fileobj, bounds):
     size = uploads.size_of(fileobj)
     if size > bounds.max_bytes:
         raise SheetRefused(f"文件过大：上限为 {uploads.mb_text(bounds.max_bytes)}，本文件 {uploads.mb_text(size)}")
+    fileobj.seek(0)
+    if fileobj.read(4) != b"PK\x03\x04":
+        raise SheetRefused(NOT_XLSX)
     try:
-        kind = uploads.sniff(fileobj)
-        if kind != uploads.XLSX:
-            raise SheetRefused(NOT_XLSX)
         archive = uploads.open_zip(fileobj, member_limits={SHARED_STRINGS: bounds.max_shared_strings})
+        if uploads.sniff(fileobj) != uploads.XLSX:  # macro workbooks refused here, with their own message
+            raise SheetRefused(NOT_XLSX)
     except ValidationError as error:
         raise SheetRefused("".join(error.messages)) from None
+    return archive
+
+
+def _check_sheets_size(archive, bounds):
     sheets = sum(info.file_size for info in archive.infolist() if info.filename.startswith("xl/worksheets/"))
     if sheets > bounds.max_sheets_xml:
         raise SheetRefused(f"工作表内容解压后过大（上限{uploads.mb_text(bounds.max_sheets_xml)}，"
-                           f"本文件{uploads.mb_text(round(sheets / MB, 1) * MB)}）；请只保留名册内容后重新上传")
-    return archive
+                           f"本文件{uploads.mb_text(sheets)}）；请只保留名册内容后重新上传")
 
 
 def _small_part(archive, name):

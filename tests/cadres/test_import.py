@@ -108,8 +108,9 @@ def test_the_headers_real_rosters_use_are_mapped_and_shown(unit_a):
     assert plan.ok, plan.errors
     assert plan.header_row == 2
     mapping = {use.found: (use.column.header if use.column else None) for use in plan.mapping}
-    assert mapping == {"序号": None, "姓 名": "姓名", "性别": "性别", "出生年月": "出生日期", "公民身份号码": "身份证号",
-                       "工作单位": "现任单位", "现职务": "现任职务", "职务层次": "职级", "是否一把手": "是否一把手",
+    assert mapping == {"序号": None, "姓 名": "姓名", "性别": "性别", "出生年月": "出生日期",
+                       "公民身份号码": "身份证号", "工作单位": "现任单位", "现职务": "现任职务", "职务层次": "职级",
+                       "是否一把手": "是否一把手",
                        "任现职务时间": "任现职时间", "备注": None}
     data = plan.rows[0].data
     assert (data["unit"], data["post_title"], data["rank"], plan.rows[0].row) == (unit_a, "副局长", "section_chief", 3)
