@@ -339,11 +339,11 @@ def _refuse_macros_and_bombs(uploaded):
     from core import uploads
 
     uploaded.seek(0)
-    data = uploaded.read()
+    head = uploaded.read(4)
     uploaded.seek(0)
-    if data.startswith(b"PK\x03\x04"):
+    if head == b"PK\x03\x04":
         try:
-            uploads.detect_kind(data)
+            uploads.sniff(uploaded)  # the zip's directory only: the file is never read whole into memory
         except ValidationError as error:
             raise RectificationError("".join(error.messages)) from None
 

@@ -42,6 +42,10 @@ ROOT = "Person"
 LRMX_VERSION = "3.2.1.16"
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 MAX_FILES = 500
+# Bounds of one upload (issue 22): a form is a few hundred elements and, with its photo, well under 1 MB.
+MAX_FILE_BYTES = 10 * 1024 * 1024  # one .lrmx, or one member of a zip, uncompressed
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one uploaded file (a zip of many forms)
+MAX_ELEMENTS = 20_000  # elements of one form, counted while parsing
 FILE_SUFFIXES = (".lrmx", ".xml")
 
 # The tags in the order the editor writes them, with the form's Chinese labels.
@@ -337,8 +341,10 @@ def _element_text(element):
 
 def parse_person(source, data, today=None):
     """Parse one file's bytes into a Person; LrmxError (naming the file and the tag) when it cannot be used."""
+    if len(data) > MAX_FILE_BYTES:
+        fail(source, f"文件过大（上限{uploads.mb_text(MAX_FILE_BYTES)}）")
     try:
-        root = uploads.parse_xml(data)
+        root = uploads.parse_xml(data, max_elements=MAX_ELEMENTS)
     except ValidationError as error:
         fail(source, f"不是有效的任免审批表文件（XML）：{error.messages[0]}")
     if _local(root.tag) != ROOT:
@@ -522,6 +528,9 @@ def read_sources(name, data):
             label = f"{name}/{member}"
             if not member.lower().endswith((*FILE_SUFFIXES, ".zip")):
                 continue
+            if info.file_size > MAX_FILE_BYTES:  # declared size: zipfile never decompresses more than it
+                sources.append(Source(label, error=f"“{label}”解压后过大（上限{uploads.mb_text(MAX_FILE_BYTES)}）"))
+                continue
             content = archive.read(info)
             kind = uploads.detect_kind(content) if not content.startswith(b"PK") else uploads.ZIP
             if kind == uploads.ZIP:
@@ -535,11 +544,20 @@ def read_sources(name, data):
     return sources
 
 
+def open_upload_path(name, path):
+    """`open_upload` for a stored file: its size is checked before it is read into memory."""
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        return [Source(name, error=f"“{name}”：文件过大：上限为 {uploads.mb_text(MAX_UPLOAD_BYTES)}。")]
+    return open_upload(name, path.read_bytes())
+
+
 def open_upload(name, data):
     """Sources of one uploaded or given file, after the common upload checks (size, kind by content, XML and zip
     bombs, external entities: core.uploads.check_upload); every zip member is checked again in read_sources."""
     try:
-        uploads.check_upload(ContentFile(data, name=name), allowed=(uploads.XML, uploads.ZIP))
+        uploads.check_upload(ContentFile(data, name=name), allowed=(uploads.XML, uploads.ZIP),
+                             max_bytes=MAX_UPLOAD_BYTES)
     except ValidationError as error:
         if data and _kind_or_none(data) not in (uploads.XML, uploads.ZIP, "damaged"):
             return read_sources(name, data)  # neither XML nor zip: its own, clearer message

@@ -54,6 +54,9 @@ def size_of(fileobj):
 
 
 def mb_text(size):
+    """A size or limit for a message: 20 MB, 1.5 MB, 300 KB."""
+    if size < MB / 10:
+        return f"{max(round(size / 1024, 1), 0.1):g} KB"
     return f"{round(size / MB, 1):g} MB"
 
 

@@ -80,7 +80,7 @@ def _require_import(request):
 def _sources(folder, names):
     sources = []
     for index, name in enumerate(names):
-        sources += lrmx.open_upload(name, (folder / str(index)).read_bytes())
+        sources += lrmx.open_upload_path(name, folder / str(index))
     return sources
 
 
@@ -118,7 +118,11 @@ def upload(request):
         names.append(Path(uploaded.name).name[:100])
     pending = {"token": token, "files": names, "unit": form.cleaned_data["unit"].pk if form.cleaned_data["unit"]
                else None, "rank": form.cleaned_data["rank"]}
-    batch = _plan(request, folder, pending)
+    try:
+        batch = _plan(request, folder, pending)
+    except BaseException:  # a crash leaves no upload behind
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     if batch.bad:
         lrmx_import.record_rejected(batch, actor=request.user, request=request)
     if not batch.good:

@@ -165,3 +165,21 @@ def test_a_stale_preview_file_is_removed_by_the_next_upload(client_for, staff, u
     good.write_bytes(xlsx(row("甲", datetime.date(1980, 1, 1))).getvalue())
     post_roster(client_for(staff), good)
     assert not stale.exists()
+
+
+def test_an_lrmx_upload_that_crashes_while_parsing_leaves_no_file(client_for, staff, disk, monkeypatch):
+    """The same for 任免审批表 uploads: stored for the preview, removed when the parse fails."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cadres import lrmx_import
+    from tests.cadres.lrmx_files import lrmx_file, minimal_fields
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("parser fell over")
+
+    monkeypatch.setattr(lrmx_import, "plan", crash)
+    client = client_for(staff)
+    with pytest.raises(RuntimeError):
+        client.post(reverse("cadres:lrmx_import"),
+                    {"files": [SimpleUploadedFile("a.lrmx", lrmx_file(minimal_fields()))], "rank": "section_deputy"})
+    assert disk() == []

@@ -242,6 +242,37 @@ def test_a_zip_bomb_is_refused(db):
     assert "“bomb.zip”" in error and "压缩炸弹" in error
 
 
+def test_a_form_with_too_many_elements_is_refused_while_parsing(db):
+    """Issue 22: an .lrmx is bounded by its element count while defusedxml parses it (a real form has a few
+    hundred); the message names the file and the limit."""
+    flat = b"<Person>" + b"<X/>" * (lrmx.MAX_ELEMENTS + 1) + b"</Person>"
+    error = plan(("flat.lrmx", flat)).files[0].error
+    assert "“flat.lrmx”" in error and f"元素过多（上限{lrmx.MAX_ELEMENTS}个）" in error
+
+
+def test_a_form_past_the_size_limit_is_refused_before_it_is_parsed(db, monkeypatch):
+    monkeypatch.setattr(lrmx, "MAX_FILE_BYTES", 1000)
+    error = plan(("big.lrmx", lrmx_file(full_fields(JianLi="简历" * 600)))).files[0].error
+    assert error == "“big.lrmx”：文件过大（上限1 KB）"
+
+
+def test_a_zip_member_past_the_size_limit_is_refused_by_its_declared_size(unit_a, monkeypatch):
+    monkeypatch.setattr(lrmx, "MAX_FILE_BYTES", 2000)
+    archive = zipped({"好.lrmx": lrmx_file(minimal_fields()), "大.lrmx": lrmx_file(full_fields(JianLi="简" * 2000))})
+    batch = plan(("包.zip", archive))
+    assert "解压后过大" in {f.name: f.error for f in batch.bad}["包.zip/大.lrmx"]
+    assert [f.name for f in batch.good] == ["包.zip/好.lrmx"]
+
+
+def test_a_stored_upload_past_the_limit_is_refused_without_being_read(tmp_path, monkeypatch):
+    path = tmp_path / "0"
+    path.write_bytes(b"<Person>" + b" " * 5000 + b"</Person>")
+    monkeypatch.setattr(lrmx, "MAX_UPLOAD_BYTES", 4096)
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read before its size was checked"))
+    [source] = lrmx.open_upload_path("大.lrmx", path)
+    assert source.error.startswith("“大.lrmx”：文件过大")
+
+
 def test_one_bad_file_stops_the_whole_batch(unit_a, unit_b, staff):
     bad = lrmx_file(full_fields(ChuShengNianYue="1975.13"))
     batch = plan(("好.lrmx", lrmx_file(minimal_fields())), ("坏.lrmx", bad))

@@ -73,3 +73,72 @@ def test_size_limits():
         uploads.check_upload(upload("a.pdf", b""))
     with pytest.raises(ValidationError, match="文件过大"):
         uploads.check_upload(upload("a.pdf", b"%PDF-" + b"0" * 2048), max_bytes=1024)
+
+
+# --- bounded reading (issue 22) ----------------------------------------------------------------------------------
+
+class CountingFile(io.BytesIO):
+    """A file that counts the bytes read from it."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def counting_upload(name, data):
+    uploaded = SimpleUploadedFile(name, b"")
+    uploaded.file = CountingFile(data)
+    uploaded.size = len(data)
+    return uploaded
+
+
+def test_the_size_limit_is_checked_before_a_byte_is_read(settings):
+    """Issue 22: EVIDENCE_MAX_BYTES bounds every attachment, checked on the declared size before reading."""
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024
+    uploaded = counting_upload("大.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024))
+    with pytest.raises(ValidationError, match=r"文件过大：上限为 1 MB"):
+        uploads.check_upload(uploaded)
+    assert uploaded.file.bytes_read == 0
+
+
+@pytest.mark.parametrize("name, data", [
+    ("扫描件.pdf", b"%PDF-1.7\n" + b"0" * (5 * 1024 * 1024)),
+    ("名册.xlsx", None),  # a zip container: its directory is read, not its content
+])
+def test_the_type_is_sniffed_from_a_bounded_part_of_the_file(name, data):
+    if data is None:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("xl/worksheets/sheet1.xml", b"<worksheet/>" + b" " * (5 * 1024 * 1024))
+        data = buffer.getvalue()
+    uploaded = counting_upload(name, data)
+    uploads.check_upload(uploaded)
+    assert uploaded.file.bytes_read < 64 * 1024
+
+
+def test_xml_with_too_many_elements_is_refused_while_parsing():
+    with pytest.raises(ValidationError, match="元素过多（上限100个）"):
+        uploads.parse_xml(b"<a>" + b"<b/>" * 100 + b"</a>", max_elements=100)
+    assert len(uploads.parse_xml(b"<a>" + b"<b/>" * 99 + b"</a>", max_elements=100)) == 99
+
+
+def test_a_member_past_its_limit_is_refused_by_the_declared_size():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b" " * 4096)
+    with pytest.raises(ValidationError, match="“xl/sharedStrings.xml”解压后过大（上限2 KB）"):
+        uploads.open_zip(buffer, member_limits={"xl/sharedStrings.xml": 2048})
+
+
+def test_a_compression_ratio_past_the_limit_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (5 * 1024 * 1024))
+    with pytest.raises(ValidationError, match="压缩比过高"):
+        uploads.open_zip(buffer)

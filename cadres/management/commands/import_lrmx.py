@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 raise CommandError(f"职级无效：{rank}，可填：{'、'.join(Rank.labels)}")
         sources = []
         for path in _files(paths):
-            sources += lrmx.open_upload(path.name, path.read_bytes())
+            sources += lrmx.open_upload_path(path.name, path)
         if not sources:
             raise CommandError("没有找到 .lrmx 文件")
         batch = lrmx_import.plan(sources, units=Unit.objects.filter(is_active=True), default_unit=default_unit,
