@@ -81,6 +81,10 @@ class RowPlan:
     def action(self):
         return "更新" if self.cadre else "新增"
 
+    @property
+    def rank_label(self):
+        return Rank(self.data["rank"]).label if self.data.get("rank") else ""
+
 
 @dataclass(frozen=True)
 class ColumnUse:
@@ -150,19 +154,38 @@ def _text(value):
     return str(value).strip()
 
 
+def _date_text(value):
+    """1975年5月20日, 1975/5/20, 1975.05.20, 19750520 → 1975-05-20; 1998.7, 199807 → 1998-07."""
+    text = _text(value).replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    text = text.strip("-")
+    if text.isdigit() and len(text) == 8:
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if text.isdigit() and len(text) == 6:
+        return f"{text[:4]}-{text[4:]}"
+    return text
+
+
+def _month_only(value):
+    return not isinstance(value, datetime.date) and len(_date_text(value).split("-")) == 2
+
+
+def _birth_day_from_id(data):
+    """Rosters write 出生年月 (1975.05): the ID number gives the day when the year and month agree."""
+    try:
+        encoded, _ = idcard.parse(data["id_number"])
+    except ValueError:
+        return
+    if (encoded.year, encoded.month) == (data["birth_date"].year, data["birth_date"].month):
+        data["birth_date"] = encoded
+
+
 def _date(value):
     """A date from a date cell or text such as 1975-05-20, 1975/5/20, 1975.05.20, 19750520, 1998-07, 1998.7."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value).replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
-    text = text.strip("-")
-    if text.isdigit() and len(text) == 8:
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    elif text.isdigit() and len(text) == 6:
-        text = f"{text[:4]}-{text[4:]}"
-    parts = text.split("-")
+    parts = _date_text(value).split("-")
     try:
         if len(parts) == 3:
             return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
@@ -342,6 +365,9 @@ def _parse_row(number, values, columns, units, errors):
             data[column.field] = _convert(column, raw, units)
         except ValueError as error:
             errors.append(RowError(number, column.header, str(error)))
+    birth_column = next((index for index, column in columns.items() if column.field == "birth_date"), None)
+    if "birth_date" in data and "id_number" in data and _month_only(values[birth_column]):
+        _birth_day_from_id(data)
     if "id_number" in data:
         try:
             data["id_number"] = idcard.check(data["id_number"], data.get("birth_date"), data.get("gender"))

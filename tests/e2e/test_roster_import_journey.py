@@ -73,3 +73,47 @@ def test_roster_with_a_bad_row_then_fixed(page, live_server, login, demo, media_
     expect(page.locator("h1")).to_have_text("骆晓琴 · 廉政档案")
     expect(page.locator("#positions")).to_contain_text("2023-07-01 至 今")
     assert page.console_errors == []
+
+
+REAL_HEADER = ["序号", "姓  名", "性别", "出生年月", "公民身份号码", "工作单位", "现职务", "职务层次", "是否一把手",
+               "任现职务时间", "联系电话"]
+
+
+def test_a_roster_with_its_own_headers_shows_where_each_column_goes(page, live_server, login, demo, media_root,
+                                                                      tmp_path):
+    """Issue 20: a unit's own roster (a title row, 工作单位/现职务/公民身份号码/职务层次, a 序号 and a phone column)
+    is previewed with the column mapping and the ignored columns named; nothing is saved before 确认导入."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["青溪县科级干部名册（2026年12月）"])
+    sheet.append(REAL_HEADER)
+    for index, (name, gender, birth, unit, post, rank, principal, since) in enumerate(PEOPLE):
+        number = idcard.make(birth, "M" if gender == "男" else "F", region="110102", sequence=index + 1)
+        sheet.append([index + 1, name, gender, birth.strftime("%Y.%m"), number, unit, post, rank + "级", principal,
+                      since, "0570-1234567"])
+    workbook.save(tmp_path / "本单位名册.xlsx")
+
+    login("staff01")
+    page.goto(f"{live_server.url}/cadres/import/")
+    page.set_input_files("input[type=file][name=file]", str(tmp_path / "本单位名册.xlsx"))
+    page.click("button:has-text('上传并预览')")
+    mapping = page.locator("[data-testid=import-mapping] tbody tr")
+    expect(mapping).to_have_count(len(REAL_HEADER))
+    expect(page.locator("[data-testid=import-preview]")).to_contain_text("表头在第 2 行")
+    expect(mapping.nth(5)).to_contain_text("工作单位")
+    expect(mapping.nth(5).locator("td").nth(2)).to_have_text("现任单位")
+    expect(mapping.nth(4).locator("td").nth(2)).to_have_text("身份证号")
+    expect(mapping.nth(7).locator("td").nth(2)).to_have_text("职级")
+    expect(mapping.nth(0).locator("td").nth(2)).to_have_text("不导入（无法识别的列）")
+    expect(page.locator("[data-testid=import-ignored]")).to_have_text("以下列不导入：“序号”、“联系电话”。")
+    expect(page.locator("[data-testid=import-preview] h2")).to_have_text("预览：将新增 3 人，更新 0 人")
+    expect(page.locator("[data-testid=import-preview] tbody").last).to_contain_text("正科")  # the label, not a code
+    assert not Cadre.objects.filter(name__in=[p[0] for p in PEOPLE]).exists()
+    snapshot(page, "roster_import_mapping")
+
+    page.click("button:has-text('确认导入')")
+    expect(page.locator(".messages")).to_contain_text("导入完成：新增3人，更新0人")
+    assert Cadre.objects.get(name="戴俊豪").get_rank_display() == "正科"
+    assert list(media_root.rglob("*.xlsx")) == []
+    assert page.console_errors == []
+
