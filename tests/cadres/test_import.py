@@ -175,3 +175,19 @@ def test_the_command_imports_dry_runs_and_fails_cleanly(unit_a, tmp_path, capsys
         call_command("import_cadres", str(bad))
     assert "第3行【现任单位】" in capsys.readouterr().err
     assert Cadre.objects.count() == 2
+
+
+def test_an_update_goes_through_the_services_and_a_same_date_post_is_corrected(unit_a, unit_b, staff):
+    """Issue 17: rows are saved through cadres.services (their audit events); a roster whose 任现职时间 is not later
+    than the recorded one corrects the current post instead of inventing a move."""
+    existing = make_cadre(unit_b, actor=staff, name="孙旧", birth_date=D(1975, 1, 2), post_since=D(2024, 6, 1))
+    plan = parse(xlsx(row("孙新", D(1975, 1, 2), id_number=existing.id_number, unit="UNIT-B", post="主任",
+                          post_since="2024-06-01")))
+    assert plan.ok and plan.rows[0].post_changed
+    importer.apply(plan, actor=staff)
+    existing.refresh_from_db()
+    assert (existing.name, existing.post_title) == ("孙新", "主任")
+    assert list(existing.positions.values_list("post_title", "start_date", "end_date")) == [("主任", D(2024, 6, 1),
+                                                                                            None)]
+    names = set(AuditEvent.objects.values_list("name", flat=True))
+    assert {"cadres.cadre.updated", "cadres.cadre.post_corrected", "cadres.cadre.imported"} <= names
