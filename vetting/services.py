@@ -604,14 +604,17 @@ def rerun_crosscheck(case, *, actor, request=None):
     return check
 
 
-def _check_now(case, occasion, step, actor, request):
+def _check_now(case, occasion, step, actor, request, precheck=None):
     """The cross-check again at the moment of a gate (任职, 试用期满正式任职), not the one stored before publicity: a
     measure, petition or audit recorded since blocks until a 部领导 approves it. Committed on its own, so a refused
     action still leaves on the case what it found (the page then offers the 部领导's approval, lists count the case
-    as blocked); the action, in its own transaction, then reads this check under the case lock."""
+    as blocked); the action, in its own transaction, then reads this check under the case lock. `precheck(case)`
+    refuses first what would refuse the action anyway, so that no check is left for an action that could not be."""
     with transaction.atomic():
         locked = _lock(case)
         _require_step_open(locked, step)
+        if precheck is not None:
+            precheck(locked)
         check = run_crosscheck(locked, occasion, actor=actor, on_date=_today())
         _log_crosscheck(locked, check, actor, request)
     blocking = [item for item in check.items.all() if item.blocking and not item.overridden]
@@ -624,18 +627,23 @@ def appoint(case, *, appointed_on, document_no="", actor, request=None):
     blocking rules are evaluated now (_check_now), whatever was found before publicity."""
     _require(permissions.can_appoint, actor, "任职须由部领导确认")
     _not_future(appointed_on, "任职日期")
-    _check_now(case, CrossCheck.Occasion.APPOINTMENT, StepKind.APPOINTMENT, actor, request)
+    _check_now(case, CrossCheck.Occasion.APPOINTMENT, StepKind.APPOINTMENT, actor, request,
+               precheck=lambda locked: _appointment_date_check(locked, appointed_on))
     return _record_appointment(case, appointed_on=appointed_on, document_no=document_no, actor=actor,
                                request=request)
+
+
+def _appointment_date_check(case, appointed_on):
+    talk = getattr(case, "talk", None)
+    if talk is not None and appointed_on < talk.talk_date:
+        raise VettingError("任职日期不能早于任前廉政谈话日期")
 
 
 @transaction.atomic
 def _record_appointment(case, *, appointed_on, document_no, actor, request):
     case = _lock(case)
     _require_step_open(case, StepKind.APPOINTMENT)
-    talk = getattr(case, "talk", None)
-    if talk is not None and appointed_on < talk.talk_date:
-        raise VettingError("任职日期不能早于任前廉政谈话日期")
+    _appointment_date_check(case, appointed_on)
     settings = VettingSettings.current()
     appointment = Appointment(case=case, appointed_on=appointed_on, document_no=document_no)
     if case.probation_required:
@@ -677,11 +685,13 @@ def assess_probation(case, *, result, assessed_on, note, actor, arranged_unit=No
     """At the end of the probation: 胜任 → 正式任职; 不胜任 → 免去试任职务 and work arranged at a rank no lower than
     the one held before the trial (《党政领导干部选拔任用工作条例》: 免去试任职务，一般按照试任前职级安排工作). The
     arranged post starts on `assessed_on` through cadres.services.change_post, so the position history stays the
-    one record of posts; a refused post change refuses the whole assessment."""
+    one record of posts; a refused post change refuses the whole assessment. 胜任 is a gate: the blocking rules
+    are evaluated now (_check_now)."""
     _require(permissions.can_assess_probation, actor, "无权办理")
     _not_future(assessed_on, "考核日期")
     if result == ProbationResult.COMPETENT:
-        _check_now(case, CrossCheck.Occasion.CONFIRMATION, StepKind.PROBATION, actor, request)
+        _check_now(case, CrossCheck.Occasion.CONFIRMATION, StepKind.PROBATION, actor, request,
+                   precheck=lambda locked: _probation_over_check(locked, assessed_on))
     return _record_probation_result(case, result=result, assessed_on=assessed_on, note=note, actor=actor,
                                     arranged_unit=arranged_unit, arranged_title=arranged_title,
                                     arranged_rank=arranged_rank, request=request)
@@ -693,8 +703,8 @@ def _record_probation_result(case, *, result, assessed_on, note, actor, arranged
     case = _lock(case)
     _require_step_open(case, StepKind.PROBATION, actor)
     appointment = case.appointment
-    if result == ProbationResult.COMPETENT and assessed_on < appointment.probation_end:
-        raise VettingError(f"试用期至{appointment.probation_end:%Y-%m-%d}，期满后方可认定胜任、正式任职")
+    if result == ProbationResult.COMPETENT:
+        _probation_over_check(case, assessed_on)
     if not note.strip():
         raise VettingError("请填写考核情况")
     arranged = None
@@ -715,6 +725,12 @@ def _record_probation_result(case, *, result, assessed_on, note, actor, arranged
         if update is not None:
             update(case.cadre, actor=actor, request=request, status="serving")
     return appointment
+
+
+def _probation_over_check(case, assessed_on):
+    end = case.appointment.probation_end
+    if assessed_on < end:
+        raise VettingError(f"试用期至{end:%Y-%m-%d}，期满后方可认定胜任、正式任职")
 
 
 def _arranged_post(case, appointment, unit, title, rank, assessed_on):

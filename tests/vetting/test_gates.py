@@ -226,3 +226,13 @@ def test_the_page_refuses_a_future_appointment_date(client_for, case, drive, lea
     response = client_for(leader).post(action_url(case, "appoint"), {"appoint-appointed_on": "2026-12-01"})
     assert response.status_code == 400 and "晚于今天" in response.content.decode()
     assert fresh(case).status == S.TALK
+
+
+@pytest.mark.django_db
+def test_an_appointment_refused_for_its_date_leaves_no_recheck(case, drive, leader, clock):
+    """Only a gate that could pass records its live cross-check; a refusal for another reason leaves nothing."""
+    drive.talk(case)
+    drive.record_talk(case)  # talk on 2026-10-13
+    with pytest.raises(services.VettingError, match="不能早于任前廉政谈话日期"):
+        services.appoint(case, appointed_on=D(2026, 10, 12), actor=leader)
+    assert not case.crosschecks.filter(occasion=CrossCheck.Occasion.APPOINTMENT).exists()
