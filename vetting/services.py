@@ -153,10 +153,16 @@ def open_case(*, cadre, proposed_unit, proposed_title, proposed_rank, move_kind,
     return case
 
 
+def _mark(item):
+    if not item.blocking:
+        return "【提示】"
+    return "【阻止·已经部领导批准】" if item.overridden else "【阻止】"
+
+
 def _log_crosscheck(case, check, actor, request=None):
     items = list(check.items.all())
     blocking = sum(1 for i in items if i.blocking)
-    detail = "；".join(f"{'【阻止】' if i.blocking else '【提示】'}{i.label}：{i.reason}" for i in items)
+    detail = "；".join(f"{_mark(i)}{i.label}：{i.reason}" for i in items)
     detail = detail or "未发现预警事项"
     _log(case, StepKind.CROSSCHECK, f"预警核对（{check.get_occasion_display()}）", actor,
          event="vetting.crosscheck.run", detail=detail, changes={"items": len(items), "blocking": blocking},

@@ -151,6 +151,7 @@ def test_an_approval_covers_only_what_it_names(cadre, case, drive, leader, clock
     check = fresh(case).crosschecks.get(occasion=CrossCheck.Occasion.APPOINTMENT)
     assert {(i.code, i.overridden) for i in check.items.filter(blocking=True)} == {
         ("impact_period", True), ("petitions.open_specific_clues", False)}
+    assert case.events.filter(step="crosscheck", detail__contains="【阻止·已经部领导批准】处于影响期").exists()
     assert fresh(case).status == S.TALK
 
 
