@@ -237,3 +237,24 @@ def test_an_appointment_refused_for_its_date_leaves_no_recheck(case, drive, lead
     with pytest.raises(services.VettingError, match="不能早于任前廉政谈话日期"):
         services.appoint(case, appointed_on=D(2026, 10, 12), actor=leader)
     assert not case.crosschecks.filter(occasion=CrossCheck.Occasion.APPOINTMENT).exists()
+
+
+@pytest.mark.django_db
+def test_approvals_given_before_the_migration_name_their_items(cadre, case, leader):
+    """An override stored before approvals named their items covered every blocking item of its check."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = import_module("vetting.migrations.0003_crosscheck_override_names_items")
+    check = case.crosschecks.get()
+    check.items.create(source="warning", code="impact_period", label="处于影响期", reason="诫勉，影响期至2027-03-01",
+                       blocking=True)
+    check.items.create(source="warning", code="long_tenure", label="同一职位任职时间较长", reason="满10年")
+    CrossCheck.objects.filter(pk=check.pk).update(override_reason="同意", overridden_by=leader,
+                                                  overridden_at=timezone.now())
+    migration.name_what_was_overridden(apps, None)
+    check.refresh_from_db()
+    assert check.overridden_keys == ["warning|impact_period|诫勉，影响期至2027-03-01"]
+    assert [(i.code, i.overridden) for i in check.items.all()] == [("impact_period", True), ("long_tenure", False)]
