@@ -40,8 +40,18 @@ def _open_cases(cadre):
     return [ref for ref in registry.cases_about(cadre) if ref.is_open]
 
 
+def overridden_keys(case):
+    """The keys of every item a 部领导 has approved on this case (CrossCheck.overridden_keys)."""
+    keys = set()
+    for named in CrossCheck.objects.filter(case=case, overridden_at__isnull=False).values_list("overridden_keys",
+                                                                                             flat=True):
+        keys.update(named)
+    return keys
+
+
 def run_crosscheck(case, occasion, *, actor=None, on_date=None):
-    """Create a CrossCheck with its items; the caller writes the case record."""
+    """Create a CrossCheck with its items, evaluated now; an item a 部领导 already approved on this case stays
+    approved, anything else blocks. The caller writes the case record."""
     on_date = on_date or timezone.localdate()
     check = CrossCheck.objects.create(case=case, occasion=occasion, run_on=on_date, run_by=actor)
     items = [
@@ -55,5 +65,8 @@ def run_crosscheck(case, occasion, *, actor=None, on_date=None):
                        reason=f"{ref.label}（{ref.status}）"[:500], url=ref.url[:300], blocking=ref.blocks_vetting)
         for ref in _open_cases(case.cadre)
     ]
+    approved = overridden_keys(case)
+    for item in items:
+        item.overridden = item.blocking and item.key in approved
     CrossCheckItem.objects.bulk_create(items)
     return check

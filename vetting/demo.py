@@ -177,7 +177,8 @@ class _Builder:
 
     def talk(self, case, start):
         publicity = self.publicity(case, start)
-        services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=publicity.end_date,
+        # The outcome is recorded once the period's last day has passed.
+        services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=_days(publicity.end_date, 1),
                                   actor=case.handler)
         return publicity
 

@@ -32,11 +32,17 @@ def candidate_facts(case):
     ]
 
 
+def _mark(item):
+    if not item.blocking:
+        return "【提示】"
+    return "【阻止任职·已经部领导批准】" if item.overridden else "【阻止任职】"
+
+
 def crosscheck_lines(case):
     lines = []
     for check in sorted(case.crosschecks.all(), key=lambda c: (c.run_at, c.pk)):
         items = list(check.items.all())
-        found = "；".join(f"{'【阻止任职】' if i.blocking else '【提示】'}{i.label}：{i.reason}" for i in items)
+        found = "；".join(f"{_mark(i)}{i.label}：{i.reason}" for i in items)
         lines.append(f"{check.get_occasion_display()}（{check.run_on:%Y-%m-%d}）：{found or '未发现预警事项'}")
         if check.is_overridden:
             lines.append(f"部领导{_who(check.overridden_by)}于{check.overridden_at:%Y-%m-%d}书面批准："

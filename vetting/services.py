@@ -120,6 +120,13 @@ def _require(check, user, message):
         raise NotAllowed(message)
 
 
+def _not_future(day, label):
+    """Steps record what already happened: a date after today is a typing error or a wish, never a fact."""
+    today = _today()
+    if day is not None and day > today:
+        raise VettingError(f"{label}（{day:%Y-%m-%d}）晚于今天（{today:%Y-%m-%d}），不能登记尚未发生的事项")
+
+
 # --- opening and moving a case ----------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -130,6 +137,7 @@ def open_case(*, cadre, proposed_unit, proposed_title, proposed_rank, move_kind,
     if VettingCase.objects.open().filter(cadre=cadre).exclude(status=S.PROBATION).exists():
         raise VettingError(f"{cadre.name}已有正在办理的任前把关案件")
     opened_on = opened_on or _today()
+    _not_future(opened_on, "启动日期")
     case = VettingCase.objects.create(
         number=_next_number(opened_on.year), cadre=cadre, proposed_unit=proposed_unit,
         proposed_title=proposed_title, proposed_rank=proposed_rank, move_kind=move_kind,
@@ -145,10 +153,16 @@ def open_case(*, cadre, proposed_unit, proposed_title, proposed_rank, move_kind,
     return case
 
 
+def _mark(item):
+    if not item.blocking:
+        return "【提示】"
+    return "【阻止·已经部领导批准】" if item.overridden else "【阻止】"
+
+
 def _log_crosscheck(case, check, actor, request=None):
     items = list(check.items.all())
     blocking = sum(1 for i in items if i.blocking)
-    detail = "；".join(f"{'【阻止】' if i.blocking else '【提示】'}{i.label}：{i.reason}" for i in items)
+    detail = "；".join(f"{_mark(i)}{i.label}：{i.reason}" for i in items)
     detail = detail or "未发现预警事项"
     _log(case, StepKind.CROSSCHECK, f"预警核对（{check.get_occasion_display()}）", actor,
          event="vetting.crosscheck.run", detail=detail, changes={"items": len(items), "blocking": blocking},
@@ -211,6 +225,7 @@ def terminate(case, reason, *, actor, request=None):
 def record_recommendation(case, *, held_on, votes_cast, votes_for, actor, request=None):
     case = _lock(case)
     _require_step_open(case, StepKind.RECOMMENDATION, actor)
+    _not_future(held_on, "民主推荐日期")
     if votes_cast <= 0 or votes_for < 0 or votes_for > votes_cast:
         raise VettingError("得票数应在0与有效票数之间")
     threshold = VettingSettings.current().recommendation_threshold
@@ -258,6 +273,7 @@ def start_inspection(case, *, actor, request=None):
 def record_archive_review(case, *, reviewed_on, result, problems, findings, actor, request=None):
     case = _lock(case)
     _require_step_open(case, StepKind.ARCHIVE, actor)
+    _not_future(reviewed_on, "档案审核日期")
     review = ArchiveReview.objects.filter(case=case).first() or ArchiveReview(case=case)
     review.reviewed_on, review.result, review.problems, review.findings = reviewed_on, result, list(problems), findings
     _stamp(review, actor)
@@ -273,6 +289,7 @@ def record_archive_review(case, *, reviewed_on, result, problems, findings, acto
 def record_personal_matters(case, *, checked_on, result, verification_ref="", notes="", actor, request=None):
     case = _lock(case)
     _require_step_open(case, StepKind.PERSONAL_MATTERS, actor)
+    _not_future(checked_on, "查核日期")
     check = PersonalMattersCheck.objects.filter(case=case).first() or PersonalMattersCheck(case=case)
     check.checked_on, check.result, check.verification_ref, check.notes = checked_on, result, verification_ref, notes
     _stamp(check, actor)
@@ -293,6 +310,7 @@ def discipline_deadline(requested_on, days=None):
 def request_discipline_opinion(case, *, requested_on, actor, request=None):
     case = _lock(case)
     _require_step_open(case, StepKind.DISCIPLINE, actor)
+    _not_future(requested_on, "发函日期")
     if DisciplineOpinion.objects.filter(case=case).exists():
         raise VettingError("已向纪检监察机关征求意见")
     days = VettingSettings.current().discipline_reply_working_days
@@ -310,6 +328,7 @@ def request_discipline_opinion(case, *, requested_on, actor, request=None):
 def record_discipline_reply(case, *, replied_on, conclusion, reply, actor, request=None):
     case = _lock(case)
     _require_step_open(case, StepKind.DISCIPLINE, actor)
+    _not_future(replied_on, "回复日期")
     opinion = DisciplineOpinion.objects.filter(case=case).first()
     if opinion is None:
         raise VettingError("尚未向纪检监察机关征求意见")
@@ -339,6 +358,7 @@ def complete_petition_check(case, *, checked_on, conclusion, actor, request=None
     """凡提必查: refused while a petition case with specific clues about the candidate is still open."""
     case = _lock(case)
     _require_step_open(case, StepKind.PETITION, actor)
+    _not_future(checked_on, "核查日期")
     if not conclusion.strip():
         raise VettingError("请填写核查结论")
     blocking = workflow.blocking_petitions(case.cadre)
@@ -368,6 +388,7 @@ def opinion_deadline(requested_on, days=None):
 def request_opinion(case, *, department, requested_on, actor, department_name="", request=None):
     case = _lock(case)
     _require_step_open(case, StepKind.OPINIONS, actor)
+    _not_future(requested_on, "发函日期")
     department_name = department_name.strip() if department == Department.OTHER else ""
     if department == Department.OTHER and not department_name:
         raise VettingError("选择“其他”时请填写部门名称")
@@ -389,6 +410,7 @@ def request_opinion(case, *, department, requested_on, actor, department_name=""
 def record_opinion_reply(case, item_code, *, replied_on, reply, actor, request=None):
     case = _lock(case)
     _require_step_open(case, StepKind.OPINIONS, actor)
+    _not_future(replied_on, "回复日期")
     item = case.opinion_requests.select_for_update().get(code=item_code)
     if replied_on < item.requested_on:
         raise VettingError("回复日期不能早于发函日期")
@@ -409,6 +431,7 @@ def record_exam(case, *, exam_date, score_party_rules, score_law, score_integrit
     """One sitting; a failed first sitting may be retaken once. Both sittings are kept."""
     case = _lock(case)
     _require_step_open(case, StepKind.EXAM, actor)
+    _not_future(exam_date, "考试日期")
     attempts = list(case.exam_attempts.all())
     if any(a.passed for a in attempts):
         raise VettingError("三考已通过，无需再考")
@@ -434,9 +457,7 @@ def record_exam(case, *, exam_date, score_party_rules, score_law, score_integrit
 
 # --- 任前公示 -----------------------------------------------------------------------------------------------------
 
-def publicity_min_end(start_date):
-    """The earliest end of a publicity starting on `start_date`: start + N working days (default 5)."""
-    return workdays.add_working_days(start_date, VettingSettings.current().publicity_working_days)
+publicity_min_end = workflow.publicity_min_end
 
 
 @transaction.atomic
@@ -447,13 +468,14 @@ def start_publicity(case, *, start_date, end_date=None, scope="", actor, request
     if case.status != S.INSPECTION:
         # Let transition() name the refused move.
         return transition(case, S.PUBLICITY, actor=actor, request=request)
+    _not_future(start_date, "公示开始日期")
     minimum = publicity_min_end(start_date)
     end_date = end_date or minimum.date
     if end_date < minimum.date:
         raise VettingError(f"公示期不少于{VettingSettings.current().publicity_working_days}个工作日，"
                            f"结束日期不能早于{minimum}")
     transition(case, S.PUBLICITY, actor=actor, request=request)
-    check = run_crosscheck(case, CrossCheck.Occasion.BEFORE_PUBLICITY, actor=actor)
+    check = run_crosscheck(case, CrossCheck.Occasion.BEFORE_PUBLICITY, actor=actor, on_date=_today())
     _log_crosscheck(case, check, actor, request)
     publicity = Publicity(case=case, start_date=start_date, end_date=end_date, min_end_date=minimum.date,
                           end_provisional=minimum.provisional and end_date == minimum.date, scope=scope)
@@ -470,6 +492,7 @@ def record_feedback(case, *, received_on, channel, content, actor, request=None)
     case = _lock(case)
     _require_step_open(case, StepKind.PUBLICITY, actor)
     publicity = case.publicity
+    _not_future(received_on, "收到日期")
     if received_on < publicity.start_date:
         raise VettingError("收到日期不能早于公示开始日期")
     item = PublicityFeedback(publicity=publicity, received_on=received_on, channel=channel, content=content)
@@ -485,6 +508,9 @@ def verify_feedback(case, feedback_code, *, conclusion, verification, verified_o
     case = _lock(case)
     _require_step_open(case, StepKind.PUBLICITY, actor)
     item = case.publicity.feedback.select_for_update().get(code=feedback_code)
+    _not_future(verified_on, "核查日期")
+    if verified_on is not None and verified_on < item.received_on:
+        raise VettingError("核查日期不能早于收到反映的日期")
     if not verification.strip():
         raise VettingError("请填写核查情况")
     item.conclusion, item.verification, item.verified_on, item.verified_by = (
@@ -497,16 +523,19 @@ def verify_feedback(case, feedback_code, *, conclusion, verification, verified_o
 
 @transaction.atomic
 def decide_publicity(case, *, outcome, note="", decided_on=None, actor, request=None):
-    """Record the outcome and leave publicity: on to the talk, or 暂缓 / 终止."""
+    """Record the outcome and leave publicity: on to the talk, or 暂缓 / 终止. Only once the period has run out
+    (workflow.publicity_not_over), whatever page or command calls it."""
     case = _lock(case)
     _require_step_open(case, StepKind.PUBLICITY, actor)
     decided_on = decided_on or _today()
+    _not_future(decided_on, "认定日期")
     publicity = case.publicity
     unverified = publicity.feedback.filter(conclusion="").count()
     if unverified:
         raise StepIncomplete(f"公示期间反映的{unverified}件问题尚未核查完毕，不能认定公示结果")
-    if decided_on < publicity.end_date:
-        raise StepIncomplete(f"公示期至{publicity.end_date:%Y-%m-%d}，期满后才能认定结果")
+    not_over = workflow.publicity_not_over(publicity, decided_on)
+    if not_over:
+        raise StepIncomplete(not_over)
     if outcome in (PublicityOutcome.POSTPONE, PublicityOutcome.REJECT) and not note.strip():
         raise VettingError("暂缓或不予任职须写明理由")
     publicity.outcome, publicity.outcome_note = outcome, note.strip()
@@ -528,6 +557,7 @@ def decide_publicity(case, *, outcome, note="", decided_on=None, actor, request=
 def record_talk(case, *, talk_date, bodies, talkers, key_points, pledge=None, actor, request=None):
     case = _lock(case)
     _require_step_open(case, StepKind.TALK, actor)
+    _not_future(talk_date, "谈话日期")
     talk = IntegrityTalk.objects.filter(case=case).first() or IntegrityTalk(case=case)
     if pledge is None and not talk.pledge:
         raise VettingError("请上传签字的廉政承诺书")
@@ -545,7 +575,9 @@ def record_talk(case, *, talk_date, bodies, talkers, key_points, pledge=None, ac
 
 @transaction.atomic
 def override_blocking(case, reason, *, actor, request=None):
-    """A 部领导's written decision that the blocking items of the latest cross-check do not stop the appointment."""
+    """A 部领导's written decision that the blocking items of the latest cross-check do not stop the appointment.
+    The approval names those items (CrossCheck.overridden_keys): later cross-checks carry it for them only, so a
+    blocker found afterwards needs an approval of its own."""
     _require(permissions.can_override_block, actor, "阻止任职的预警事项只能由部领导书面批准")
     case = _lock(case)
     if case.is_closed:
@@ -557,10 +589,13 @@ def override_blocking(case, reason, *, actor, request=None):
     if not reason.strip():
         raise VettingError("请填写书面意见")
     check.override_reason, check.overridden_by, check.overridden_at = reason.strip(), actor, timezone.now()
-    check.save(update_fields=["override_reason", "overridden_by", "overridden_at"])
+    check.overridden_keys = sorted({item.key for item in blocking})
+    check.save(update_fields=["override_reason", "overridden_by", "overridden_at", "overridden_keys"])
+    check.items.filter(pk__in=[item.pk for item in blocking]).update(overridden=True)
     _log(case, StepKind.CROSSCHECK, "部领导批准：预警事项不影响任职", actor, event="vetting.crosscheck.overridden",
          detail=f"{'；'.join(i.label + '：' + i.reason for i in blocking)}。书面意见：{reason.strip()}",
-         changes={"override_reason": reason.strip(), "items": [i.label for i in blocking]}, request=request)
+         changes={"override_reason": reason.strip(), "items": [i.label for i in blocking],
+                  "keys": check.overridden_keys}, request=request)
     return check
 
 
@@ -570,20 +605,51 @@ def rerun_crosscheck(case, *, actor, request=None):
     case = _lock(case)
     if case.is_closed:
         raise CaseClosed("案件已办结")
-    check = run_crosscheck(case, CrossCheck.Occasion.MANUAL, actor=actor)
+    check = run_crosscheck(case, CrossCheck.Occasion.MANUAL, actor=actor, on_date=_today())
     _log_crosscheck(case, check, actor, request)
     return check
 
 
-@transaction.atomic
+def _check_now(case, occasion, step, actor, request, precheck=None):
+    """The cross-check again at the moment of a gate (任职, 试用期满正式任职), not the one stored before publicity: a
+    measure, petition or audit recorded since blocks until a 部领导 approves it. Committed on its own, so a refused
+    action still leaves on the case what it found (the page then offers the 部领导's approval, lists count the case
+    as blocked); the action, in its own transaction, then reads this check under the case lock. `precheck(case)`
+    refuses first what would refuse the action anyway, so that no check is left for an action that could not be."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _require_step_open(locked, step)
+        if precheck is not None:
+            precheck(locked)
+        check = run_crosscheck(locked, occasion, actor=actor, on_date=_today())
+        _log_crosscheck(locked, check, actor, request)
+    blocking = [item for item in check.items.all() if item.blocking and not item.overridden]
+    if blocking:
+        raise StepIncomplete(workflow.blocking_gap(blocking))
+
+
 def appoint(case, *, appointed_on, document_no="", actor, request=None):
-    """任职, confirmed by a 部领导: the case goes to 试用期 (提拔 to a non-elected post) or straight to 已任职."""
+    """任职, confirmed by a 部领导: the case goes to 试用期 (提拔 to a non-elected post) or straight to 已任职. The
+    blocking rules are evaluated now (_check_now), whatever was found before publicity."""
     _require(permissions.can_appoint, actor, "任职须由部领导确认")
-    case = _lock(case)
-    _require_step_open(case, StepKind.APPOINTMENT)
+    _not_future(appointed_on, "任职日期")
+    _check_now(case, CrossCheck.Occasion.APPOINTMENT, StepKind.APPOINTMENT, actor, request,
+               precheck=lambda locked: _appointment_date_check(locked, appointed_on))
+    return _record_appointment(case, appointed_on=appointed_on, document_no=document_no, actor=actor,
+                               request=request)
+
+
+def _appointment_date_check(case, appointed_on):
     talk = getattr(case, "talk", None)
     if talk is not None and appointed_on < talk.talk_date:
         raise VettingError("任职日期不能早于任前廉政谈话日期")
+
+
+@transaction.atomic
+def _record_appointment(case, *, appointed_on, document_no, actor, request):
+    case = _lock(case)
+    _require_step_open(case, StepKind.APPOINTMENT)
+    _appointment_date_check(case, appointed_on)
     settings = VettingSettings.current()
     appointment = Appointment(case=case, appointed_on=appointed_on, document_no=document_no)
     if case.probation_required:
@@ -620,19 +686,31 @@ def _update_cadre_post(case, appointment, actor, request):
     appointment.save(update_fields=["cadre_updated"])
 
 
-@transaction.atomic
 def assess_probation(case, *, result, assessed_on, note, actor, arranged_unit=None, arranged_title="",
                      arranged_rank="", request=None):
     """At the end of the probation: 胜任 → 正式任职; 不胜任 → 免去试任职务 and work arranged at a rank no lower than
     the one held before the trial (《党政领导干部选拔任用工作条例》: 免去试任职务，一般按照试任前职级安排工作). The
     arranged post starts on `assessed_on` through cadres.services.change_post, so the position history stays the
-    one record of posts; a refused post change refuses the whole assessment."""
+    one record of posts; a refused post change refuses the whole assessment. 胜任 is a gate: the blocking rules
+    are evaluated now (_check_now)."""
     _require(permissions.can_assess_probation, actor, "无权办理")
+    _not_future(assessed_on, "考核日期")
+    if result == ProbationResult.COMPETENT:
+        _check_now(case, CrossCheck.Occasion.CONFIRMATION, StepKind.PROBATION, actor, request,
+                   precheck=lambda locked: _probation_over_check(locked, assessed_on))
+    return _record_probation_result(case, result=result, assessed_on=assessed_on, note=note, actor=actor,
+                                    arranged_unit=arranged_unit, arranged_title=arranged_title,
+                                    arranged_rank=arranged_rank, request=request)
+
+
+@transaction.atomic
+def _record_probation_result(case, *, result, assessed_on, note, actor, arranged_unit, arranged_title, arranged_rank,
+                             request):
     case = _lock(case)
     _require_step_open(case, StepKind.PROBATION, actor)
     appointment = case.appointment
-    if result == ProbationResult.COMPETENT and assessed_on < appointment.probation_end:
-        raise VettingError(f"试用期至{appointment.probation_end:%Y-%m-%d}，期满后方可认定胜任、正式任职")
+    if result == ProbationResult.COMPETENT:
+        _probation_over_check(case, assessed_on)
     if not note.strip():
         raise VettingError("请填写考核情况")
     arranged = None
@@ -653,6 +731,12 @@ def assess_probation(case, *, result, assessed_on, note, actor, arranged_unit=No
         if update is not None:
             update(case.cadre, actor=actor, request=request, status="serving")
     return appointment
+
+
+def _probation_over_check(case, assessed_on):
+    end = case.appointment.probation_end
+    if assessed_on < end:
+        raise VettingError(f"试用期至{end:%Y-%m-%d}，期满后方可认定胜任、正式任职")
 
 
 def _arranged_post(case, appointment, unit, title, rank, assessed_on):

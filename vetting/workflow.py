@@ -1,9 +1,12 @@
 """The vetting state machine in one place: the allowed moves, which step may be entered at which stage, and what
 must be done before each move. vetting.services applies them; nothing else changes a case's status."""
 
+import datetime
+
 from django.utils import timezone
 
 from cadres import registry
+from core import workdays
 from vetting.models import (
     ArchiveResult,
     CaseStatus,
@@ -13,6 +16,7 @@ from vetting.models import (
     ProbationResult,
     PublicityOutcome,
     StepKind,
+    VettingSettings,
 )
 
 S = CaseStatus
@@ -134,6 +138,30 @@ def inspection_gaps(case):
     return gaps
 
 
+def publicity_min_end(start_date):
+    """The earliest end of a publicity starting on `start_date`: start + N working days (default 5:
+    《党政领导干部选拔任用工作条例》(2019) 任职前公示制度, 公示期不少于5个工作日)."""
+    return workdays.add_working_days(start_date, VettingSettings.current().publicity_working_days)
+
+
+def publicity_not_over(publicity, on_date):
+    """Why the outcome of `publicity` cannot be recorded on `on_date`, or "". The period must have run out: its end
+    is final (not 暂定 for want of the year's 节假日安排), at least the minimum by the calendar as it stands now, and
+    its last day has passed."""
+    minimum = publicity_min_end(publicity.start_date)
+    if publicity.end_provisional or minimum.provisional:
+        year = minimum.date.year if minimum.provisional else publicity.end_date.year
+        return (f"公示期满日期{publicity.end_date:%Y-%m-%d}为暂定：须待录入{year}年节假日安排、确定公示期满日期后"
+                "才能认定公示结果")
+    if publicity.end_date < minimum.date:
+        return (f"按节假日安排，公示期不少于{VettingSettings.current().publicity_working_days}个工作日，"
+                f"应至{minimum.date:%Y-%m-%d}，期满后才能认定公示结果")
+    if on_date <= publicity.end_date:
+        return (f"公示期至{publicity.end_date:%Y-%m-%d}，须在公示期满后"
+                f"（{publicity.end_date + datetime.timedelta(days=1):%Y-%m-%d}起）才能认定公示结果")
+    return ""
+
+
 def publicity_exit_gaps(case, on_date=None):
     on_date = on_date or timezone.localdate()
     publicity = _related(case, "publicity")
@@ -147,8 +175,9 @@ def publicity_exit_gaps(case, on_date=None):
         gaps.append("尚未认定公示结果")
     elif publicity.outcome not in (PublicityOutcome.NO_OBJECTION, PublicityOutcome.OBJECTION_CLEARED):
         gaps.append(f"公示结果为{publicity.get_outcome_display()}")
-    if on_date < publicity.end_date:
-        gaps.append(f"公示期至{publicity.end_date:%Y-%m-%d}，尚未期满")
+    not_over = publicity_not_over(publicity, on_date)
+    if not_over:
+        gaps.append(not_over)
     return gaps
 
 
@@ -159,11 +188,17 @@ def latest_crosscheck(case):
 
 
 def unresolved_blocking(case):
-    """Blocking items of the latest cross-check that no 部领导 has overridden."""
+    """Blocking items of the latest cross-check that no 部领导's written approval covers (CrossCheckItem.overridden:
+    an approval names its items, so one found later is not covered)."""
     check = latest_crosscheck(case)
-    if check is None or check.is_overridden:
+    if check is None:
         return []
-    return [item for item in check.items.all() if item.blocking]
+    return [item for item in check.items.all() if item.blocking and not item.overridden]
+
+
+def blocking_gap(blocking):
+    return ("存在阻止任职的预警事项（" + "；".join(f"{i.label}：{i.reason}" if i.reason else i.label for i in blocking)
+            + "），须部领导书面批准")
 
 
 def appointment_gaps(case):
@@ -175,7 +210,7 @@ def appointment_gaps(case):
         gaps.append("尚未上传签字的廉政承诺书")
     blocking = unresolved_blocking(case)
     if blocking:
-        gaps.append("存在阻止任职的预警事项（" + "；".join(i.label for i in blocking) + "），须部领导书面批准")
+        gaps.append(blocking_gap(blocking))
     if _related(case, "appointment") is None:
         gaps.append("尚未录入任职日期")
     return gaps
@@ -201,7 +236,10 @@ def gaps_for(case, to_status, *, reason="", on_date=None):
     appointment = _related(case, "appointment")
     result = appointment.probation_result if appointment else ""
     if to_status == S.APPOINTED:
-        return [] if result == ProbationResult.COMPETENT else ["试用期考核结果不是胜任"]
+        if result != ProbationResult.COMPETENT:
+            return ["试用期考核结果不是胜任"]
+        blocking = unresolved_blocking(case)
+        return [blocking_gap(blocking)] if blocking else []
     if to_status == S.TRIAL_REMOVED:
         return [] if result == ProbationResult.INCOMPETENT else ["试用期考核结果不是不胜任"]
     return []

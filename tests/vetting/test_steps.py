@@ -148,7 +148,7 @@ def test_unverified_feedback_blocks_leaving_publicity(case, staff, leader, drive
     with pytest.raises(services.StepIncomplete, match="期满"):
         services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=D(2026, 10, 9),
                                   actor=staff)
-    services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=publicity.end_date,
+    services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=D(2026, 10, 11),
                               actor=staff)
     assert fresh(case).status == S.TALK
 
@@ -159,18 +159,18 @@ def test_publicity_outcomes_postpone_and_reject(open_case, cadre, staff, drive):
 
     postponed = open_case()
     publicity = drive.publicity(postponed)
+    after = publicity.end_date + datetime.timedelta(days=1)
     with pytest.raises(services.VettingError, match="理由"):
-        services.decide_publicity(postponed, outcome=PublicityOutcome.POSTPONE, decided_on=publicity.end_date,
-                                  actor=staff)
+        services.decide_publicity(postponed, outcome=PublicityOutcome.POSTPONE, decided_on=after, actor=staff)
     services.decide_publicity(postponed, outcome=PublicityOutcome.POSTPONE, note="反映问题需进一步核实",
-                              decided_on=publicity.end_date, actor=staff)
+                              decided_on=after, actor=staff)
     postponed = fresh(postponed)
     assert (postponed.status, postponed.suspended_from) == (S.SUSPENDED, S.PUBLICITY)
 
     rejected = open_case(candidate=CadreFactory(unit=cadre.unit))
     publicity = drive.publicity(rejected)
     services.decide_publicity(rejected, outcome=PublicityOutcome.REJECT, note="反映问题属实",
-                              decided_on=publicity.end_date, actor=staff)
+                              decided_on=publicity.end_date + datetime.timedelta(days=1), actor=staff)
     assert fresh(rejected).status == S.TERMINATED
 
 

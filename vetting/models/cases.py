@@ -148,8 +148,7 @@ class VettingCaseQuerySet(models.QuerySet):
         """Annotate `is_blocked`: the latest cross-check has blocking items no 部领导 has overridden."""
         latest = CrossCheck.objects.filter(case=OuterRef("pk")).order_by("-run_at", "-id").values("pk")[:1]
         return self.annotate(latest_check=Subquery(latest)).annotate(is_blocked=Exists(
-            CrossCheckItem.objects.filter(crosscheck=OuterRef("latest_check"), blocking=True,
-                                          crosscheck__overridden_at__isnull=True)))
+            CrossCheckItem.objects.filter(crosscheck=OuterRef("latest_check"), blocking=True, overridden=False)))
 
 
 CLOSED_STATUSES = (CaseStatus.APPOINTED, CaseStatus.TRIAL_REMOVED, CaseStatus.TERMINATED)
@@ -263,6 +262,8 @@ class CrossCheck(models.Model):
         OPENING = "opening", "立案时"
         BEFORE_PUBLICITY = "before_publicity", "公示前"
         MANUAL = "manual", "手动复核"
+        APPOINTMENT = "appointment", "任职时"
+        CONFIRMATION = "confirmation", "试用期满正式任职时"
 
     case = models.ForeignKey(VettingCase, verbose_name="案件", on_delete=models.PROTECT, related_name="crosschecks")
     occasion = models.CharField("时机", max_length=32, choices=Occasion.choices)
@@ -274,6 +275,8 @@ class CrossCheck(models.Model):
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     overridden_at = models.DateTimeField("批准时间", null=True, blank=True)
+    # What the 部领导 approved, by CrossCheckItem.key: a blocker that is not named here blocks again.
+    overridden_keys = models.JSONField("批准的事项", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "预警核对"
@@ -299,6 +302,8 @@ class CrossCheckItem(models.Model):
     reason = models.CharField("说明", max_length=500, blank=True)
     url = models.CharField("链接", max_length=300, blank=True)
     blocking = models.BooleanField("阻止任职", default=False)
+    overridden = models.BooleanField("已经部领导批准", default=False,
+                                     help_text="本次或此前的部领导书面批准已涵盖该事项")
 
     class Meta:
         verbose_name = verbose_name_plural = "预警核对事项"
@@ -306,3 +311,12 @@ class CrossCheckItem(models.Model):
 
     def __str__(self):
         return f"{self.label}：{self.reason}"
+
+    @property
+    def key(self):
+        """What the item is about, the same in every cross-check while the cause lasts: a warning by its rule and
+        reason (the reason names the measure, the finding, the petition), an open case by its topic and number (its
+        status may move on while it stays open)."""
+        if self.source == self.Source.CASE:
+            return f"{self.source}|{self.code}|{self.label}"
+        return f"{self.source}|{self.code}|{self.reason}"
