@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import timezone
 
-from cadres.dates import add_months, years_before
+from cadres.dates import add_months, period_until, years_before
 from cadres.models import (
     AnnualAssessment,
     Cadre,
@@ -30,7 +30,7 @@ from cadres.models import (
     VerificationResult,
 )
 from cadres.registry import register_warning_rule, report_counters, warning_rules
-from cadres.services import impact_periods
+from cadres.services import impact_bars
 
 # Only cadres still holding a leading post are due a move (交流) or an age-based change of post.
 LEADING_STATUSES = [CadreStatus.SERVING, CadreStatus.PROBATION]
@@ -95,13 +95,7 @@ def warnings_for(cadre, on_date=None):
 
 @register_warning_rule("impact_period", "处于影响期", blocking=True)
 def impact_period_rule(cadres, on_date):
-    flagged = {}
-    for cadre_id, periods in impact_periods(cadres, on_date).items():
-        flagged[cadre_id] = [
-            f"{measure.date:%Y-%m-%d}受到{measure.get_kind_display()}，影响期至{until:%Y-%m-%d}，期内不得提拔"
-            for until, measure in periods
-        ]
-    return flagged
+    return {cadre_id: [bar.text for bar in bars] for cadre_id, bars in impact_bars(cadres, on_date).items()}
 
 
 def _discrepancies(cadres, on_date, result):
@@ -111,9 +105,10 @@ def _discrepancies(cadres, on_date, result):
                                        verified_on__lte=on_date).order_by("verified_on")
     flagged = {}
     for verification in rows:
+        ends_on = add_months(verification.verified_on, window)
         flagged.setdefault(verification.cadre_id, []).append(
             f"{verification.verified_on:%Y-%m-%d}{verification.get_method_display()}结果为"
-            f"{verification.get_result_display()}（{window}个月内）")
+            f"{verification.get_result_display()}，{period_until(ends_on, '预警期')}")
     return flagged
 
 

@@ -67,7 +67,8 @@ def test_inquiry_reply_deadline_is_15_working_days_from_delivery(cadre, staff):
     assert "答复期限" in event.summary
 
 
-def test_a_deadline_in_an_unknown_year_is_provisional_and_recomputed_once_entered(cadre, staff):
+def test_a_deadline_in_an_unknown_year_is_provisional_and_recomputed_once_entered(cadre, staff, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: D(2027, 12, 31))  # a measure is never future
     measure = services.record_measure(cadre, MeasureKind.INQUIRY, D(2027, 12, 20), "函询", actor=staff,
                                       delivered_on=D(2027, 12, 20))
     assert measure.reply_due_provisional

@@ -28,10 +28,13 @@ def test_a_plain_cadre_has_no_warning(cadre):
 
 
 def test_impact_period_fires_inside_and_not_after(cadre, staff):
+    """A period ending on D (诫勉 2026-08-01 + 6 months = 2027-02-01) reads "影响期至D-1": the last day it applies
+    (issue 16: one wording everywhere)."""
     services.record_measure(cadre, MeasureKind.ADMONISHMENT, D(2026, 8, 1), "诫勉", actor=staff)
     [warning] = warnings_for(cadre, TODAY)
     assert warning.code == "impact_period" and warning.blocking
-    assert "影响期至2027-02-01" in warning.reason
+    assert warning.reason == "2026-08-01受到诫勉，期内不得提拔，影响期至2027-01-31"
+    assert codes(cadre, D(2027, 1, 31)) == {"impact_period"}
     assert codes(cadre, D(2027, 2, 1)) == set()
 
 
