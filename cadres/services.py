@@ -6,6 +6,7 @@ cadres.personal_matters.
 """
 
 import datetime
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.apps import apps
@@ -350,7 +351,7 @@ def excellent_share_warning(unit, year):
     if not assessed or excellent * 100 <= limit * assessed:
         return ""
     return (f"提示：{unit.display_name}{year}年度已登记考核{assessed}人，其中优秀{excellent}人，"
-            f"占{excellent * 100 / assessed:.1f}%，超过{limit:g}%的比例上限，请核实")
+            f"占{excellent * 100 / assessed:.1f}%，超过{Decimal(limit).normalize():f}%的比例上限，请核实")
 
 
 @transaction.atomic
