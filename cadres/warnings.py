@@ -14,6 +14,7 @@ Other apps add rules with `cadres.registry.register_warning_rule(code, label, bl
 """
 
 import contextvars
+import datetime
 from dataclasses import dataclass
 
 from django.db import models
@@ -99,13 +100,17 @@ def impact_period_rule(cadres, on_date):
 
 
 def _discrepancies(cadres, on_date, result):
+    """A 瞒报/漏报 result flags the cadre until the window (default 12 months) after it ends: the day the text
+    names is the day the filter uses (month ends clamp, so the query takes a few days more and the loop decides)."""
     window = _settings().discrepancy_window_months
-    since = add_months(on_date, -window)
+    since = add_months(on_date, -window) - datetime.timedelta(days=3)
     rows = Verification.objects.filter(cadre__in=cadres, result=result, verified_on__gt=since,
                                        verified_on__lte=on_date).order_by("verified_on")
     flagged = {}
     for verification in rows:
         ends_on = add_months(verification.verified_on, window)
+        if ends_on <= on_date:
+            continue
         flagged.setdefault(verification.cadre_id, []).append(
             f"{verification.verified_on:%Y-%m-%d}{verification.get_method_display()}结果为"
             f"{verification.get_result_display()}，{period_until(ends_on, '预警期')}")

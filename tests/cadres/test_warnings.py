@@ -56,6 +56,16 @@ def test_concealment_within_12_months_fires_and_blocks(cadre, staff):
     assert codes(cadre, D(2027, 3, 2)) == set()
 
 
+def test_a_discrepancy_window_ending_on_a_clamped_month_end_reads_the_day_it_applies_last(cadre, staff):
+    """《领导干部个人有关事项报告查核结果处理办法》: a 瞒报 cadre is not promoted (blocking, 12 months by default);
+    the text names the last day of the window, and the rule stops the day after (issue 16: one wording)."""
+    CadreSettings.objects.filter(pk=CadreSettings.current().pk).update(discrepancy_window_months=6)
+    _verified(cadre, staff, VerificationResult.CONCEALMENT, D(2026, 8, 31))
+    [warning] = warnings_for(cadre, D(2027, 2, 27))
+    assert warning.reason.endswith("预警期至2027-02-27")
+    assert codes(cadre, D(2027, 2, 28)) == set()
+
+
 def test_omission_fires_and_consistent_does_not(cadre, county, staff):
     _verified(cadre, staff, VerificationResult.OMISSION, D(2026, 5, 1))
     assert codes(cadre) == {"omission"}
