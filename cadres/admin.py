@@ -7,8 +7,8 @@ from cadres.models import CadreSettings, ImpactPeriod
 class ImpactPeriodAdmin(admin.ModelAdmin):
     """影响期: measure kind → months; the kinds are fixed, only the months and the note change."""
 
-    list_display = ["kind", "months", "note"]
-    list_editable = ["months", "note"]
+    list_display = ["kind", "months", "no_post", "higher_post_months", "note"]
+    list_editable = ["months", "no_post", "higher_post_months", "note"]
     readonly_fields = ["kind"]
 
     def has_add_permission(self, request):
@@ -27,7 +27,8 @@ class CadreSettingsAdmin(admin.ModelAdmin):
                               "discrepancy_window_months", "same_post_years")}),
         ("改任非领导职务年龄", {"fields": ("non_leading_age_male", "non_leading_age_female")}),
         ("函询与个人有关事项", {"fields": ("inquiry_reply_working_days", "sample_percent", "report_due_month",
-                                   "report_due_day")}),
+                                   "report_due_day", "change_report_days")}),
+        ("年度考核", {"fields": ("excellent_share_limit",)}),
     )
 
     def has_add_permission(self, request):

@@ -13,5 +13,13 @@ class CadresConfig(AppConfig):
 
         register(deadlines.inquiry_replies)
         register(deadlines.personal_matters_reports)
+        register(deadlines.change_and_new_reports)
         post_migrate.connect(ensure_defaults, sender=self)
         snapshots.connect()
+        self._register_constraint_messages()
+
+    def _register_constraint_messages(self):
+        """Named constraints of the cadres models as sentences (core.constraints), from violation_error_message."""
+        from core import constraints
+
+        constraints.register_models(*self.get_models())

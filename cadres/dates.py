@@ -24,3 +24,18 @@ def format_date(day):
 def cn_date(day):
     """2026年12月9日."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def period_until(ends_on, label="影响期"):
+    """The one wording of a running period that ends on `ends_on` (the first day it no longer applies), used by
+    every warning with an end date, in every app: "影响期至<the last day it applies>"."""
+    return f"{label}至{ends_on - datetime.timedelta(days=1):%Y-%m-%d}"
+
+
+def not_future(day, label):
+    """Things that already happened cannot be dated after today (services refuse it, whatever form calls them)."""
+    from django.utils import timezone
+
+    if day and day > timezone.localdate():
+        raise ValueError(f"{label}不能晚于今天")
+    return day

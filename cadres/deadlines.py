@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from cadres.models import MeasureKind, SupervisionMeasure
-from cadres.personal_matters import missing_reports, report_due_date
+from cadres.personal_matters import missing_reports, pending_reports, report_due_date
 from core import roles
 from core.deadlines import Due, level_for
 from core.models import User
@@ -54,3 +54,21 @@ def personal_matters_reports(on_date):
                         f"{'未按期报告' if due < on_date else '即将截止'}",
                   recipients=_covering(office_users, cadre.unit),
                   url=reverse("cadres:profile", args=[cadre.code]) + "#personal-matters")
+
+
+def change_and_new_reports(on_date):
+    """事项变化/新任 reports owed (registered with personal_matters.expect_report): due 30 days after the event."""
+    office_users = None
+    for report in pending_reports().select_related("cadre__unit", "created_by"):
+        level = level_for(report.due_on, on_date)
+        if level is None:
+            continue
+        if report.created_by is not None and report.created_by.is_active:
+            recipients = (report.created_by,)
+        else:
+            office_users = _office_users() if office_users is None else office_users
+            recipients = _covering(office_users, report.cadre.unit)
+        yield Due(kind="cadres.change_report", target=report, due_date=report.due_on, level=level,
+                  title=f"个人有关事项{report.get_kind_display()}：{report.cadre.name}，"
+                        f"期限{report.due_on:%Y-%m-%d}{'（已逾期）' if report.due_on < on_date else ''}",
+                  recipients=recipients, url=reverse("cadres:profile", args=[report.cadre.code]) + "#personal-matters")

@@ -188,11 +188,12 @@ class DutyReportForm(forms.ModelForm):
 
 class PersonalMattersReportForm(forms.ModelForm):
     year = forms.TypedChoiceField(label="报告年度", coerce=int, choices=_year_choices)
+    submitted_on = forms.DateField(label="报告日期", widget=DateInput())
 
     class Meta:
         model = PersonalMattersReport
-        fields = ["year", "kind", "submitted_on", "note"]
-        widgets = {"submitted_on": DateInput()}
+        fields = ["year", "kind", "event_on", "submitted_on", "note"]
+        widgets = {"event_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,6 +202,21 @@ class PersonalMattersReportForm(forms.ModelForm):
 
     def clean_submitted_on(self):
         return _not_future(self.cleaned_data["submitted_on"], "报告日期")
+
+
+class ExpectedReportForm(forms.Form):
+    """登记应报事项: a 事项变化 or 新任 report the cadre owes."""
+
+    kind = forms.ChoiceField(label="报告类型",
+                             choices=[(k, v) for k, v in ReportKind.choices if k != ReportKind.ANNUAL])
+    event_on = forms.DateField(label="事项发生日期", widget=DateInput(),
+                               help_text="事项变化：变化发生之日；新任：任职之日")
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = CadreSettings.current().change_report_days
+        self.fields["event_on"].help_text += f"。应在{days}日内报告，到期前系统提醒"
 
 
 class TargetedVerificationForm(forms.Form):
@@ -229,10 +245,12 @@ class VerificationResultForm(forms.Form):
 
 
 class DrawForm(forms.Form):
+    """The seed is never typed: the system draws it (cadres.personal_matters.draw_random_sample)."""
+
     year = forms.TypedChoiceField(label="抽查年度", coerce=int, choices=_year_choices)
     percent = forms.DecimalField(label="抽查比例（%）", min_value=0.01, max_value=100, decimal_places=2)
-    seed = forms.IntegerField(label="随机种子", required=False, min_value=0, max_value=2**62,
-                              help_text="可留空由系统生成；也可填写公开的随机数（如现场摇号结果）以便复核")
+    reason = forms.CharField(label="再次抽取理由", max_length=200, required=False,
+                             help_text="本年度已抽取过的，仅科室负责人可再次抽取，须填写理由")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -159,10 +159,12 @@ class PositionHistory(models.Model):
         ordering = ["cadre", "-start_date"]
         constraints = [
             models.UniqueConstraint(fields=["cadre"], condition=models.Q(end_date__isnull=True),
-                                    name="%(app_label)s_%(class)s_one_current"),
+                                    name="%(app_label)s_%(class)s_one_current",
+                                    violation_error_message="同一干部只能有一个现任职务"),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
                 name="%(app_label)s_%(class)s_end_after_start",
+                violation_error_message="免职时间不能早于任职时间",
             ),
         ]
 
@@ -183,6 +185,19 @@ class MeasureKind(models.TextChoices):
     ORDERED_RESIGNATION = "ordered_resignation", "责令辞职"
     REMOVAL = "removal", "免职"
     DEMOTION = "demotion", "降职"
+    # 党纪处分 (《中国共产党纪律处分条例》(2023) 第八条)
+    PARTY_WARNING = "party_warning", "党纪警告"
+    PARTY_SERIOUS_WARNING = "party_serious_warning", "党纪严重警告"
+    PARTY_POST_REVOKED = "party_post_revoked", "撤销党内职务"
+    PARTY_PROBATION_1Y = "party_probation_1y", "留党察看一年"
+    PARTY_PROBATION_2Y = "party_probation_2y", "留党察看二年"
+    PARTY_EXPULSION = "party_expulsion", "开除党籍"
+    # 政务处分 (《公职人员政务处分法》第七条); 开除 ends the employment, so it is not a measure on a serving cadre.
+    GOV_WARNING = "gov_warning", "政务警告"
+    GOV_DEMERIT = "gov_demerit", "政务记过"
+    GOV_MAJOR_DEMERIT = "gov_major_demerit", "政务记大过"
+    GOV_DEMOTION = "gov_demotion", "政务降级"
+    GOV_DISMISSAL = "gov_dismissal", "政务撤职"
 
 
 class SourceChannel(models.TextChoices):
@@ -260,10 +275,17 @@ class SupervisionMeasure(models.Model):
 
 
 class ImpactPeriod(models.Model):
-    """影响期: months after a measure during which the cadre may not be promoted. Edited in the admin."""
+    """影响期: months after a measure during which the cadre may not be promoted. Edited in the admin.
+    After 责令辞职/免职 `months` is the time with no post at all, and `higher_post_months` (counted from the same
+    date) the time with no post above the former level."""
 
     kind = models.CharField("措施类别", max_length=32, choices=MeasureKind.choices, unique=True)
     months = models.PositiveSmallIntegerField("影响期（月）", default=0, help_text="0 表示无影响期")
+    no_post = models.BooleanField("期内不得安排职务", default=False,
+                                  help_text="责令辞职、免职：影响期内不安排职务（而不只是不得提拔）")
+    higher_post_months = models.PositiveSmallIntegerField(
+        "不得担任高于原职务层次职务的期限（月）", default=0,
+        help_text="自措施日期起算；0 表示无此限制。责令辞职、免职：24个月")
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
@@ -288,6 +310,10 @@ class CadreSettings(models.Model):
     sample_percent = models.DecimalField("随机抽查比例（%）", max_digits=5, decimal_places=2, default=10)
     report_due_month = models.PositiveSmallIntegerField("年度集中报告截止月", default=1)
     report_due_day = models.PositiveSmallIntegerField("年度集中报告截止日", default=31)
+    change_report_days = models.PositiveSmallIntegerField(
+        "事项变化、新任报告期限（日）", default=30, help_text="自事项发生（新任：任职）之日起的自然日")
+    excellent_share_limit = models.DecimalField("优秀等次比例上限（%）", max_digits=5, decimal_places=2,
+                                                default=20, help_text="同一单位同一年度；超过时提示，不阻止登记")
 
     class Meta:
         verbose_name = verbose_name_plural = "干部监督参数"
@@ -300,8 +326,10 @@ class CadreSettings(models.Model):
             datetime.date(2001, self.report_due_month, self.report_due_day)
         except ValueError:
             raise ValidationError({"report_due_day": "截止日期无效"}) from None
-        if self.sample_percent is not None and not 0 < self.sample_percent <= 100:
-            raise ValidationError({"sample_percent": "比例应在0到100之间"})
+        for field in ("sample_percent", "excellent_share_limit"):
+            value = getattr(self, field)
+            if value is not None and not 0 < value <= 100:
+                raise ValidationError({field: "比例应在0到100之间"})
 
     def save(self, *args, **kwargs):
         self.pk = 1  # a single row
@@ -337,11 +365,13 @@ class AnnualAssessment(models.Model):
         verbose_name = verbose_name_plural = "年度考核"
         ordering = ["cadre", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["cadre", "year"], name="%(app_label)s_%(class)s_once_a_year"),
+            models.UniqueConstraint(fields=["cadre", "year"], name="%(app_label)s_%(class)s_once_a_year",
+                                    violation_error_message="该干部该年度已有年度考核记录"),
             models.CheckConstraint(
                 condition=models.Q(unfit_vote_share__isnull=True)
                 | models.Q(unfit_vote_share__gte=0, unfit_vote_share__lte=100),
                 name="%(app_label)s_%(class)s_share_percent",
+                violation_error_message="不称职票比例应在0到100之间",
             ),
         ]
 
@@ -371,7 +401,8 @@ class DutyIntegrityReport(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "述职述廉"
         ordering = ["cadre", "-year"]
-        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="%(app_label)s_%(class)s_once_a_year")]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="%(app_label)s_%(class)s_once_a_year",
+                                               violation_error_message="该干部该年度已有述职述廉记录")]
 
     def __str__(self):
         return f"{self.cadre} {self.year}年度述职述廉"
@@ -384,13 +415,18 @@ class ReportKind(models.TextChoices):
 
 
 class PersonalMattersReport(models.Model):
-    """领导干部个人有关事项报告. `year` is the year of the 31 January deadline for annual reports."""
+    """领导干部个人有关事项报告. `year` is the year of the 31 January deadline for annual reports. A 事项变化 or
+    新任 report is due `change_report_days` (30) after `event_on`; it may be registered as expected (待报告, no
+    `submitted_on` yet) so that the deadline scan reminds the office."""
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE,
                               related_name="personal_matters_reports")
     year = models.PositiveSmallIntegerField("报告年度")
     kind = models.CharField("报告类型", max_length=16, choices=ReportKind.choices, default=ReportKind.ANNUAL)
-    submitted_on = models.DateField("报告日期")
+    event_on = models.DateField("事项发生日期", null=True, blank=True,
+                                help_text="事项变化：变化发生之日；新任：任职之日")
+    due_on = models.DateField("报告期限", null=True, blank=True)
+    submitted_on = models.DateField("报告日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -401,12 +437,28 @@ class PersonalMattersReport(models.Model):
         ordering = ["cadre", "-year", "-submitted_on"]
         constraints = [
             models.UniqueConstraint(fields=["cadre", "year"], condition=models.Q(kind="annual"),
-                                    name="%(app_label)s_%(class)s_one_annual"),
+                                    name="%(app_label)s_%(class)s_one_annual",
+                                    violation_error_message="该干部该年度的年度集中报告已登记"),
+            models.CheckConstraint(condition=~models.Q(kind="annual") | models.Q(submitted_on__isnull=False),
+                                   name="%(app_label)s_%(class)s_annual_submitted",
+                                   violation_error_message="年度集中报告须填写报告日期"),
+            models.CheckConstraint(condition=models.Q(kind="annual") | models.Q(event_on__isnull=False),
+                                   name="%(app_label)s_%(class)s_event_dated",
+                                   violation_error_message="事项变化报告和新任报告须填写事项发生日期"),
         ]
-        indexes = [models.Index(fields=["year", "kind"], name="cadres_pmreport_year_kind")]
+        indexes = [
+            models.Index(fields=["year", "kind"], name="cadres_pmreport_year_kind"),
+            # serves the deadline scan: 事项变化/新任 reports expected and not yet filed
+            models.Index(fields=["due_on"], condition=models.Q(submitted_on__isnull=True),
+                         name="cadres_pmreport_pending"),
+        ]
 
     def __str__(self):
         return f"{self.cadre} {self.year}年{self.get_kind_display()}"
+
+    @property
+    def is_pending(self):
+        return self.submitted_on is None
 
 
 class RandomDrawQuerySet(models.QuerySet):
@@ -433,6 +485,8 @@ class RandomDraw(models.Model):
     drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
     scope = models.ForeignKey(Unit, verbose_name="范围", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", help_text="抽取人的管辖范围；为空表示全部")
+    # A second draw in the same year and scope is opened by the 科室负责人 with a reason (cadres.personal_matters).
+    reason = models.CharField("再次抽取理由", max_length=200, blank=True)
 
     objects = RandomDrawQuerySet.as_manager()
 
@@ -494,6 +548,7 @@ class Verification(models.Model):
             models.CheckConstraint(
                 condition=models.Q(result="") | models.Q(verified_on__isnull=False),
                 name="%(app_label)s_%(class)s_result_dated",
+                violation_error_message="登记查核结果须填写查核完成日期",
             ),
         ]
         indexes = [models.Index(fields=["result", "verified_on"], name="cadres_verif_result_date")]

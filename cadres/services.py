@@ -6,15 +6,20 @@ cadres.personal_matters.
 """
 
 import datetime
+from decimal import Decimal
+from typing import NamedTuple
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.dates import add_months
+from cadres.dates import add_months, not_future, period_until
 from cadres.models import (
     AnnualAssessment,
+    AssessmentGrade,
     Cadre,
     CadreSettings,
+    CadreStatus,
     DutyIntegrityReport,
     ImpactPeriod,
     MeasureKind,
@@ -139,6 +144,7 @@ def record_measure(cadre, kind, date, reason, *, actor, source_channel="other", 
 
     For a 函询, `delivered_on` (送达日期) sets the reply deadline; `previous` is the earlier 函询 whose unclear reply
     led to this one."""
+    not_future(date, f"{MeasureKind(kind).label}日期")
     measure = SupervisionMeasure(cadre=cadre, kind=kind, date=date, reason=reason, source_channel=source_channel,
                                  created_by=actor, previous=previous)
     if source is not None:
@@ -157,6 +163,7 @@ def record_measure(cadre, kind, date, reason, *, actor, source_channel="other", 
 
 
 def _set_delivery(measure, delivered_on):
+    not_future(delivered_on, "送达日期")
     if delivered_on < measure.date:
         raise ValueError("送达日期不能早于函询日期")
     due = inquiry_reply_due(delivered_on)
@@ -188,8 +195,7 @@ def record_inquiry_reply(measure, replied_on, reply, *, actor, request=None):
         raise ValueError("该函询已答复或已作废")
     if measure.delivered_on and replied_on < measure.delivered_on:
         raise ValueError("答复日期不能早于送达日期")
-    if replied_on > timezone.localdate():
-        raise ValueError("答复日期不能晚于今天")
+    not_future(replied_on, "答复日期")
     measure.replied_on = replied_on
     measure.reply = reply
     measure.save(update_fields=["replied_on", "reply"])
@@ -234,50 +240,141 @@ def recompute_provisional_inquiries(year):
 
 # --- impact periods ---------------------------------------------------------------------------------------------
 
+NO_PROMOTION = "期内不得提拔"
+NO_POST = "期内不得安排职务"
+NO_HIGHER_POST = "期内不得担任高于原职务层次的职务"
+
+
+class ImpactBar(NamedTuple):
+    """One restriction a measure puts on a cadre: it applies before `until` (the day it ends)."""
+
+    until: datetime.date
+    measure: SupervisionMeasure
+    restriction: str
+
+    @property
+    def text(self):
+        return (f"{self.measure.date:%Y-%m-%d}受到{self.measure.get_kind_display()}，{self.restriction}，"
+                f"{period_until(self.until)}")
+
+
 def impact_months():
     """{measure kind: months} from the admin table (kinds missing from it have none)."""
     return {row.kind: row.months for row in ImpactPeriod.objects.all()}
 
 
-def impact_periods(cadre_ids, on_date, months=None):
-    """{cadre_id: [(until, measure), ...]} for the impact periods running on `on_date`, longest first.
-    Two queries whatever the number of cadres."""
-    months = impact_months() if months is None else months
-    kinds = [kind for kind, value in months.items() if value]
-    running = {}
-    measures = SupervisionMeasure.objects.filter(cadre_id__in=cadre_ids, kind__in=kinds, voided_at__isnull=True,
-                                                 date__lte=on_date)
-    for measure in measures.order_by("cadre_id", "date"):
-        until = add_months(measure.date, months[measure.kind])
+def _bars(measure, period, on_date):
+    """The restrictions of one measure still running on `on_date`: the impact period, and after 责令辞职/免职 the
+    longer bar on a post above the former level."""
+    bars = []
+    if period.months:
+        until = add_months(measure.date, period.months)
         if until > on_date:
-            running.setdefault(measure.cadre_id, []).append((until, measure))
-    for periods in running.values():
-        periods.sort(key=lambda item: item[0], reverse=True)
+            bars.append(ImpactBar(until, measure, NO_POST if period.no_post else NO_PROMOTION))
+    if period.higher_post_months:
+        until = add_months(measure.date, period.higher_post_months)
+        if until > on_date:
+            bars.append(ImpactBar(until, measure, NO_HIGHER_POST))
+    return bars
+
+
+def impact_bars(cadre_ids, on_date):
+    """{cadre_id: [ImpactBar, ...]} running on `on_date`, longest first. Two queries whatever the number of cadres."""
+    table = {row.kind: row for row in ImpactPeriod.objects.all() if row.months or row.higher_post_months}
+    running = {}
+    measures = SupervisionMeasure.objects.filter(cadre_id__in=cadre_ids, kind__in=list(table),
+                                                 voided_at__isnull=True, date__lte=on_date)
+    for measure in measures.order_by("cadre_id", "date"):
+        for bar in _bars(measure, table[measure.kind], on_date):
+            running.setdefault(measure.cadre_id, []).append(bar)
+    for bars in running.values():
+        bars.sort(key=lambda bar: bar.until, reverse=True)
     return running
 
 
 def promotion_barred_until(cadre, on_date=None):
-    """(不得提拔 until date, the measure behind it) or None when no impact period is running."""
+    """(the day the last running bar on promotion ends, the measure behind it) or None when none is running.
+    Every bar stops a promotion: no post at all, no promotion, or nothing above the former level."""
     on_date = on_date or timezone.localdate()
-    periods = impact_periods([cadre.pk], on_date).get(cadre.pk)
-    return periods[0] if periods else None
+    bars = impact_bars([cadre.pk], on_date).get(cadre.pk)
+    return (bars[0].until, bars[0].measure) if bars else None
 
 
 # --- assessments and 述职述廉 ----------------------------------------------------------------------------------
 
+def probation_at(cadre, day):
+    """(appointed_on, probation_end) of the 试用期 the cadre was serving on `day`, or None. Probation is recorded by
+    the vetting app (vetting.Appointment: appointed_on, probation_end = the day it ends); read through the app
+    registry so that cadres does not import vetting. A cadre marked 试用期 with no vetting record counts today."""
+    if apps.is_installed("vetting"):
+        appointment = (apps.get_model("vetting", "Appointment").objects
+                       .filter(case__cadre=cadre, appointed_on__lte=day, probation_end__gt=day)
+                       .exclude(assessed_on__lte=day).order_by("-appointed_on").first())
+        if appointment is not None:
+            return appointment.appointed_on, appointment.probation_end
+    if cadre.status == CadreStatus.PROBATION and day >= timezone.localdate():
+        return cadre.post_since, None
+    return None
+
+
+def _check_assessment(cadre, year, grade, unfit_vote_share):
+    """The rules on an annual assessment, checked whatever calls record_assessment (form, .lrmx import, ...)."""
+    today = timezone.localdate()
+    if year > today.year:
+        raise ValueError(f"考核年度{year}年晚于今年，不能登记")
+    if unfit_vote_share is not None and not 0 <= unfit_vote_share <= 100:
+        raise ValueError("不称职票比例应在0到100之间")
+    if grade == AssessmentGrade.EXCELLENT:
+        admonished = (cadre.measures.filter(kind=MeasureKind.ADMONISHMENT, voided_at__isnull=True, date__year=year)
+                      .order_by("date").first())
+        if admonished is not None:
+            raise ValueError(f"{cadre.name}于{admonished.date:%Y-%m-%d}受到诫勉，{year}年度考核不得确定为优秀等次")
+    probation = probation_at(cadre, min(datetime.date(year, 12, 31), today))
+    if probation is not None and grade != AssessmentGrade.NOT_GRADED:
+        since, ends_on = probation
+        span = "，".join(filter(None, [f"{since:%Y-%m-%d}起" if since else "",
+                                       period_until(ends_on, "试用期") if ends_on else ""]))
+        raise ValueError(f"{cadre.name}{year}年度处于试用期（{span}），年度考核只能登记为“不确定等次”，"
+                         f"以试用期满考核为准")
+
+
+def excellent_share(unit, year):
+    """(优秀 count, assessed count, limit %) of the cadres now in `unit` assessed for `year`."""
+    graded = AnnualAssessment.objects.filter(cadre__unit=unit, year=year).exclude(grade=AssessmentGrade.NOT_GRADED)
+    excellent = graded.filter(grade=AssessmentGrade.EXCELLENT).count()
+    return excellent, graded.count(), CadreSettings.current().excellent_share_limit
+
+
+def excellent_share_warning(unit, year):
+    """The warning (not a refusal) when 优秀 passes the share limit (default 20%) of a unit's assessed cadres."""
+    excellent, assessed, limit = excellent_share(unit, year)
+    if not assessed or excellent * 100 <= limit * assessed:
+        return ""
+    return (f"提示：{unit.display_name}{year}年度已登记考核{assessed}人，其中优秀{excellent}人，"
+            f"占{excellent * 100 / assessed:.1f}%，超过{Decimal(limit).normalize():f}%的比例上限，请核实")
+
+
 @transaction.atomic
 def record_assessment(cadre, *, actor, year, grade, unfit_vote_share=None, note="", request=None):
+    """年度考核 (one a year; a second entry for the year replaces the first). Refuses what the rules forbid
+    (_check_assessment); `assessment.share_warning` carries the 优秀 share warning, if any."""
+    _check_assessment(cadre, year, grade, unfit_vote_share)
     assessment, created = AnnualAssessment.objects.update_or_create(
         cadre=cadre, year=year,
         defaults={"grade": grade, "unfit_vote_share": unfit_vote_share, "note": note, "created_by": actor},
     )
     audit.record(actor, audit.Action.CREATE if created else audit.Action.UPDATE, "cadres.assessment.recorded",
                  assessment, request=request, summary=f"年度考核：{cadre} {year}年度 {assessment.get_grade_display()}")
+    assessment.share_warning = (excellent_share_warning(cadre.unit, year)
+                                if grade == AssessmentGrade.EXCELLENT else "")
     return assessment
 
 
 @transaction.atomic
 def record_duty_report(cadre, *, actor, year, reported_on, summary="", rating="", request=None):
+    not_future(reported_on, "述职日期")
+    if year > timezone.localdate().year:
+        raise ValueError(f"述职年度{year}年晚于今年，不能登记")
     report, created = DutyIntegrityReport.objects.update_or_create(
         cadre=cadre, year=year,
         defaults={"reported_on": reported_on, "summary": summary, "rating": rating, "created_by": actor},

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<uuid:code>/assessments/new/", records.assessment_create, name="assessment_create"),
     path("<uuid:code>/duty-reports/new/", records.duty_report_create, name="duty_report_create"),
     path("<uuid:code>/personal-matters/new/", personal_matters.report_create, name="report_create"),
+    path("<uuid:code>/personal-matters/expected/", personal_matters.report_expect, name="report_expect"),
     path("<uuid:code>/verifications/new/", personal_matters.verification_create, name="verification_create"),
     path("<uuid:code>/verifications/<uuid:verification_code>/result/", personal_matters.verification_result,
          name="verification_result"),

@@ -14,12 +14,13 @@ Other apps add rules with `cadres.registry.register_warning_rule(code, label, bl
 """
 
 import contextvars
+import datetime
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
 
-from cadres.dates import add_months, years_before
+from cadres.dates import add_months, period_until, years_before
 from cadres.models import (
     AnnualAssessment,
     Cadre,
@@ -30,7 +31,7 @@ from cadres.models import (
     VerificationResult,
 )
 from cadres.registry import register_warning_rule, report_counters, warning_rules
-from cadres.services import impact_periods
+from cadres.services import impact_bars
 
 # Only cadres still holding a leading post are due a move (交流) or an age-based change of post.
 LEADING_STATUSES = [CadreStatus.SERVING, CadreStatus.PROBATION]
@@ -95,25 +96,24 @@ def warnings_for(cadre, on_date=None):
 
 @register_warning_rule("impact_period", "处于影响期", blocking=True)
 def impact_period_rule(cadres, on_date):
-    flagged = {}
-    for cadre_id, periods in impact_periods(cadres, on_date).items():
-        flagged[cadre_id] = [
-            f"{measure.date:%Y-%m-%d}受到{measure.get_kind_display()}，影响期至{until:%Y-%m-%d}，期内不得提拔"
-            for until, measure in periods
-        ]
-    return flagged
+    return {cadre_id: [bar.text for bar in bars] for cadre_id, bars in impact_bars(cadres, on_date).items()}
 
 
 def _discrepancies(cadres, on_date, result):
+    """A 瞒报/漏报 result flags the cadre until the window (default 12 months) after it ends: the day the text
+    names is the day the filter uses (month ends clamp, so the query takes a few days more and the loop decides)."""
     window = _settings().discrepancy_window_months
-    since = add_months(on_date, -window)
+    since = add_months(on_date, -window) - datetime.timedelta(days=3)
     rows = Verification.objects.filter(cadre__in=cadres, result=result, verified_on__gt=since,
                                        verified_on__lte=on_date).order_by("verified_on")
     flagged = {}
     for verification in rows:
+        ends_on = add_months(verification.verified_on, window)
+        if ends_on <= on_date:
+            continue
         flagged.setdefault(verification.cadre_id, []).append(
             f"{verification.verified_on:%Y-%m-%d}{verification.get_method_display()}结果为"
-            f"{verification.get_result_display()}（{window}个月内）")
+            f"{verification.get_result_display()}，{period_until(ends_on, '预警期')}")
     return flagged
 
 

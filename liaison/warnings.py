@@ -2,6 +2,7 @@
 
 import datetime
 
+from cadres.dates import period_until
 from cadres.registry import register_warning_rule
 from cadres.snapshots import register_warning_source
 from liaison.models import Report, ReportItem, Severity
@@ -20,8 +21,10 @@ def severe_items(cadres, on_date):
              .select_related("report__member_unit__unit").order_by("occurred_on"))
     flagged = {}
     for item in items:
+        ends_on = item.occurred_on + datetime.timedelta(days=WINDOW_DAYS)
         flagged.setdefault(item.cadre_id, []).append(
-            f"{item.report.member_unit}通报（{item.occurred_on:%Y-%m-%d}，{item.get_aspect_display()}）：严重问题")
+            f"{item.report.member_unit}通报（{item.occurred_on:%Y-%m-%d}，{item.get_aspect_display()}）：严重问题，"
+            f"{period_until(ends_on, '预警期')}")
     return flagged
 
 

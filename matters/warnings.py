@@ -3,7 +3,7 @@ return date, and the blocking warning on a cadre under 立案审查调查."""
 
 from django.db.models import F, Q
 
-from cadres.dates import add_months
+from cadres.dates import add_months, period_until
 from cadres.registry import register_warning_rule
 from cadres.snapshots import register_warning_source
 from matters.models import CertificateLoan, InvestigationRecord, MattersRules
@@ -39,8 +39,9 @@ def under_investigation(cadres, on_date):
                .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on_date)).order_by("started_on"))
     flagged = {}
     for record in records:
+        ending = f"，{period_until(record.ended_on, '审查调查期')}" if record.ended_on else ""
         flagged.setdefault(record.cadre_id, []).append(
-            f"{record.started_on:%Y-%m-%d}起接受{record.authority}{record.get_kind_display()}")
+            f"{record.started_on:%Y-%m-%d}起接受{record.authority}{record.get_kind_display()}{ending}")
     return flagged
 
 

@@ -128,7 +128,7 @@ def profile(request, code):
         "this_year_report": this_year_report,
         "report_due": report_due_date(today.year),
         "warnings": warnings_for(cadre, today),
-        "barred": services.promotion_barred_until(cadre, today),
+        "impact_bars": services.impact_bars([cadre.pk], today).get(cadre.pk, []),
         "timeline": timeline(cadre),
         "cases": cases_about(cadre),
         "can_edit": permissions.can_edit(request.user),

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from cadres import permissions
 from cadres import personal_matters as pm
-from cadres.forms import DrawForm, PersonalMattersReportForm, TargetedVerificationForm, VerificationResultForm
+from cadres.forms import (
+    DrawForm,
+    ExpectedReportForm,
+    PersonalMattersReportForm,
+    TargetedVerificationForm,
+    VerificationResultForm,
+)
 from cadres.models import Cadre, RandomDraw, Verification
 from cadres.views.common import back_to_profile, editable_cadre, form_page
 from core.permissions import deny, office_required
@@ -23,7 +29,7 @@ def report_create(request, code):
         data = form.cleaned_data
         try:
             pm.record_report(cadre, actor=request.user, request=request, year=data["year"], kind=data["kind"],
-                             submitted_on=data["submitted_on"], note=data["note"])
+                             submitted_on=data["submitted_on"], event_on=data["event_on"], note=data["note"])
         except ValueError as error:
             form.add_error(None, str(error))
         else:
@@ -33,14 +39,36 @@ def report_create(request, code):
 
 
 @office_required
+def report_expect(request, code):
+    """登记应报事项: a 事项变化/新任 report the cadre owes within 30 days; the scan reminds until it is filed."""
+    cadre = editable_cadre(request, code)
+    form = ExpectedReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = pm.expect_report(cadre, actor=request.user, request=request, kind=data["kind"],
+                                      event_on=data["event_on"], note=data["note"])
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记应报事项，应于{report.due_on:%Y-%m-%d}前报告")
+            return back_to_profile(cadre, "personal-matters")
+    return form_page(request, title=f"登记应报事项：{cadre.name}", form=form, cadre=cadre)
+
+
+@office_required
 def verification_create(request, code):
     cadre = editable_cadre(request, code)
     form = TargetedVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        pm.open_targeted_verification(cadre, actor=request.user, request=request, year=form.cleaned_data["year"],
-                                      reason=form.cleaned_data["reason"])
-        messages.success(request, "已登记重点查核")
-        return back_to_profile(cadre, "personal-matters")
+        try:
+            pm.open_targeted_verification(cadre, actor=request.user, request=request,
+                                          year=form.cleaned_data["year"], reason=form.cleaned_data["reason"])
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已登记重点查核")
+            return back_to_profile(cadre, "personal-matters")
     return form_page(request, title=f"重点查核：{cadre.name}", form=form, cadre=cadre)
 
 
@@ -85,7 +113,8 @@ def overview(request):
     return render(request, "cadres/personal_matters.html", {
         "year": year, "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         "reporter_count": reporters.count(), "missing_page": page, "due": pm.report_due_date(year),
-        "verifications": verifications, "draws": RandomDraw.objects.filter(year=year).select_related("drawn_by"),
+        "verifications": verifications,
+        "draws": RandomDraw.objects.visible_to(request.user).filter(year=year).select_related("drawn_by"),
         "draw_form": DrawForm(initial={"year": year}), "can_draw": permissions.can_draw(request.user),
         "today": timezone.localdate(),
     })
@@ -101,7 +130,7 @@ def draw_create(request):
         data = form.cleaned_data
         try:
             draw = pm.draw_random_sample(actor=request.user, request=request, year=data["year"],
-                                         percent=data["percent"], seed=data["seed"],
+                                         percent=data["percent"], reason=data["reason"],
                                          cadres=Cadre.objects.visible_to(request.user))
         except ValueError as error:
             messages.error(request, str(error))

@@ -8,6 +8,7 @@ from cadres.dates import cn_date
 from cadres.forms import AssessmentForm, DutyReportForm, InquiryDeliveryForm, InquiryReplyForm, MeasureForm, VoidForm
 from cadres.models import MeasureKind
 from cadres.views.common import back_to_profile, editable_cadre, form_page
+from core import constraints
 from core.permissions import office_required
 
 
@@ -96,12 +97,20 @@ def assessment_create(request, code):
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.record_assessment(cadre, actor=request.user, request=request, year=data["year"],
-                                   grade=data["grade"], unfit_vote_share=data["unfit_vote_share"], note=data["note"])
-        messages.success(request, f"已登记{data['year']}年度考核")
-        return back_to_profile(cadre, "assessments")
+        try:
+            with constraints.form_errors(form):
+                assessment = services.record_assessment(
+                    cadre, actor=request.user, request=request, year=data["year"], grade=data["grade"],
+                    unfit_vote_share=data["unfit_vote_share"], note=data["note"])
+        except ValueError as error:
+            form.add_error(None, str(error))
+        if not form.errors:
+            messages.success(request, f"已登记{data['year']}年度考核")
+            if assessment.share_warning:
+                messages.warning(request, assessment.share_warning)
+            return back_to_profile(cadre, "assessments")
     return form_page(request, title=f"登记年度考核：{cadre.name}", form=form, cadre=cadre,
-                     intro="同一年度重复登记将覆盖原记录。")
+                     intro="同一年度重复登记将覆盖原记录。受到诫勉的当年不得评为优秀；试用期内只登记“不确定等次”。")
 
 
 @office_required
@@ -110,8 +119,13 @@ def duty_report_create(request, code):
     form = DutyReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.record_duty_report(cadre, actor=request.user, request=request, year=data["year"],
-                                    reported_on=data["reported_on"], summary=data["summary"], rating=data["rating"])
-        messages.success(request, f"已登记{data['year']}年度述职述廉")
-        return back_to_profile(cadre, "assessments")
+        try:
+            services.record_duty_report(cadre, actor=request.user, request=request, year=data["year"],
+                                        reported_on=data["reported_on"], summary=data["summary"],
+                                        rating=data["rating"])
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已登记{data['year']}年度述职述廉")
+            return back_to_profile(cadre, "assessments")
     return form_page(request, title=f"登记述职述廉：{cadre.name}", form=form, cadre=cadre)

@@ -159,7 +159,7 @@ def test_profile_shows_everything_and_is_logged(client_for, staff, cadre):
     response = client_for(staff).get(cadre.get_absolute_url())
     body = response.content.decode()
     assert response.status_code == 200
-    assert "2027年3月1日</b>前不得提拔" in body
+    assert "处于影响期：2026-09-01受到诫勉，期内不得提拔，影响期至2027-02-28" in body
     assert "接受宴请" in body and "同一职位任职时间较长" in body
     assert cadre.id_number not in body and "显示完整" not in body
     assert AuditEvent.objects.filter(name="cadres.cadre.profile_viewed", target_id=str(cadre.code)).exists()

@@ -28,10 +28,13 @@ def test_a_plain_cadre_has_no_warning(cadre):
 
 
 def test_impact_period_fires_inside_and_not_after(cadre, staff):
+    """A period ending on D (诫勉 2026-08-01 + 6 months = 2027-02-01) reads "影响期至D-1": the last day it applies
+    (issue 16: one wording everywhere)."""
     services.record_measure(cadre, MeasureKind.ADMONISHMENT, D(2026, 8, 1), "诫勉", actor=staff)
     [warning] = warnings_for(cadre, TODAY)
     assert warning.code == "impact_period" and warning.blocking
-    assert "影响期至2027-02-01" in warning.reason
+    assert warning.reason == "2026-08-01受到诫勉，期内不得提拔，影响期至2027-01-31"
+    assert codes(cadre, D(2027, 1, 31)) == {"impact_period"}
     assert codes(cadre, D(2027, 2, 1)) == set()
 
 
@@ -51,6 +54,16 @@ def test_concealment_within_12_months_fires_and_blocks(cadre, staff):
     assert (warning.code, warning.blocking) == ("concealment", True)
     assert "瞒报" in warning.reason
     assert codes(cadre, D(2027, 3, 2)) == set()
+
+
+def test_a_discrepancy_window_ending_on_a_clamped_month_end_reads_the_day_it_applies_last(cadre, staff):
+    """《领导干部个人有关事项报告查核结果处理办法》: a 瞒报 cadre is not promoted (blocking, 12 months by default);
+    the text names the last day of the window, and the rule stops the day after (issue 16: one wording)."""
+    CadreSettings.objects.filter(pk=CadreSettings.current().pk).update(discrepancy_window_months=6)
+    _verified(cadre, staff, VerificationResult.CONCEALMENT, D(2026, 8, 31))
+    [warning] = warnings_for(cadre, D(2027, 2, 27))
+    assert warning.reason.endswith("预警期至2027-02-27")
+    assert codes(cadre, D(2027, 2, 28)) == set()
 
 
 def test_omission_fires_and_consistent_does_not(cadre, county, staff):
