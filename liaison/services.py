@@ -448,6 +448,8 @@ def dispose(item, action, *, actor, decided_on=None, feedback="", note="", reque
     if item.disposals.filter(action=action).exists():
         raise ValidationError("该事项已作过此项处置")
     decided_on = decided_on or timezone.localdate()
+    if decided_on > timezone.localdate():
+        raise ValidationError("处置日期不能晚于今天")
     disposal = Disposal(item=item, action=action, decided_on=decided_on, feedback=feedback, note=note,
                         created_by=actor)
     if action in MEASURE_ACTIONS:
@@ -554,6 +556,8 @@ def add_decision(meeting, *, actor, content, owner_unit, deadline, request=None)
 
 @transaction.atomic
 def complete_decision(decision, *, actor, done_on=None, note="", request=None):
+    if done_on and done_on > timezone.localdate():
+        raise ValidationError("办结日期不能晚于今天")
     updated = MeetingDecision.objects.filter(pk=decision.pk, status=MeetingDecision.Status.OPEN).update(
         status=MeetingDecision.Status.DONE, done_on=done_on or timezone.localdate(), done_note=note, done_by=actor)
     if not updated:

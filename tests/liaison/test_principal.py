@@ -71,3 +71,18 @@ def test_the_page_says_the_item_went_as_an_urgent_report(client_for, report_a, l
     assert "作为即时通报报送" in text and "不再列入本月月度通报" in text
     urgent = Report.objects.get(kind=Report.Kind.URGENT)
     assert urgent.items.get().cadre_name == "王某" and not report_a.items.exists()
+
+
+@pytest.mark.django_db
+def test_a_future_disposal_date_is_refused(member_b, staff):
+    """A disposal records a decision already taken: a future 处置日期 is refused, nothing saved."""
+    from liaison.models import Disposal
+    from tests.liaison.factories import ItemFactory, ReportFactory, submitted
+
+    report = ReportFactory(member_unit=member_b)
+    item = ItemFactory(report=report, occurred_on=datetime.date(2026, 10, 8))
+    submitted(report, datetime.date(2026, 11, 10), signed=True, actor=staff)
+    with pytest.raises(ValidationError, match="处置日期不能晚于今天"):
+        services.dispose(item, Disposal.Action.ARCHIVE, actor=staff,
+                         decided_on=timezone.localdate() + datetime.timedelta(days=1))
+    assert not Disposal.objects.exists()
