@@ -139,3 +139,9 @@ def recompute_review_deadlines(queryset=None):
             refresh_deadlines(Petition.objects.get(pk=review.petition_id))
             changed += 1
     return changed
+
+
+def recompute_provisional(year):
+    """core.workdays hook: a year's holiday schedule was entered; answer deadlines marked 暂定 in it follow."""
+    return recompute_review_deadlines(ReviewRequest.objects.filter(answer_due_provisional=True,
+                                                                   answer_due__year=year))

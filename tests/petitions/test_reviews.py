@@ -171,3 +171,15 @@ def test_only_approvers_record_the_answer(staff, client_for):
                                             "answer_review-answered_on": str(TODAY)})
     assert response.status_code == 403
     assert ReviewRequest.objects.get().state == ReviewRequest.State.PENDING
+
+
+def test_a_provisional_answer_deadline_follows_the_entered_schedule(staff):
+    """《信访工作条例》第三十五条: a stored 暂定 answer deadline is recomputed once its year's schedule is entered."""
+    petition = fed_back(staff)
+    review = reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25),
+                                    received_on=TODAY - days(24))
+    expected = review.answer_due
+    ReviewRequest.objects.filter(pk=review.pk).update(answer_due=expected + days(3), answer_due_provisional=True)
+    assert workdays.recompute_provisional((expected + days(3)).year) >= 1
+    review.refresh_from_db()
+    assert review.answer_due == expected
