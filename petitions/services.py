@@ -190,6 +190,8 @@ def register(*, actor, received_on, channel, case_type, is_named, summary, categ
         raise TransitionError("未匹配的被反映人须填写姓名")
     if not categories:
         raise TransitionError("请选择问题类别")
+    if not summary.strip() or len(summary) > Petition._meta.get_field("summary").max_length:
+        raise TransitionError("请填写内容摘要（不超过300字），详细内容写入反映内容全文")
     unit = unit or (cadres[0].unit if cadres else None)
     if unit is None:
         raise TransitionError("请选择涉及单位")

@@ -89,3 +89,12 @@ def test_an_unmatched_subject_needs_a_name(staff):
                           is_named=False, summary="反映", categories=["conduct"], unit=staff.jurisdiction,
                           unmatched=[{"name": " "}])
     assert not Petition.objects.exists()
+
+
+def test_an_overlong_summary_is_refused_with_a_sentence(staff):
+    """The 内容摘要 column holds 300 characters: a longer one is refused by the service, not a database error."""
+    cadre = CadreFactory(unit=staff.jurisdiction)
+    with pytest.raises(TransitionError, match="不超过300字"):
+        services.register(actor=staff, received_on=RECEIVED, channel="letter", case_type=CaseType.ACCUSATION,
+                          is_named=False, summary="长" * 301, categories=["conduct"], cadres=[cadre])
+    assert not Petition.objects.exists()
