@@ -35,7 +35,8 @@ class ItemForm(VersionedFormMixin, forms.ModelForm):
         fields = ["cadre_name", "cadre_post", "is_principal", "aspect", "description", "source_kind", "source",
                   "occurred_on", "severity"]
         widgets = {"occurred_on": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"cadre_name": "填写干部姓名，由监督科匹配到干部库", "cadre_post": "如：县交通运输局局长"}
+        help_texts = {"cadre_name": "填写干部姓名，由监督科匹配到干部库", "cadre_post": "如：县交通运输局局长",
+                      "is_principal": "一把手相关事项须即时通报：保存后将立即作为即时通报报送，不列入月度通报"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

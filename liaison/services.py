@@ -211,10 +211,12 @@ def add_item(report, *, actor, request=None, cadre=None, **fields):
     if cadre is not None:
         item.cadre_name = item.cadre_name or cadre.name
         item.matched_by, item.matched_at = actor, timezone.now()
-    item.full_clean(exclude=["report", "created_by", "cadre", "matched_by"])
+    _check_item(item)
     item.save()
     audit.record(actor, audit.Action.CREATE, "liaison.item.created", item, request=request,
                  summary=f"新增通报事项：{report}")
+    if _belongs_in_urgent(item):
+        _send_urgently(item, actor, request)
     return item
 
 
@@ -226,13 +228,41 @@ def update_item(item, *, actor, request=None, version=None, **fields):
     for field in ITEM_FIELDS:
         if field in fields:
             setattr(item, field, fields[field])
-    item.full_clean(exclude=["report", "created_by", "cadre", "matched_by"])
+    _check_item(item)
     item.save()
     changes = audit.changed_fields(item, old, ITEM_FIELDS)
     if changes:
         audit.record(actor, audit.Action.UPDATE, "liaison.item.updated", item, request=request,
                      summary=f"修改通报事项：{item.report}", changes=changes)
+    if _belongs_in_urgent(item):
+        _send_urgently(item, actor, request)
     return item
+
+
+def _check_item(item):
+    item.full_clean(exclude=["report", "created_by", "cadre", "matched_by"])
+    if item.occurred_on > timezone.localdate():
+        raise ValidationError("发生时间不能晚于今天")
+
+
+def _belongs_in_urgent(item):
+    """一把手 matters are reported at once (domain.md §3, liaison: “一把手 matters at once”), not on the 15th of the
+    next month: such an item does not wait in a monthly draft."""
+    return item.is_principal and item.report.kind == Report.Kind.MONTHLY
+
+
+def _send_urgently(item, actor, request):
+    """The item leaves the monthly draft for its own 即时通报, submitted now (the section head and leaders are
+    notified); it is the same item, so it is counted and disposed of once. Returns the urgent report."""
+    monthly = item.report
+    urgent = _new_urgent(monthly.member_unit, actor, request)
+    item.report = urgent
+    item.save(update_fields=["report", "updated_at"])
+    audit.record(actor, audit.Action.UPDATE, "liaison.item.sent_urgent", item, request=request,
+                 summary=f"一把手相关事项由{monthly}转为即时通报",
+                 changes={"report": [str(monthly.code), str(urgent.code)]})
+    item.report = submit(urgent, actor=actor, request=request)
+    return item.report
 
 
 @transaction.atomic
@@ -343,14 +373,18 @@ def send_urgent(member_unit, *, actor, request=None, **fields):
     """即时通报: one item about a 一把手, sent at once; the section head and leaders are notified by a task."""
     if not fields.get("is_principal"):
         raise ValidationError("即时通报仅用于一把手相关事项")
-    today = timezone.localdate()
-    report = Report.objects.create(member_unit=member_unit, kind=Report.Kind.URGENT, period=first_of_month(today),
-                                   created_by=actor)
+    report = _new_urgent(member_unit, actor, request)
+    add_item(report, actor=actor, request=request, **fields)
+    return submit(report, actor=actor, request=request)
+
+
+def _new_urgent(member_unit, actor, request):
+    report = Report.objects.create(member_unit=member_unit, kind=Report.Kind.URGENT,
+                                   period=first_of_month(timezone.localdate()), created_by=actor)
     grant_unit_access(report)
     audit.record(actor, audit.Action.CREATE, "liaison.report.created", report, request=request,
                  summary=f"新建即时通报：{report}")
-    add_item(report, actor=actor, request=request, **fields)
-    return submit(report, actor=actor, request=request)
+    return report
 
 
 def office_users_for(unit, role_names):
@@ -414,6 +448,8 @@ def dispose(item, action, *, actor, decided_on=None, feedback="", note="", reque
     if item.disposals.filter(action=action).exists():
         raise ValidationError("该事项已作过此项处置")
     decided_on = decided_on or timezone.localdate()
+    if decided_on > timezone.localdate():
+        raise ValidationError("处置日期不能晚于今天")
     disposal = Disposal(item=item, action=action, decided_on=decided_on, feedback=feedback, note=note,
                         created_by=actor)
     if action in MEASURE_ACTIONS:
@@ -520,6 +556,8 @@ def add_decision(meeting, *, actor, content, owner_unit, deadline, request=None)
 
 @transaction.atomic
 def complete_decision(decision, *, actor, done_on=None, note="", request=None):
+    if done_on and done_on > timezone.localdate():
+        raise ValidationError("办结日期不能晚于今天")
     updated = MeetingDecision.objects.filter(pk=decision.pk, status=MeetingDecision.Status.OPEN).update(
         status=MeetingDecision.Status.DONE, done_on=done_on or timezone.localdate(), done_note=note, done_by=actor)
     if not updated:

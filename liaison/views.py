@@ -165,6 +165,14 @@ def report_edit(request, code):
     return render(request, "liaison/report_edit.html", {"report": report, "form": form})
 
 
+def _item_saved_text(item, report, saved):
+    if item.report_id != report.pk:  # services sent a 一把手 item on as its own 即时通报
+        sent = timezone.localtime(item.report.submitted_at)
+        return (f"该事项涉及一把手，已于{sent:%Y-%m-%d %H:%M}作为即时通报报送，监督科科室负责人和部领导将即时收到提醒；"
+                "不再列入本月月度通报。")
+    return saved
+
+
 @liaison_or_office
 def item_new(request, code):
     report = perms.get_report_or_404(request, code)
@@ -173,11 +181,11 @@ def item_new(request, code):
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_item(report, actor=request.user, request=request, **form.cleaned_data)
+            item = services.add_item(report, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "已添加事项。")
+            messages.success(request, _item_saved_text(item, report, "已添加事项。"))
             if "add_another" in request.POST:
                 return redirect("liaison:item_new", code=report.code)
             return redirect(report)
@@ -193,14 +201,14 @@ def item_edit(request, code, item_code):
     form = ItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_item(ReportItem.objects.get(pk=item.pk), actor=request.user, request=request,
-                                 **form.cleaned_data)
+            item = services.update_item(ReportItem.objects.get(pk=item.pk), actor=request.user, request=request,
+                                        **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         except services.EditConflict as conflict:
             form.add_error(None, conflict.message)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _item_saved_text(item, report, "已保存。"))
             return redirect(report)
     return render(request, "liaison/item_form.html", {"report": report, "form": form, "item": item})
 

@@ -16,7 +16,9 @@ class TimeLimitAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         from django.db import transaction
 
+        from petitions.reviews import recompute_review_deadlines
         from petitions.services import recompute_deadlines
 
-        # Stored deadlines of open cases follow the edited limit.
+        # Stored deadlines of open cases and of 复查/复核 requests awaiting an answer follow the edited limit.
         transaction.on_commit(recompute_deadlines)
+        transaction.on_commit(recompute_review_deadlines)

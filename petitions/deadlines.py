@@ -7,6 +7,7 @@ Two clocks (domain.md §3): a 检举控告 counts working days (core.workdays), 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from core import deadlines as core_deadlines
 from core import roles, workdays
@@ -18,6 +19,8 @@ from petitions.models import (
     DayKind,
     Disposal,
     Petition,
+    ReviewLevel,
+    ReviewRequest,
     Stage,
     Status,
     TimeLimit,
@@ -82,6 +85,27 @@ def max_extension_days(case_type):
     return limit.days if limit else 0
 
 
+REQUEST_STAGES = {ReviewLevel.REVIEW: Stage.REVIEW_REQUEST, ReviewLevel.RECHECK: Stage.RECHECK_REQUEST}
+
+
+def review_request_deadline(case_type, level, reply_received_on):
+    """《信访工作条例》第三十五条、第三十六条: 复查 (复核) may be requested within 30 days of receiving the written
+    reply (the 复查 answer). None when the table sets no limit: this case type has no 复查."""
+    limit = time_limit(case_type, REQUEST_STAGES[level])
+    return _add(limit, reply_received_on) if limit else None
+
+
+def review_answer_deadline(review):
+    """The body that received a 复查 (复核) request answers within 30 days of receiving it."""
+    limit = time_limit(review.petition.case_type, review.answer_stage)
+    return _add(limit, review.received_on) if limit else None
+
+
+def has_reviews(case_type):
+    """Whether the time-limit table gives this case type a 复查 stage (信访事项: yes; 检举控告: no)."""
+    return time_limit(case_type, Stage.REVIEW_REQUEST) is not None
+
+
 @dataclass(frozen=True)
 class PendingDeadline:
     stage: str
@@ -90,7 +114,11 @@ class PendingDeadline:
     provisional: bool = False
 
 
-def pending(petition, transfers=None):
+# A reply has been given: 复查/复核 may follow (the case is 已反馈, possibly archived meanwhile).
+REVIEWABLE_STATUSES = (Status.FED_BACK, Status.ARCHIVED)
+
+
+def pending(petition, transfers=None, reviews=None):
     """The deadlines still to be met in the case's current status, from the stored dates."""
     items = []
     status = petition.status
@@ -114,6 +142,12 @@ def pending(petition, transfers=None):
     if status == Status.CONCLUDED and petition.feedback_due:
         items.append(PendingDeadline(Stage.FEEDBACK, "反馈", petition.feedback_due,
                                      petition.feedback_due_provisional))
+    if status in REVIEWABLE_STATUSES:
+        reviews = petition.review_requests.all() if reviews is None else reviews
+        for review in reviews:
+            if review.state == ReviewRequest.State.PENDING and review.answer_due:
+                items.append(PendingDeadline(review.answer_stage, Stage(review.answer_stage).label,
+                                             review.answer_due, review.answer_due_provisional))
     return sorted(items, key=lambda item: item.date)
 
 
@@ -163,10 +197,11 @@ def _section_heads():
 def provider(on_date):
     """Deadline scan: what is due within the notice window, due today or overdue."""
     heads = None
-    cases = (Petition.objects.filter(status__in=OPEN_STATUSES + CONCLUDED_STATUSES[:1])
-             .select_related("unit").prefetch_related("handlers", "transfers"))
+    awaiting_review = Q(status__in=REVIEWABLE_STATUSES, review_requests__state=ReviewRequest.State.PENDING)
+    cases = (Petition.objects.filter(Q(status__in=OPEN_STATUSES + CONCLUDED_STATUSES[:1]) | awaiting_review)
+             .distinct().select_related("unit").prefetch_related("handlers", "transfers", "review_requests"))
     for petition in cases.iterator(chunk_size=500):
-        for item in pending(petition, list(petition.transfers.all())):
+        for item in pending(petition, list(petition.transfers.all()), list(petition.review_requests.all())):
             level = core_deadlines.level_for(item.date, on_date)
             if level is None:
                 continue

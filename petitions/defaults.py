@@ -12,6 +12,10 @@ LIMITS = [
     ("petition_matter", "handling", 60, "calendar", "受理之日", "《信访工作条例》：办理期限"),
     ("petition_matter", "extension", 30, "calendar", "原办结期限",
      "《信访工作条例》：延期不超过30日，并告知信访人理由"),
+    ("petition_matter", "review_request", 30, "calendar", "收到书面答复之日", "《信访工作条例》第三十五条：请求复查"),
+    ("petition_matter", "review_answer", 30, "calendar", "收到复查请求之日", "《信访工作条例》第三十五条：复查答复"),
+    ("petition_matter", "recheck_request", 30, "calendar", "收到复查意见之日", "《信访工作条例》第三十六条：请求复核"),
+    ("petition_matter", "recheck_answer", 30, "calendar", "收到复核请求之日", "《信访工作条例》第三十六条：复核答复"),
 ]
 
 

@@ -17,6 +17,7 @@ from petitions.models import (
     Disposal,
     FeedbackMethod,
     ProblemCategory,
+    ReviewOutcome,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -187,6 +188,24 @@ class FeedbackForm(forms.Form):
     method = forms.ChoiceField(label="反馈方式", choices=FeedbackMethod.choices)
     content = forms.CharField(label="反馈内容", widget=forms.Textarea(attrs={"rows": 3}))
     objection = forms.CharField(label="举报人意见（异议）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewRequestForm(forms.Form):
+    """复查 first, then 复核: the level follows from what the case already has (petitions.reviews)."""
+
+    requested_on = forms.DateField(label="提出请求日期", widget=DATE, help_text="信访人提出请求之日（来信以邮戳为准）")
+    received_on = forms.DateField(label="收到请求日期", widget=DATE, initial=timezone.localdate)
+    reply_received_on = forms.DateField(label="收到原答复日期", widget=DATE, required=False,
+                                        help_text="不填则按反馈日期（复核按复查答复日期）计算")
+    record_late = forms.BooleanField(label="逾期登记为不予受理", required=False,
+                                     help_text="超过30日请求期限的，勾选后登记为不予受理并写明理由")
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+
+class ReviewAnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label="复查（复核）意见", choices=ReviewOutcome.choices)
+    answered_on = forms.DateField(label="书面答复日期", widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class EmptyForm(forms.Form):

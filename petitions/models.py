@@ -104,6 +104,11 @@ class Stage(models.TextChoices):
     FEEDBACK = "feedback", "反馈"
     EXTENSION = "extension", "延期（上限）"
     TRANSFER_REPLY = "transfer_reply", "转办回复"
+    # 《信访工作条例》第三十五条、第三十六条 (信访事项 only)
+    REVIEW_REQUEST = "review_request", "请求复查"
+    REVIEW_ANSWER = "review_answer", "复查答复"
+    RECHECK_REQUEST = "recheck_request", "请求复核"
+    RECHECK_ANSWER = "recheck_answer", "复核答复"
 
 
 class DayKind(models.TextChoices):
@@ -451,6 +456,75 @@ class PetitionEvent(models.Model):
 
     def __str__(self):
         return f"{self.petition} {self.label}"
+
+
+class ReviewLevel(models.TextChoices):
+    """复查 of the reply, then 复核 of the 复查 answer (《信访工作条例》第三十五条、第三十六条)."""
+
+    REVIEW = "review", "复查"
+    RECHECK = "recheck", "复核"
+
+
+class ReviewOutcome(models.TextChoices):
+    UPHELD = "upheld", "维持原处理意见"
+    CHANGED = "changed", "变更原处理意见"
+    REVOKED = "revoked", "撤销原处理意见，重新办理"
+
+
+class ReviewRequest(models.Model):
+    """复查/复核请求 of a 信访事项. Recorded through petitions.services.request_review; a late request is refused or
+    kept as 不予受理 with its reason. The deadlines are stored, computed by petitions.deadlines."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待答复"
+        ANSWERED = "answered", "已答复"
+        NOT_ACCEPTED = "not_accepted", "不予受理"
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="review_requests")
+    level = models.CharField("类别", max_length=10, choices=ReviewLevel.choices)
+    reply_received_on = models.DateField("收到原答复日期", help_text="信访人收到处理意见书（或复查意见）之日")
+    request_due = models.DateField("请求期限")
+    request_due_provisional = models.BooleanField(default=False)
+    requested_on = models.DateField("提出请求日期")
+    received_on = models.DateField("收到请求日期")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PENDING)
+    refusal_reason = models.CharField("不予受理理由", max_length=300, blank=True)
+    answer_due = models.DateField("答复期限", null=True, blank=True)
+    answer_due_provisional = models.BooleanField(default=False)
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    outcome = models.CharField("复查（复核）意见", max_length=20, choices=ReviewOutcome.choices, blank=True)
+    answer_note = models.TextField("答复内容", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "复查复核请求"
+        ordering = ["received_on", "id"]
+        constraints = [
+            # One accepted request per level; refused (不予受理) ones are kept as a record beside it.
+            models.UniqueConstraint(fields=["petition", "level"], condition=~models.Q(state="not_accepted"),
+                                    name="%(app_label)s_%(class)s_one_accepted_per_level"),
+            models.CheckConstraint(condition=~models.Q(state="answered")
+                                   | (models.Q(answered_on__isnull=False) & ~models.Q(outcome="")),
+                                   name="%(app_label)s_%(class)s_answered_has_answer"),
+            models.CheckConstraint(condition=~models.Q(state="not_accepted") | ~models.Q(refusal_reason=""),
+                                   name="%(app_label)s_%(class)s_refusal_has_reason"),
+            models.CheckConstraint(condition=models.Q(received_on__gte=models.F("requested_on")),
+                                   name="%(app_label)s_%(class)s_received_after_requested"),
+        ]
+        indexes = [
+            # serves the deadline scan: requests awaiting an answer
+            models.Index(fields=["answer_due"], condition=models.Q(state="pending"),
+                         name="petitions_review_pending_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.petition} {self.get_level_display()}请求"
+
+    @property
+    def answer_stage(self):
+        return Stage.REVIEW_ANSWER if self.level == ReviewLevel.REVIEW else Stage.RECHECK_ANSWER
 
 
 def attachment_path(instance, filename):

@@ -15,7 +15,7 @@ IDENTITY_PERMISSION = "view_reporter_identity"
 APPROVERS = (roles.SECTION_HEAD, roles.LEADER)
 
 # action -> who besides the handlers may do it ("approvers" only: handlers may not)
-_APPROVER_ONLY = {"approve", "reject", "return_for_more", "conclude", "extend"}
+_APPROVER_ONLY = {"approve", "reject", "return_for_more", "conclude", "extend", "answer_review"}
 _HEAD_ONLY = {"assign_handlers", "void"}
 
 

@@ -69,6 +69,22 @@ def new_query_code():
             return code
 
 
+def cn_date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def check_past(day, what, petition=None):
+    """A date recording something that already happened may not lie in the future, nor (for a step of a case)
+    before the case was received."""
+    if day is None:
+        return
+    today = timezone.localdate()
+    if day > today:
+        raise TransitionError(f"{what}（{cn_date(day)}）不能晚于今天（{cn_date(today)}），请核对")
+    if petition is not None and day < petition.received_on:
+        raise TransitionError(f"{what}（{cn_date(day)}）不能早于收件日期（{cn_date(petition.received_on)}）")
+
+
 def _locked(petition):
     return Petition.objects.select_for_update().get(pk=petition.pk)
 
@@ -162,15 +178,20 @@ def register(*, actor, received_on, channel, case_type, is_named, summary, categ
              clues_specific=False, cadres=(), unmatched=(), reporter=None, attachments=(), request=None):
     """受理登记. `cadres` are Cadre instances; `unmatched` dicts of name/unit_text/post_title for people not yet
     matched; `reporter` a Reporter for a named report. The registering user becomes the first handler."""
-    cadres = list(cadres)
+    cadres = list(dict.fromkeys(cadres))  # the same cadre twice would break the one-subject-per-case constraint
+    check_past(received_on, "收件日期")
     if is_named and (reporter is None or reporter.is_empty()):
         raise TransitionError("实名举报须填写举报人信息")
     if not is_named and reporter is not None and not reporter.is_empty():
         raise TransitionError("匿名举报不应填写举报人信息")
     if not cadres and not unmatched:
         raise TransitionError("请至少填写一名被反映人")
+    if any(not item.get("name", "").strip() for item in unmatched):
+        raise TransitionError("未匹配的被反映人须填写姓名")
     if not categories:
         raise TransitionError("请选择问题类别")
+    if not summary.strip() or len(summary) > Petition._meta.get_field("summary").max_length:
+        raise TransitionError("请填写内容摘要（不超过300字），详细内容写入反映内容全文")
     unit = unit or (cadres[0].unit if cadres else None)
     if unit is None:
         raise TransitionError("请选择涉及单位")
@@ -360,6 +381,7 @@ def update_investigation(petition, *, actor, investigators, plan, request=None):
 def add_interview(petition, *, actor, held_on, interviewee, content, place="", request=None):
     petition = _locked(petition)
     check(petition, "add_interview")
+    check_past(held_on, "谈话日期", petition)
     record = InterviewRecord.objects.create(petition=petition, held_on=held_on, interviewee=interviewee,
                                             place=place, content=content, recorded_by=actor)
     _step(petition, actor, "add_interview", note=f"{held_on:%Y-%m-%d} 与{interviewee}谈话", request=request)
@@ -394,6 +416,7 @@ def conclude(petition, *, actor, conclusion, note, measures=(), clear_name=False
     check(petition, "conclude")
     if conclusion not in Conclusion.values:
         raise TransitionError("请选择查核结论")
+    check_past(concluded_on, "办结日期", petition)
     if (clear_name or false_accusation) and conclusion != Conclusion.FALSE:
         raise TransitionError("澄清正名、诬告陷害移送仅适用于查核结论为“不属实”的案件")
     if measures and conclusion not in (Conclusion.TRUE, Conclusion.PARTLY_TRUE):
@@ -419,6 +442,7 @@ def conclude(petition, *, actor, conclusion, note, measures=(), clear_name=False
 def record_transfer_reply(petition, *, actor, replied_on, content, conclusion="", request=None):
     petition = _locked(petition)
     check(petition, "record_transfer_reply")
+    check_past(replied_on, "转办回复日期", petition)
     transfer = petition.transfers.select_for_update().filter(replied_on__isnull=True).last()
     if transfer is None:
         raise TransitionError("没有待回复的转办记录")
@@ -441,6 +465,7 @@ def notify_acceptance(petition, *, actor, notified_on, method, request=None):
         raise TransitionError("匿名件无需受理告知")
     if petition.acceptance_notified_on:
         raise TransitionError("已登记过受理告知")
+    check_past(notified_on, "受理告知日期", petition)
     petition.acceptance_notified_on, petition.acceptance_notice_method = notified_on, method
     refresh_deadlines(petition, save=False)
     petition.save(update_fields=["acceptance_notified_on", "acceptance_notice_method",
@@ -484,6 +509,7 @@ def record_feedback(petition, *, actor, feedback_on, method, content, objection=
         raise TransitionError("匿名件无法反馈，请直接归档")
     if not content.strip():
         raise TransitionError("请填写反馈内容")
+    check_past(feedback_on, "反馈日期", petition)
     petition.feedback_on, petition.feedback_method = feedback_on, method
     petition.feedback_content, petition.feedback_objection = content, objection
     return _move(petition, "record_feedback", Status.FED_BACK, actor, request=request,

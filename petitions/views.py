@@ -16,10 +16,10 @@ from cadres.models import SupervisionMeasure
 from core import audit
 from core.excel import XLSX_CONTENT_TYPE
 from core.permissions import deny, office_required
-from petitions import duplicates, forms, permissions, services, stats, workflow
+from petitions import duplicates, forms, permissions, reviews, services, stats, workflow
 from petitions.deadlines import days_class, days_left, max_extension_days, pending
 from petitions.filters import filtered
-from petitions.models import CaseType, Petition, PetitionExport, PetitionSubject, Status
+from petitions.models import CaseType, Petition, PetitionExport, PetitionSubject, ReviewRequest, Status
 from petitions.security import protects_identity
 from petitions.workflow import TransitionError
 
@@ -141,7 +141,8 @@ def _detail_queryset(user):
                                                              "extension_approved_by", "duplicate_of")
             .prefetch_related(Prefetch("subjects", queryset=PetitionSubject.objects.select_related("cadre__unit",
                                                                                                    "unit")),
-                              "handlers", "transfers", "attachments"))
+                              "handlers", "transfers", "attachments",
+                              Prefetch("review_requests", queryset=ReviewRequest.objects.select_related("created_by"))))
 
 
 def _get_visible(request, code):
@@ -168,6 +169,8 @@ ACTION_FORMS = {
     "void": forms.VoidForm,
     "link_subject": forms.LinkSubjectForm,
     "add_attachment": forms.AttachmentForm,
+    "request_review": forms.ReviewRequestForm,
+    "answer_review": forms.ReviewAnswerForm,
 }
 
 
@@ -192,6 +195,10 @@ def _relevant(action, petition):
         return not (petition.status == Status.CONCLUDED and petition.is_named)
     if action == "link_subject":
         return any(not subject.cadre_id for subject in petition.subjects.all())
+    if action == "request_review":
+        return reviews.window(petition) is not None
+    if action == "answer_review":
+        return any(review.state == ReviewRequest.State.PENDING for review in petition.review_requests.all())
     return True
 
 
@@ -252,6 +259,13 @@ def _run(action, petition, form, request):
         return services.link_subject(petition, data["subject"], data["cadre"], **common)
     if action == "add_attachment":
         return services.add_attachment(petition, data["file"], **common)
+    if action == "request_review":
+        return reviews.request_review(petition, requested_on=data["requested_on"], received_on=data["received_on"],
+                                      reply_received_on=data["reply_received_on"], record_late=data["record_late"],
+                                      note=data["note"], **common)
+    if action == "answer_review":
+        return reviews.answer_review(petition, outcome=data["outcome"], answered_on=data["answered_on"],
+                                     note=data["note"], **common)
     raise Http404
 
 
@@ -292,7 +306,8 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None, i
     user = request.user
     actions = offered_actions(petition, user)
     deadlines = [(item, days_left(item.date, today), days_class(item.date, today))
-                 for item in pending(petition, list(petition.transfers.all()))]
+                 for item in pending(petition, list(petition.transfers.all()), list(petition.review_requests.all()))]
+    review_window = reviews.window(petition)
     candidates = (duplicates.for_petition(petition, user) if petition.status in (Status.REGISTERED, Status.PROPOSED)
                   else [])
     return {
@@ -311,6 +326,10 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None, i
         # 更正举报人信息: only on the identity page (a reveal's response, or a refused correction sent back)
         "identity_form": identity_form,
         "max_extension": max_extension_days(petition.case_type),
+        "review_requests": petition.review_requests.all(),
+        # the petitioner's own window to ask for 复查/复核: shown, never a reminder to the office
+        "review_window": review_window,
+        "review_window_left": days_left(review_window[1].date, today) if review_window else None,
     }
 
 

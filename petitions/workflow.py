@@ -32,6 +32,9 @@ ACTIONS = {
     "extend": ("延期", (S.INVESTIGATING, S.ON_HOLD, S.REVIEWING), ()),
     "link_subject": ("匹配被反映人", (S.REGISTERED, S.PROPOSED, S.INVESTIGATING, S.ON_HOLD, S.TRANSFERRED,
                                   S.REVIEWING, S.CONCLUDED, S.FED_BACK), ()),
+    # 复查/复核 (信访事项, after the reply): petitions.reviews
+    "request_review": ("登记复查（复核）请求", (S.FED_BACK, S.ARCHIVED), ()),
+    "answer_review": ("登记复查（复核）答复", (S.FED_BACK, S.ARCHIVED), ()),
     "add_attachment": ("上传附件", (S.REGISTERED, S.PROPOSED, S.INVESTIGATING, S.ON_HOLD, S.TRANSFERRED,
                                 S.REVIEWING, S.CONCLUDED, S.FED_BACK), ()),
 }

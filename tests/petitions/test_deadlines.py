@@ -147,11 +147,13 @@ def test_scan_reports_transfer_replies_and_handling(staff, section_head):
     assert ("petitions.handling", matter.code, "warning") in found
 
 
-def test_provisional_deadline_is_marked_and_recomputed_when_the_year_is_entered(staff, client_for):
+def test_provisional_deadline_is_marked_and_recomputed_when_the_year_is_entered(staff, client_for, monkeypatch):
     from core.models import WorkCalendarDay, WorkCalendarYear
 
     # 2027's holidays are not known yet: the acceptance notice deadline is provisional (暂定)
-    petition = make_petition(staff, received_on=datetime.date(2026, 12, 25))
+    with monkeypatch.context() as patched:  # registered on the day of receipt (a future receipt is refused)
+        patched.setattr("django.utils.timezone.localdate", lambda *args: datetime.date(2026, 12, 25))
+        petition = make_petition(staff, received_on=datetime.date(2026, 12, 25))
     assert petition.acceptance_due_provisional and petition.next_due_provisional
     page = client_for(staff).get(petition.get_absolute_url()).content.decode()
     assert "（暂定）" in page

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cadres.models import MeasureKind, SupervisionMeasure
 from core.models import AuditEvent
-from petitions import services, workflow
+from petitions import reviews, services, workflow
 from petitions.models import CaseType, Conclusion, Disposal, FeedbackMethod, Petition, Status
 from petitions.workflow import ACTIONS, TransitionError
 from tests.factories import CadreFactory
@@ -51,7 +51,7 @@ def reach(status, staff, head, *, named=True, case_type=CaseType.PETITION_MATTER
 def perform(action, petition, staff, head):
     """Run `action` with valid data."""
     common = {"actor": head if action in ("approve", "reject", "return_for_more", "conclude", "extend", "void",
-                                          "assign_handlers") else staff}
+                                          "assign_handlers", "answer_review") else staff}
     calls = {
         "propose": lambda: services.propose(petition, disposal=Disposal.PRELIMINARY_CHECK, reason="理由", **common),
         "approve": lambda: services.approve(petition, **common),
@@ -78,8 +78,19 @@ def perform(action, petition, staff, head):
             CadreFactory(unit=petition.unit), **common),
         "add_attachment": lambda: services.add_attachment(petition, SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"),
                                                           **common),
+        "request_review": lambda: reviews.request_review(petition, requested_on=D + datetime.timedelta(days=5),
+                                                         received_on=D + datetime.timedelta(days=6), **common),
+        "answer_review": lambda: _answer_review(petition, staff, common),
     }
     return calls[action]()
+
+
+def _answer_review(petition, staff, common):
+    if workflow.allowed(petition.status, "request_review"):  # a request to answer first
+        reviews.request_review(petition, requested_on=D + datetime.timedelta(days=5),
+                               received_on=D + datetime.timedelta(days=6), actor=staff)
+    return reviews.answer_review(petition, outcome="upheld", answered_on=D + datetime.timedelta(days=20),
+                                 note="维持", **common)
 
 
 LEGAL = [(action, status) for action, (_label, sources, _to) in ACTIONS.items() for status in sources]
