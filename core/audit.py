@@ -18,14 +18,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.dispatch import receiver
 
 from core.crypto import hmac_sm3
 from core.models import AuditEvent
 
 _CHAIN_LOCK = 0x61756469  # advisory lock key for appending to the chain
-_HASHED_FIELDS = ("id", "at", "actor_id", "actor_username", "ip", "action", "name", "target_type", "target_id",
+HASHED_FIELDS = ("id", "at", "actor_id", "actor_username", "ip", "action", "name", "target_type", "target_id",
                   "target_repr", "summary", "changes")
 
 Action = AuditEvent.Action
@@ -74,7 +74,7 @@ def sign(purpose, data):
 
 
 def event_hash(event, prev_hash):
-    content = {field: getattr(event, field) for field in _HASHED_FIELDS}
+    content = {field: getattr(event, field) for field in HASHED_FIELDS}
     content["at"] = event.at.isoformat()
     payload = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hmac_sm3(_key(), f"{prev_hash}|{payload}".encode())
@@ -92,10 +92,14 @@ def _append(event):
     return event
 
 
-def verify_chain(batch_size=5000, using="default"):
+def verify_chain(batch_size=5000):
     """Walk the log in id order; returns the ids of rows whose hash or link does not match."""
+    return verify_events(AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size))
+
+
+def verify_events(events):
+    """`verify_chain` over any iterable of events in id order (a restored copy is read without the ORM)."""
     bad, prev = [], None
-    events = AuditEvent.objects.using(using).order_by("id").iterator(chunk_size=batch_size)
     for event in events:
         if prev is not None and event.prev_hash != prev:
             bad.append(event.pk)
@@ -169,11 +173,11 @@ def append_anchor(anchor, database_name=None):
     return path
 
 
-def write_anchor(reason="daily", using="default"):
-    """Anchor the committed head of the log of database `using`; returns the anchor."""
-    with connections[using].cursor() as cursor:
+def write_anchor(reason="daily"):
+    """Anchor the committed head of the log; returns the anchor."""
+    with connection.cursor() as cursor:
         anchor = head_anchor(reason, cursor)
-    append_anchor(anchor, connections[using].settings_dict["NAME"])
+    append_anchor(anchor)
     return anchor
 
 
@@ -197,24 +201,26 @@ def _why(error):
     return str(error) if str(error) in ("签名不符", "格式不符") else "格式不符"
 
 
-def check_anchors(using="default"):
+def check_anchors():
     """(Chinese sentences for every way the log disagrees with its anchors, the latest valid anchor or None).
 
     Every anchor since the last restore must still be in the log with the same hash, unless the retention purge
     removed it (older than the oldest row kept). A log whose head is older than an anchor has been shortened."""
-    anchors, problems = read_anchors(anchor_file(connections[using].settings_dict["NAME"]))
+    anchors, problems = read_anchors(anchor_file())
     if not anchors:
         return problems, None
     restarts = [i for i, anchor in enumerate(anchors) if anchor.reason == ANCHOR_RESTORE]
     anchors = anchors[restarts[-1]:] if restarts else anchors
-    return problems + anchor_problems(anchors, using), anchors[-1]
+    with connection.cursor() as cursor:
+        return problems + anchor_problems(anchors, cursor), anchors[-1]
 
 
-def anchor_problems(anchors, using="default"):
-    events = AuditEvent.objects.using(using)
-    head = events.order_by("-id").values_list("id", flat=True).first() or 0
-    oldest = events.order_by("id").values_list("id", flat=True).first() or 0
-    hashes = dict(events.filter(id__in={anchor.id for anchor in anchors}).values_list("id", "row_hash"))
+def anchor_problems(anchors, cursor):
+    """The check of `check_anchors` through a DB-API cursor (the restore checks a copy the ORM does not know)."""
+    cursor.execute("SELECT coalesce(max(id), 0), coalesce(min(id), 0) FROM core_auditevent")
+    head, oldest = cursor.fetchone()
+    cursor.execute("SELECT id, row_hash FROM core_auditevent WHERE id = ANY(%s)", [[a.id for a in anchors]])
+    hashes = dict(cursor.fetchall())
     problems = []
     latest = max(anchors, key=lambda anchor: anchor.id)
     if latest.id > head:
