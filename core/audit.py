@@ -136,7 +136,8 @@ class Anchor:
         try:
             anchor = cls(id=int(data["id"]), hash=str(data["hash"]), at=str(data["at"]), reason=str(data["reason"]))
             signature = str(data["sig"])
-        except (KeyError, TypeError, ValueError):
+            _when(anchor)
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise ValueError("格式不符") from None
         if not hmac.compare_digest(signature.encode(), anchor.signature().encode()):
             raise ValueError("签名不符")
@@ -182,7 +183,10 @@ def write_anchor(reason="daily"):
 
 
 def read_anchors(path):
-    """(valid anchors in file order, Chinese sentences about lines that are malformed or forged)."""
+    """(valid anchors in file order, Chinese sentences about lines that are malformed, forged or replayed).
+
+    Lines are appended in time order; an older line copied to the end (say a past restore's, which would excuse
+    a shortened log) is refused even though its signature is genuine."""
     anchors, problems = [], []
     if not path.exists():
         return anchors, problems
@@ -191,14 +195,25 @@ def read_anchors(path):
             if not line.strip():
                 continue
             try:
-                anchors.append(Anchor.from_signed(json.loads(line)))
-            except (ValueError, AttributeError, TypeError) as error:
-                problems.append(f"锚点文件 {path.name} 第 {number} 行{_why(error)}：伪造或被改动，已忽略。")
+                anchor = Anchor.from_signed(_json_or_none(line))
+                if anchors and _when(anchor) < _when(anchors[-1]):
+                    raise ValueError("时间早于前一行（重放的旧锚点）")
+            except ValueError as error:
+                problems.append(f"锚点文件 {path.name} 第 {number} 行{error}：伪造或被改动，已忽略。")
+            else:
+                anchors.append(anchor)
     return anchors, problems
 
 
-def _why(error):
-    return str(error) if str(error) in ("签名不符", "格式不符") else "格式不符"
+def _json_or_none(line):
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None  # Anchor.from_signed says 格式不符
+
+
+def _when(anchor):
+    return datetime.datetime.fromisoformat(anchor.at)
 
 
 def check_anchors():

@@ -138,7 +138,8 @@ def backup(output_dir, db=None, media_root=None):
             _run(["pg_dump", "--format=custom", "--compress=6", "--no-owner", f"--snapshot={snapshot}", "-f",
                   str(dump), *_pg_args(db)], _pg_env(db), "pg_dump 执行失败")
             contents = describe(conn)
-            anchor = audit.head_anchor("backup", conn.cursor())
+            with conn.cursor() as cursor:
+                anchor = audit.head_anchor("backup", cursor)
         manifest = _manifest(db, contents, anchor, _sha256(dump),
                              {p.relative_to(media_root).as_posix(): _sha256(p) for p in media})
         (Path(work) / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -264,7 +265,8 @@ def _audit_problems(conn, manifest):
         return [f"清单中的审计日志锚点{error}。"]
     bad = audit.verify_events(_restored_events(conn))
     problems = [f"审计日志哈希链有 {len(bad)} 条记录不符（编号 {'、'.join(map(str, bad[:20]))}）。"] if bad else []
-    return problems + audit.anchor_problems([anchor], conn.cursor())
+    with conn.cursor() as cursor:
+        return problems + audit.anchor_problems([anchor], cursor)
 
 
 def _check_media(work, manifest):
@@ -342,7 +344,8 @@ def restore(archive_path, database_name, media_root, db=None, replace=False):
             shutil.copytree(Path(work) / MEDIA_DIR, media_root, dirs_exist_ok=True)
     # The restored chain ends at the backup's head: later anchors of this database no longer apply.
     anchor = audit.Anchor.from_signed(manifest["audit_anchor"])
-    audit.append_anchor(audit.Anchor(anchor.id, anchor.hash, anchor.at, audit.ANCHOR_RESTORE), database_name)
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    audit.append_anchor(audit.Anchor(anchor.id, anchor.hash, now, audit.ANCHOR_RESTORE), database_name)
     return aside
 
 

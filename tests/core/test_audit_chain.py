@@ -126,8 +126,22 @@ class TestAnchors:
         audit.write_anchor()
         as_superuser("DELETE FROM core_auditevent WHERE id >= %s", [events[3].pk])
         head = AuditEvent.objects.get(pk=events[2].pk)
-        audit.append_anchor(audit.Anchor(head.pk, head.row_hash, "2026-12-04T00:00:00+00:00", audit.ANCHOR_RESTORE))
+        now = datetime.datetime.now(datetime.UTC).isoformat()
+        audit.append_anchor(audit.Anchor(head.pk, head.row_hash, now, audit.ANCHOR_RESTORE))
         assert audit.check_anchors()[0] == []
+
+    def test_a_replayed_old_restore_line_does_not_excuse_a_shortened_log(self, events):
+        """A genuine but old line copied to the end of the file (no key needed) is refused by its time."""
+        head = AuditEvent.objects.get(pk=events[1].pk)
+        old_restore = audit.Anchor(head.pk, head.row_hash, "2026-01-01T00:00:00+00:00", audit.ANCHOR_RESTORE)
+        audit.append_anchor(old_restore)
+        audit.write_anchor()
+        as_superuser("DELETE FROM core_auditevent WHERE id >= %s", [events[3].pk])
+        audit.append_anchor(old_restore)
+        problems, _ = audit.check_anchors()
+        assert problems[0] == (f"锚点文件 {audit.anchor_file().name} 第 3 行时间早于前一行（重放的旧锚点）："
+                               "伪造或被改动，已忽略。")
+        assert problems[1].startswith("审计日志被截短")
 
     def test_anchors_of_purged_events_do_not_count(self):
         old = TestRetention.old_event(None, 400)
