@@ -8,6 +8,7 @@ database is dropped and the target is left as it was. The PostgreSQL client tool
 through a shell."""
 
 import datetime
+import gzip
 import hashlib
 import json
 import os
@@ -173,15 +174,16 @@ def unpack(archive_path, work):
     archive_path = Path(archive_path)
     if not archive_path.is_file():
         raise BackupError(f"备份文件不存在：{archive_path}")
+    _read_through(archive_path)
     try:
         archive = tarfile.open(archive_path, "r:gz")
     except (tarfile.TarError, OSError, EOFError, zlib.error):
-        raise BackupError(f"{archive_path.name} 不是本系统的备份文件（不是 tar.gz 压缩包）。") from None
+        raise BackupError(f"{archive_path.name} 不是本系统的备份文件（不是 tar 包）。") from None
     try:
         with archive:
             archive.extractall(work, filter="data")  # refuses absolute paths and links out of the folder
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
-        raise BackupError(f"备份文件 {archive_path.name} 不完整或已损坏（{error}），可能在复制时被截断。") from None
+        raise BackupError(f"备份文件 {archive_path.name} 不完整或已损坏（{error}）。") from None
     manifest = _read_manifest(Path(work) / MANIFEST_NAME)
     dump = Path(work) / DUMP_NAME
     if not dump.is_file():
@@ -189,6 +191,19 @@ def unpack(archive_path, work):
     if _sha256(dump) != manifest["dump_sha256"]:
         raise BackupError("数据库转储的校验和与清单不符：转储不完整或被改动。")
     return manifest
+
+
+def _read_through(archive_path):
+    """Decompress to the end: gzip's length and CRC there show a cut file, which tar alone may not notice when
+    only the padding after the last member is lost."""
+    try:
+        with gzip.open(archive_path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except gzip.BadGzipFile:
+        raise BackupError(f"{archive_path.name} 不是本系统的备份文件（不是 gzip 压缩包）。") from None
+    except (EOFError, OSError, zlib.error) as error:
+        raise BackupError(f"备份文件 {archive_path.name} 不完整或已损坏（{error}），可能在复制时被截断。") from None
 
 
 def _read_manifest(path):

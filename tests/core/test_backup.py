@@ -156,7 +156,7 @@ def test_a_truncated_archive_is_refused_and_the_target_untouched(archive, tmp_pa
 def test_a_junk_file_is_refused_with_a_sentence(archive, tmp_path, restored_name):
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"this is not a backup\n" * 100)
-    assert_refused(junk, restored_name, "junk.tar.gz 不是本系统的备份文件", tmp_path)
+    assert_refused(junk, restored_name, "junk.tar.gz 不是本系统的备份文件（不是 gzip 压缩包）", tmp_path)
     assert databases_like(restored_name) == []
 
 
