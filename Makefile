@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cadre_supervision
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test e2e lint bench backup restore system-packages services deps assets db demo clean
+.PHONY: setup run test e2e lint bench backup restore restore-check system-packages services deps assets db demo clean
 
 setup: system-packages deps assets services db demo
 
@@ -58,11 +58,17 @@ demo: db
 backup: deps services
 	$(PY) manage.py backup
 
-# make restore FILE=var/backups/cadre-backup-….tar.gz [DB=new_database_name]
+# make restore FILE=var/backups/cadre-backup-….tar.gz [DB=new_database_name] [REPLACE=1]
+# Into a scratch database, checked against the backup's manifest, then renamed into place (docs/operations.md).
 restore: deps services
-	@test -n "$(FILE)" || { echo "用法：make restore FILE=备份文件 [DB=新数据库名]"; exit 2; }
-	$(PY) manage.py restore "$(FILE)" $(if $(DB),--database "$(DB)")
+	@test -n "$(FILE)" || { echo "用法：make restore FILE=备份文件 [DB=新数据库名] [REPLACE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(DB),--database "$(DB)") $(if $(REPLACE),--replace)
 	$(if $(DB),DATABASE_URL=$${DATABASE_URL%/*}/$(DB)) $(PY) manage.py migrate --noinput
+
+# The monthly drill: restore into a throwaway database, print the comparison with the manifest, drop it.
+restore-check: deps services
+	@test -n "$(FILE)" || { echo "用法：make restore-check FILE=备份文件"; exit 2; }
+	$(PY) manage.py restore_check "$(FILE)"
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

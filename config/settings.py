@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cadres.tasks.refresh_warnings",
         "schedule": crontab(minute=1),
     },
+    # the audit log's head written, signed, outside the database (core.audit.write_anchor); backups anchor too
+    "anchor-audit-log-daily": {
+        "task": "core.tasks.anchor_audit_log",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 LOGGING = {
@@ -216,6 +221,9 @@ LOGGING = {
 # a row cannot recompute the chain. Required in production.
 AUDIT_LOG_KEY = env_str("AUDIT_LOG_KEY", "6465762d6f6e6c792d61756469742d6b6579" if DEBUG else "")
 AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 180)
+# Where the signed heads of the audit chain are appended (one file per database): a path the database superuser
+# cannot write, so that deleting the newest audit rows is detected (docs/security.md).
+AUDIT_ANCHOR_PATH = Path(env_str("AUDIT_ANCHOR_PATH", str(BASE_DIR / "var" / "audit-anchors")))
 
 OTP_TOTP_ISSUER = "干部监督信息平台"
 

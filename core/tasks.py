@@ -18,3 +18,11 @@ def ping():
     from core.models import Unit
 
     return {"pong": True, "units": Unit.objects.count()}
+
+
+@shared_task(acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
+def anchor_audit_log():
+    """Daily: append the audit log's signed head to the anchor file (core.audit), outside the database."""
+    from core import audit
+
+    return audit.write_anchor("daily").payload()

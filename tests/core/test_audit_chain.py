@@ -1,6 +1,7 @@
-"""The audit log's keyed hash chain, its retention purge, and the application role's privileges."""
+"""The audit log's keyed hash chain, its anchors, its retention purge, and the application role's privileges."""
 
 import datetime
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,6 +10,13 @@ from django.utils import timezone
 
 from core import audit
 from core.models import AuditEvent
+
+
+@pytest.fixture(autouse=True)
+def anchor_path(settings, tmp_path):
+    """Each test its own anchor folder: never the developer's var/audit-anchors."""
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "anchors"
+    return settings.AUDIT_ANCHOR_PATH
 
 
 @pytest.fixture
@@ -53,6 +61,107 @@ class TestHashChain:
                      [forged, events[3].pk])
         settings.AUDIT_LOG_KEY = "746573742d61756469742d636861696e2d6b6579"
         assert events[3].pk in audit.verify_chain()
+
+
+@pytest.mark.django_db
+class TestAnchors:
+    """GB/T 22239-2019 (等保2.0 三级) 8.1.4.3 c): audit records are protected against unexpected deletion. The chain
+    cannot show its newest rows removed; the signed head kept outside the database (issue 22) does."""
+
+    def more(self, staff, n=2):
+        return [audit.record(staff, audit.Action.VIEW, "core.test.viewed", summary=f"再查看 {i}") for i in range(n)]
+
+    def test_an_untouched_log_agrees_with_its_anchor(self, events, staff, capsys):
+        audit.write_anchor()
+        self.more(staff)  # events after the anchor are fine: the log only grows
+        assert audit.check_anchors()[0] == []
+        call_command("verify_audit_log")
+        assert f"记录到第 {events[-1].pk} 条" in capsys.readouterr().out
+
+    def test_the_anchor_is_a_signed_line_in_a_private_file(self, events, anchor_path):
+        anchor = audit.write_anchor("backup")
+        path = audit.anchor_file()
+        assert path.parent == anchor_path and oct(path.stat().st_mode & 0o777) == "0o600"
+        line = json.loads(path.read_text().splitlines()[-1])
+        assert (line["id"], line["hash"], line["reason"]) == (events[-1].pk, events[-1].row_hash, "backup")
+        assert audit.Anchor.from_signed(line) == anchor
+
+    def test_deleting_the_newest_rows_is_detected(self, events, capsys):
+        audit.write_anchor()
+        as_superuser("DELETE FROM core_auditevent WHERE id >= %s", [events[3].pk])
+        assert audit.verify_chain() == []  # the chain alone cannot see it
+        problems, _ = audit.check_anchors()
+        assert problems == [f"审计日志被截短：{audit.read_anchors(audit.anchor_file())[0][0].at} 的锚点记录最新为第 "
+                            f"{events[4].pk} 条，日志现在只到第 {events[2].pk} 条，其后的记录已被删除。"]
+        with pytest.raises(CommandError, match="审计日志被截短"):
+            call_command("verify_audit_log")
+
+    def test_deleting_the_newest_rows_then_writing_on_is_detected(self, events, staff):
+        audit.write_anchor()
+        as_superuser("DELETE FROM core_auditevent WHERE id >= %s", [events[3].pk])
+        self.more(staff)  # the new rows link to the shortened head: the chain is consistent again
+        assert audit.verify_chain() == []
+        assert audit.check_anchors()[0] == [f"{audit.read_anchors(audit.anchor_file())[0][0].at} 的锚点所记第 "
+                                            f"{events[4].pk} 条已不在日志中：被删除。"]
+
+    def test_a_forged_anchor_line_is_reported_and_ignored(self, events, settings, capsys):
+        audit.write_anchor()
+        settings.AUDIT_LOG_KEY = "00" * 16  # a line written by someone without the key
+        forged = audit.Anchor(id=events[1].pk, hash="0" * 64, at="2026-12-04T00:00:00+00:00", reason="daily").signed()
+        settings.AUDIT_LOG_KEY = "746573742d61756469742d636861696e2d6b6579"
+        with audit.anchor_file().open("a") as file:
+            file.write(json.dumps(forged) + "\n")
+        problems, latest = audit.check_anchors()
+        assert problems == [f"锚点文件 {audit.anchor_file().name} 第 2 行签名不符：伪造或被改动，已忽略。"]
+        assert latest.id == events[-1].pk
+        with pytest.raises(CommandError, match="第 2 行签名不符"):
+            call_command("verify_audit_log")
+
+    def test_an_anchored_row_rewritten_is_reported(self, events):
+        audit.write_anchor()
+        as_superuser("UPDATE core_auditevent SET row_hash = %s WHERE id = %s", ["f" * 64, events[-1].pk])
+        assert any("与" in problem and "锚点不符" in problem for problem in audit.check_anchors()[0])
+
+    def test_a_restore_starts_the_anchors_again(self, events):
+        audit.write_anchor()
+        as_superuser("DELETE FROM core_auditevent WHERE id >= %s", [events[3].pk])
+        head = AuditEvent.objects.get(pk=events[2].pk)
+        now = datetime.datetime.now(datetime.UTC).isoformat()
+        audit.append_anchor(audit.Anchor(head.pk, head.row_hash, now, audit.ANCHOR_RESTORE))
+        assert audit.check_anchors()[0] == []
+
+    def test_a_replayed_old_restore_line_does_not_excuse_a_shortened_log(self, events):
+        """A genuine but old line copied to the end of the file (no key needed) is refused by its time."""
+        head = AuditEvent.objects.get(pk=events[1].pk)
+        old_restore = audit.Anchor(head.pk, head.row_hash, "2026-01-01T00:00:00+00:00", audit.ANCHOR_RESTORE)
+        audit.append_anchor(old_restore)
+        audit.write_anchor()
+        as_superuser("DELETE FROM core_auditevent WHERE id >= %s", [events[3].pk])
+        audit.append_anchor(old_restore)
+        problems, _ = audit.check_anchors()
+        assert problems[0] == (f"锚点文件 {audit.anchor_file().name} 第 3 行时间早于前一行（重放的旧锚点）："
+                               "伪造或被改动，已忽略。")
+        assert problems[1].startswith("审计日志被截短")
+
+    def test_anchors_of_purged_events_do_not_count(self):
+        old = TestRetention.old_event(None, 400)
+        audit.write_anchor()
+        TestRetention.old_event(None, 10)
+        call_command("purge_audit_log", "--before", (timezone.localdate() - datetime.timedelta(days=200)).isoformat())
+        assert not AuditEvent.objects.filter(pk=old.pk).exists()
+        assert audit.check_anchors()[0] == []
+
+    def test_without_anchors_verification_says_so(self, events, capsys):
+        call_command("verify_audit_log")
+        assert "尚无锚点" in capsys.readouterr().out
+
+    def test_daily_beat_task_writes_an_anchor(self, events, settings):
+        entry = settings.CELERY_BEAT_SCHEDULE["anchor-audit-log-daily"]
+        assert entry["task"] == "core.tasks.anchor_audit_log"
+        from core.tasks import anchor_audit_log
+
+        assert anchor_audit_log.delay().get()["id"] == events[-1].pk
+        assert audit.read_anchors(audit.anchor_file())[0][-1].reason == "daily"
 
 
 @pytest.mark.django_db
