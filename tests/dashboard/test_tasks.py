@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core import roles
+from core.exports import Run
 from dashboard import services, workbook
 from dashboard.models import MonthlyExport
 from dashboard.tasks import build_monthly_workbook
@@ -36,15 +37,18 @@ def test_progress_is_written_as_the_sheets_are_made(section_head, october, monke
     export = MonthlyExport.objects.create(month=OCT, requested_by=section_head,
                                           expires_at=timezone.now() + services.ttl())
     seen = []
-    real = services._update
+    real = Run.update
 
-    def spy(export_id, **fields):
-        real(export_id, **fields)
-        seen.append(MonthlyExport.objects.get(pk=export_id).progress)
+    def spy(run, **fields):
+        real(run, **fields)
+        seen.append(MonthlyExport.objects.values_list("progress", "heartbeat_at").get(pk=run.pk))
 
-    monkeypatch.setattr(services, "_update", spy)
+    monkeypatch.setattr(Run, "update", spy)
     services.run_export(export.pk)
-    assert seen == sorted(seen) and seen[-1] == 100 and len(seen) >= len(workbook.SHEETS)
+    progress = [percent for percent, _ in seen]
+    assert progress == sorted(progress) and progress[-1] == 100 and len(seen) >= len(workbook.SHEETS)
+    beats = [beat for _, beat in seen]
+    assert beats == sorted(beats) and None not in beats  # each step is also a sign of life
 
 
 def test_requester_who_lost_the_role_gets_nothing(section_head, october):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core import roles
+from core.exports import Run
 from core.models import AuditEvent
 from petitions import services
 from petitions.models import PetitionExport, Status
@@ -97,13 +98,13 @@ def test_progress_is_written(staff, monkeypatch):
         make_petition(staff, cadre=CadreFactory(unit=staff.jurisdiction), named=False)
     job = PetitionExport.objects.create(requested_by=staff, expires_at=timezone.now() + services.export_ttl())
     seen = []
-    real = services._update_export
+    real = Run.update
 
-    def spy(export_id, **fields):
-        real(export_id, **fields)
-        seen.append(PetitionExport.objects.get(pk=export_id).progress)
+    def spy(run, **fields):
+        real(run, **fields)
+        seen.append(PetitionExport.objects.get(pk=run.pk).progress)
 
-    monkeypatch.setattr(services, "_update_export", spy)
+    monkeypatch.setattr(Run, "update", spy)
     monkeypatch.setattr("petitions.exports.PROGRESS_EVERY", 1)
     services.run_export(job.pk)
     assert seen == sorted(seen) and seen[-1] == 100 and len(seen) >= 4
