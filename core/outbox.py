@@ -101,17 +101,18 @@ def _send(message, connection):
         task.apply_async(args=message.args, **options)
 
 
-def _failed(message, error):
+def _failed(message, error, now):
     attempts = message.attempts + 1
     OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.PENDING).update(
         attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:300],
-        next_attempt_at=timezone.now() + datetime.timedelta(seconds=backoff(attempts)))
+        next_attempt_at=now + datetime.timedelta(seconds=backoff(attempts)))
 
 
-def dispatch(ids=None):
-    """Send the due pending messages (only `ids`, if given). Stops at the first failure to reach the broker (the
+def dispatch(ids=None, now=None):
+    """Send the messages due at `now` (only `ids`, if given). Stops at the first failure to reach the broker (the
     rest wait for their next attempt). Returns (sent, failed)."""
-    messages = _claim(ids)
+    now = now or timezone.now()
+    messages = _claim(ids, now)
     sent = failed = 0
     if not messages:
         return sent, failed
@@ -122,7 +123,7 @@ def dispatch(ids=None):
             except Exception as error:  # the broker down, or (eager mode) the task itself: retried later
                 logger.warning("任务 %s 未能发送（第%s次）：%s", message, message.attempts + 1, error)
                 for unsent in messages[index:]:
-                    _failed(unsent, error)
+                    _failed(unsent, error, now)
                 return sent, len(messages) - index
             OutboxMessage.objects.filter(pk=message.pk).update(state=OutboxState.SENT, sent_at=timezone.now(),
                                                                attempts=message.attempts + 1, last_error="")
