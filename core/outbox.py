@@ -5,7 +5,9 @@ together or not at all, and a request never waits for the broker. Once committed
 short broker timeout; the beat task `core.tasks.dispatch_outbox` sends whatever is still pending, with backoff,
 after the broker comes back. Tasks are idempotent (style.md §11): a message sent twice does no harm."""
 
+import contextlib
 import datetime
+import importlib
 import logging
 
 from celery import current_app
@@ -94,11 +96,19 @@ def _send(message, connection):
     options = {"connection": connection, "retry": False}
     if settings.OUTBOX_QUEUE:
         options["queue"] = settings.OUTBOX_QUEUE
-    task = current_app.tasks.get(message.task)
-    if task is None:  # a process that has not imported the task's module: by name (never eager)
+    task = _task(message.task)
+    if task is None:  # not one of ours: by name (never eager)
         current_app.send_task(message.task, args=message.args, **options)
     else:
         task.apply_async(args=message.args, **options)
+
+
+def _task(name):
+    """The task registered under `name`, importing its module (`app.tasks.x`) if this process has not yet."""
+    if name not in current_app.tasks:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name.rpartition(".")[0])
+    return current_app.tasks.get(name)
 
 
 def _failed(message, error, now):
