@@ -163,7 +163,7 @@ def finished(export):
 def test_broker_down_the_request_returns_at_once_and_the_dispatcher_sends_it_later(celery_workers, section_head,
                                                                                   client_for, settings):
     """Issue 22: with Redis unreachable the request took 19 s, answered 500 and left the export pending for ever."""
-    workers = celery_workers()
+    workers = celery_workers(extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)})
     settings.OUTBOX_QUEUE = workers.queue
     client = client_for(section_head)
     with broker_at(DEAD_BROKER):
@@ -191,7 +191,6 @@ def test_broker_down_the_request_returns_at_once_and_the_dispatcher_sends_it_lat
 @pytest.mark.integration
 def test_a_worker_killed_mid_export_is_requeued_and_the_export_finishes_once(celery_workers, section_head, settings,
                                                                             tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
     marker = tmp_path / "stalled"
     workers = celery_workers(include=["tests.support.slow_export"],
                              extra_env={"SLOW_EXPORT_MARKER": str(marker), "MEDIA_ROOT": str(settings.MEDIA_ROOT),
