@@ -101,3 +101,20 @@ def test_sent_messages_are_purged_after_a_week():
                                  sent_at=now - datetime.timedelta(days=6))
     OutboxMessage.objects.create(task="core.tasks.ping")
     assert outbox.purge_sent(now) == 1 and OutboxMessage.objects.count() == 2
+
+
+def test_the_command_sends_at_once_when_asked(monkeypatch):
+    """docs/operations.md: after the broker is back the operator need not wait for the backoff."""
+    import io
+
+    from django.core.management import call_command
+
+    sent = []
+    monkeypatch.setattr(ping, "apply_async", lambda args, **options: sent.append(args))
+    OutboxMessage.objects.create(task="core.tasks.ping", args=[1], attempts=4,
+                                 next_attempt_at=timezone.now() + datetime.timedelta(minutes=5))
+    out = io.StringIO()
+    call_command("dispatch_outbox", stdout=out)
+    assert sent == [] and "仍待发送 1 个" in out.getvalue()
+    call_command("dispatch_outbox", "--now", stdout=out)
+    assert sent == [[1]] and "已发送 1 个" in out.getvalue() and "仍待发送 0 个" in out.getvalue()
