@@ -44,6 +44,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function showEnd(state) {
+    showProgress(state);
     running.hidden = true;
     finalState.textContent = "状态：" + state.status_label;
     finalState.hidden = false;
