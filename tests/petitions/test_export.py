@@ -161,3 +161,20 @@ def test_a_real_worker_builds_the_file(celery_worker_process, staff):
         time.sleep(0.5)
     assert job.status == PetitionExport.Status.DONE, job.error
     assert job.file.startswith("exports/petitions/") and job.rows == 1
+
+
+def test_a_queued_export_offers_no_link_and_a_failed_one_offers_retry(client_for, staff):
+    """Issue 20: a download link only once the file exists; after a failure its message and 重试 (the same filters)."""
+    client = client_for(staff)
+    job = PetitionExport.objects.create(requested_by=staff, query="status=accepted",
+                                        expires_at=timezone.now() + services.export_ttl())
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "排队中" in html and 'data-testid="export-download"' not in html
+    assert f'action="{reverse("petitions:export")}" data-export-retry hidden' in html
+    PetitionExport.objects.filter(pk=job.pk).update(status=PetitionExport.Status.FAILED, error="生成失败，请点击“重试”")
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "生成失败，请点击“重试”" in html and 'data-testid="export-download"' not in html
+    assert f'action="{reverse("petitions:export")}" data-export-retry>' in html
+    assert 'name="query" value="status=accepted"' in html
+    state = client.get(reverse("petitions:export_status", args=[job.code])).json()
+    assert state["failed"] and not state["downloadable"] and state["error"] == "生成失败，请点击“重试”"
