@@ -211,11 +211,13 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-outbox": {
         "task": "core.tasks.dispatch_outbox",
         "schedule": 30.0,
+        "options": {"expires": 25},  # runs missed while the workers were down do not pile up
     },
     # exports whose worker died (stale heartbeat) are queued again; the *.part files they left are removed
     "requeue-stale-exports": {
         "task": "core.tasks.requeue_stale_exports",
         "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

@@ -77,11 +77,14 @@ def test_expired_files_are_removed(section_head, october, django_capture_on_comm
 
 
 @pytest.mark.integration
-def test_a_real_worker_builds_the_file(celery_worker_process, section_head, unit_a, settings):
-    """Published to a real worker through Redis, the export reaches 已完成 and its file is there."""
+def test_a_real_worker_builds_the_file(celery_workers, section_head, unit_a, settings):
+    """Published to a real worker through Redis, the export reaches 已完成 and its file is there (in the test's
+    media folder, not the checkout's)."""
+    workers = celery_workers(extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)})
+    workers.start()
     export = MonthlyExport.objects.create(month=OCT, requested_by=section_head,
                                           expires_at=timezone.now() + services.ttl())
-    build_monthly_workbook.apply_async(args=[export.pk], queue=celery_worker_process)
+    build_monthly_workbook.apply_async(args=[export.pk], queue=workers.queue)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         export.refresh_from_db()
@@ -89,4 +92,4 @@ def test_a_real_worker_builds_the_file(celery_worker_process, section_head, unit
             break
         time.sleep(0.5)
     assert export.status == MonthlyExport.Status.DONE, export.error
-    assert export.file.startswith("exports/")
+    assert export.file.startswith("exports/") and export.is_downloadable
