@@ -118,3 +118,13 @@ def test_the_command_sends_at_once_when_asked(monkeypatch):
     assert sent == [] and "仍待发送 1 个" in out.getvalue()
     call_command("dispatch_outbox", "--now", stdout=out)
     assert sent == [[1]] and "已发送 1 个" in out.getvalue() and "仍待发送 0 个" in out.getvalue()
+
+
+def test_the_dispatcher_and_the_requeue_run_on_beat(settings):
+    """Issue 22: without the beat entries a message left by a broker outage, or an export whose worker died, would
+    wait for ever."""
+    from config.celery import app
+
+    scheduled = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for name in ("core.tasks.dispatch_outbox", "core.tasks.requeue_stale_exports"):
+        assert name in app.tasks and scheduled[name]["schedule"] <= 60
