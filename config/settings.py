@@ -190,7 +190,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task whose worker died unacknowledged is handed out again after this many seconds (Redis transport).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
-# A static schedule: one daily scan, reviewed in code, no schedule table that can drift from it.
+# The outbox (core/outbox.py): a request publishes through the database; the broker is tried once after commit with
+# this timeout (seconds), then by the dispatcher with backoff up to OUTBOX_MAX_BACKOFF seconds.
+OUTBOX_BROKER_TIMEOUT = env_int("OUTBOX_BROKER_TIMEOUT", 2)
+OUTBOX_MAX_BACKOFF = env_int("OUTBOX_MAX_BACKOFF", 300)
+OUTBOX_QUEUE = ""  # the default queue; the fault tests point it at their worker's queue
+# A running export whose heartbeat (written with its progress) is older than this is taken as dead and requeued.
+EXPORT_HEARTBEAT_TIMEOUT = env_int("EXPORT_HEARTBEAT_TIMEOUT", 300)
+# A static schedule, reviewed in code, no schedule table that can drift from it.
 CELERY_BEAT_SCHEDULE = {
     "scan-deadlines-daily": {
         "task": "core.tasks.scan_deadlines",
@@ -205,6 +212,18 @@ CELERY_BEAT_SCHEDULE = {
     "anchor-audit-log-daily": {
         "task": "core.tasks.anchor_audit_log",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # the outbox's pending tasks (core.outbox), e.g. those a request could not send while the broker was down
+    "dispatch-outbox": {
+        "task": "core.tasks.dispatch_outbox",
+        "schedule": 30.0,
+        "options": {"expires": 25},  # runs missed while the workers were down do not pile up
+    },
+    # exports whose worker died (stale heartbeat) are queued again; the *.part files they left are removed
+    "requeue-stale-exports": {
+        "task": "core.tasks.requeue_stale_exports",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

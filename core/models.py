@@ -252,3 +252,6 @@ class SecurityPolicy(models.Model):
 
 
 _policy_cache = {}
+
+
+from core.outbox import OutboxMessage  # noqa: E402,F401  (the model lives with its service, core/outbox.py)

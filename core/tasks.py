@@ -26,3 +26,21 @@ def anchor_audit_log():
     from core import audit
 
     return audit.write_anchor("daily").payload()
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def dispatch_outbox():
+    """Every 30 s: send the outbox's pending tasks (core.outbox), e.g. those a request could not send while the
+    broker was down; sent messages older than a week are deleted."""
+    from core import outbox
+
+    sent, failed = outbox.dispatch()
+    return {"sent": sent, "failed": failed, "purged": outbox.purge_sent()}
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def requeue_stale_exports():
+    """Every minute: queue again the exports whose worker died (stale heartbeat), remove their *.part files."""
+    from core import exports
+
+    return {"requeued": exports.requeue_stale()}

@@ -27,6 +27,9 @@ class MonthlyExport(ExportJob):
 
     objects = MonthlyExportQuerySet.as_manager()
 
+    build_task = "dashboard.tasks.build_monthly_workbook"
+    export_dir = "exports"
+
     class Meta:
         verbose_name = verbose_name_plural = "月度汇总表导出"
         ordering = ["-created_at", "-id"]

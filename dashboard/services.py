@@ -9,12 +9,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core import audit
+from core import audit, outbox
+from core.exports import Run
 from dashboard import permissions, workbook
 from dashboard.models import MonthlyExport
 
 logger = logging.getLogger(__name__)
-EXPORT_DIR = "exports"
 
 
 class ExportError(ValueError):
@@ -26,7 +26,7 @@ def ttl():
 
 
 def export_path(export):
-    return os.path.join(settings.MEDIA_ROOT, EXPORT_DIR, f"{export.code}.xlsx")
+    return os.path.join(settings.MEDIA_ROOT, MonthlyExport.export_dir, f"{export.code}.xlsx")
 
 
 def producer_for(user):
@@ -48,7 +48,8 @@ def exportable_months(today, back=24):
 
 @transaction.atomic
 def request_export(user, month, *, unit=None, request=None):
-    """Create the export and publish its task once committed. Logged as an export (who, which month)."""
+    """Create the export and queue its task in the outbox, in one transaction with the audit event: the request never
+    waits for the broker. Logged as an export (who, which month)."""
     if not permissions.can_export(user):
         raise ExportError("只有科室负责人和部领导可以导出月度联席会议汇总表")
     month = month.replace(day=1)
@@ -61,46 +62,31 @@ def request_export(user, month, *, unit=None, request=None):
     audit.record(user, audit.Action.EXPORT, "dashboard.monthly.requested", export, request=request,
                  summary=f"导出{month.year}年{month.month}月月度联席会议汇总表{scope}",
                  changes={"month": f"{month:%Y-%m}", "unit": unit.code if unit is not None else None})
-    from dashboard.tasks import build_monthly_workbook
-
-    transaction.on_commit(lambda: build_monthly_workbook.delay(export.pk))
+    outbox.publish(MonthlyExport.build_task, export.pk)
     return export
 
 
-def _update(export_id, **fields):
-    MonthlyExport.objects.filter(pk=export_id).update(**fields)
-
-
 def run_export(export_id):
-    """Build the workbook of an export. Idempotent: only a pending (or interrupted, re-delivered) export is
-    built; the file is written to a temporary name and renamed, so a rerun never leaves half a file."""
-    claimed = (MonthlyExport.objects.filter(pk=export_id, status__in=[MonthlyExport.Status.PENDING,
-                                                                      MonthlyExport.Status.RUNNING])
-               .update(status=MonthlyExport.Status.RUNNING, started_at=timezone.now(), progress=0,
-                       step="准备中"))
-    if not claimed:
+    """Build the workbook of an export. Idempotent: only a pending export (or one whose run died) is built, each
+    run fenced by its attempt number (core.exports.Run); the file is written to a temporary *.part name and
+    renamed, so a rerun never leaves half a file."""
+    run = Run.claim(MonthlyExport, export_id)
+    if run is None:
         return None
     export = MonthlyExport.objects.select_related("requested_by__unit", "unit").get(pk=export_id)
     user = export.requested_by
     if not user.is_active or not permissions.can_export(user):
-        _update(export_id, status=MonthlyExport.Status.FAILED, error="导出人已无导出权限",
-                finished_at=timezone.now())
+        run.fail("导出人已无导出权限")
         return export
     path = export_path(export)
-
-    def progress(percent, step):
-        _update(export_id, progress=min(percent, 99), step=step[:50])
-
     try:
         workbook.write_monthly(export.month, path, user=user, unit=export.unit, producer=producer_for(user),
-                               progress=progress)
+                               progress=run.progress)
     except Exception:
         logger.exception("月度汇总表生成失败（导出 %s）", export.code)
-        _update(export_id, status=MonthlyExport.Status.FAILED, error="生成失败，请稍后重试或联系系统管理员",
-                finished_at=timezone.now())
+        run.fail("生成失败，请点击“重试”；仍失败请联系系统管理员")
         return export
-    _update(export_id, status=MonthlyExport.Status.DONE, progress=100, step="已完成",
-            file=os.path.relpath(path, settings.MEDIA_ROOT), size=os.path.getsize(path), finished_at=timezone.now())
+    run.done(path)
     export.refresh_from_db()
     return export
 

@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cadres import services as cadre_services
 from cadres.models import MeasureKind, SourceChannel
-from core import audit, roles, uploads
+from core import audit, outbox, roles, uploads
 from core.concurrency import claim_version
 from core.models import Notification, User
 from liaison import hooks
@@ -330,8 +330,7 @@ def submit(report, *, actor, request=None):
     if report.kind == Report.Kind.URGENT:
         from liaison import tasks
 
-        report_id = report.pk
-        transaction.on_commit(lambda: tasks.notify_urgent_report.delay(report_id))
+        outbox.publish(tasks.notify_urgent_report, report.pk)
     return report
 
 

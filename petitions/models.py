@@ -570,6 +570,9 @@ class PetitionExport(ExportJob):
 
     objects = PetitionExportQuerySet.as_manager()
 
+    build_task = "petitions.tasks.build_export"
+    export_dir = "exports/petitions"
+
     class Meta:
         verbose_name = verbose_name_plural = "信访举报件导出"
         ordering = ["-created_at", "-id"]

@@ -18,7 +18,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cadres.models import SourceChannel
 from cadres.services import record_measure
-from core import audit, uploads
+from core import audit, outbox, uploads
+from core.exports import Run
 from petitions import crypto, permissions
 from petitions import deadlines as petition_deadlines
 from petitions.models import (
@@ -134,9 +135,8 @@ def _notify_assigned(petition, users, actor):
 
     user_ids = [user.pk for user in users if user.pk != getattr(actor, "pk", None)]
     if user_ids:
-        # Ids only, published after commit.
-        petition_id = petition.pk
-        transaction.on_commit(lambda: tasks.notify_assigned.delay(petition_id, user_ids))
+        # Ids only, through the outbox: sent once committed, or later by its dispatcher.
+        outbox.publish(tasks.notify_assigned, petition.pk, user_ids)
 
 
 # --- intake -----------------------------------------------------------------------------------------------------
@@ -687,9 +687,6 @@ def recompute_provisional(year):
 
 # --- the list export (a background task, as the dashboard's monthly workbook) ----------------------------------------
 
-EXPORT_DIR = os.path.join("exports", "petitions")
-
-
 class ExportError(ValueError):
     """A refused export request; the message is shown to the user."""
 
@@ -699,7 +696,7 @@ def export_ttl():
 
 
 def export_path(export):
-    return os.path.join(settings.MEDIA_ROOT, EXPORT_DIR, f"{export.code}.xlsx")
+    return os.path.join(settings.MEDIA_ROOT, PetitionExport.export_dir, f"{export.code}.xlsx")
 
 
 @transaction.atomic
@@ -718,52 +715,40 @@ def request_export(user, query, *, request=None):
     export = PetitionExport.objects.create(query=query, requested_by=user, expires_at=timezone.now() + export_ttl())
     audit.record(user, audit.Action.EXPORT, "petitions.petition.exported", export, request=request,
                  summary=f"导出信访举报件列表（{query or '全部'}）"[:500], changes={"query": query})
-    from petitions import tasks
-
-    export_id = export.pk
-    transaction.on_commit(lambda: tasks.build_export.delay(export_id))
+    outbox.publish(PetitionExport.build_task, export.pk)
     return export
 
 
-def _update_export(export_id, **fields):
-    PetitionExport.objects.filter(pk=export_id).update(**fields)
-
-
 def run_export(export_id):
-    """Build the file of an export. Idempotent: only a pending (or interrupted, re-delivered) export is built, and
-    the file is renamed into place only when complete. Scope and filters are applied now, as the requester."""
+    """Build the file of an export. Idempotent: only a pending export (or one whose run died) is built, each run
+    fenced by its attempt number (core.exports.Run), and the file is renamed into place only when complete. Scope
+    and filters are applied now, as the requester."""
     from petitions import exports
     from petitions.filters import filtered
 
-    claimed = (PetitionExport.objects.filter(pk=export_id, status__in=[PetitionExport.Status.PENDING,
-                                                                       PetitionExport.Status.RUNNING])
-               .update(status=PetitionExport.Status.RUNNING, started_at=timezone.now(), progress=0, step="准备中"))
-    if not claimed:
+    run = Run.claim(PetitionExport, export_id)
+    if run is None:
         return None
     export = PetitionExport.objects.select_related("requested_by").get(pk=export_id)
     user = export.requested_by
     if not user.is_active or not permissions.can_export(user):
-        _update_export(export_id, status=PetitionExport.Status.FAILED, error="导出人已无导出权限",
-                       finished_at=timezone.now())
+        run.fail("导出人已无导出权限")
         return export
     _filterset, petitions = filtered(QueryDict(export.query), user)
     total = petitions.count()
-    _update_export(export_id, rows=total, step=f"共{total}件，正在写入")
+    run.update(rows=total, step=f"共{total}件，正在写入")
 
     def progress(written):
-        _update_export(export_id, progress=min(99, written * 100 // max(total, 1)), step=f"已写入{written}/{total}件")
+        run.progress(written * 100 // max(total, 1), f"已写入{written}/{total}件")
 
     path = export_path(export)
     try:
         exports.write(petitions.iterator(chunk_size=500), timezone.localdate(), path, progress)
     except Exception:
         logger.exception("信访举报件列表导出失败（导出 %s）", export.code)
-        _update_export(export_id, status=PetitionExport.Status.FAILED, error="生成失败，请稍后重试或联系系统管理员",
-                       finished_at=timezone.now())
+        run.fail("生成失败，请点击“重试”；仍失败请联系系统管理员")
         return export
-    _update_export(export_id, status=PetitionExport.Status.DONE, progress=100, step="已完成",
-                   file=os.path.relpath(path, settings.MEDIA_ROOT), size=os.path.getsize(path),
-                   finished_at=timezone.now())
+    run.done(path)
     export.refresh_from_db()
     return export
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core import roles
+from core.exports import Run
 from dashboard import services, workbook
 from dashboard.models import MonthlyExport
 from dashboard.tasks import build_monthly_workbook
@@ -36,15 +37,18 @@ def test_progress_is_written_as_the_sheets_are_made(section_head, october, monke
     export = MonthlyExport.objects.create(month=OCT, requested_by=section_head,
                                           expires_at=timezone.now() + services.ttl())
     seen = []
-    real = services._update
+    real = Run.update
 
-    def spy(export_id, **fields):
-        real(export_id, **fields)
-        seen.append(MonthlyExport.objects.get(pk=export_id).progress)
+    def spy(run, **fields):
+        real(run, **fields)
+        seen.append(MonthlyExport.objects.values_list("progress", "heartbeat_at").get(pk=run.pk))
 
-    monkeypatch.setattr(services, "_update", spy)
+    monkeypatch.setattr(Run, "update", spy)
     services.run_export(export.pk)
-    assert seen == sorted(seen) and seen[-1] == 100 and len(seen) >= len(workbook.SHEETS)
+    progress = [percent for percent, _ in seen]
+    assert progress == sorted(progress) and progress[-1] == 100 and len(seen) >= len(workbook.SHEETS)
+    beats = [beat for _, beat in seen]
+    assert beats == sorted(beats) and None not in beats  # each step is also a sign of life
 
 
 def test_requester_who_lost_the_role_gets_nothing(section_head, october):
@@ -73,11 +77,14 @@ def test_expired_files_are_removed(section_head, october, django_capture_on_comm
 
 
 @pytest.mark.integration
-def test_a_real_worker_builds_the_file(celery_worker_process, section_head, unit_a, settings):
-    """Published to a real worker through Redis, the export reaches 已完成 and its file is there."""
+def test_a_real_worker_builds_the_file(celery_workers, section_head, unit_a, settings):
+    """Published to a real worker through Redis, the export reaches 已完成 and its file is there (in the test's
+    media folder, not the checkout's)."""
+    workers = celery_workers(extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)})
+    workers.start()
     export = MonthlyExport.objects.create(month=OCT, requested_by=section_head,
                                           expires_at=timezone.now() + services.ttl())
-    build_monthly_workbook.apply_async(args=[export.pk], queue=celery_worker_process)
+    build_monthly_workbook.apply_async(args=[export.pk], queue=workers.queue)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         export.refresh_from_db()
@@ -85,4 +92,4 @@ def test_a_real_worker_builds_the_file(celery_worker_process, section_head, unit
             break
         time.sleep(0.5)
     assert export.status == MonthlyExport.Status.DONE, export.error
-    assert export.file.startswith("exports/")
+    assert export.file.startswith("exports/") and export.is_downloadable

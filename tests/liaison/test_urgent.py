@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from core.models import Notification
+from core.models import Notification, OutboxMessage
 from liaison import services, tasks
 from liaison.models import Report
 
@@ -19,17 +19,19 @@ ITEM = {"cadre_name": "王某", "cadre_post": "县某局局长", "aspect": "disc
 def test_an_urgent_report_notifies_the_section_head_and_leaders_through_the_task(
         client_for, liaison_a, member_a, staff, section_head, leader, other_county_staff,
         django_capture_on_commit_callbacks):
-    with mock.patch.object(tasks.notify_urgent_report, "delay") as delay:
+    with mock.patch.object(tasks.notify_urgent_report, "apply_async") as send:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             response = client_for(liaison_a).post(reverse("liaison:urgent_new"), ITEM)
         assert response.status_code == 302
         report = Report.objects.get(kind=Report.Kind.URGENT)
         assert report.status == Report.Status.SUBMITTED
-        # nothing is sent inside the request's transaction: the task is published on commit, with the id
-        delay.assert_not_called()
+        # nothing is sent inside the request's transaction: the task is in the outbox, sent on commit, with the id
+        send.assert_not_called()
+        assert OutboxMessage.objects.get().args == [report.pk]
         for callback in callbacks:
             callback()
-        delay.assert_called_once_with(report.pk)
+        send.assert_called_once()
+        assert send.call_args.kwargs["args"] == [report.pk]
     assert tasks.notify_urgent_report.delay(report.pk).get() == 2  # eager in tests
     notified = Notification.objects.filter(kind="liaison.urgent_report")
     assert set(notified.values_list("recipient", flat=True)) == {section_head.pk, leader.pk}

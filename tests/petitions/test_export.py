@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core import roles
+from core.exports import Run
 from core.models import AuditEvent
 from petitions import services
 from petitions.models import PetitionExport, Status
@@ -97,13 +98,13 @@ def test_progress_is_written(staff, monkeypatch):
         make_petition(staff, cadre=CadreFactory(unit=staff.jurisdiction), named=False)
     job = PetitionExport.objects.create(requested_by=staff, expires_at=timezone.now() + services.export_ttl())
     seen = []
-    real = services._update_export
+    real = Run.update
 
-    def spy(export_id, **fields):
-        real(export_id, **fields)
-        seen.append(PetitionExport.objects.get(pk=export_id).progress)
+    def spy(run, **fields):
+        real(run, **fields)
+        seen.append(PetitionExport.objects.get(pk=run.pk).progress)
 
-    monkeypatch.setattr(services, "_update_export", spy)
+    monkeypatch.setattr(Run, "update", spy)
     monkeypatch.setattr("petitions.exports.PROGRESS_EVERY", 1)
     services.run_export(job.pk)
     assert seen == sorted(seen) and seen[-1] == 100 and len(seen) >= 4
@@ -160,3 +161,20 @@ def test_a_real_worker_builds_the_file(celery_worker_process, staff):
         time.sleep(0.5)
     assert job.status == PetitionExport.Status.DONE, job.error
     assert job.file.startswith("exports/petitions/") and job.rows == 1
+
+
+def test_a_queued_export_offers_no_link_and_a_failed_one_offers_retry(client_for, staff):
+    """Issue 20: a download link only once the file exists; after a failure its message and 重试 (the same filters)."""
+    client = client_for(staff)
+    job = PetitionExport.objects.create(requested_by=staff, query="status=accepted",
+                                        expires_at=timezone.now() + services.export_ttl())
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "排队中" in html and 'data-testid="export-download"' not in html
+    assert f'action="{reverse("petitions:export")}" data-export-retry hidden' in html
+    PetitionExport.objects.filter(pk=job.pk).update(status=PetitionExport.Status.FAILED, error="生成失败，请点击“重试”")
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "生成失败，请点击“重试”" in html and 'data-testid="export-download"' not in html
+    assert f'action="{reverse("petitions:export")}" data-export-retry>' in html
+    assert 'name="query" value="status=accepted"' in html
+    state = client.get(reverse("petitions:export_status", args=[job.code])).json()
+    assert state["failed"] and not state["downloadable"] and state["error"] == "生成失败，请点击“重试”"

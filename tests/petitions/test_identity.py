@@ -294,11 +294,13 @@ def test_a_user_named_in_the_report_never_sees_the_case(staff, colleague, client
 
 def test_notifications_and_task_arguments_carry_no_identity(case, staff, colleague, section_head,
                                                             django_capture_on_commit_callbacks):
-    with mock.patch("petitions.tasks.notify_assigned.delay") as delay:
+    with mock.patch("petitions.tasks.notify_assigned.apply_async") as send:
         with django_capture_on_commit_callbacks(execute=True):
             services.assign_handlers(case, [staff, colleague], actor=section_head)
-    delay.assert_called_once_with(case.pk, [colleague.pk])
-    assert all(isinstance(arg, int) or all(isinstance(i, int) for i in arg) for arg in delay.call_args.args)
+    send.assert_called_once()
+    args = send.call_args.kwargs["args"]
+    assert args == [case.pk, [colleague.pk]]
+    assert all(isinstance(arg, int) or all(isinstance(i, int) for i in arg) for arg in args)
     from petitions.tasks import notify_assigned
 
     assert notify_assigned(case.pk, [colleague.pk]) == 1
