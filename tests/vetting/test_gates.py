@@ -115,7 +115,7 @@ def test_a_measure_recorded_after_publicity_blocks_the_appointment(cadre, case, 
                    .items.all())
     admonish(cadre, D(2026, 10, 14))
     clock.set(D(2026, 10, 15))
-    refusal = "处于影响期：2026-10-14受到诫勉，影响期至2027-04-14.*须部领导书面批准"
+    refusal = "处于影响期：2026-10-14受到诫勉，期内不得提拔，影响期至2027-04-13.*须部领导书面批准"
     with pytest.raises(services.StepIncomplete, match=refusal):
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     case = fresh(case)
