@@ -14,5 +14,5 @@ class PetitionsConfig(AppConfig):
         from petitions.defaults import ensure_defaults
 
         core_deadlines.register(deadlines.provider)
-        workdays.register_provisional(services.recompute_provisional)
+        workdays.register_recompute(services.recompute_for_schedule)
         post_migrate.connect(ensure_defaults, sender=self)

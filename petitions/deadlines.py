@@ -36,7 +36,7 @@ def _add(limit, start, extra_days=0):
             deadline = workdays.Deadline(workdays.add_calendar_days(deadline.date, extra_days).date,
                                          deadline.provisional)
         return deadline
-    return workdays.add_calendar_days(start, limit.days + extra_days)
+    return workdays.add_calendar_days(start, limit.days + extra_days, roll_over=limit.roll_over_holidays)
 
 
 def acceptance_deadline(petition):
@@ -171,7 +171,8 @@ def provider(on_date):
             if level is None:
                 continue
             recipients = list(petition.handlers.all())
-            if level == core_deadlines.Level.OVERDUE:
+            # A 暂定 date is not escalated: it is final only once the year's schedule is entered (require_final).
+            if level == core_deadlines.Level.OVERDUE and workdays.is_final(item.date, item.provisional):
                 heads = _section_heads() if heads is None else heads
                 recipients += [head for head, path in heads if petition.unit.path.startswith(path)]
             if not recipients:
