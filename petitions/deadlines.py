@@ -76,6 +76,13 @@ def feedback_deadline(petition):
     return handling_deadline(petition)
 
 
+def rolling_stages(case_type):
+    """Stages of this case type counted in calendar days whose last day moves past a statutory holiday (shown as
+    遇法定节假日顺延 beside the deadline)."""
+    return set(TimeLimit.objects.filter(case_type=case_type, day_kind=DayKind.CALENDAR, roll_over_holidays=True)
+               .values_list("stage", flat=True))
+
+
 def max_extension_days(case_type):
     """The longest extension the table allows for this case type (0: no extension)."""
     limit = time_limit(case_type, Stage.EXTENSION)
