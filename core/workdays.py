@@ -157,6 +157,16 @@ def calendar():
     return _active_calendar.get() or WorkCalendar()
 
 
+@contextlib.contextmanager
+def shared_calendar():
+    """Answer every working-day question inside the block from one load of the table (a list, a recompute)."""
+    token = _active_calendar.set(_active_calendar.get() or WorkCalendar())
+    try:
+        yield
+    finally:
+        _active_calendar.reset(token)
+
+
 def is_working_day(day):
     return calendar().is_working_day(day)[0]
 
@@ -236,7 +246,7 @@ def register_recompute(recompute):
 def recompute_range(first, last, notify=True):
     """Recompute what a change of the schedule between `first` and `last` moved, with one fresh calendar; the
     handlers of each moved deadline get a notification. Runs in the caller's transaction."""
-    token = _active_calendar.set(WorkCalendar())
+    token = _active_calendar.set(WorkCalendar())  # fresh: it must see the change just saved
     try:
         moves = [move for recompute in _recomputers for move in recompute(first, last)]
     finally:

@@ -4,6 +4,8 @@ for the daily deadline scan (handlers; the 科室负责人 too once a deadline i
 Two clocks (domain.md §3): a 检举控告 counts working days (core.workdays), a 信访事项 calendar days.
 """
 
+import contextlib
+import contextvars
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,10 +25,25 @@ from petitions.models import (
     TimeLimit,
 )
 
+# A recompute over thousands of cases reads the (small) table once instead of once per deadline.
+_limits_table = contextvars.ContextVar("petition_time_limits", default=None)
+
 
 def time_limit(case_type, stage):
     """The TimeLimit row for a case type and stage, or None when the table sets no limit."""
+    table = _limits_table.get()
+    if table is not None:
+        return table.get((case_type, stage))
     return TimeLimit.objects.filter(case_type=case_type, stage=stage).first()
+
+
+@contextlib.contextmanager
+def limits_loaded():
+    token = _limits_table.set({(row.case_type, row.stage): row for row in TimeLimit.objects.all()})
+    try:
+        yield
+    finally:
+        _limits_table.reset(token)
 
 
 def _add(limit, start, extra_days=0):

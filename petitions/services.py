@@ -665,18 +665,23 @@ def recompute_for_schedule(first, last):
     cases = (Petition.objects.filter(reaching, received_on__lte=last, status__in=[*OPEN_STATUSES, Status.CONCLUDED])
              .select_for_update().prefetch_related("handlers", "transfers"))
     moves = []
-    for petition in cases:
-        before = {field: getattr(petition, field) for field in petition_deadlines.DEADLINE_FIELDS}
-        petition_deadlines.compute(petition, list(petition.transfers.all()))
-        if before == {field: getattr(petition, field) for field in petition_deadlines.DEADLINE_FIELDS}:
-            continue
-        petition.save(update_fields=petition_deadlines.DEADLINE_FIELDS)
-        moves += [workdays.Move(petition, field, label, before[field], getattr(petition, field),
-                                getattr(petition, f"{field}_provisional"), tuple(petition.handlers.all()),
-                                f"信访举报件 {petition.code}", petition.get_absolute_url())
-                  for field, label in _MOVE_LABELS.items()
-                  if before[field] and getattr(petition, field) and before[field] != getattr(petition, field)]
+    with petition_deadlines.limits_loaded():
+        for petition in cases:
+            moves += _recompute_one(petition)
     return moves
+
+
+def _recompute_one(petition):
+    before = {field: getattr(petition, field) for field in petition_deadlines.DEADLINE_FIELDS}
+    petition_deadlines.compute(petition, list(petition.transfers.all()))
+    if before == {field: getattr(petition, field) for field in petition_deadlines.DEADLINE_FIELDS}:
+        return []
+    petition.save(update_fields=petition_deadlines.DEADLINE_FIELDS)
+    return [workdays.Move(petition, field, label, before[field], getattr(petition, field),
+                          getattr(petition, f"{field}_provisional"), tuple(petition.handlers.all()),
+                          f"信访举报件 {petition.code}", petition.get_absolute_url())
+            for field, label in _MOVE_LABELS.items()
+            if before[field] and getattr(petition, field) and before[field] != getattr(petition, field)]
 
 
 # --- the list export (a background task, as the dashboard's monthly workbook) ----------------------------------------
