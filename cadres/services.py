@@ -221,21 +221,26 @@ def void_measure(measure, reason, *, actor, request=None):
     return measure
 
 
-@workdays.register_provisional
-def recompute_provisional_inquiries(year):
-    """Recompute 函询 reply deadlines still marked 暂定 that reach into `year`, once its schedule is known."""
-    changed = 0
-    pending = SupervisionMeasure.objects.filter(
-        kind=MeasureKind.INQUIRY, reply_due_provisional=True, delivered_on__isnull=False,
-        delivered_on__year__lte=year, reply_due__year__gte=year,
-    )
-    for measure in pending:
+@workdays.register_recompute
+def recompute_inquiries_for_schedule(first, last):
+    """core.workdays hook: 函询 reply deadlines (N working days after delivery) counted from on or before `last`
+    that end on or after `first` follow the changed holiday schedule; open ones tell whoever registered them."""
+    moves = []
+    reaching = (SupervisionMeasure.objects.filter(kind=MeasureKind.INQUIRY, voided_at__isnull=True,
+                                                  delivered_on__lte=last, reply_due__gte=first)
+                .select_related("cadre", "created_by").select_for_update(of=("self",)))
+    for measure in reaching:
         due = inquiry_reply_due(measure.delivered_on)
-        if (due.date, due.provisional) != (measure.reply_due, measure.reply_due_provisional):
-            SupervisionMeasure.objects.filter(pk=measure.pk).update(reply_due=due.date,
-                                                                    reply_due_provisional=due.provisional)
-            changed += 1
-    return changed
+        if (due.date, due.provisional) == (measure.reply_due, measure.reply_due_provisional):
+            continue
+        old = measure.reply_due
+        SupervisionMeasure.objects.filter(pk=measure.pk).update(reply_due=due.date,
+                                                                reply_due_provisional=due.provisional)
+        if due.date != old and measure.replied_on is None and measure.created_by is not None:
+            moves.append(workdays.Move(measure, "reply_due", "函询答复期限", old, due.date, due.provisional,
+                                       (measure.created_by,), f"函询 {measure.cadre.name}",
+                                       measure.cadre.get_absolute_url()))
+    return moves
 
 
 # --- impact periods ---------------------------------------------------------------------------------------------

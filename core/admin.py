@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from core import holiday_schedule, workdays
 from core.models import AuditEvent, SecurityPolicy, Unit, User, WorkCalendarDay, WorkCalendarYear
 
 
@@ -49,18 +56,73 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class WorkCalendarDayInline(admin.TabularInline):
-    model = WorkCalendarDay
-    extra = 0
+class ScheduleBatchMixin:
+    """A save in the admin (a year, a day, a bulk delete) recomputes the deadlines once, inside the
+    admin's transaction, whatever order the rows are written in."""
+
+    def changeform_view(self, *args, **kwargs):
+        with transaction.atomic(), workdays.batch():
+            return super().changeform_view(*args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        with transaction.atomic(), workdays.batch():
+            return super().delete_view(*args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):
+        with transaction.atomic(), workdays.batch():
+            return super().changelist_view(*args, **kwargs)
+
+
+class ScheduleForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    source = forms.CharField(label="依据", max_length=200, required=False, help_text="如 国办发明电〔2026〕X号")
+    rest_text = forms.CharField(label="放假安排", widget=forms.Textarea(attrs={"rows": 8, "cols": 60}),
+                                help_text="每行一段：名称 起始日期 至 结束日期，如“春节 2027-02-05 至 2027-02-13”；"
+                                          "一天的写“清明节 2027-04-05”")
+    working_text = forms.CharField(label="调休上班", widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+                                   required=False, help_text="每行一个周末日期，如“2027-02-14 春节调休上班”")
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                data["schedule"] = holiday_schedule.parse(data["year"], data.get("source", ""), data["rest_text"],
+                                                          data.get("working_text", ""))
+            except holiday_schedule.ScheduleError as error:
+                raise forms.ValidationError(str(error)) from None
+        return data
 
 
 @admin.register(WorkCalendarYear)
-class WorkCalendarYearAdmin(admin.ModelAdmin):
+class WorkCalendarYearAdmin(ScheduleBatchMixin, admin.ModelAdmin):
     list_display = ["year", "source", "entered_at"]
+    change_list_template = "admin/core/workcalendaryear/change_list.html"
+
+    def get_urls(self):
+        return [path("enter/", self.admin_site.admin_view(self.enter_schedule_view),
+                     name="core_workcalendaryear_enter"), *super().get_urls()]
+
+    def enter_schedule_view(self, request):
+        """录入年度安排: the notice's ranges, a preview of the deadlines that would move, then a confirm."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ScheduleForm(request.POST or None)
+        moves = None
+        if request.method == "POST" and form.is_valid():
+            schedule = form.cleaned_data["schedule"]
+            if "confirm" in request.POST:
+                moves = holiday_schedule.apply(schedule, actor=request.user, request=request)
+                self.message_user(request, f"已录入{schedule.year}年节假日安排，调整期限{len(moves)}项并已通知承办人。",
+                                  messages.SUCCESS)
+                return redirect("admin:core_workcalendaryear_changelist")
+            moves = holiday_schedule.preview(schedule)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "moves": moves, "title": "录入年度节假日安排"}
+        return TemplateResponse(request, "admin/core/workcalendaryear/enter_schedule.html", context)
 
 
 @admin.register(WorkCalendarDay)
-class WorkCalendarDayAdmin(admin.ModelAdmin):
+class WorkCalendarDayAdmin(ScheduleBatchMixin, admin.ModelAdmin):
     list_display = ["date", "is_working_day", "name"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"

@@ -57,6 +57,9 @@ class ReportingSchedule(models.Model):
                                                help_text="次月几日前报送上月通报（默认 15 日）")
     reminder_day = models.PositiveSmallIntegerField("提醒日", default=10,
                                                     help_text="次月几日提醒尚未报送的成员单位（默认 10 日）")
+    # 期间届满的最后一日是法定休假日的，以休假日后的第一日为期间届满的日期 (民法典 第二百零三条)
+    roll_over_holidays = models.BooleanField("遇法定节假日顺延", default=True,
+                                             help_text="报送截止日为法定休假日时，顺延至其后第一个工作日")
     plenary_per_year = models.PositiveSmallIntegerField("每年全体会议次数", default=1,
                                                         help_text="联席会议每年至少召开全体会议的次数（默认 1 次）")
     plenary_notice_days = models.PositiveSmallIntegerField(

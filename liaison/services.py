@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cadres import services as cadre_services
 from cadres.models import MeasureKind, SourceChannel
-from core import audit, outbox, roles, uploads
+from core import audit, outbox, roles, uploads, workdays
 from core.concurrency import claim_version
 from core.models import Notification, User
 from liaison import hooks
@@ -65,9 +65,35 @@ class TransitionError(ValidationError):
 # ---------------------------------------------------------------- due dates
 
 def report_due_date(period, schedule=None):
-    """A monthly report for `period` is due on the schedule's day (15th by default) of the following month."""
+    """A monthly report for `period` is due on the schedule's day (15th by default) of the following month; a due
+    day that is a rest day moves to the next working day when the schedule says so (民法典 第二百零三条)."""
     schedule = schedule or ReportingSchedule.current()
-    return next_month(period).replace(day=schedule.due_day)
+    due = next_month(period).replace(day=schedule.due_day)
+    return workdays.add_calendar_days(due, 0, roll_over=schedule.roll_over_holidays).date
+
+
+@workdays.register_recompute
+def recompute_for_schedule(first, last):
+    """core.workdays hook: monthly report due dates whose due day falls in [first, last] (or was rolled over from
+    it) follow the changed holiday schedule; units that have not reported yet hear of it."""
+    schedule = ReportingSchedule.current()
+    if not schedule.roll_over_holidays:
+        return []
+    moves = []
+    # A rolled-over due date is at most a holiday's length after the due day.
+    reaching = (Report.objects.filter(kind=Report.Kind.MONTHLY, due_date__gte=first,
+                                      due_date__lte=last + datetime.timedelta(days=31))
+                .select_related("member_unit").select_for_update(of=("self",)))
+    for report in reaching:
+        due = report_due_date(report.period, schedule)
+        if due == report.due_date:
+            continue
+        Report.objects.filter(pk=report.pk).update(due_date=due)
+        if report.first_submitted_at is None:
+            moves.append(workdays.Move(report, "due_date", "月度通报报送期限", report.due_date, due,
+                                       recipients=tuple(report.member_unit.officers()), subject=str(report),
+                                       url=report.get_absolute_url()))
+    return moves
 
 
 def reminder_date(period, schedule=None):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 
+from core import workdays
 from liaison.models import (
     Aspect,
     MemberUnit,
@@ -146,7 +147,8 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
     """Member units (in `user`'s scope; None = all) × months from `first_period` to `last_period`, with item
     counts.
 
-    Queries: the schedule, the member units, the monthly reports, and one aggregate of items."""
+    Queries: the schedule, the member units, the monthly reports, one aggregate of items, and the holiday schedule
+    of the due dates' years."""
     from liaison.services import report_due_date
 
     on_date = on_date or timezone.localdate()
@@ -176,12 +178,14 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
         unit_aspects[unit_id][aspect] += n
         aspects_by_period[period][aspect] += n
         aspect_totals[aspect] += n
+    with workdays.shared_calendar():  # the due day may roll over a holiday: one load of the schedule
+        dues = {period: report_due_date(period, schedule) for period in periods}
     rows, totals = [], Counter()
     for unit in units:
         cells = []
         for period in periods:
             report = by_unit_month.get((unit.pk, period))
-            due = report.due_date if report is not None else report_due_date(period, schedule)
+            due = report.due_date if report is not None else dues[period]
             state = cell_state(unit, period, report, due, on_date)
             cells.append(Cell(
                 period=period, state=state, report_code=report.code if report else None,

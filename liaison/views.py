@@ -143,6 +143,7 @@ def report_detail(request, code):
         "can_sign": perms.can_sign(request.user, report), "can_match": perms.can_match(request.user, report),
         "can_dispose": perms.can_dispose(request.user, report),
         "return_form": ReturnForm(), "attachment_form": AttachmentForm(),
+        "roll_over": ReportingSchedule.current().roll_over_holidays,
     })
 
 

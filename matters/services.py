@@ -645,17 +645,24 @@ def close_inspection(inspection, *, closed_on, actor, request=None):
 # Provisional deadlines
 
 
-@workdays.register_provisional
-def recompute_provisional_opinions(year):
-    """Recompute 联审 reply deadlines still marked 暂定 that reach into `year`, once its schedule is known."""
-    changed = 0
+@workdays.register_recompute
+def recompute_opinions_for_schedule(first, last):
+    """core.workdays hook: 联审 reply deadlines (N working days after the request) counted from on or before
+    `last` that end on or after `first` follow the changed holiday schedule; unanswered ones tell the registrar."""
+    moves = []
     rules = MattersRules.current()
-    pending = ReviewOpinion.objects.filter(reply_due_provisional=True, replied_on__isnull=True,
-                                           requested_on__year__lte=year, reply_due__year__gte=year)
-    for opinion in pending:
+    reaching = (ReviewOpinion.objects.filter(requested_on__lte=last, reply_due__gte=first)
+                .select_related("application__cadre", "application__created_by").select_for_update(of=("self",)))
+    for opinion in reaching:
         due = opinion_reply_due(opinion.requested_on, rules)
-        if (due.date, due.provisional) != (opinion.reply_due, opinion.reply_due_provisional):
-            ReviewOpinion.objects.filter(pk=opinion.pk).update(reply_due=due.date,
-                                                               reply_due_provisional=due.provisional)
-            changed += 1
-    return changed
+        if (due.date, due.provisional) == (opinion.reply_due, opinion.reply_due_provisional):
+            continue
+        old = opinion.reply_due
+        ReviewOpinion.objects.filter(pk=opinion.pk).update(reply_due=due.date, reply_due_provisional=due.provisional)
+        application = opinion.application
+        if due.date != old and opinion.replied_on is None and application.created_by is not None:
+            moves.append(workdays.Move(application, f"opinion_{opinion.department}_reply_due",
+                                       f"{opinion.get_department_display()}联审答复期限", old, due.date,
+                                       due.provisional, (application.created_by,),
+                                       f"因私出国（境）申请 {application.cadre.name}", application.get_absolute_url()))
+    return moves

@@ -14,6 +14,6 @@ class PetitionsConfig(AppConfig):
         from petitions.defaults import ensure_defaults
 
         core_deadlines.register(deadlines.provider)
-        workdays.register_provisional(services.recompute_provisional)
-        workdays.register_provisional(reviews.recompute_provisional)
+        workdays.register_recompute(services.recompute_for_schedule)
+        workdays.register_recompute(reviews.recompute_for_schedule)
         post_migrate.connect(ensure_defaults, sender=self)

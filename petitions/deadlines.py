@@ -4,6 +4,8 @@ for the daily deadline scan (handlers; the 科室负责人 too once a deadline i
 Two clocks (domain.md §3): a 检举控告 counts working days (core.workdays), a 信访事项 calendar days.
 """
 
+import contextlib
+import contextvars
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,10 +28,25 @@ from petitions.models import (
     TimeLimit,
 )
 
+# A recompute over thousands of cases reads the (small) table once instead of once per deadline.
+_limits_table = contextvars.ContextVar("petition_time_limits", default=None)
+
 
 def time_limit(case_type, stage):
     """The TimeLimit row for a case type and stage, or None when the table sets no limit."""
+    table = _limits_table.get()
+    if table is not None:
+        return table.get((case_type, stage))
     return TimeLimit.objects.filter(case_type=case_type, stage=stage).first()
+
+
+@contextlib.contextmanager
+def limits_loaded():
+    token = _limits_table.set({(row.case_type, row.stage): row for row in TimeLimit.objects.all()})
+    try:
+        yield
+    finally:
+        _limits_table.reset(token)
 
 
 def _add(limit, start, extra_days=0):
@@ -39,7 +56,7 @@ def _add(limit, start, extra_days=0):
             deadline = workdays.Deadline(workdays.add_calendar_days(deadline.date, extra_days).date,
                                          deadline.provisional)
         return deadline
-    return workdays.add_calendar_days(start, limit.days + extra_days)
+    return workdays.add_calendar_days(start, limit.days + extra_days, roll_over=limit.roll_over_holidays)
 
 
 def acceptance_deadline(petition):
@@ -77,6 +94,13 @@ def feedback_deadline(petition):
     if limit:
         return _add(limit, petition.concluded_on)
     return handling_deadline(petition)
+
+
+def rolling_stages(case_type):
+    """Stages of this case type counted in calendar days whose last day moves past a statutory holiday (shown as
+    遇法定节假日顺延 beside the deadline)."""
+    return set(TimeLimit.objects.filter(case_type=case_type, day_kind=DayKind.CALENDAR, roll_over_holidays=True)
+               .values_list("stage", flat=True))
 
 
 def max_extension_days(case_type):
@@ -206,7 +230,8 @@ def provider(on_date):
             if level is None:
                 continue
             recipients = list(petition.handlers.all())
-            if level == core_deadlines.Level.OVERDUE:
+            # A 暂定 date is not escalated: it is final only once the year's schedule is entered (require_final).
+            if level == core_deadlines.Level.OVERDUE and workdays.is_final(item.date, item.provisional):
                 heads = _section_heads() if heads is None else heads
                 recipients += [head for head, path in heads if petition.unit.path.startswith(path)]
             if not recipients:

@@ -125,6 +125,9 @@ class TimeLimit(models.Model):
     day_kind = models.CharField("计日方式", max_length=10, choices=DayKind.choices)
     counted_from = models.CharField("起算", max_length=50)
     basis = models.CharField("依据", max_length=200, blank=True)
+    # 期间届满的最后一日是法定休假日的，以休假日后的第一日为期间届满的日期 (民法典 第二百零三条); calendar days only.
+    roll_over_holidays = models.BooleanField("遇法定节假日顺延", default=True,
+                                             help_text="自然日期限的最后一日为法定休假日时，顺延至其后第一个工作日")
 
     class Meta:
         verbose_name = verbose_name_plural = "信访举报办理时限"

@@ -6,6 +6,8 @@ Split from petitions.services for length; the same conventions (lock, check, tim
 
 from django.db import transaction
 
+from core import workdays
+
 from petitions import deadlines as petition_deadlines
 from petitions.models import CaseType, Petition, ReviewLevel, ReviewOutcome, ReviewRequest
 from petitions.services import _locked, _step, check_past, cn_date, refresh_deadlines
@@ -141,7 +143,24 @@ def recompute_review_deadlines(queryset=None):
     return changed
 
 
-def recompute_provisional(year):
-    """core.workdays hook: a year's holiday schedule was entered; answer deadlines marked 暂定 in it follow."""
-    return recompute_review_deadlines(ReviewRequest.objects.filter(answer_due_provisional=True,
-                                                                   answer_due__year=year))
+def recompute_for_schedule(first, last):
+    """core.workdays hook: the holiday schedule changed between `first` and `last`; answer deadlines of requests
+    received on or before `last` that reach `first` follow (calendar days roll over a holiday), and the handlers
+    are told of each move."""
+    moves = []
+    pending = (ReviewRequest.objects.filter(state=State.PENDING, received_on__lte=last, answer_due__gte=first)
+               .select_related("petition").select_for_update(of=("self",)))
+    for review in pending:
+        answer = petition_deadlines.review_answer_deadline(review)
+        if not answer or (answer.date, answer.provisional) == (review.answer_due, review.answer_due_provisional):
+            continue
+        old = review.answer_due
+        ReviewRequest.objects.filter(pk=review.pk).update(answer_due=answer.date,
+                                                          answer_due_provisional=answer.provisional)
+        petition = review.petition
+        refresh_deadlines(petition)
+        if answer.date != old:
+            moves.append(workdays.Move(petition, "answer_due", f"{review.get_level_display()}答复期限", old,
+                                       answer.date, answer.provisional, tuple(petition.handlers.all()),
+                                       f"信访举报件 {petition.code}", petition.get_absolute_url()))
+    return moves

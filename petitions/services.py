@@ -18,7 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cadres.models import SourceChannel
 from cadres.services import record_measure
-from core import audit, outbox, uploads
+from core import audit, outbox, uploads, workdays
 from core.exports import Run
 from petitions import crypto, permissions
 from petitions import deadlines as petition_deadlines
@@ -675,14 +675,39 @@ def recompute_deadlines(queryset=None):
     return changed
 
 
-def recompute_provisional(year):
-    """core.workdays hook: a year's holiday schedule was entered."""
+_MOVE_LABELS = {"acceptance_due": "受理期限", "forward_due": "转送期限", "handling_due": "办结期限",
+                "feedback_due": "反馈期限"}
+
+
+def recompute_for_schedule(first, last):
+    """core.workdays hook: the holiday schedule changed between `first` and `last`. Every open or concluded case
+    counted from a date on or before `last` whose stored deadline is on or after `first` is recomputed; returns
+    the moved deadlines for the handlers' notifications."""
     from django.db.models import Q
 
-    touching = Q()
-    for field in ("acceptance_due", "forward_due", "handling_due", "feedback_due"):
-        touching |= Q(**{f"{field}_provisional": True, f"{field}__year": year})
-    return recompute_deadlines(Petition.objects.filter(touching))
+    reaching = Q()
+    for field in _MOVE_LABELS:
+        reaching |= Q(**{f"{field}__gte": first})
+    cases = (Petition.objects.filter(reaching, received_on__lte=last, status__in=[*OPEN_STATUSES, Status.CONCLUDED])
+             .select_for_update().prefetch_related("handlers", "transfers"))
+    moves = []
+    with petition_deadlines.limits_loaded():
+        for petition in cases:
+            moves += _recompute_one(petition)
+    return moves
+
+
+def _recompute_one(petition):
+    before = {field: getattr(petition, field) for field in petition_deadlines.DEADLINE_FIELDS}
+    petition_deadlines.compute(petition, list(petition.transfers.all()))
+    if before == {field: getattr(petition, field) for field in petition_deadlines.DEADLINE_FIELDS}:
+        return []
+    petition.save(update_fields=petition_deadlines.DEADLINE_FIELDS)
+    return [workdays.Move(petition, field, label, before[field], getattr(petition, field),
+                          getattr(petition, f"{field}_provisional"), tuple(petition.handlers.all()),
+                          f"信访举报件 {petition.code}", petition.get_absolute_url())
+            for field, label in _MOVE_LABELS.items()
+            if before[field] and getattr(petition, field) and before[field] != getattr(petition, field)]
 
 
 # --- the list export (a background task, as the dashboard's monthly workbook) ----------------------------------------

@@ -17,7 +17,7 @@ from core import audit
 from core.excel import XLSX_CONTENT_TYPE
 from core.permissions import deny, office_required
 from petitions import duplicates, forms, permissions, reviews, services, stats, workflow
-from petitions.deadlines import days_class, days_left, max_extension_days, pending
+from petitions.deadlines import days_class, days_left, max_extension_days, pending, rolling_stages
 from petitions.filters import filtered
 from petitions.models import CaseType, Petition, PetitionExport, PetitionSubject, ReviewRequest, Status
 from petitions.security import protects_identity
@@ -312,6 +312,7 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None, i
                   else [])
     return {
         "petition": petition, "today": today, "deadlines": deadlines,
+        "rolling_stages": rolling_stages(petition.case_type) if deadlines else set(),
         "forms": [(action, workflow.label(action), _make_form(action, petition, user)) for action in actions],
         "events": petition.events.select_related("actor"),
         "proposals": petition.proposals.select_related("proposed_by", "decided_by"),

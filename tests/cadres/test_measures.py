@@ -74,8 +74,6 @@ def test_a_deadline_in_an_unknown_year_is_provisional_and_recomputed_once_entere
     assert measure.reply_due_provisional
     WorkCalendarYear.objects.create(year=2028, source="测试")
     WorkCalendarYear.objects.get_or_create(year=2027, defaults={"source": "测试"})
-    workdays.recompute_provisional(2028)
-    workdays.recompute_provisional(2027)
     measure.refresh_from_db()
     assert not measure.reply_due_provisional
 

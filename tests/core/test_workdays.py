@@ -75,22 +75,18 @@ class TestYearNotCovered:
         # 12-28..31 (4); 01-06..08 (7); 01-11..15 (12); 01-18..20 (15)
         assert workdays.add_working_days(self.start, 15) == workdays.Deadline(D(2027, 1, 20))
 
-    def test_provisional_deadlines_are_recomputed_when_the_year_is_entered(
-        self, monkeypatch, django_capture_on_commit_callbacks
-    ):
+    def test_provisional_deadlines_are_recomputed_when_the_year_is_entered(self, monkeypatch):
         stored = {"reply_due": workdays.add_working_days(self.start, 15)}
 
-        def recompute(year):
-            if stored["reply_due"].provisional and stored["reply_due"].date.year == year:
+        def recompute(first, last):
+            if self.start <= last and stored["reply_due"].date >= first:
                 stored["reply_due"] = workdays.add_working_days(self.start, 15)
-                return 1
-            return 0
+            return []
 
-        monkeypatch.setattr(workdays, "_recomputers", [])
-        workdays.register_provisional(recompute)
-        with django_capture_on_commit_callbacks(execute=True):
-            WorkCalendarYear.objects.create(year=2027)
-            WorkCalendarDay.objects.create(date=D(2027, 1, 1), is_working_day=False, name="元旦")
-            WorkCalendarDay.objects.create(date=D(2027, 1, 4), is_working_day=False, name="调休")
+        monkeypatch.setattr(workdays, "_recomputers", [recompute])
+        # No on-commit callback: the recompute runs inside the saving transaction.
+        WorkCalendarYear.objects.create(year=2027)
+        WorkCalendarDay.objects.create(date=D(2027, 1, 1), is_working_day=False, name="元旦")
+        WorkCalendarDay.objects.create(date=D(2027, 1, 4), is_working_day=False, name="调休")
         # 12-28..31 (4); 01-05..08 (8); 01-11..15 (13); 01-18..19 (15)
         assert stored["reply_due"] == workdays.Deadline(D(2027, 1, 19))

@@ -83,7 +83,7 @@ def test_the_system_admin_edits_the_rules_but_cannot_add_a_second_or_delete_them
     url = f"/admin/liaison/reportingschedule/{schedule.pk}/change/"
     assert client.get(url).status_code == 200
     response = client.post(url, {"due_day": 20, "reminder_day": 12, "plenary_per_year": 2,
-                                 "plenary_notice_days": 120})
+                                 "plenary_notice_days": 120, "roll_over_holidays": "on"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ReportingSchedule.current().plenary_per_year == 2 and ReportingSchedule.current().due_day == 20
     event = AuditEvent.objects.get(name="liaison.rules.updated", actor=system_admin)

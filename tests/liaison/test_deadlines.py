@@ -13,7 +13,7 @@ from tests.factories import UnitFactory
 from tests.liaison.factories import ItemFactory, ReportFactory, member_unit, submitted
 
 PERIOD = datetime.date(2026, 10, 1)
-DUE = datetime.date(2026, 11, 15)
+DUE = datetime.date(2026, 11, 16)  # the 15th is a Sunday: rolled over to Monday (民法典 第二百零三条)
 
 
 def kinds(kind):
@@ -66,8 +66,8 @@ def test_on_the_16th_the_office_hears_of_missing_and_late_units_once(member_a, m
                                                                     other_county_staff):
     late = ReportFactory(member_unit=member_b, period=PERIOD)
     ItemFactory(report=late)
-    submitted(late, datetime.date(2026, 11, 16))  # a day late
-    created = deadlines.scan(datetime.date(2026, 11, 16))
+    submitted(late, datetime.date(2026, 11, 17))  # a day late
+    created = deadlines.scan(datetime.date(2026, 11, 17))
     assert created["liaison.report_missing"] == 4  # units A (missing) and B (late) × staff and section head
     missing = kinds("liaison.report_missing")
     assert set(missing.values_list("recipient", flat=True)) == {staff.pk, section_head.pk}
@@ -79,10 +79,10 @@ def test_on_the_16th_the_office_hears_of_missing_and_late_units_once(member_a, m
     # the nil report filed on time counts as on time: unit C is not reported
     assert not missing.filter(target_id=str(member_c.pk)).exists()
     # reruns, even after unit A reports late, add nothing
-    assert deadlines.scan(datetime.date(2026, 11, 16))["liaison.report_missing"] == 0
-    report_a = ReportFactory(member_unit=member_a, period=PERIOD)
-    submitted(report_a, datetime.date(2026, 11, 17))
     assert deadlines.scan(datetime.date(2026, 11, 17))["liaison.report_missing"] == 0
+    report_a = ReportFactory(member_unit=member_a, period=PERIOD)
+    submitted(report_a, datetime.date(2026, 11, 18))
+    assert deadlines.scan(datetime.date(2026, 11, 18))["liaison.report_missing"] == 0
 
 
 @pytest.mark.django_db

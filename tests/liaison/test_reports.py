@@ -18,9 +18,10 @@ S = Report.Status
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("period", "due"), [
-    (datetime.date(2026, 10, 1), datetime.date(2026, 11, 15)),
+    (datetime.date(2026, 9, 1), datetime.date(2026, 10, 15)),
+    (datetime.date(2026, 10, 1), datetime.date(2026, 11, 16)),  # 11-15 is a Sunday: 民法典 第二百零三条
     (datetime.date(2026, 12, 1), datetime.date(2027, 1, 15)),  # over the year end
-    (datetime.date(2026, 1, 1), datetime.date(2026, 2, 15)),
+    (datetime.date(2026, 1, 1), datetime.date(2026, 2, 24)),  # 02-15..23 Spring Festival
 ])
 def test_a_monthly_report_is_due_on_the_15th_of_the_following_month(period, due):
     assert services.report_due_date(period) == due
@@ -37,16 +38,16 @@ def test_the_due_day_is_an_editable_setting():
 @pytest.mark.django_db
 def test_a_new_report_stores_its_due_date(member_a, liaison_a):
     report = services.create_report(member_a, datetime.date(2026, 10, 1), actor=liaison_a)
-    assert report.due_date == datetime.date(2026, 11, 15)
+    assert report.due_date == datetime.date(2026, 11, 16)  # the 15th is a Sunday
     assert report.status == S.DRAFT
     assert AuditEvent.objects.filter(name="liaison.report.created", target_id=str(report.code)).exists()
 
 
 @pytest.mark.django_db
 def test_late_is_decided_by_the_first_submission(report_a):
-    submitted(report_a, datetime.date(2026, 11, 15))
+    submitted(report_a, datetime.date(2026, 11, 16))  # due the 15th, a Sunday: rolled over to Monday
     assert not refresh(report_a).is_late
-    submitted(report_a, datetime.date(2026, 11, 16))
+    submitted(report_a, datetime.date(2026, 11, 17))
     report_a.first_submitted_at = report_a.submitted_at
     report_a.save()
     assert refresh(report_a).is_late

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import workdays
-from core.models import AuditEvent
+from core.models import AuditEvent, Notification, WorkCalendarDay
 from petitions import deadlines, reviews
 from petitions.models import CaseType, ReviewLevel, ReviewRequest, Stage, Status, TimeLimit
 from petitions.workflow import TransitionError
@@ -173,13 +173,19 @@ def test_only_approvers_record_the_answer(staff, client_for):
     assert ReviewRequest.objects.get().state == ReviewRequest.State.PENDING
 
 
-def test_a_provisional_answer_deadline_follows_the_entered_schedule(staff):
-    """《信访工作条例》第三十五条: a stored 暂定 answer deadline is recomputed once its year's schedule is entered."""
+def test_an_answer_deadline_follows_a_schedule_change(staff):
+    """《信访工作条例》第三十五条; 民法典第二百零三条: when the schedule makes the last day of a 复查 answer period a
+    holiday, the stored deadline moves to the next working day at once, and the case's handlers are told."""
     petition = fed_back(staff)
+    petition.handlers.add(staff)
     review = reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25),
                                     received_on=TODAY - days(24))
-    expected = review.answer_due
-    ReviewRequest.objects.filter(pk=review.pk).update(answer_due=expected + days(3), answer_due_provisional=True)
-    assert workdays.recompute_provisional((expected + days(3)).year) >= 1
+    due = review.answer_due
+    WorkCalendarDay.objects.create(date=due, is_working_day=False, name="临时放假")
     review.refresh_from_db()
-    assert review.answer_due == expected
+    moved = due + days(1)
+    while not workdays.is_working_day(moved):
+        moved += days(1)
+    assert review.answer_due == moved
+    notice = Notification.objects.get(recipient=staff, title__contains="答复期限")
+    assert f"{due:%Y-%m-%d}" in notice.title and f"{moved:%Y-%m-%d}" in notice.title

@@ -68,7 +68,6 @@ def test_a_publicity_ending_in_a_year_without_holiday_schedule_waits_for_it(case
     assert fresh(case).status == S.PUBLICITY
 
     WorkCalendarYear.objects.create(year=2027, source="国办发明电〔2026〕X号")  # weekends only, 01-01 a working day
-    workdays.recompute_provisional(2027)
     publicity = fresh(case).publicity
     assert (publicity.end_date, publicity.end_provisional) == (D(2027, 1, 4), False)
     services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2027, 2, 1), actor=staff)
