@@ -7,7 +7,6 @@ Split from petitions.services for length; the same conventions (lock, check, tim
 from django.db import transaction
 
 from core import workdays
-
 from petitions import deadlines as petition_deadlines
 from petitions.models import CaseType, Petition, ReviewLevel, ReviewOutcome, ReviewRequest
 from petitions.services import _locked, _step, check_past, cn_date, refresh_deadlines

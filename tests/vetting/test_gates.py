@@ -10,7 +10,6 @@ from django.urls import reverse
 from cadres.models import ImpactPeriod, MeasureKind, SupervisionMeasure
 from cadres.registry import register_warning_rule
 from cadres.warnings import impact_period_rule
-from core import workdays
 from core.models import WorkCalendarYear
 from tests.vetting.conftest import PUBLICITY_START, fresh
 from vetting import services
