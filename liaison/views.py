@@ -157,7 +157,7 @@ def report_edit(request, code):
             services.update_report(report, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, conflict.message)
         else:
             messages.success(request, "已保存。")
@@ -197,7 +197,7 @@ def item_edit(request, code, item_code):
                                  **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, conflict.message)
         else:
             messages.success(request, "已保存。")
