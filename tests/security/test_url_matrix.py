@@ -292,8 +292,12 @@ def page_text(response):
 
 
 def neighbour_county_cases(users):
-    """Cases in the neighbouring county (LX), entered by its own staff: a cadre, a petition about him, an audit."""
-    from cadres.models import Cadre
+    """Cases in the neighbouring county (LX), entered by its own staff: a cadre, a petition about him, an audit, a
+    personal-matters report and its county's random draw (随机抽查)."""
+    from django.utils import timezone
+
+    from cadres import personal_matters
+    from cadres.models import Cadre, PersonalMattersReport
     from tests.audits import factories as audit_factories
     from tests.petitions.factories import make_petition
 
@@ -304,7 +308,11 @@ def neighbour_county_cases(users):
     make_petition(other_staff, cadre=principal, summary=f"{NEIGHBOUR_MARK}：反映违规提拔", named=False)
     audit_factories.audit(principal, other_staff)
     assert Cadre.objects.visible_to(other_staff).filter(pk=principal.pk).exists()
-    return principal
+    year = timezone.localdate().year
+    PersonalMattersReport.objects.create(cadre=principal, year=year, submitted_on=timezone.localdate())
+    draw = personal_matters.draw_random_sample(actor=other_staff, year=year, percent=100,
+                                               cadres=Cadre.objects.visible_to(other_staff))
+    return principal, draw
 
 
 def test_lists_search_and_exports_show_only_the_users_jurisdiction(demo_county):
@@ -317,7 +325,7 @@ def test_lists_search_and_exports_show_only_the_users_jurisdiction(demo_county):
     county = Unit.objects.get(parent=None, code="QX")
     User.objects.filter(username__in=["staff01", "head01", "leader01"]).update(jurisdiction=county)
     users.update({user.username: user for user in User.objects.filter(jurisdiction=county)})
-    principal = neighbour_county_cases(users)
+    principal, draw = neighbour_county_cases(users)
     demo_names = set(Cadre.objects.exclude(unit__path__startswith=Unit.objects.get(code="LX").path)
                      .values_list("name", flat=True))
     pages = sorted(reverse(name) for name, keys in url_names()
@@ -326,7 +334,8 @@ def test_lists_search_and_exports_show_only_the_users_jurisdiction(demo_county):
     for persona in ["staff01", "head01", "leader01", "liaison_jw", "liaison_sj", "other_staff"]:
         client = login(users[persona])
         neighbour = persona == "other_staff"
-        foreign = sorted(demo_names) if neighbour else [NEIGHBOUR_MARK, principal.name, str(principal.code)]
+        foreign = sorted(demo_names) if neighbour else [NEIGHBOUR_MARK, principal.name, str(principal.code),
+                                                            str(draw.code)]
         query = sorted(demo_names)[0] if neighbour else principal.name
         for path in pages:
             for url, searched in ((path, None), (f"{path}?q={query}", query)):
