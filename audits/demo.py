@@ -26,6 +26,7 @@ from audits.models import (
 )
 from cadres import idcard
 from cadres.models import Cadre, CadreStatus, Gender, PositionHistory, Rank
+from core.concurrency import LATEST
 
 CLASSES = {
     Category.A: ["QX-CZ", "QX-ZRZY", "QX-JT", "QX-CT", "QX-SW"],
@@ -77,7 +78,8 @@ def _classify(units, actor):
     # One change of category, so the history shows something.
     if units.get("QX-RS"):
         services.classify_unit(units["QX-RS"], category=Category.A, basis="社保基金及就业补助资金规模扩大",
-                               reason="2026年起承担社保基金管理，经济活动量明显增大", actor=actor)
+                               reason="2026年起承担社保基金管理，经济活动量明显增大", actor=actor,
+                               version=LATEST)
     return classified
 
 
@@ -199,10 +201,10 @@ def seed(context):
     services.transition(cancelled, "cancel", cancel_reason="该单位主要负责人拟调整，改列离任审计", actor=staff)
     services.transition(in_progress, "start", entry_date=_d(today, 30), actor=staff)
     # its draft report is out for comment: the 10-day period ends in two days
-    services.update_audit(in_progress, draft_delivered_on=_d(today, 8), actor=staff)
+    services.update_audit(in_progress, draft_delivered_on=_d(today, 8), actor=staff, version=LATEST)
     for audit, entered in ((reported, 90), (results, 200), (closed, 300)):
         services.update_audit(audit, period_start=datetime.date(year - 4, 1, 1),
-                              period_end=datetime.date(year - 1, 12, 31), actor=staff)
+                              period_end=datetime.date(year - 1, 12, 31), actor=staff, version=LATEST)
         services.transition(audit, "start", entry_date=_d(today, entered), actor=staff)
 
     services.transition(reported, "report", report_date=_d(today, 20), assessment="good",

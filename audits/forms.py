@@ -14,7 +14,7 @@ from audits.models import (
 )
 from cadres.models import Cadre
 from cadres.widgets import CadrePicker
-from core.concurrency import VersionedFormMixin
+from core.concurrency import VersionedFormMixin, VersionField
 from core.models import User
 from core.widgets import FastSelect
 
@@ -41,7 +41,7 @@ class ClassificationForm(forms.Form):
     reason = forms.CharField(label="调整理由", required=False, max_length=300,
                              help_text="调整类别、方式或是否纳入时必填")
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = VersionField(min_value=0)
 
     def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -78,14 +78,15 @@ def classify_unit(unit, *, category, mode=None, basis="", is_subject=True, reaso
     """Set or change a unit's category (and mode: by default the category's); every change is kept in history.
 
     `version` is the classification's version as the edit form opened it (UNCLASSIFIED when there was none): a
-    save in between raises core.concurrency.EditConflict and changes nothing. None skips the check (scripts)."""
+    save in between raises core.concurrency.EditConflict and changes nothing, and so does a missing version once the
+    unit is classified (scripts pass core.concurrency.LATEST)."""
     policy = CategoryPolicy.objects.filter(category=category).first()
     mode = mode or (policy.default_mode if policy else None)
     if not mode:
         raise AuditError("请选择审计方式")
     current = UnitClassification.objects.select_for_update().filter(unit=unit).first()
     reason = (reason or "").strip()
-    if current is not None and version is not None:
+    if current is not None:
         claim_version(current, version, {"category": category, "mode": mode, "is_subject": is_subject,
                                          "basis": basis})
     if current is None:

@@ -38,6 +38,7 @@ from cadres.lrmx import (
 from cadres.models import AppointmentProfile, AssessmentGrade, Cadre, FamilyMember, Gender, PositionHistory, Rank
 from cadres.services import _sync_current_post
 from core import audit
+from core.concurrency import LATEST
 
 
 @dataclass
@@ -397,7 +398,8 @@ def _apply_file(file_plan, actor, request):
     else:
         cadre = file_plan.cadre
         if file_plan.basics:
-            cadre = services.update_cadre(cadre, actor=actor, request=request, **file_plan.basics)
+            # the file is the newer record: it updates whatever version the cadre has now
+            cadre = services.update_cadre(cadre, actor=actor, request=request, version=LATEST, **file_plan.basics)
     for entry, unit, title in file_plan.new_positions:
         PositionHistory.objects.create(cadre=cadre, unit=unit, post_title=title, start_date=entry.start,
                                        end_date=entry.end)

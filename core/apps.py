@@ -8,9 +8,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core import audit, checks, security, signals  # noqa: F401  (connect receivers, register checks)
+        from core import audit, checks, office_settings, security, signals  # noqa: F401  (connect receivers, checks)
 
-        post_migrate.connect(_ensure_roles, sender=self)
+        # After every app's post_migrate (not only core's): the settings tables' permissions are created by their
+        # own app's post_migrate, which runs after core's.
+        post_migrate.connect(_ensure_roles, dispatch_uid="core.ensure_roles")
 
 
 def _ensure_roles(sender, **kwargs):

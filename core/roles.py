@@ -1,5 +1,7 @@
 """The roles of the office, as Django groups. The names are what users see in the admin."""
 
+from core.office_settings import OFFICE_SETTINGS
+
 STAFF = "监督科工作人员"
 SECTION_HEAD = "科室负责人"
 LEADER = "部领导"
@@ -18,11 +20,10 @@ ADMIN_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, SECURITY_AUDITOR)
 # views; their object-level rights come from guardian.
 ADMIN_PERMISSIONS = {
     SYSTEM_ADMIN: [("core", "user", ["add", "change", "view"]), ("core", "unit", ["add", "change", "view"]),
-                   ("core", "workcalendaryear", ["add", "change", "view"]),
-                   ("core", "workcalendarday", ["add", "change", "delete", "view"]),
-                   # the joint meeting's configuration (member units, reporting schedule), never its reports
+                   # the joint meeting's member units, never its reports
                    ("liaison", "memberunit", ["add", "change", "view"]),
-                   ("liaison", "reportingschedule", ["add", "change", "view"])],
+                   # every settings table the office edits (time limits, impact periods, cycles, holidays...)
+                   *OFFICE_SETTINGS],
     SECURITY_ADMIN: [("auth", "group", ["view", "change"]), ("core", "user", ["view", "change"]),
                      ("core", "securitypolicy", ["view", "change"]),
                      # who is a member unit's liaison officer is a permission matter (liaison/admin.py)
@@ -34,7 +35,7 @@ ADMIN_PERMISSIONS = {
 def ensure_role_groups(group_model, permission_model):
     """Create the role groups and give the administrators their permissions. Idempotent; called by the data
     migration and after every migrate/flush, so the roles always exist. A permission that does not exist yet
-    (its app's post_migrate has not run) is skipped; that app calls this again (e.g. liaison.apps)."""
+    (its app's post_migrate has not run) is skipped; core.apps calls this again after each app's post_migrate."""
     for name in ALL_ROLES:
         group, _ = group_model.objects.get_or_create(name=name)
         for app_label, model, actions in ADMIN_PERMISSIONS.get(name, []):

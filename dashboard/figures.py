@@ -12,10 +12,10 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from cadres.models import MeasureKind
+from core import cache as shared_cache
 from dashboard import links, queries
 from dashboard.periods import Period, add_months
 
@@ -90,6 +90,7 @@ class Board:
     sections: list = field(default_factory=list)
     charts: dict = field(default_factory=dict)
     computed_at: datetime.datetime | None = None
+    cache_unavailable: bool = False  # computed live because the shared cache is down (core.cache)
 
     def section(self, key):
         return next(section for section in self.sections if section.key == key)
@@ -114,14 +115,15 @@ def for_page(user, period, unit=None, today=None, *, fresh=False):
     """build() for the dashboard page, kept for a minute per user, period and unit (a province's board takes a
     couple of seconds of SQL; a leader going back and forth between drill-downs should not wait each time). The
     page says when it was computed and offers to recompute (`fresh`). Per user, because a scope is the user's
-    own (a case naming the user is never counted for him)."""
+    own (a case naming the user is never counted for him). A dead cache only costs the minute's reuse."""
     today = today or timezone.localdate()
     key = f"dashboard:board:{user.pk}:{period.key}:{unit.code if unit else ''}:{today.isoformat()}"
-    board = None if fresh else cache.get(key)
+    board, available = (None, True) if fresh else shared_cache.get(key)
     if board is None:
         board = build(user, period, unit, today)
         board.computed_at = timezone.now()
-        cache.set(key, board, BOARD_SECONDS)
+        available = shared_cache.set(key, board, BOARD_SECONDS) and available
+        board.cache_unavailable = not available
     return board
 
 

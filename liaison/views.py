@@ -158,7 +158,7 @@ def report_edit(request, code):
             services.update_report(report, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, conflict.message)
         else:
             messages.success(request, "已保存。")
@@ -206,7 +206,7 @@ def item_edit(request, code, item_code):
                                         **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, conflict.message)
         else:
             messages.success(request, _item_saved_text(item, report, "已保存。"))
@@ -278,8 +278,21 @@ def report_export(request, code):
     return excel.xlsx_response(content, f"{report.member_unit}{report.period:%Y-%m}{report.get_kind_display()}.xlsx")
 
 
-def _transition_view(request, code, allowed, action, success):
+# A second click on a transition that already happened (double-click, back button, a second tab) is answered with
+# what happened, not with 403 and a "denied" audit event: (statuses after it, the answer).
+ALREADY_DONE = {
+    "submit": (Report.RECEIVED, "该通报已提交，无需重复提交。"),
+    "sign": ({Report.Status.SIGNED}, "该通报已签收。"),
+    "return": ({Report.Status.RETURNED}, "该通报已退回成员单位。"),
+}
+
+
+def _transition_view(request, code, allowed, action, success, event=None):
     report = perms.get_report_or_404(request, code)
+    statuses, answer = ALREADY_DONE.get(event, ((), ""))
+    if report.status in statuses:
+        messages.info(request, answer)
+        return redirect(report)
     if not allowed(request.user, report):
         deny(request, "（当前状态或角色不允许此操作）")
     try:
@@ -295,7 +308,8 @@ def _transition_view(request, code, allowed, action, success):
 @liaison_or_office
 def report_submit(request, code):
     return _transition_view(request, code, perms.can_edit,
-                            lambda r: services.submit(r, actor=request.user, request=request), "通报已报送。")
+                            lambda r: services.submit(r, actor=request.user, request=request), "通报已报送。",
+                            event="submit")
 
 
 @require_POST
@@ -310,7 +324,8 @@ def report_reopen(request, code):
 @liaison_or_office
 def report_sign(request, code):
     return _transition_view(request, code, perms.can_sign,
-                            lambda r: services.sign(r, actor=request.user, request=request), "已签收。")
+                            lambda r: services.sign(r, actor=request.user, request=request), "已签收。",
+                            event="sign")
 
 
 @require_POST
@@ -320,7 +335,7 @@ def report_return(request, code):
         request, code, perms.can_sign,
         lambda r: services.return_report(r, actor=request.user, reason=request.POST.get("reason", ""),
                                          request=request),
-        "已退回成员单位。")
+        "已退回成员单位。", event="return")
 
 
 # ---------------------------------------------------------------- the office acts on items

@@ -12,6 +12,7 @@ from cadres import registry
 from cadres import services as cadre_services
 from cadres.models import Rank
 from core import audit, workdays
+from core.concurrency import LATEST
 from vetting import permissions, posts, ranks, workflow
 from vetting.crosscheck import run_crosscheck
 from vetting.models import (
@@ -729,7 +730,7 @@ def _record_probation_result(case, *, result, assessed_on, note, actor, arranged
     else:
         update = getattr(cadre_services, "update_cadre", None)
         if update is not None:
-            update(case.cadre, actor=actor, request=request, status="serving")
+            update(case.cadre, actor=actor, request=request, status="serving", version=LATEST)
     return appointment
 
 

@@ -13,6 +13,7 @@ from audits import deadlines, services
 from audits.models import Audit, AuditRules
 from core import deadlines as core_deadlines
 from core import roles
+from core.concurrency import LATEST
 from core.models import AuditEvent, Notification
 from tests.audits import factories
 from tests.factories import UserFactory
@@ -38,7 +39,7 @@ DELIVERED = D(2026, 4, 1)
 
 
 def _deliver(audit, staff, on=DELIVERED, **values):
-    return services.update_audit(audit, draft_delivered_on=on, actor=staff, **values)
+    return services.update_audit(audit, draft_delivered_on=on, actor=staff, version=LATEST, **values)
 
 
 # --- the deadline -----------------------------------------------------------------------------------------------
@@ -59,11 +60,11 @@ def test_the_number_of_days_is_a_setting(started, staff):
 def test_a_running_deadline_keeps_its_date_until_the_delivery_date_changes(started, staff):
     audit = _deliver(started, staff)
     AuditRules.objects.update(comment_days=5)
-    audit = services.update_audit(audit, auditing_body="县审计局第一审计组", actor=staff)
+    audit = services.update_audit(audit, auditing_body="县审计局第一审计组", actor=staff, version=LATEST)
     assert audit.comment_due == D(2026, 4, 11)
-    audit = services.update_audit(audit, draft_delivered_on=D(2026, 4, 3), actor=staff)
+    audit = services.update_audit(audit, draft_delivered_on=D(2026, 4, 3), actor=staff, version=LATEST)
     assert audit.comment_due == D(2026, 4, 8)
-    audit = services.update_audit(audit, draft_delivered_on=None, actor=staff)
+    audit = services.update_audit(audit, draft_delivered_on=None, actor=staff, version=LATEST)
     assert audit.comment_due is None
 
 
@@ -75,7 +76,7 @@ def test_a_running_deadline_keeps_its_date_until_the_delivery_date_changes(start
 ])
 def test_dates_must_follow_each_other(started, staff, values, message):
     with pytest.raises(services.AuditError, match=message):
-        services.update_audit(started, actor=staff, **values)
+        services.update_audit(started, actor=staff, version=LATEST, **values)
     assert Audit.objects.get(pk=started.pk).draft_delivered_on is None
 
 

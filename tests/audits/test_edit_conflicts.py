@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audits import services
 from audits.models import Category, ClassificationChange, Mode, UnitClassification
-from core.concurrency import EditConflict
+from core.concurrency import LATEST, EditConflict
 from core.models import AuditEvent
 from tests.audits import factories
 from tests.conftest import verify_two_factor
@@ -91,8 +91,10 @@ def test_the_service_refuses_a_stale_version(county, staff):
         services.classify_unit(county, category=Category.C, reason="再调整", actor=staff, version=1)
     current = UnitClassification.objects.get(unit=county)
     assert (current.category, current.version) == (Category.B, 2)
-    # scripts and the demo pass no version: no check
-    services.classify_unit(county, category=Category.C, mode=Mode.SAMPLED, reason="脚本", actor=staff)
+    # no version is refused (issue 22: the last writer must not win); scripts and the demo say LATEST
+    with pytest.raises(EditConflict, match="页面已过期"):
+        services.classify_unit(county, category=Category.C, reason="无版本", actor=staff)
+    services.classify_unit(county, category=Category.C, mode=Mode.SAMPLED, reason="脚本", actor=staff, version=LATEST)
     assert UnitClassification.objects.get(unit=county).category == Category.C
 
 

@@ -20,6 +20,7 @@ from audits.models import (
 )
 from audits.registry import _flag_sources, register_plan_flag_source
 from cadres.models import CadreStatus, PositionHistory
+from core.concurrency import LATEST
 from core.models import AuditEvent
 from tests.audits import factories
 from tests.factories import UnitFactory
@@ -204,8 +205,8 @@ def test_classification_changes_are_kept(units, staff):
     unit = units["CZ"]
     factories.classify(unit, Category.B, actor=staff)
     with pytest.raises(services.AuditError, match="理由"):
-        services.classify_unit(unit, category=Category.A, actor=staff)
-    services.classify_unit(unit, category=Category.A, reason="承担重大项目", actor=staff)
+        services.classify_unit(unit, category=Category.A, actor=staff, version=LATEST)
+    services.classify_unit(unit, category=Category.A, reason="承担重大项目", actor=staff, version=LATEST)
     classification = UnitClassification.objects.get(unit=unit)
     assert classification.category == "A" and classification.mode == Mode.DIRECT
     history = list(classification.changes.order_by("changed_at", "id").values_list(

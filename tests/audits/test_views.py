@@ -300,8 +300,10 @@ def test_summary_page_shows_the_year(world, staff, client_for):
 def test_classification_edit_keeps_history(world, staff, client_for, county):
     client = client_for(staff)
     url = reverse("audits:classification_edit", args=[county.code])
-    response = client.post(url, {"category": "B", "mode": "", "basis": "调整", "is_subject": "on", "reason": ""})
+    response = client.post(url, {"category": "B", "mode": "", "basis": "调整", "is_subject": "on", "reason": "",
+                                 "version": "1"})
     assert "须说明理由" in response.content.decode()
-    client.post(url, {"category": "B", "mode": "", "basis": "调整", "is_subject": "on", "reason": "业务划转"})
+    client.post(url, {"category": "B", "mode": "", "basis": "调整", "is_subject": "on", "reason": "业务划转",
+                        "version": "1"})
     page = client.get(url).content.decode()
     assert "业务划转" in page and "A类 → B类" in page

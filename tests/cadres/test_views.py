@@ -234,7 +234,7 @@ FORMS = {
     "verification_create": ({"year": "2026", "reason": "拟提拔"},
                             lambda c: c.verifications.filter(method="targeted").exists()),
     "edit": ({"name": "陈志远", "gender": "M", "ethnicity": "汉族", "birth_date": "1980-03-15",
-              "management_level": "county", "status": "serving", "education": "研究生"},
+              "management_level": "county", "status": "serving", "education": "研究生", "version": "1"},
              lambda c: Cadre.objects.get(pk=c.pk).education == "研究生"),
 }
 

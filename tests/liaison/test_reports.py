@@ -119,7 +119,7 @@ def test_the_transition_table_is_the_one_described():
 def test_an_empty_report_cannot_be_submitted_a_nil_report_must_be_explicit(report_a, liaison_a):
     with pytest.raises(ValidationError, match="零报告"):
         services.submit(report_a, actor=liaison_a)
-    services.update_report(report_a, actor=liaison_a, is_nil=True, nil_statement="")
+    services.update_report(report_a, actor=liaison_a, is_nil=True, nil_statement="", version=report_a.version)
     services.submit(report_a, actor=liaison_a)
     report = refresh(report_a)
     assert report.status == S.SUBMITTED and report.is_nil and report.nil_statement == "本月无应报告事项"
@@ -129,7 +129,7 @@ def test_an_empty_report_cannot_be_submitted_a_nil_report_must_be_explicit(repor
 def test_a_nil_report_cannot_have_items(report_a, liaison_a):
     ItemFactory(report=report_a)
     with pytest.raises(ValidationError):
-        services.update_report(report_a, actor=liaison_a, is_nil=True)
+        services.update_report(report_a, actor=liaison_a, is_nil=True, version=report_a.version)
     Report.objects.filter(pk=report_a.pk).update(is_nil=True)
     with pytest.raises(ValidationError):
         services.submit(refresh(report_a), actor=liaison_a)
@@ -150,7 +150,7 @@ def test_items_cannot_change_after_submission(report_a, liaison_a):
     item = ItemFactory(report=report_a)
     services.submit(report_a, actor=liaison_a)
     with pytest.raises(services.TransitionError):
-        services.update_item(item, actor=liaison_a, description="改")
+        services.update_item(item, actor=liaison_a, description="改", version=item.version)
     with pytest.raises(services.TransitionError):
         services.add_item(refresh(report_a), actor=liaison_a, cadre_name="某", cadre_post="", is_principal=False,
                           aspect="conduct", description="x", source="y", occurred_on=datetime.date(2026, 10, 1),

@@ -46,7 +46,7 @@ def test_a_double_submit_of_the_new_report_form_opens_the_existing_one(client_fo
 def test_a_nil_report_through_the_form(client_for, liaison_a, report_a):
     client = client_for(liaison_a)
     client.post(reverse("liaison:report_edit", args=[report_a.code]),
-                {"is_nil": "on", "nil_statement": "本月无应报告事项", "remarks": ""})
+                {"is_nil": "on", "nil_statement": "本月无应报告事项", "remarks": "", "version": "1"})
     client.post(reverse("liaison:report_submit", args=[report_a.code]))
     report = refresh(report_a)
     assert report.is_nil and report.status == Report.Status.SUBMITTED

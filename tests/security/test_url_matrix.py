@@ -269,3 +269,85 @@ def test_refusals_are_logged_once(system_admin, other_county_staff):
     assert AuditEvent.objects.filter(actor=system_admin, action="denied").count() == 6
     login(other_county_staff).get(f"/cadres/{uuid.uuid4()}/")
     assert AuditEvent.objects.filter(actor=other_county_staff, action="denied").count() == 1
+
+
+# --- what the lists contain (issue 16 §5) -------------------------------------------------------------------------
+# Every page without an object in its URL (lists, search, exports, the dashboard) is read by every persona of two
+# county jurisdictions, each county with its own staff and cases: nothing of the other county may appear.
+# POST-only exports that run as a task (dashboard, petitions) are checked in their apps' tests.
+NEIGHBOUR_MARK = "邻县标记"
+
+
+def page_text(response):
+    """The text a user gets: the HTML, or every cell of an xlsx export."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        import io
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                         for cell in row if cell is not None)
+    return response.content.decode(errors="replace")
+
+
+def neighbour_county_cases(users):
+    """Cases in the neighbouring county (LX), entered by its own staff: a cadre, a petition about him, an audit, a
+    personal-matters report and its county's random draw (随机抽查)."""
+    from django.utils import timezone
+
+    from cadres import personal_matters
+    from cadres.models import Cadre, PersonalMattersReport
+    from tests.audits import factories as audit_factories
+    from tests.petitions.factories import make_petition
+
+    other_staff = users["other_staff"]
+    bureau = Unit.objects.create(code="LX-JY", name=f"{NEIGHBOUR_MARK}教育局", short_name="邻县教育局",
+                                 parent=Unit.objects.get(code="LX"))
+    principal = audit_factories.principal(bureau, name="柯南山")
+    make_petition(other_staff, cadre=principal, summary=f"{NEIGHBOUR_MARK}：反映违规提拔", named=False)
+    audit_factories.audit(principal, other_staff)
+    assert Cadre.objects.visible_to(other_staff).filter(pk=principal.pk).exists()
+    year = timezone.localdate().year
+    PersonalMattersReport.objects.create(cadre=principal, year=year, submitted_on=timezone.localdate())
+    draw = personal_matters.draw_random_sample(actor=other_staff, year=year, percent=100,
+                                               cadres=Cadre.objects.visible_to(other_staff))
+    return principal, draw
+
+
+def test_lists_search_and_exports_show_only_the_users_jurisdiction(demo_county):
+    from django.urls import reverse
+
+    from cadres.models import Cadre
+
+    users = demo_county
+    # The demo office sees every unit (no jurisdiction); here it is the demo county's office, as in a city deployment.
+    county = Unit.objects.get(parent=None, code="QX")
+    User.objects.filter(username__in=["staff01", "head01", "leader01"]).update(jurisdiction=county)
+    users.update({user.username: user for user in User.objects.filter(jurisdiction=county)})
+    principal, draw = neighbour_county_cases(users)
+    demo_names = set(Cadre.objects.exclude(unit__path__startswith=Unit.objects.get(code="LX").path)
+                     .values_list("name", flat=True))
+    pages = sorted(reverse(name) for name, keys in url_names()
+                   if not keys and not name.startswith("admin:") and name not in PUBLIC)
+    leaks = []
+    for persona in ["staff01", "head01", "leader01", "liaison_jw", "liaison_sj", "other_staff"]:
+        client = login(users[persona])
+        neighbour = persona == "other_staff"
+        foreign = sorted(demo_names) if neighbour else [NEIGHBOUR_MARK, principal.name, str(principal.code),
+                                                            str(draw.code)]
+        query = sorted(demo_names)[0] if neighbour else principal.name
+        for path in pages:
+            for url, searched in ((path, None), (f"{path}?q={query}", query)):
+                response = client.get(url)
+                if response.status_code != 200:
+                    continue
+                text = page_text(response)
+                # a search page repeats the query in its search box: that is not a leak
+                seen = [word for word in foreign if word in text and word != searched]
+                if seen:
+                    leaks.append(f"{persona} {url}：{'、'.join(seen[:3])}")
+    # the check can fail: each county does see its own cases
+    assert principal.name in page_text(login(users["other_staff"]).get("/cadres/"))
+    assert any(name in page_text(login(users["staff01"]).get("/cadres/")) for name in demo_names)
+    assert leaks == [], "列表中出现了其他辖区的对象：\n" + "\n".join(leaks)

@@ -1,0 +1,34 @@
+"""The shared cache (Redis, CACHE_URL) is an optimisation only: when it is down, a page computes without it and
+says so, instead of failing with a 500. Every use of the cache goes through these two functions.
+
+    value, available = shared_cache.get(key)   # (None, False) when the cache cannot be reached
+    shared_cache.set(key, value, seconds)      # False when it could not be stored
+"""
+
+import logging
+
+from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What a dead or unreachable cache raises (redis-py's errors; a refused or reset socket may surface as OSError).
+UNAVAILABLE = (RedisError, OSError)
+
+
+def get(key):
+    """(the cached value or None, whether the cache answered)."""
+    try:
+        return cache.get(key), True
+    except UNAVAILABLE as error:
+        logger.warning("cache unavailable, computing without it: %s", error)
+        return None, False
+
+
+def set(key, value, timeout):  # noqa: A001 (mirrors cache.set; used as shared_cache.set)
+    try:
+        cache.set(key, value, timeout)
+    except UNAVAILABLE as error:
+        logger.warning("cache unavailable, result not kept: %s", error)
+        return False
+    return True
