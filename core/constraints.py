@@ -4,8 +4,9 @@ Services validate before saving, so a constraint should never fire; when one doe
 requests racing past the same check), the user gets the constraint's Chinese sentence, never a 500 or a raw
 IntegrityError, and nothing of the failed action is kept (the service's transaction.atomic has rolled back).
 
-- `register(name, message)`, or `register_models(*models)` for every named constraint of the models that carries a
-  `violation_error_message` (the same sentence Django's model validation shows). Apps call it in ready().
+- `register(name, message)`, `register_many({name: message})`, or `register_models(*models)` for every named
+  constraint of the models that carries a `violation_error_message` (the same sentence Django's model validation
+  shows). Apps call it in ready(); a test checks that every constraint a user's action can reach has a sentence.
 - `message_for(error)`: the sentence for an IntegrityError of a registered constraint, else None.
 - `form_errors(form)`: a context manager for views: a registered constraint error becomes the form's error.
 - `ConstraintErrorMiddleware`: any view that let one through redirects back to its page with the sentence as an
@@ -26,6 +27,11 @@ _messages = {}
 
 def register(name, message):
     _messages[name] = str(message)
+
+
+def register_many(messages):
+    for name, message in messages.items():
+        register(name, message)
 
 
 def register_models(*models):

@@ -1,15 +1,28 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+# Named constraints as sentences (core.constraints): the safety net behind the services' own checks.
+CONSTRAINT_MESSAGES = {
+    "petitions_timelimit_one_per_stage": "该类别和环节的时限已存在。",
+    "petitions_petitionsubject_cadre_or_name": "被反映人须选择干部或填写姓名。",
+    "petitions_petitionsubject_once_per_case": "该干部已是本件的被反映人。",
+    "petitions_handlingproposal_one_pending": "本件已有待审批的拟办意见，请先审批。",
+    "petitions_reviewrequest_one_accepted_per_level": "本件已登记过该级复查（复核）请求。",
+    "petitions_reviewrequest_answered_has_answer": "答复须填写答复日期和意见。",
+    "petitions_reviewrequest_refusal_has_reason": "不予受理须写明理由。",
+    "petitions_reviewrequest_received_after_requested": "收到请求的日期不能早于提出请求的日期。",
+}
+
 
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = "信访举报"
 
     def ready(self):
+        from core import constraints, workdays
+
         # checks: the cipher self-test; timeline/warnings: contributions to the cadres hub (cadres.registry).
         from core import deadlines as core_deadlines
-        from core import workdays
         from petitions import checks, deadlines, reviews, services, timeline, warnings  # noqa: F401
         from petitions.defaults import ensure_defaults
 
@@ -17,3 +30,4 @@ class PetitionsConfig(AppConfig):
         workdays.register_recompute(services.recompute_for_schedule)
         workdays.register_recompute(reviews.recompute_for_schedule)
         post_migrate.connect(ensure_defaults, sender=self)
+        constraints.register_many(CONSTRAINT_MESSAGES)
