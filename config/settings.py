@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestSizeLimitMiddleware",  # first: nothing may read an oversized body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +134,11 @@ STORAGES = {
 }
 # Attachments live outside the web root and are only served through permission-checking views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# One attachment or evidence file; checked before the file is read (core.uploads.check_upload).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# A whole request body: refused before Django reads or stores any of it (core.middleware.RequestSizeLimitMiddleware).
+# The largest upload the pages take is an LRMX zip of 50 MB.
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 60 * 1024 * 1024)
 MEDIA_URL = "/media-not-served/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,4 +1,9 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+
+from core.uploads import mb_text
 
 
 class NoStoreMiddleware:
@@ -33,3 +38,23 @@ class DeniedAccessLogMiddleware:
             audit.record_denied(request, "core.access.refused" if refused else "core.access.not_found",
                                 summary=f"{'拒绝访问' if refused else '访问不存在或无权查看的页面'} {request.path}")
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """A request body larger than UPLOAD_MAX_REQUEST_BYTES is refused from its Content-Length, before Django reads
+    or stores any of it: an oversized upload never reaches the disk or a worker's time limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.UPLOAD_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            message = (f"上传的内容过大（{mb_text(length)}），超过上限 {mb_text(limit)}，未保存。"
+                       "请压缩或拆分后重新上传。")
+            return HttpResponse(render_to_string("413.html", {"message": message}), status=413)
+        return self.get_response(request)
