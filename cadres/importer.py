@@ -20,6 +20,7 @@ from cadres import idcard, services
 from cadres.models import Cadre, CadreStatus, Gender, ManagementLevel, Rank
 from cadres.services import _sync_current_post
 from core import audit, xlsx_upload
+from core.concurrency import LATEST
 from core.excel import workbook_bytes
 
 
@@ -459,7 +460,8 @@ def _create(data, actor, request):
 def _update(cadre, data, post_changed, actor, request):
     basics = _basics(data)
     if basics:
-        cadre = services.update_cadre(cadre, actor=actor, request=request, **basics)
+        # The roster is the source: it overwrites what is stored, and says so in the audit log (no form version).
+        cadre = services.update_cadre(cadre, actor=actor, request=request, version=LATEST, **basics)
     if not post_changed:
         return
     start = data.get("post_since") or timezone.localdate()

@@ -22,13 +22,14 @@ FIELDS = {"cadre_name": "王某", "cadre_post": "县某局局长", "aspect": "di
 def test_a_principal_item_added_to_a_monthly_report_is_sent_at_once(report_a, liaison_a,
                                                                     django_capture_on_commit_callbacks):
     """联席会议制度 (domain.md §3, liaison meeting, seed 003): 一把手 matters are reported at once (即时通报)."""
-    with mock.patch.object(tasks.notify_urgent_report, "delay") as delay:
+    with mock.patch.object(tasks.notify_urgent_report, "apply_async") as send:
         with django_capture_on_commit_callbacks(execute=True):
             item = services.add_item(refresh(report_a), actor=liaison_a, is_principal=True, **FIELDS)
     urgent = item.report
     assert urgent.kind == Report.Kind.URGENT and urgent.status == Report.Status.SUBMITTED
     assert urgent.member_unit == report_a.member_unit and urgent.submitted_by == liaison_a
-    delay.assert_called_once_with(urgent.pk)
+    send.assert_called_once()  # through the outbox, once the transaction committed
+    assert send.call_args.kwargs["args"] == [urgent.pk]
     assert not report_a.items.exists()  # one item, counted and disposed of once
     assert refresh(report_a).status == Report.Status.DRAFT
     assert AuditEvent.objects.filter(name="liaison.item.sent_urgent").count() == 1
