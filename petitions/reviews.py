@@ -84,8 +84,10 @@ def request_review(petition, *, actor, requested_on, received_on, reply_received
                            request_due_provisional=due.provisional, requested_on=requested_on,
                            received_on=received_on, created_by=actor)
     if requested_on > due.date:
-        reason = (f"超过{label}请求期限：应于{cn_date(due.date)}前提出（收到原答复之日起"
-                  f"{(due.date - reply_received_on).days}日），{cn_date(requested_on)}方提出")
+        days = petition_deadlines.time_limit(petition.case_type, petition_deadlines.REQUEST_STAGES[level]).days
+        rolled = "，遇法定节假日顺延" if due.rolled_over else ""
+        reason = (f"超过{label}请求期限：应于{cn_date(due.date)}前提出（收到原答复之日起{days}日{rolled}），"
+                  f"{cn_date(requested_on)}方提出")
         if not record_late:
             raise TransitionError(f"{reason}，不予受理。如需留存记录，请勾选“逾期登记为不予受理”")
         review.state, review.refusal_reason = State.NOT_ACCEPTED, f"{reason}{('；' + note) if note else ''}"[:300]

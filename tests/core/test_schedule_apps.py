@@ -44,8 +44,9 @@ def test_petition_deadline_moves_with_a_deleted_day_and_the_handler_is_told(staf
     assert Petition.objects.get(pk=petition.pk).acceptance_due == D(2026, 10, 8)
 
 
-def test_a_provisional_overdue_is_not_escalated_until_the_year_is_entered(staff, section_head):
+def test_a_provisional_overdue_is_not_escalated_until_the_year_is_entered(staff, section_head, monkeypatch):
     """《信访工作条例》 / domain.md 工作日: a 暂定 date is not final, so its 逾期 does not go to the 科室负责人."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: D(2026, 12, 31))  # received in the past
     petition = make_petition(staff, received_on=D(2026, 12, 25))  # acceptance notice 2027-01-18（暂定）
     overdue = [item for item in provider(D(2027, 1, 20)) if item.target == petition]
     assert overdue[0].level == "overdue" and set(overdue[0].recipients) == {staff}

@@ -20,8 +20,10 @@ WORKING_2027 = "2027-02-20 春节调休上班"
 
 
 @pytest.fixture
-def inquiry(county, staff):
-    """A 函询 delivered 2027-01-25: 15 working days, provisional while 2027 is not entered."""
+def inquiry(county, staff, monkeypatch):
+    """A 函询 delivered 2027-01-25: 15 working days, provisional while 2027 is not entered. Today is pinned after
+    the delivery: a measure records what already happened."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: D(2027, 1, 31))
     cadre = make_cadre(county, actor=staff)
     return cadre_services.record_measure(cadre, MeasureKind.INQUIRY, D(2027, 1, 25), "函询", actor=staff,
                                          delivered_on=D(2027, 1, 25))

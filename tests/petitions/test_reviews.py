@@ -34,8 +34,8 @@ def test_review_within_30_days_is_accepted_with_its_answer_deadline(staff):
     review = reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25),
                                     received_on=TODAY - days(24))
     assert review.level == ReviewLevel.REVIEW and review.state == ReviewRequest.State.PENDING
-    assert review.request_due == workdays.add_calendar_days(TODAY - days(50), 30).date
-    assert review.answer_due == workdays.add_calendar_days(TODAY - days(24), 30).date
+    assert review.request_due == workdays.add_calendar_days(TODAY - days(50), 30, roll_over=True).date
+    assert review.answer_due == workdays.add_calendar_days(TODAY - days(24), 30, roll_over=True).date
     assert petition.events.filter(action="request_review").exists()
     assert AuditEvent.objects.filter(name="petitions.petition.request_review", target_id=petition.code).exists()
     petition.refresh_from_db()
@@ -57,7 +57,7 @@ def test_late_review_request_may_be_recorded_as_not_accepted(staff):
     review = reviews.request_review(petition, actor=staff, requested_on=TODAY - days(15),
                                     received_on=TODAY - days(14), record_late=True, note="已书面告知")
     assert review.state == ReviewRequest.State.NOT_ACCEPTED and review.answer_due is None
-    due = workdays.add_calendar_days(TODAY - days(50), 30).date
+    due = workdays.add_calendar_days(TODAY - days(50), 30, roll_over=True).date
     assert f"应于{due.year}年{due.month}月{due.day}日前提出" in review.refusal_reason
     assert "已书面告知" in review.refusal_reason
     assert "不予受理" in petition.events.get(action="request_review").note
@@ -81,8 +81,8 @@ def test_recheck_follows_the_answered_review_within_30_days(staff, section_head)
     recheck = reviews.request_review(petition, actor=staff, requested_on=TODAY - days(5), received_on=TODAY - days(4))
     assert recheck.level == ReviewLevel.RECHECK
     assert recheck.reply_received_on == TODAY - days(10)
-    assert recheck.request_due == workdays.add_calendar_days(TODAY - days(10), 30).date
-    assert recheck.answer_due == workdays.add_calendar_days(TODAY - days(4), 30).date
+    assert recheck.request_due == workdays.add_calendar_days(TODAY - days(10), 30, roll_over=True).date
+    assert recheck.answer_due == workdays.add_calendar_days(TODAY - days(4), 30, roll_over=True).date
 
 
 def test_nothing_more_after_the_recheck_answer(staff, section_head):
@@ -146,7 +146,7 @@ def test_case_page_shows_the_window_the_request_and_its_deadline(staff, section_
     """《信访工作条例》第三十五条: the page says until when 复查 may be asked, then the answer deadline and state."""
     petition = fed_back(staff, feedback_on=TODAY - days(10))
     page = client_for(staff).get(petition.get_absolute_url()).content.decode()
-    due = workdays.add_calendar_days(TODAY - days(10), 30).date
+    due = workdays.add_calendar_days(TODAY - days(10), 30, roll_over=True).date
     assert f"{due.year}年{due.month}月{due.day}日" in page and "请求复查（剩余 20 天）" in page
     reviews.request_review(petition, actor=staff, requested_on=TODAY - days(2), received_on=TODAY - days(1))
     page = client_for(staff).get(petition.get_absolute_url()).content.decode()
