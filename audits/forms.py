@@ -15,6 +15,7 @@ from audits.models import (
 from cadres.models import Cadre
 from cadres.widgets import CadrePicker
 from core.concurrency import VersionedFormMixin, VersionField
+from core.forms import PleaseChooseMixin
 from core.models import User
 from core.widgets import FastSelect
 
@@ -57,7 +58,7 @@ class EntryDecisionForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
-class EntryAddForm(forms.Form):
+class EntryAddForm(PleaseChooseMixin, forms.Form):
     cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none(), widget=CadrePicker)
     kind = forms.ChoiceField(label="审计类型", choices=AuditKind.choices)
     mode = forms.ChoiceField(label="审计方式", choices=Mode.choices)
@@ -82,7 +83,7 @@ class PlanReturnForm(forms.Form):
     reason = forms.CharField(label="退回理由", max_length=300)
 
 
-class AuditCreateForm(forms.Form):
+class AuditCreateForm(PleaseChooseMixin, forms.Form):
     year = forms.IntegerField(label="计划年度", min_value=2000, max_value=2100)
     cadres = forms.ModelMultipleChoiceField(label="审计对象", queryset=Cadre.objects.none(),
                                             widget=CadrePicker(multiple=True),
@@ -101,7 +102,7 @@ class AuditCreateForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class AuditEditForm(VersionedFormMixin, forms.ModelForm):
+class AuditEditForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
     violation_amount = money_field("违规金额（元）")
 
     class Meta:
@@ -147,7 +148,7 @@ TRANSITION_FORMS = {"start": StartForm, "report": ReportForm, "results": Results
                     "cancel": CancelForm}
 
 
-class FindingForm(forms.Form):
+class FindingForm(PleaseChooseMixin, forms.Form):
     category = forms.ChoiceField(label="问题类别", choices=FindingCategory.choices)
     amount = money_field("涉及金额（元）")
     description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 4}))
@@ -171,7 +172,7 @@ class ResultVoidForm(forms.Form):
                              help_text="如：登记错误、重复登记、决定已撤销")
 
 
-class ResultForm(forms.Form):
+class ResultForm(PleaseChooseMixin, forms.Form):
     cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none())  # the audit's few subjects
     kind = forms.ChoiceField(label="运用方式", choices=ResultKind.choices)
     date = forms.DateField(label="日期", widget=DATE)

@@ -5,6 +5,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from cadres import snapshots
 from cadres.models import Cadre, CadreStatus, ManagementLevel, Rank, name_bigrams
 from cadres.warnings import rule_choices
+from core.filters import OrderingFilter
 from core.models import Unit
 from core.scoping import visible_units
 from core.widgets import UnitSelect
@@ -58,7 +59,7 @@ class CadreFilter(django_filters.FilterSet):
         choices=[("", "是否一把手"), ("true", "一把手"), ("false", "非一把手")]))
     warning = django_filters.ChoiceFilter(label="预警", method="filter_warning", empty_label="预警：不限",
                                           choices=lambda: [(ANY_WARNING, "有任一预警"), *rule_choices()])
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label="排序",
         fields=(("unit__path", "unit"), ("name", "name"), ("rank_order", "rank"), ("post_since", "post_since"),
                 ("birth_date", "birth_date")),

@@ -18,6 +18,7 @@ from cadres.models import (
     VerificationResult,
 )
 from core.concurrency import VersionedFormMixin
+from core.forms import PleaseChooseMixin
 from core.scoping import visible_units
 from core.widgets import FastSelect
 
@@ -46,7 +47,7 @@ class UnitChoiceMixin:
         self.fields["unit"].label_from_instance = lambda unit: unit.name
 
 
-class CadreForm(UnitChoiceMixin, forms.ModelForm):
+class CadreForm(PleaseChooseMixin, UnitChoiceMixin, forms.ModelForm):
     """New cadre: the person and the current post (which becomes the first row of the position history)."""
 
     class Meta:
@@ -70,7 +71,7 @@ class CadreForm(UnitChoiceMixin, forms.ModelForm):
         return (self.cleaned_data["id_number"] or "").strip().upper()
 
 
-class CadreEditForm(VersionedFormMixin, forms.ModelForm):
+class CadreEditForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
     """Basic facts only; the post changes through PostChangeForm so the history stays the one truth."""
 
     class Meta:
@@ -86,7 +87,7 @@ class CadreEditForm(VersionedFormMixin, forms.ModelForm):
         return (self.cleaned_data["id_number"] or "").strip().upper()
 
 
-class PostChangeForm(UnitChoiceMixin, forms.Form):
+class PostChangeForm(PleaseChooseMixin, UnitChoiceMixin, forms.Form):
     unit = forms.ModelChoiceField(label="新任单位", queryset=None, widget=FastSelect(label_field="name"))
     post_title = forms.CharField(label="职务", max_length=100)
     rank = forms.ChoiceField(label="职级", choices=Rank.choices)
@@ -102,7 +103,7 @@ class PostChangeForm(UnitChoiceMixin, forms.Form):
         return _not_future(self.cleaned_data["start_date"], "任职时间")
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(PleaseChooseMixin, forms.Form):
     kind = forms.ChoiceField(label="措施类别", choices=MeasureKind.choices)
     date = forms.DateField(label="日期", widget=DateInput())
     reason = forms.CharField(label="事由", widget=forms.Textarea(attrs={"rows": 3}))
@@ -156,7 +157,7 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label="作废原因", max_length=200)
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(PleaseChooseMixin, forms.ModelForm):
     year = forms.TypedChoiceField(label="年度", coerce=int, choices=_year_choices)
 
     class Meta:
@@ -169,7 +170,7 @@ class AssessmentForm(forms.ModelForm):
         self.fields["year"].initial = timezone.localdate().year - 1
 
 
-class DutyReportForm(forms.ModelForm):
+class DutyReportForm(PleaseChooseMixin, forms.ModelForm):
     year = forms.TypedChoiceField(label="年度", coerce=int, choices=_year_choices)
 
     class Meta:
@@ -186,7 +187,7 @@ class DutyReportForm(forms.ModelForm):
         return _not_future(self.cleaned_data["reported_on"], "述职日期")
 
 
-class PersonalMattersReportForm(forms.ModelForm):
+class PersonalMattersReportForm(PleaseChooseMixin, forms.ModelForm):
     year = forms.TypedChoiceField(label="报告年度", coerce=int, choices=_year_choices)
     submitted_on = forms.DateField(label="报告日期", widget=DateInput())
 
@@ -229,7 +230,7 @@ class TargetedVerificationForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class VerificationResultForm(forms.Form):
+class VerificationResultForm(PleaseChooseMixin, forms.Form):
     result = forms.ChoiceField(label="查核结果", choices=VerificationResult.choices)
     verified_on = forms.DateField(label="查核完成日期", widget=DateInput())
     handling = forms.CharField(label="处理情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))

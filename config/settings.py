@@ -123,6 +123,8 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# django-filter's blank choice of every filter (its default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.concurrency import VersionedFormMixin
+from core.forms import PleaseChooseMixin
 from liaison.models import Disposal, ItemSource, Meeting, MemberUnit, Report, ReportItem, period_label
 
 
@@ -20,7 +21,7 @@ class NewReportForm(forms.Form):
         self.fields["period"].choices = [(f"{p:%Y-%m}", period_label(p)) for p in periods]
 
 
-class ReportForm(VersionedFormMixin, forms.ModelForm):
+class ReportForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Report
         fields = ["is_nil", "nil_statement", "remarks"]
@@ -29,7 +30,7 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
         help_texts = {"nil_statement": "勾选零报告时填写，如：经认真梳理，本单位本月无应报告的干部监督信息。"}
 
 
-class ItemForm(VersionedFormMixin, forms.ModelForm):
+class ItemForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ReportItem
         fields = ["cadre_name", "cadre_post", "is_principal", "aspect", "description", "source_kind", "source",
@@ -75,7 +76,7 @@ class MatchForm(forms.Form):
     cadre = forms.UUIDField(label="干部")
 
 
-class DisposalForm(forms.ModelForm):
+class DisposalForm(PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = Disposal
         fields = ["action", "decided_on", "feedback", "note"]
@@ -87,7 +88,7 @@ class DisposalForm(forms.ModelForm):
         self.fields["decided_on"].initial = timezone.localdate()
 
 
-class MeetingForm(VersionedFormMixin, forms.ModelForm):
+class MeetingForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
     attendees = forms.ModelMultipleChoiceField(label="参会单位", queryset=MemberUnit.objects.none(),
                                                widget=forms.CheckboxSelectMultiple, required=False)
 
@@ -104,7 +105,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             self.fields["attendees"].initial = list(self.instance.attendees.values_list("pk", flat=True))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PleaseChooseMixin, forms.Form):
     content = forms.CharField(label="议定事项", widget=forms.Textarea(attrs={"rows": 2}))
     owner_unit = forms.ModelChoiceField(label="牵头单位", queryset=MemberUnit.objects.none())
     deadline = forms.DateField(label="办结期限", widget=DateInput())

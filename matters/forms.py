@@ -2,6 +2,7 @@ from django import forms
 
 from cadres.models import Cadre, MeasureKind
 from cadres.widgets import CadrePicker
+from core.forms import PleaseChooseMixin
 from core.widgets import FastSelect
 from matters.models import (
     AccountabilitySituation,
@@ -32,7 +33,7 @@ class CadreChoiceMixin:
             self.fields[name].label_from_instance = _cadre_label
 
 
-class RegistrationForm(CadreChoiceMixin, forms.Form):
+class RegistrationForm(PleaseChooseMixin, CadreChoiceMixin, forms.Form):
     cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none(), widget=CadrePicker)
     registered_on = forms.DateField(label="登记备案日期", widget=DATE)
     note = forms.CharField(label="备注", required=False, max_length=200)
@@ -47,7 +48,7 @@ class RemovalForm(forms.Form):
     reason = forms.CharField(label="撤销原因", max_length=200)
 
 
-class CertificateForm(CadreChoiceMixin, forms.Form):
+class CertificateForm(PleaseChooseMixin, CadreChoiceMixin, forms.Form):
     cadre = forms.ModelChoiceField(label="持证人", queryset=Cadre.objects.none(), widget=CadrePicker)
     kind = forms.ChoiceField(label="证照类别", choices=CertificateKind.choices)
     number = forms.CharField(label="证件号码", max_length=30)
@@ -72,7 +73,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label="注销原因", max_length=200)
 
 
-class ApplicationForm(CadreChoiceMixin, forms.Form):
+class ApplicationForm(PleaseChooseMixin, CadreChoiceMixin, forms.Form):
     cadre = forms.ModelChoiceField(label="申请人", queryset=Cadre.objects.none(), widget=CadrePicker)
     destination = forms.CharField(label="前往国家（地区）", max_length=200)
     departs_on = forms.DateField(label="出发日期", widget=DATE)
@@ -114,7 +115,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label="撤回原因", max_length=300)
 
 
-class LendForm(forms.Form):
+class LendForm(PleaseChooseMixin, forms.Form):
     lent_on = forms.DateField(label="借出日期", widget=DATE)
     certificate = forms.ModelChoiceField(label="借出证照", queryset=Certificate.objects.none())
 
@@ -132,7 +133,7 @@ class ReturnForm(forms.Form):
                              help_text="简要报告行程、是否按批准的国家（地区）和日期往返、有无其他情况")
 
 
-class InvestigationForm(CadreChoiceMixin, forms.Form):
+class InvestigationForm(PleaseChooseMixin, CadreChoiceMixin, forms.Form):
     cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none(), widget=CadrePicker)
     kind = forms.ChoiceField(label="类别", choices=InvestigationKind.choices)
     authority = forms.CharField(label="办理机关", max_length=100, initial="县纪委监委")
@@ -149,7 +150,7 @@ class InvestigationCloseForm(forms.Form):
     outcome = forms.CharField(label="结果", max_length=200)
 
 
-class PersonalEventForm(CadreChoiceMixin, forms.Form):
+class PersonalEventForm(PleaseChooseMixin, CadreChoiceMixin, forms.Form):
     cadre = forms.ModelChoiceField(label="干部", queryset=Cadre.objects.none(), widget=CadrePicker)
     kind = forms.ChoiceField(label="事项类别", choices=EventKind.choices)
     party = forms.CharField(label="当事人及与本人关系", max_length=50, help_text="如：儿子 王某某")
@@ -167,7 +168,7 @@ class PersonalEventForm(CadreChoiceMixin, forms.Form):
         self._cadres(cadres, "cadre")
 
 
-class InspectionForm(CadreChoiceMixin, forms.Form):
+class InspectionForm(PleaseChooseMixin, CadreChoiceMixin, forms.Form):
     kind = forms.ChoiceField(label="来源", choices=InspectionKind.choices)
     unit = forms.ModelChoiceField(label="被巡察单位", queryset=None, widget=FastSelect(label_field="name"))
     round_name = forms.CharField(label="巡察轮次", max_length=100, help_text="如：2026年县委第一轮巡察")
@@ -183,7 +184,7 @@ class InspectionForm(CadreChoiceMixin, forms.Form):
         self.fields["unit"].queryset = units
 
 
-class ItemForm(CadreChoiceMixin, forms.Form):
+class ItemForm(PleaseChooseMixin, CadreChoiceMixin, forms.Form):
     problem = forms.CharField(label="反馈问题", widget=TEXT3)
     rectification_required = forms.CharField(label="整改措施要求", widget=TEXT3)
     # among the inspected unit's few leaders

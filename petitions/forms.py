@@ -7,6 +7,7 @@ from cadres import idcard
 from cadres.models import Cadre, MeasureKind
 from cadres.widgets import CadrePicker
 from core import roles
+from core.forms import PleaseChooseMixin
 from core.models import User
 from core.scoping import visible_units
 from core.widgets import FastSelect
@@ -28,7 +29,7 @@ class CadreChoiceField(forms.ModelMultipleChoiceField):
         return f"{cadre.name}（{cadre.unit.display_name} {cadre.post_title}）"
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(PleaseChooseMixin, forms.Form):
     received_on = forms.DateField(label="收件日期", widget=DATE, initial=timezone.localdate)
     channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices)
     case_type = forms.ChoiceField(label="件别", choices=CaseType.choices, initial=CaseType.ACCUSATION,
@@ -221,7 +222,7 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label="作废原因", max_length=200)
 
 
-class LinkSubjectForm(forms.Form):
+class LinkSubjectForm(PleaseChooseMixin, forms.Form):
     subject = forms.TypedChoiceField(label="被反映人", coerce=int, choices=())
     cadre = forms.ModelChoiceField(label="匹配干部", queryset=Cadre.objects.none(), widget=CadrePicker)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from cadres.models import Cadre, Rank
 from cadres.widgets import CadrePicker
 from core import roles, uploads
+from core.forms import PleaseChooseMixin
 from core.models import User
 from core.scoping import visible_units
 from core.widgets import FastSelect
@@ -46,7 +47,7 @@ def text_area(label, required=True, rows=3, **kwargs):
 SCORE = {"min_value": Decimal("0"), "max_value": Decimal("100"), "max_digits": 4, "decimal_places": 1}
 
 
-class CaseForm(forms.Form):
+class CaseForm(PleaseChooseMixin, forms.Form):
     cadre = forms.ModelChoiceField(label="人选", queryset=Cadre.objects.none(), widget=CadrePicker)
     proposed_unit = forms.ModelChoiceField(label="拟任单位", queryset=None, widget=FastSelect(label_field="name"))
     proposed_title = forms.CharField(label="拟任职务", max_length=100)
@@ -68,7 +69,7 @@ class CaseForm(forms.Form):
         self.fields["handler"].initial = user.pk
 
 
-class BatchForm(forms.Form):
+class BatchForm(PleaseChooseMixin, forms.Form):
     unit = forms.ModelChoiceField(label="召开单位", queryset=None, widget=FastSelect(label_field="name"))
     kind = forms.ChoiceField(label="会议", choices=MeetingKind.choices)
     title = forms.CharField(label="名称", max_length=100)
@@ -204,7 +205,7 @@ class AppointForm(forms.Form):
     document_no = forms.CharField(label="任职文号", max_length=100, required=False)
 
 
-class ProbationForm(forms.Form):
+class ProbationForm(PleaseChooseMixin, forms.Form):
     """试用期考核; for 不胜任 also the work arranged after the trial post is removed, offered at the post held before
     the trial (from the position history)."""
 

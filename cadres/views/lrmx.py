@@ -19,6 +19,7 @@ from cadres import lrmx, lrmx_import, permissions
 from cadres.models import Cadre, Rank
 from cadres.views.common import cadre_or_404
 from core import audit
+from core.forms import PleaseChooseMixin
 from core.permissions import deny, office_required
 from core.scoping import visible_units
 
@@ -39,7 +40,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class LrmxUploadForm(forms.Form):
+class LrmxUploadForm(PleaseChooseMixin, forms.Form):
     files = MultipleFileField(label="任免审批表文件", help_text="一个或多个 .lrmx 文件，或其 zip 压缩包")
     unit = forms.ModelChoiceField(label="新增干部的单位", queryset=None, required=False,
                                   help_text="现任职务中找不到系统中的单位名称时使用")

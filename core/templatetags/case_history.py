@@ -1,7 +1,7 @@
 from django import template
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
+from core.labels import field_label, verbose_name
 from core.models import AuditEvent
 
 register = template.Library()
@@ -9,13 +9,6 @@ register = template.Library()
 # What changed a case: views and refusals are the auditor's business, not the case history.
 _CHANGES = [AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE, AuditEvent.Action.DELETE, AuditEvent.Action.IMPORT,
             AuditEvent.Action.EXPORT]
-
-
-def _label(model, name):
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
 
 
 def _target_id(obj):
@@ -40,7 +33,7 @@ def change_history(obj, limit=50, also=None):
     rows = []
     for event in events:
         model = models[event.target_type]
-        changes = [(_label(model, name), values[0], values[1]) for name, values in (event.changes or {}).items()
-                   if isinstance(values, list) and len(values) == 2]
+        changes = [(verbose_name(model, name), field_label(model, name, values[0]), field_label(model, name, values[1]))
+                   for name, values in (event.changes or {}).items() if isinstance(values, list) and len(values) == 2]
         rows.append((event, changes))
     return {"rows": rows}

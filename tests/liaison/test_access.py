@@ -162,7 +162,7 @@ def test_administrators_and_outsiders_see_no_reports(request, client_for, report
 
 @pytest.mark.django_db
 def test_the_office_list_keeps_its_query_count(client_for, staff, member_a, member_b, django_assert_num_queries):
-    """Queries: session, user, roles, unread count (shell), jurisdiction, member units (filter form),
+    """Queries: session, user, roles, unread count (shell), jurisdiction, member units and months (filter form),
     count, page of reports — the same for 2 reports and for 20."""
     client = client_for(staff)
     ReportFactory(member_unit=member_a)
