@@ -319,7 +319,7 @@ def add_attachment(item, uploaded, *, actor, request=None):
     return attachment
 
 
-def _transition(report, event, actor, *, request=None, summary="", changes=None):
+def _transition(report, event, *, changes=None):
     """Lock, check the table, move; the caller sets the event's own fields before saving."""
     allowed_from, target = TRANSITIONS[event]
     locked = _locked(report)
@@ -344,7 +344,7 @@ def _validate_content(report):
 
 @transaction.atomic
 def submit(report, *, actor, request=None):
-    report, changes = _transition(report, "submit", actor)
+    report, changes = _transition(report, "submit")
     _validate_content(report)
     now = timezone.now()
     report.submitted_at, report.submitted_by = now, actor
@@ -362,7 +362,7 @@ def submit(report, *, actor, request=None):
 
 @transaction.atomic
 def sign(report, *, actor, request=None):
-    report, changes = _transition(report, "sign", actor)
+    report, changes = _transition(report, "sign")
     report.signed_at, report.signed_by = timezone.now(), actor
     report.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
     revoke_unit_change(report)
@@ -376,7 +376,7 @@ def return_report(report, *, actor, reason, request=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写退回原因")
-    report, changes = _transition(report, "return", actor, changes={"reason": reason[:500]})
+    report, changes = _transition(report, "return", changes={"reason": reason[:500]})
     report.returned_at, report.returned_by, report.return_reason = timezone.now(), actor, reason[:500]
     report.save(update_fields=["status", "returned_at", "returned_by", "return_reason", "updated_at"])
     audit.record(actor, audit.Action.UPDATE, "liaison.report.returned", report, request=request,
@@ -386,7 +386,7 @@ def return_report(report, *, actor, reason, request=None):
 
 @transaction.atomic
 def reopen(report, *, actor, request=None):
-    report, changes = _transition(report, "reopen", actor)
+    report, changes = _transition(report, "reopen")
     report.save(update_fields=["status", "updated_at"])
     audit.record(actor, audit.Action.UPDATE, "liaison.report.reopened", report, request=request,
                  summary=f"退回后重新编辑：{report}", changes=changes)
@@ -608,8 +608,3 @@ def report_decision_done(decision, *, actor, note, request=None):
                  summary=f"{decision.owner_unit}报告议定事项办结：{decision.meeting}",
                  changes={"status": ["open", "done"]})
     return decision
-
-
-def meetings_in_year(year, queryset=None):
-    queryset = queryset if queryset is not None else Meeting.objects.all()
-    return queryset.filter(held_on__year=year)
