@@ -17,10 +17,6 @@ def years_before(day, years):
     return add_months(day, -12 * years)
 
 
-def format_date(day):
-    return f"{day:%Y-%m-%d}" if day else ""
-
-
 def cn_date(day):
     """2026年12月9日."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""

@@ -1,6 +1,5 @@
 import datetime
 import time
-import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -214,10 +213,6 @@ class WorkCalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'}"
-
-
-def new_code():
-    return uuid.uuid4()
 
 
 class SecurityPolicy(models.Model):

@@ -2,7 +2,6 @@
 
 from functools import wraps
 
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 
 from core import audit, roles
@@ -28,14 +27,3 @@ def role_required(*allowed):
 
 
 office_required = role_required(*roles.OFFICE_ROLES)
-
-
-class RoleRequiredMixin(AccessMixin):
-    allowed_roles = roles.OFFICE_ROLES
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.has_role(*self.allowed_roles):
-            deny(request)
-        return super().dispatch(request, *args, **kwargs)

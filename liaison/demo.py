@@ -150,7 +150,8 @@ def _dispose(rng, item, staff):
             (Disposal.Action.INQUIRY, "已发函询，要求其在15个工作日内书面说明。"),
             (Disposal.Action.FOR_VETTING, "已纳入该同志下一次考察了解的内容。"),
         ])
-    elif item.severity != Severity.MINOR and not Disposal.objects.filter(action=Disposal.Action.TO_PETITION).exists():
+    # 转信访举报件 needs a matched cadre (the case's 被反映人); the hand-off registers a petition case
+    elif item.cadre_id and not Disposal.objects.filter(action=Disposal.Action.TO_PETITION).exists():
         action, feedback = Disposal.Action.TO_PETITION, "已转信访举报件办理。"
     else:
         action, feedback = Disposal.Action.ARCHIVE, "已存档备查，感谢支持。"

@@ -1,6 +1,7 @@
 """Every domain operation of the liaison app: atomic, audited; status changes only through `_transition`."""
 
 import datetime
+import logging
 import os
 
 from django.contrib.auth.models import Group
@@ -49,7 +50,10 @@ MEASURE_ACTIONS = {
     Disposal.Action.ADMONISHMENT: MeasureKind.ADMONISHMENT,
 }
 # Disposals that need the item matched to a cadre first.
-NEEDS_CADRE = set(MEASURE_ACTIONS) | {Disposal.Action.FOR_VETTING}
+# 转信访举报件 too: the petition case names the matched cadre as 被反映人 and takes his unit.
+NEEDS_CADRE = set(MEASURE_ACTIONS) | {Disposal.Action.FOR_VETTING, Disposal.Action.TO_PETITION}
+
+logger = logging.getLogger(__name__)
 
 URGENT_NOTIFICATION_KIND = "liaison.urgent_report"
 URGENT_RECIPIENT_ROLES = (roles.SECTION_HEAD, roles.LEADER)
@@ -319,7 +323,7 @@ def add_attachment(item, uploaded, *, actor, request=None):
     return attachment
 
 
-def _transition(report, event, actor, *, request=None, summary="", changes=None):
+def _transition(report, event, *, changes=None):
     """Lock, check the table, move; the caller sets the event's own fields before saving."""
     allowed_from, target = TRANSITIONS[event]
     locked = _locked(report)
@@ -344,7 +348,7 @@ def _validate_content(report):
 
 @transaction.atomic
 def submit(report, *, actor, request=None):
-    report, changes = _transition(report, "submit", actor)
+    report, changes = _transition(report, "submit")
     _validate_content(report)
     now = timezone.now()
     report.submitted_at, report.submitted_by = now, actor
@@ -362,7 +366,7 @@ def submit(report, *, actor, request=None):
 
 @transaction.atomic
 def sign(report, *, actor, request=None):
-    report, changes = _transition(report, "sign", actor)
+    report, changes = _transition(report, "sign")
     report.signed_at, report.signed_by = timezone.now(), actor
     report.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
     revoke_unit_change(report)
@@ -376,7 +380,7 @@ def return_report(report, *, actor, reason, request=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写退回原因")
-    report, changes = _transition(report, "return", actor, changes={"reason": reason[:500]})
+    report, changes = _transition(report, "return", changes={"reason": reason[:500]})
     report.returned_at, report.returned_by, report.return_reason = timezone.now(), actor, reason[:500]
     report.save(update_fields=["status", "returned_at", "returned_by", "return_reason", "updated_at"])
     audit.record(actor, audit.Action.UPDATE, "liaison.report.returned", report, request=request,
@@ -386,7 +390,7 @@ def return_report(report, *, actor, reason, request=None):
 
 @transaction.atomic
 def reopen(report, *, actor, request=None):
-    report, changes = _transition(report, "reopen", actor)
+    report, changes = _transition(report, "reopen")
     report.save(update_fields=["status", "updated_at"])
     audit.record(actor, audit.Action.UPDATE, "liaison.report.reopened", report, request=request,
                  summary=f"退回后重新编辑：{report}", changes=changes)
@@ -512,22 +516,35 @@ def _hand_off(disposal, actor):
 
 
 def forward_pending_handoffs(action=Disposal.Action.TO_PETITION, *, actor=None):
-    """Pass disposals still waiting (recorded before a handler existed) to the registered handler."""
+    """Pass disposals still waiting (recorded before a handler existed) to the registered handler, each in its own
+    transaction, as `actor` or else as whoever made the disposal. One the handler refuses (e.g. its item is not
+    matched to a cadre yet) stays waiting and is logged; the others go on. Returns how many were handed off."""
     if hooks.disposal_handler(action) is None:
         return 0
     done = 0
     pending = Disposal.objects.filter(action=action, handoff_status=Disposal.Handoff.PENDING).values_list("pk",
                                                                                                        flat=True)
     for pk in list(pending):
-        with transaction.atomic():
-            disposal = Disposal.objects.select_for_update().select_related("item").get(pk=pk)
-            if disposal.handoff_status != Disposal.Handoff.PENDING:
-                continue
-            if _hand_off(disposal, actor):
-                done += 1
-                audit.record(actor, audit.Action.UPDATE, "liaison.disposal.handed_off", disposal,
-                             summary=f"移交完成：{disposal.handoff_code}")
+        try:
+            done += _forward_one(pk, actor)
+        except ValidationError as error:
+            logger.warning("liaison disposal %s still waits for its hand-off: %s", pk, "；".join(error.messages))
     return done
+
+
+@transaction.atomic
+def _forward_one(pk, actor):
+    disposal = Disposal.objects.select_for_update().select_related("item__report").get(pk=pk)
+    if disposal.handoff_status != Disposal.Handoff.PENDING:
+        return 0
+    actor = actor or disposal.created_by
+    if actor is None:
+        raise ValidationError("原处置人已不存在，请指定登记人（--actor）")
+    if not _hand_off(disposal, actor):
+        return 0
+    audit.record(actor, audit.Action.UPDATE, "liaison.disposal.handed_off", disposal,
+                 summary=f"移交完成：{disposal.handoff_code}")
+    return 1
 
 
 # ---------------------------------------------------------------- meetings
@@ -608,8 +625,3 @@ def report_decision_done(decision, *, actor, note, request=None):
                  summary=f"{decision.owner_unit}报告议定事项办结：{decision.meeting}",
                  changes={"status": ["open", "done"]})
     return decision
-
-
-def meetings_in_year(year, queryset=None):
-    queryset = queryset if queryset is not None else Meeting.objects.all()
-    return queryset.filter(held_on__year=year)

@@ -19,15 +19,32 @@ class PetitionsConfig(AppConfig):
     verbose_name = "信访举报"
 
     def ready(self):
+        # checks: the cipher self-test; timeline/warnings: contributions to the cadres hub (cadres.registry);
+        # liaison_hooks: the office's 转信访举报件 disposal of a liaison item registers a case here.
         from core import constraints, workdays
-
-        # checks: the cipher self-test; timeline/warnings: contributions to the cadres hub (cadres.registry).
         from core import deadlines as core_deadlines
+        from liaison import hooks as liaison_hooks
         from petitions import checks, deadlines, reviews, services, timeline, warnings  # noqa: F401
         from petitions.defaults import ensure_defaults
 
         core_deadlines.register(deadlines.provider)
         workdays.register_recompute(services.recompute_for_schedule)
         workdays.register_recompute(reviews.recompute_for_schedule)
+        liaison_hooks.register_disposal_handler("to_petition", services.register_from_liaison)
         post_migrate.connect(ensure_defaults, sender=self)
+        post_migrate.connect(forward_waiting_handoffs, sender=self)
         constraints.register_many(CONSTRAINT_MESSAGES)
+
+
+def forward_waiting_handoffs(using="default", **kwargs):
+    """On upgrade, 转信访举报件 disposals recorded while no hand-off was registered become cases. After migrate
+    rather than in a data migration: the hand-off runs today's petitions, cadres and audit code, which needs the
+    whole schema current, and migrate orders other apps' migrations freely. One EXISTS query when none wait."""
+    from liaison.models import Disposal
+
+    waiting = Disposal.objects.using(using).filter(action=Disposal.Action.TO_PETITION,
+                                                   handoff_status=Disposal.Handoff.PENDING)
+    if waiting.exists():
+        from django.core.management import call_command
+
+        call_command("forward_liaison_handoffs")

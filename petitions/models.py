@@ -25,6 +25,7 @@ class Channel(models.TextChoices):
     SUPERVISOR = "supervisor", "干部监督员反映"
     WORK_STYLE = "work_style", "作风督查移送"
     OTHER_TRANSFER = "other_transfer", "其他转来"
+    LIAISON = "liaison", "联席会议成员单位"  # 转信访举报件 from a liaison monthly-report item
 
 
 class CaseType(models.TextChoices):

@@ -23,10 +23,6 @@ def can_register(user):
     return user.has_role(roles.STAFF, roles.SECTION_HEAD)
 
 
-def can_read(user):
-    return can_read_cases(user)
-
-
 def is_handler(user, petition):
     # Uses the prefetched handlers when the view loaded them.
     return any(handler.pk == user.pk for handler in petition.handlers.all())

@@ -26,6 +26,7 @@ from petitions.models import (
     OPEN_STATUSES,
     Attachment,
     CaseType,
+    Channel,
     Conclusion,
     Disposal,
     FeedbackMethod,
@@ -35,6 +36,7 @@ from petitions.models import (
     PetitionEvent,
     PetitionExport,
     PetitionSubject,
+    ProblemCategory,
     ReporterIdentity,
     Status,
     Transfer,
@@ -258,6 +260,32 @@ def link_subject(petition, subject_id, cadre, *, actor, request=None):
     _step(petition, actor, "link_subject", note=f"{old_name} → {cadre.name}（{cadre.unit.display_name}）",
           request=request)
     return subject
+
+
+# --- hand-off from the liaison meeting ---------------------------------------------------------------------------
+
+# 联席会议通报 aspects that name a 问题类别 of their own; the others are registered as 其他 for the handler to refine.
+LIAISON_CATEGORIES = {"conduct": ProblemCategory.CONDUCT, "performance": ProblemCategory.PERFORMANCE}
+
+
+def register_from_liaison(item, actor):
+    """转信访举报件: the office's disposal of a liaison item registers a case about the item's matched cadre.
+    Registered with liaison.hooks in PetitionsConfig.ready(); runs inside the disposal's transaction."""
+    from liaison.hooks import HandoffResult
+
+    if item.cadre_id is None:
+        raise ValidationError("请先将事项匹配到干部，再转信访举报件")
+    report = item.report
+    origin = f"联席会议通报（{report.member_unit}，{report.period_label}）"
+    try:
+        petition = register(
+            actor=actor, received_on=timezone.localdate(), channel=Channel.LIAISON, case_type=CaseType.ACCUSATION,
+            is_named=False, summary=f"{origin}：{item.description}"[:Petition._meta.get_field("summary").max_length],
+            full_text=f"{origin}\n{item.description}\n信息来源：{item.get_source_kind_display()}，{item.source}",
+            categories=[LIAISON_CATEGORIES.get(item.aspect, ProblemCategory.OTHER)], cadres=[item.cadre])
+    except TransitionError as error:  # the liaison views show ValidationError to the user
+        raise ValidationError(f"转信访举报件未成功：{error}") from None
+    return HandoffResult(code=petition.code, label=f"信访举报件 {petition.code}", url=petition.get_absolute_url())
 
 
 # --- handling ---------------------------------------------------------------------------------------------------

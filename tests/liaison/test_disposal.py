@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cadres import registry
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
-from liaison import hooks, services
+from liaison import services
 from liaison.models import Disposal
 from tests.factories import CadreFactory
 from tests.liaison.factories import ItemFactory, ReportFactory, submitted
@@ -71,39 +71,6 @@ def test_the_same_action_twice_is_refused(staff, cadre, signed_item):
     with pytest.raises(ValidationError):
         services.dispose(signed_item, Disposal.Action.ADMONISHMENT, actor=staff)
     assert SupervisionMeasure.objects.count() == 1
-
-
-@pytest.mark.django_db
-def test_to_petition_waits_for_a_registered_handler(client_for, staff, liaison_b, signed_item):
-    disposal = services.dispose(signed_item, Disposal.Action.TO_PETITION, actor=staff)
-    assert disposal.handoff_status == Disposal.Handoff.PENDING
-    page = client_for(liaison_b).get(reverse("liaison:report_detail", args=[signed_item.report.code]))
-    assert "待信访举报模块受理" in page.content.decode()
-    calls = []
-
-    def create_petition(item, actor):
-        calls.append((item.pk, actor))
-        return hooks.HandoffResult(code="XF-2026-00042", label="XF-2026-00042", url="/petitions/XF-2026-00042/")
-
-    hooks.register_disposal_handler("to_petition", create_petition)
-    try:
-        assert services.forward_pending_handoffs(actor=staff) == 1
-        assert services.forward_pending_handoffs(actor=staff) == 0
-    finally:
-        hooks.unregister_disposal_handler("to_petition")
-    disposal.refresh_from_db()
-    assert disposal.handoff_status == Disposal.Handoff.DONE and disposal.handoff_code == "XF-2026-00042"
-    assert calls == [(signed_item.pk, staff)]
-
-
-@pytest.mark.django_db
-def test_a_registered_handler_is_called_at_once(staff, signed_item):
-    hooks.register_disposal_handler("to_petition", lambda item, actor: hooks.HandoffResult(code="XF-1"))
-    try:
-        disposal = services.dispose(signed_item, Disposal.Action.TO_PETITION, actor=staff)
-    finally:
-        hooks.unregister_disposal_handler("to_petition")
-    assert disposal.handoff_status == Disposal.Handoff.DONE and disposal.handoff_code == "XF-1"
 
 
 @pytest.mark.django_db
