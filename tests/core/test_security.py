@@ -30,7 +30,7 @@ class TestLockout:
         assert login(client, "staff", "wrong").status_code == 429
         response = login(client, "staff", GOOD)
         assert response.status_code == 429
-        assert "已暂时锁定" in response.content.decode()
+        assert "账号已锁定" in response.content.decode()
         assert "_auth_user_id" not in client.session
 
     def test_unknown_user_names_get_the_same_answers(self, client, staff):
