@@ -112,7 +112,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_FAILURE_LIMIT = "core.security.lockout_failures"
 AXES_COOLOFF_TIME = "core.security.lockout_cooloff"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"  # says how long and until when
 AXES_VERBOSE = False
 # Lockout by user name is deliberate: by IP would lock a whole office behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

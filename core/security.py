@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.dispatch import receiver
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import SecurityPolicy
 
@@ -23,6 +25,27 @@ def lockout_failures(request, credentials):
 
 def lockout_cooloff(request):
     return datetime.timedelta(minutes=SecurityPolicy.current().lockout_minutes)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The lockout page (AXES_LOCKOUT_CALLABLE) says for how long and until when, in local time. An unknown user
+    name is locked and answered the same way, so the page reveals nothing about which accounts exist."""
+    from axes.conf import settings as axes_settings
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt
+
+    minutes = SecurityPolicy.current().lockout_minutes
+    username = get_client_username(request, credentials) or ""
+    # The cool-off runs from the latest failure (axes moves it on each failure during the lockout).
+    last = (AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))["last"]
+            or getattr(request, "axes_attempt_time", None) or timezone.now())
+    context = {"lockout_minutes": minutes, "unlock_at": _unlock_text(last + datetime.timedelta(minutes=minutes))}
+    return render(request, "registration/locked.html", context, status=axes_settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def _unlock_text(at):
+    at, today = timezone.localtime(at), timezone.localdate()
+    return f"{at:%H:%M}" if at.date() == today else f"{at.month}月{at.day}日 {at:%H:%M}"
 
 
 # --- password rules ---------------------------------------------------------------------------------------------

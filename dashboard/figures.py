@@ -241,19 +241,28 @@ def _liaison(board, user, unit):
     first = min(before_month, board.period.start.replace(day=1))
     periods, rows = _matrix(user, unit, first, month, board.today)
     now, before = _states(rows, month), _states(rows, before_month)
+    reported = sum(now[s] for s in REPORTED_STATES)
+    compliance = links.liaison_compliance(month.year)
+    # 已报送 + 未到期 + 逾期未报送 = 应报送: before the due day the unreported units are 未到期, not 未报送.
     section = Section("liaison", f"成员单位报送（{month.year}年{month.month}月）", figures=[
-        Figure("liaison_reported", "已报送", sum(now[s] for s in REPORTED_STATES),
-               sum(before[s] for s in REPORTED_STATES), links.liaison_reports(month=month), suffix="家",
-               previous_label="上月", note=f"应报送{sum(now[s] for s in EXPECTED_STATES)}家"),
+        Figure("liaison_reported", "已报送", reported, sum(before[s] for s in REPORTED_STATES),
+               links.liaison_reports(month=month), suffix="家", previous_label="上月",
+               note=f"其中逾期报送{now['late']}家" if now["late"] else ""),
+        Figure("liaison_pending", _pending_label(rows, month), now["pending"], before["pending"], compliance,
+               suffix="家", previous_label="上月"),
+        Figure("liaison_missing", "逾期未报送", now["missing"], before["missing"], compliance,
+               suffix="家", previous_label="上月"),
         Figure("liaison_expected", "应报送", sum(now[s] for s in EXPECTED_STATES),
-               sum(before[s] for s in EXPECTED_STATES), links.liaison_compliance(month.year), suffix="家",
-               previous_label="上月"),
-        Figure("liaison_late", "逾期报送", now["late"], before["late"], links.liaison_compliance(month.year),
-               suffix="家", previous_label="上月"),
-        Figure("liaison_missing", "未报送", now["missing"], before["missing"], links.liaison_compliance(month.year),
-               suffix="家", previous_label="上月"),
+               sum(before[s] for s in EXPECTED_STATES), compliance, suffix="家", previous_label="上月"),
     ])
     return (periods, rows), section
+
+
+def _pending_label(rows, month):
+    """未到期 with the month's due day (the schedule's, after any holiday roll-over), e.g. 未到期（12月15日截止）."""
+    dues = [cell.due_date for row in rows for cell in row.cells
+            if cell.period == month and cell.state == "pending" and cell.due_date]
+    return f"未到期（{min(dues).month}月{min(dues).day}日截止）" if dues else "未到期"
 
 
 def _warnings(board, scope, previous):

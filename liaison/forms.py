@@ -21,13 +21,23 @@ class NewReportForm(forms.Form):
         self.fields["period"].choices = [(f"{p:%Y-%m}", period_label(p)) for p in periods]
 
 
+NIL_STATEMENT = "经认真梳理，本单位本月无应报告的干部监督信息。"
+
+
 class ReportForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Report
         fields = ["is_nil", "nil_statement", "remarks"]
         labels = {"is_nil": "零报告（本月无应报告事项）"}
         widgets = {"remarks": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"nil_statement": "勾选零报告时填写，如：经认真梳理，本单位本月无应报告的干部监督信息。"}
+        help_texts = {"nil_statement": f"勾选零报告时填写，如：{NIL_STATEMENT}"}
+
+
+class NilReportForm(VersionedFormMixin, forms.Form):
+    """The confirmation of a 零报告: the statement (a sensible default) and the version the page was opened at."""
+
+    nil_statement = forms.CharField(label="零报告说明", max_length=200, initial=NIL_STATEMENT,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ItemForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):

@@ -343,7 +343,7 @@ def _validate_content(report):
     if report.is_nil and live:
         raise ValidationError("零报告不能包含事项")
     if not report.is_nil and not live:
-        raise ValidationError("请填报至少一个事项；本月无应报告事项的，请明确勾选“零报告”")
+        raise ValidationError("请填报至少一个事项；本月无应报告事项的，请点击“零报告”")
 
 
 @transaction.atomic
@@ -362,6 +362,17 @@ def submit(report, *, actor, request=None):
 
         outbox.publish(tasks.notify_urgent_report, report.pk)
     return report
+
+
+@transaction.atomic
+def submit_nil(report, *, actor, nil_statement="", request=None, version=None):
+    """零报告 in one step: record the nil statement and submit (seed 003: a unit with nothing to report says so
+    explicitly). One transaction, so a refused submit leaves no nil draft behind."""
+    if report.kind != Report.Kind.MONTHLY:
+        raise ValidationError("只有月度通报可以零报告")
+    report = update_report(report, actor=actor, is_nil=True, nil_statement=nil_statement, remarks=report.remarks,
+                           request=request, version=version)
+    return submit(report, actor=actor, request=request)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/<uuid:code>/", views.report_detail, name="report_detail"),
     path("reports/<uuid:code>/edit/", views.report_edit, name="report_edit"),
     path("reports/<uuid:code>/export/", views.report_export, name="report_export"),
+    path("reports/<uuid:code>/nil/", views.report_nil, name="report_nil"),
     path("reports/<uuid:code>/submit/", views.report_submit, name="report_submit"),
     path("reports/<uuid:code>/reopen/", views.report_reopen, name="report_reopen"),
     path("reports/<uuid:code>/sign/", views.report_sign, name="report_sign"),

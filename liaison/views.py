@@ -30,6 +30,7 @@ from liaison.forms import (
     MatchForm,
     MeetingForm,
     NewReportForm,
+    NilReportForm,
     ReportForm,
     ReturnForm,
     UrgentForm,
@@ -164,6 +165,32 @@ def report_edit(request, code):
             messages.success(request, "已保存。")
             return redirect(report)
     return render(request, "liaison/report_edit.html", {"report": report, "form": form})
+
+
+@liaison_or_office
+def report_nil(request, code):
+    """零报告: GET asks for confirmation (a page, so it works without JavaScript); POST records the statement and
+    submits through services.submit_nil."""
+    report = perms.get_report_or_404(request, code)
+    statuses, answer = ALREADY_DONE["submit"]
+    if report.status in statuses:
+        messages.info(request, answer)
+        return redirect(report)
+    if not perms.can_edit(request.user, report) or report.kind != Report.Kind.MONTHLY:
+        deny(request, "（通报不可修改）")
+    form = NilReportForm(request.POST or None, version=report.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_nil(report, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect(report)
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(request, f"已报送{report.period_label}零报告。")
+            return redirect(report)
+    return render(request, "liaison/report_nil.html", {"report": report, "form": form})
 
 
 def _item_saved_text(item, report, saved):

@@ -1,6 +1,7 @@
 """Authentication policy (等保三级): lockout, password rules, forced changes, session timeouts, headers."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -29,14 +30,29 @@ class TestLockout:
         assert login(client, "staff", "wrong").status_code == 429
         response = login(client, "staff", GOOD)
         assert response.status_code == 429
-        assert "已暂时锁定" in response.content.decode()
+        assert "账号已锁定" in response.content.decode()
         assert "_auth_user_id" not in client.session
 
     def test_unknown_user_names_get_the_same_answers(self, client, staff):
         known = [login(client, "staff", "wrong") for _ in range(5)]
         unknown = [login(client, "nobody-here", "wrong") for _ in range(5)]
         assert [r.status_code for r in known] == [r.status_code for r in unknown] == [200] * 4 + [429]
-        assert known[-1].content == unknown[-1].content
+        # the same page but for the unlock time, which follows each name's own last failure
+        assert re.sub(rb"\d+:\d\d", b"", known[-1].content) == re.sub(rb"\d+:\d\d", b"", unknown[-1].content)
+
+    def test_the_lockout_page_says_for_how_long_and_until_when(self, client, staff):
+        """等保三级 login-failure handling (GB/T 22239-2019 8.1.4.1 b): the lock lasts SecurityPolicy.lockout_minutes
+        (30 by default) from the last failure; the page gives both, in local time, and whom to ask."""
+        SecurityPolicy.objects.update_or_create(pk=1, defaults={"lockout_minutes": 45})
+        for _ in range(5):
+            response = login(client, "staff", "wrong")
+        last = AccessAttempt.objects.get(username="staff").attempt_time
+        unlock = timezone.localtime(last + datetime.timedelta(minutes=45))
+        day = "" if unlock.date() == timezone.localdate() else f"{unlock.month}月{unlock.day}日 "
+        when = f"{day}{unlock:%H:%M}"
+        assert response.status_code == 429
+        assert (f"账号已锁定45分钟，将于{when}自动解锁；如需提前解锁请联系安全保密管理员。"
+                in response.content.decode())
 
     def test_lock_lifts_after_the_cool_off(self, client, staff):
         for _ in range(5):

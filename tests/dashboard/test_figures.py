@@ -13,6 +13,7 @@ from dashboard import figures
 from dashboard.periods import Period
 from petitions.models import UNCOUNTED_STATUSES, Petition
 from tests.dashboard.conftest import OCTOBER, TODAY, build_month, file_reports
+from tests.liaison.factories import ItemFactory, ReportFactory, submitted
 from vetting.models import VettingCase
 
 D = datetime.date
@@ -105,3 +106,33 @@ def test_queries_do_not_grow_with_the_data(leader, staff, section_head, unit_a, 
     # days), warnings (snapshot, by rule, totals) ×2, measures 2
     assert larger == 39
     assert _queries(leader, unit_a) == larger
+
+
+def _liaison_figures(board):
+    return {figure.key: figure for figure in board.section("liaison").figures}
+
+
+def test_liaison_card_adds_up_before_and_after_the_due_day(october, leader):
+    """Member units report by the 15th of the following month (domain.md §3 联席会议, seed 003): before the due day an
+    unreported unit is 未到期, not 未报送; 已报送 + 未到期 + 逾期未报送 = 应报送 on either side of it."""
+    due = october.report.due_date  # the schedule's due day for October (after any holiday roll-over)
+    before = _liaison_figures(figures.build(leader, OCT, today=due))
+    after = _liaison_figures(figures.build(leader, OCT, today=due + datetime.timedelta(days=1)))
+    for card in (before, after):
+        parts = card["liaison_reported"].value + card["liaison_pending"].value + card["liaison_missing"].value
+        assert parts == card["liaison_expected"].value == 2
+    assert [before[k].value for k in ("liaison_reported", "liaison_pending", "liaison_missing")] == [1, 1, 0]
+    assert before["liaison_pending"].label == f"未到期（{due.month}月{due.day}日截止）"
+    assert [after[k].value for k in ("liaison_reported", "liaison_pending", "liaison_missing")] == [1, 0, 1]
+    assert after["liaison_pending"].label == "未到期"
+    assert after["liaison_missing"].label == "逾期未报送"
+
+
+def test_liaison_card_names_late_reports_within_the_reported(october, leader, members):
+    """A late report is reported (it counts in 已报送) and named in its note, so the four figures still add up."""
+    late = ReportFactory(member_unit=members[1], period=OCTOBER)
+    ItemFactory(report=late).save()
+    submitted(late, late.due_date + datetime.timedelta(days=2))
+    card = _liaison_figures(figures.build(leader, OCT, today=TODAY))
+    assert (card["liaison_reported"].value, card["liaison_missing"].value, card["liaison_expected"].value) == (2, 0, 2)
+    assert card["liaison_reported"].note == "其中逾期报送1家"

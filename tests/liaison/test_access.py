@@ -24,6 +24,8 @@ def report_urls(report):
         ("get", reverse("liaison:report_edit", args=[code])),
         ("post", reverse("liaison:report_edit", args=[code])),
         ("get", reverse("liaison:report_export", args=[code])),
+        ("get", reverse("liaison:report_nil", args=[code])),
+        ("post", reverse("liaison:report_nil", args=[code])),
         ("post", reverse("liaison:report_submit", args=[code])),
         ("post", reverse("liaison:report_reopen", args=[code])),
         ("post", reverse("liaison:report_sign", args=[code])),
