@@ -10,7 +10,7 @@ class PetitionsConfig(AppConfig):
         # checks: the cipher self-test; timeline/warnings: contributions to the cadres hub (cadres.registry).
         from core import deadlines as core_deadlines
         from core import workdays
-        from petitions import checks, deadlines, reviews, services, timeline, warnings  # noqa: F401
+        from petitions import checks, deadlines, reviews, services, timeline, warnings, workbench  # noqa: F401
         from petitions.defaults import ensure_defaults
 
         core_deadlines.register(deadlines.provider)
