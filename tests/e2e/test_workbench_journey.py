@@ -42,4 +42,12 @@ def test_staff_sees_his_cases_with_days_left_and_opens_one(page, live_server, lo
     page.wait_for_timeout(200)
     expect(outline).to_be_in_viewport()
     expect(page.locator("details#history")).not_to_have_attribute("open", re.compile(".*"))
+
+    # a vetting case: its current step comes before the checklist
+    vetting = next(row for row in expected if row.label == "任前考察")
+    page.goto(live_server.url + vetting.url)
+    current = page.locator(".case-main > .is-current").first
+    expect(current).to_be_visible()
+    assert current.bounding_box()["y"] < page.locator("#checklist").bounding_box()["y"]
+    snapshot(page, "workbench_vetting_case")
     assert not page.console_errors
