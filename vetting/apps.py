@@ -9,11 +9,7 @@ class VettingConfig(AppConfig):
         from cadres import registry
         from core import deadlines
         from vetting import deadlines as vetting_deadlines
-        from vetting import (  # noqa: F401  (services registers the provisional recompute)
-            services,
-            timeline,
-            workbench,  # noqa: F401  (registers its cases and action on the staff workbench)
-        )
+        from vetting import services, timeline, workbench  # noqa: F401  (services: the provisional recompute)
 
         for provider in vetting_deadlines.PROVIDERS:
             deadlines.register(provider)
