@@ -60,7 +60,7 @@ def test_staff_sees_his_open_cases_of_every_app_with_days_left(client, staff):
     audit = make_audit(CadreFactory(unit=staff.unit), staff)
     response = page(client, staff)
     body = response.content.decode()
-    assert response.status_code == 200 and "工作台" in body
+    assert response.status_code == 200 and "我经办的未结案件" in body
     for code in (petition.code, case.number, audit.number):
         assert code in body
     assert "剩 1 天" in body and 'class="due-urgent"' in body

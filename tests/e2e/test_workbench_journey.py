@@ -22,7 +22,7 @@ def test_staff_sees_his_cases_with_days_left_and_opens_one(page, live_server, lo
     assert expected, "the demo county gives staff01 open cases"
     login("staff01")
 
-    expect(page.locator("h1")).to_have_text("工作台")
+    expect(page.locator("h1")).to_have_text("首页")  # the heading other journeys know
     rows = page.locator("[data-testid=my-cases] tbody tr")
     expect(rows).to_have_count(len(expected))
     first = rows.first
