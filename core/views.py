@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from core import audit, health, roles
+from core import audit, health, roles, workbench
 from core.excel import table_workbook, xlsx_response
 from core.models import AuditEvent, Notification, User
 from core.permissions import role_required
@@ -25,10 +25,15 @@ def healthz(request):
     return JsonResponse(body, status=200 if all(state.values()) else 503)
 
 
+# Who gets the workbench (工作台) as home page; the other roles keep the plain page of unread notifications.
+WORKBENCH_ROLES = (roles.STAFF, roles.SECTION_HEAD)
+
+
 def home(request):
-    return render(request, "core/home.html", {
-        "open_notifications": request.user.notifications.filter(read_at__isnull=True)[:8],
-    })
+    context = {"open_notifications": request.user.notifications.filter(read_at__isnull=True)[:8]}
+    if request.user.has_role(*WORKBENCH_ROLES):
+        context["workbench"] = workbench.board(request.user)
+    return render(request, "core/home.html", context)
 
 
 def my_tasks(request):

@@ -1,0 +1,143 @@
+"""The staff workbench (工作台, issue 20): each app's open cases of the user, with the next deadline and the days
+left, what came back, what the user registered this week, quick actions and unread notifications."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cadres.models import Rank
+from core import workbench
+from core.models import Notification
+from petitions import services as petition_services
+from petitions.models import Petition, Status
+from tests.audits.factories import audit as make_audit
+from tests.factories import CadreFactory
+from tests.petitions.factories import force_status, make_petition
+from vetting import services as vetting_services
+from vetting.models import MoveKind, VettingCase
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def row(deadline):
+    return workbench.CaseRow(label="信访件", code="XF", title="", state="", url="/", deadline=deadline)
+
+
+def test_urgency_red_when_overdue_or_two_days_amber_within_five():
+    today = datetime.date(2026, 12, 4)
+    days = {left: row(today + datetime.timedelta(days=left)).urgency(today) for left in (-3, 0, 2, 3, 5, 6)}
+    assert days == {-3: "urgent", 0: "urgent", 2: "urgent", 3: "soon", 5: "soon", 6: ""}
+    assert row(None).urgency(today) == "" and row(None).days_left(today) is None
+
+
+def open_vetting(staff, handler=None):
+    cadre = CadreFactory(unit=staff.unit, rank=Rank.SECTION_DEPUTY)
+    return vetting_services.open_case(cadre=cadre, proposed_unit=staff.unit, proposed_title="镇长",
+                                      proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION,
+                                      handler=handler or staff, actor=staff, opened_on=TODAY())
+
+
+def petition_due_in(staff, days):
+    petition = make_petition(staff, received_on=TODAY())
+    Petition.objects.filter(pk=petition.pk).update(acceptance_due=TODAY() + datetime.timedelta(days=days))
+    return petition
+
+
+def page(client, user):
+    client.force_login(user)
+    return client.get(reverse("core:home"))
+
+
+def test_staff_sees_his_open_cases_of_every_app_with_days_left(client, staff):
+    petition = petition_due_in(staff, 1)
+    case = open_vetting(staff)
+    audit = make_audit(CadreFactory(unit=staff.unit), staff)
+    response = page(client, staff)
+    body = response.content.decode()
+    assert response.status_code == 200 and "我经办的未结案件" in body
+    for code in (petition.code, case.number, audit.number):
+        assert code in body
+    assert "剩 1 天" in body and 'class="due-urgent"' in body
+    # nearest deadline first
+    codes = [r.code for r in response.context["workbench"]["cases"]]
+    assert codes[0] == petition.code
+
+
+def test_overdue_deadline_is_counted_in_days(client, staff):
+    petition_due_in(staff, -3)
+    assert "逾期 3 天" in page(client, staff).content.decode()
+
+
+def test_cases_of_others_and_closed_cases_are_not_mine(client, staff, section_head, other_county_staff):
+    theirs = make_petition(section_head, received_on=TODAY())
+    other = open_vetting(other_county_staff)
+    done = make_petition(staff, received_on=TODAY() - datetime.timedelta(days=30))
+    force_status(done, Status.ARCHIVED)
+    Petition.objects.filter(pk=done.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
+    body = page(client, staff).content.decode()
+    assert theirs.code not in body and other.number not in body and done.code not in body
+
+
+def test_a_case_outside_the_users_scope_is_never_shown(client, staff, other_county_staff):
+    """visible_to(user) decides even when the user is the handler (e.g. moved to another county)."""
+    case = open_vetting(other_county_staff, handler=other_county_staff)
+    VettingCase.objects.filter(pk=case.pk).update(handler=staff)
+    assert case.number not in page(client, staff).content.decode()
+
+
+def test_returned_case_shows_under_came_back(client, staff, section_head):
+    petition = make_petition(staff, received_on=TODAY())
+    force_status(petition, Status.REVIEWING)
+    petition_services.return_for_more(petition, actor=section_head, note="补充谈话记录")
+    board = page(client, staff).context["workbench"]
+    assert [(r.code, r.came_back) for r in board["came_back"]] == [(petition.code, "退回补充办理")]
+
+
+def test_registered_this_week_lists_what_the_user_registered(client, staff, section_head):
+    mine = make_petition(staff, received_on=TODAY())
+    make_petition(section_head, received_on=TODAY())
+    board = page(client, staff).context["workbench"]
+    assert [r.code for r in board["registered_this_week"]] == [mine.code]
+
+
+def test_quick_actions_follow_the_users_permissions(client, staff, leader):
+    labels = [a.label for a in page(client, staff).context["workbench"]["actions"]]
+    assert labels == ["登记信访件", "启动任前考察", "录入监督措施"]
+    assert workbench.quick_actions(leader) == []  # 部领导 reads; the office enters
+
+
+@pytest.mark.parametrize("persona", ["leader", "liaison_a", "system_admin"])
+def test_other_roles_keep_their_home_page(client_for, persona, request):
+    response = client_for(request.getfixturevalue(persona)).get(reverse("core:home"))
+    assert response.status_code == 200 and "workbench" not in response.context
+    assert "我经办的未结案件" not in response.content.decode()
+
+
+def test_unread_notifications_are_on_the_workbench(client, staff):
+    Notification.objects.create(recipient=staff, kind="test.kind", target_type=ContentType.objects.get_for_model(staff),
+                                target_id=str(staff.pk), title="函询答复期限将至", due_date=TODAY(), level="notice")
+    assert "函询答复期限将至" in page(client, staff).content.decode()
+
+
+def test_query_count_does_not_grow_with_the_number_of_cases(client, staff):
+    def count():
+        client.force_login(staff)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("core:home"))
+        return len(queries)
+
+    petition_due_in(staff, 3), open_vetting(staff), make_audit(CadreFactory(unit=staff.unit), staff)
+    few = count()
+    for _ in range(3):
+        petition_due_in(staff, 4), open_vetting(staff), make_audit(CadreFactory(unit=staff.unit), staff)
+    assert count() == few
+    # session, user, role names, the jurisdiction (visible_to); petitions + their transfers and review requests
+    # (prefetched); audits; vetting cases (deadlines annotated); the layout's unread count and the user's unit;
+    # the unread notifications
+    assert few == 12
