@@ -20,9 +20,24 @@ def _covering(office_users, unit):
     return tuple(user for user, path in office_users if unit.path.startswith(path))
 
 
+class _Recipients:
+    """Who is reminded of a record: whoever entered it while still active, else the office users covering the
+    cadre's unit (loaded once per scan, only if needed)."""
+
+    def __init__(self):
+        self._office_users = None
+
+    def __call__(self, created_by, unit):
+        if created_by is not None and created_by.is_active:
+            return (created_by,)
+        if self._office_users is None:
+            self._office_users = _office_users()
+        return _covering(self._office_users, unit)
+
+
 def inquiry_replies(on_date):
     """函询 delivered and not answered: due soon, due today, overdue."""
-    office_users = None
+    recipients_for = _Recipients()
     pending = (SupervisionMeasure.objects.filter(kind=MeasureKind.INQUIRY, voided_at__isnull=True,
                                                  replied_on__isnull=True, reply_due__isnull=False)
                .select_related("cadre__unit", "created_by"))
@@ -30,11 +45,7 @@ def inquiry_replies(on_date):
         level = level_for(measure.reply_due, on_date)
         if level is None:
             continue
-        if measure.created_by is not None and measure.created_by.is_active:
-            recipients = (measure.created_by,)
-        else:
-            office_users = _office_users() if office_users is None else office_users
-            recipients = _covering(office_users, measure.cadre.unit)
+        recipients = recipients_for(measure.created_by, measure.cadre.unit)
         mark = "（暂定）" if measure.reply_due_provisional else ""
         yield Due(kind="cadres.inquiry_reply", target=measure, due_date=measure.reply_due, level=level,
                   title=f"函询答复：{measure.cadre.name}，期限{measure.reply_due:%Y-%m-%d}{mark}",
@@ -58,16 +69,12 @@ def personal_matters_reports(on_date):
 
 def change_and_new_reports(on_date):
     """事项变化/新任 reports owed (registered with personal_matters.expect_report): due 30 days after the event."""
-    office_users = None
+    recipients_for = _Recipients()
     for report in pending_reports().select_related("cadre__unit", "created_by"):
         level = level_for(report.due_on, on_date)
         if level is None:
             continue
-        if report.created_by is not None and report.created_by.is_active:
-            recipients = (report.created_by,)
-        else:
-            office_users = _office_users() if office_users is None else office_users
-            recipients = _covering(office_users, report.cadre.unit)
+        recipients = recipients_for(report.created_by, report.cadre.unit)
         yield Due(kind="cadres.change_report", target=report, due_date=report.due_on, level=level,
                   title=f"个人有关事项{report.get_kind_display()}：{report.cadre.name}，"
                         f"期限{report.due_on:%Y-%m-%d}{'（已逾期）' if report.due_on < on_date else ''}",
