@@ -2,13 +2,13 @@
 its Content-Length with a Chinese 413 page, before any view, form or upload handler reads or stores it."""
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 
 @pytest.mark.django_db
-@override_settings(UPLOAD_MAX_REQUEST_BYTES=1024)
 def test_an_oversized_upload_is_refused_before_it_is_read(client_for, staff, tmp_path, settings):
+    # One way of overriding only: the `settings` fixture (nesting it inside override_settings leaks on teardown).
+    settings.UPLOAD_MAX_REQUEST_BYTES = 1024
     settings.MEDIA_ROOT = tmp_path
     settings.FILE_UPLOAD_TEMP_DIR = tmp_path
     body = b"x" * 4096
@@ -21,6 +21,11 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client_for, staff, tmp
 
 
 @pytest.mark.django_db
-@override_settings(UPLOAD_MAX_REQUEST_BYTES=1024)
-def test_a_request_within_the_limit_goes_through(client_for, staff):
+def test_a_request_within_the_limit_goes_through(client_for, staff, settings):
+    settings.UPLOAD_MAX_REQUEST_BYTES = 1024
     assert client_for(staff).get(reverse("cadres:import")).status_code == 200
+
+
+def test_the_limit_is_back_after_a_test_that_lowered_it(settings):
+    """Guards the suite: the lowered limit of the tests above must not reach the tests that follow."""
+    assert settings.UPLOAD_MAX_REQUEST_BYTES == 60 * 1024 * 1024
