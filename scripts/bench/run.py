@@ -3,8 +3,8 @@
 
     .venv/bin/python scripts/bench/run.py [--reseed] [--samples 20] [--scale province]
 
-1. Data: database cs_scale (BENCH_DATABASE_URL), loaded by `manage.py seed_scale` unless a load of the same scale is
-   already there (--reseed forces a fresh database). The load time is one of the figures.
+1. Data: database cs_scale (BENCH_DATABASE_URL), loaded by `scripts/bench/seed_scale.py` unless a load of the same
+   scale is already there (--reseed forces a fresh database). The load time is one of the figures.
 2. Pages through the full middleware stack (Django test Client, production settings: DEBUG off), logged in as the
    province section head; beside each, the Django admin changelist (or change form) of the same model with the same
    page size and filter, logged in as a superuser created in the benchmark database only.
@@ -91,7 +91,7 @@ def prepare(scale, reseed, seed):
     subprocess.run(["createdb", *host, name], check=True)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"])
     log(f"生成 {scale} 数据（seed_scale）……")
-    run([PYTHON, "-u", "manage.py", "seed_scale", "--scale", scale, "--seed", str(seed), "--summary", str(summary)])
+    run([PYTHON, "-u", "scripts/bench/seed_scale.py", "--scale", scale, "--seed", str(seed), "--summary", str(summary)])
     return json.loads(summary.read_text())
 
 

@@ -1,6 +1,6 @@
 """Query budgets: each main page makes the same number of SQL queries on small data and on data ten times larger.
 
-The data comes from the same generator as the province benchmark (core.scale, `manage.py seed_scale`), at a tiny
+The data comes from the same generator as the province benchmark (scripts/bench/scale), at a tiny
 fraction of province scale, then topped up to ten times that; the user is a section head who sees everything, so
 every list shows the larger data on the second round. The profile's cadre gets ten times its records on the second
 round (see _grow).
@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from core import roles
-from core.scale.run import seed
+from scripts.bench.scale.run import seed
 from tests.factories import UserFactory
 
 SMALL = 0.0005  # about 100 cadres, 75 petitions, 15 vetting cases

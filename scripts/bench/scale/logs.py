@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from core.scale import names
-from core.scale.loader import Table, max_id
+from scripts.bench.scale import names
+from scripts.bench.scale.loader import Table, max_id
 
 
 def month_starts(today, months):

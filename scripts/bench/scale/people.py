@@ -5,8 +5,8 @@ import datetime
 from django.apps import apps
 
 from cadres.idcard import check_character
-from core.scale import names
-from core.scale.loader import Table, max_id
+from scripts.bench.scale import names
+from scripts.bench.scale.loader import Table, max_id
 
 RANKS_PRINCIPAL = {
     "county": "division_chief",

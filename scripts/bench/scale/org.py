@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from core import roles
-from core.scale import names
-from core.scale.loader import Table, max_id
+from scripts.bench.scale import names
+from scripts.bench.scale.loader import Table, max_id
 
 # Shapes per scale: (cities under the root, counties per city). A county root has its own departments only.
 DEPARTMENTS_PER_COUNTY = 45

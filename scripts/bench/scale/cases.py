@@ -2,31 +2,26 @@
 
 import contextlib
 import datetime
-import functools
 from decimal import Decimal
 
 from django.apps import apps
 
-from core.scale import names
-from core.scale.loader import Table, max_id
+from core import workdays
+from petitions import crypto, deadlines
+from petitions.models import Petition as PetitionModel
+from scripts.bench.scale import names
+from scripts.bench.scale.loader import Table, max_id
 
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 @contextlib.contextmanager
-def memoized_deadlines():
+def batched_deadlines():
     """The petitions app computes its deadlines with one TimeLimit query and a working-day walk per call; for
-    150,000 cases the seed memoizes both (same functions, same results) while it runs."""
-    from core import workdays
-    from petitions import deadlines
-
-    originals = deadlines.time_limit, workdays.add_working_days
-    deadlines.time_limit = functools.lru_cache(maxsize=None)(originals[0])
-    workdays.add_working_days = functools.lru_cache(maxsize=None)(originals[1])
-    try:
+    150,000 cases the seed loads the time limits and the calendar once, through the hooks the apps offer for a
+    batch (the same functions, the same results)."""
+    with deadlines.limits_loaded(), workdays.shared_calendar():
         yield deadlines.compute
-    finally:
-        deadlines.time_limit, workdays.add_working_days = originals
 
 
 def _counter_start(model, year_field, value_field="last"):
@@ -74,9 +69,6 @@ class Cases:
         return table[-1][0]
 
     def build_petitions(self, count):
-        from petitions import crypto
-        from petitions.models import Petition as PetitionModel
-
         org, rng, today = self.org, self.rng, self.today
         get = apps.get_model
         petitions = Table(get("petitions", "Petition"), rng)
@@ -93,7 +85,7 @@ class Cases:
         categories = list(names.PETITION_TOPICS)
         ring = crypto.keyring()
         with (
-            memoized_deadlines() as compute,
+            batched_deadlines() as compute,
             petitions.copy() as write_p,
             subjects.copy() as write_s,
             identities.copy() as write_i,

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import connection, transaction
 
-from core.scale.cases import Cases
-from core.scale.loader import Table, deferred_indexes, reset_sequences
-from core.scale.logs import Liaison, Logs, analyze
-from core.scale.org import Org
-from core.scale.people import People
+from scripts.bench.scale.cases import Cases
+from scripts.bench.scale.loader import Table, deferred_indexes, reset_sequences
+from scripts.bench.scale.logs import Liaison, Logs, analyze
+from scripts.bench.scale.org import Org
+from scripts.bench.scale.people import People
 
 # Province targets of the issue; the other scales are fractions of them.
 PROVINCE = {
