@@ -11,7 +11,7 @@ Money is always a Decimal.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from audits.models import (
     DONE_STATUSES,
     Audit,
     AuditStatus,
+    AuditSubject,
     Category,
     Finding,
     FindingCategory,
@@ -27,6 +28,12 @@ from audits.models import (
     ResultKind,
     ResultUse,
 )
+from audits.rectification import RectificationStatus
+from core.stats import CHUNK, in_unit, visible
+
+# The choices a reader of these figures needs are part of this public surface.
+__all__ = ["FindingCategory", "RectificationStatus", "Summary", "audit_rows", "audits_by_status",
+           "overdue_finding_rows", "own_work", "summary", "year_range"]
 
 ZERO = Decimal("0.00")
 
@@ -113,3 +120,44 @@ def year_range(today=None):
     first = Audit.objects.order_by("year").values_list("year", flat=True).first() or today.year
     return list(range(today.year + 1, min(first, today.year) - 1, -1))
 
+
+
+def audit_rows(*, user=None, unit=None, year=None):
+    """Audits of the plan year (not cancelled), with their subjects and finding counts; chunked."""
+    live = Q(findings__voided_at__isnull=True)
+    audits = (in_unit(visible(Audit, user), unit).exclude(status=AuditStatus.CANCELLED).filter(year=year)
+              .select_related("unit")
+              .prefetch_related(Prefetch("subjects", queryset=AuditSubject.objects.select_related("cadre")))
+              .annotate(n_findings=Count("findings", filter=live, distinct=True),
+                        n_open=Count("findings", filter=live & Q(
+                            findings__rectification_status__in=rectification.OPEN_STATUSES), distinct=True))
+              .order_by("seq"))
+    yield from audits.iterator(chunk_size=CHUNK)
+
+
+def audits_by_status(*, user=None, unit=None, year=None):
+    """{status: n} of the audits of the plan year, every status present (one query)."""
+    counts = dict(in_unit(visible(Audit, user), unit).filter(year=year).order_by().values_list("status")
+                  .annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in AuditStatus.values}
+
+
+def overdue_finding_rows(*, user=None, unit=None, year=None, on_date=None):
+    """Open findings past their rectification deadline on `on_date`, of the audits of the plan year."""
+    findings = (in_unit(visible(Finding, user), unit, "audit__unit")
+                .filter(rectification.OPEN_Q, voided_at__isnull=True, audit__year=year,
+                        rectification_deadline__lt=on_date)
+                .exclude(audit__status=AuditStatus.CANCELLED)
+                .select_related("audit__unit", "responsible_cadre").order_by("rectification_deadline", "pk"))
+    yield from findings.iterator(chunk_size=CHUNK)
+
+
+def own_work(user, on_date):
+    """{"audits": {total, open}, "findings": {open, overdue}} of the audits `user` handles (two queries)."""
+    audits = (Audit.objects.visible_to(user).filter(handler=user).exclude(status=AuditStatus.CANCELLED)
+              .aggregate(total=Count("pk"), open=Count("pk", filter=~Q(status=AuditStatus.CLOSED))))
+    findings = (Finding.objects.visible_to(user).filter(audit__handler=user, voided_at__isnull=True)
+                .exclude(audit__status=AuditStatus.CANCELLED)
+                .aggregate(open=Count("pk", filter=rectification.OPEN_Q),
+                           overdue=Count("pk", filter=rectification.OPEN_Q & Q(rectification_deadline__lt=on_date))))
+    return {"audits": audits, "findings": findings}

@@ -1,7 +1,7 @@
 """The dashboard's figures and charts, computed once here for the page and for the monthly workbook's cover (so
 the two always agree). Everything comes from the owning apps' public statistics (petitions.stats, vetting.stats,
-audits.stats, liaison.stats, cadres.warnings) or from dashboard.queries, by SQL aggregation in a fixed number of
-queries whatever the amount of data.
+audits.stats, liaison.stats, cadres.stats), by SQL aggregation in a fixed number of queries whatever the amount of
+data.
 
     board = figures.build(user, Period.month(2026, 10), unit=None, today=date(2026, 11, 23))
     board.sections → [Section(title, figures=[Figure ...], details=[Figure ...])]
@@ -14,10 +14,15 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from cadres.models import MeasureKind
+from audits import stats as audit_stats
+from cadres import stats as cadre_stats
 from core import cache as shared_cache
-from dashboard import links, queries
+from core.models import Unit
+from dashboard import links
 from dashboard.periods import Period, add_months
+from liaison import stats as liaison_stats
+from petitions import stats as petition_stats
+from vetting import stats as vetting_stats
 
 # Compliance states counted as "reported" (submitted, on time, nil or late) and as "expected" (not inactive).
 REPORTED_STATES = ("on_time", "nil", "late")
@@ -151,13 +156,12 @@ def build(user, period, unit=None, today=None, *, charts=True):
 # --- sections -------------------------------------------------------------------------------------------------
 
 def _petitions(board, scope, previous):
-    from petitions import stats
 
     period, today = board.period, board.today
-    now = stats.totals(period.as_of(today), start=period.start, end=period.end, **scope)
-    before = stats.totals(previous.as_of(today), start=previous.start, end=previous.end, **scope)
-    flow = queries.petition_flow(start=period.start, end=period.end, **scope)
-    flow_before = queries.petition_flow(start=previous.start, end=previous.end, **scope)
+    now = petition_stats.totals(period.as_of(today), start=period.start, end=period.end, **scope)
+    before = petition_stats.totals(previous.as_of(today), start=previous.start, end=previous.end, **scope)
+    flow = petition_stats.flow(start=period.start, end=period.end, **scope)
+    flow_before = petition_stats.flow(start=previous.start, end=previous.end, **scope)
     dates = {"unit": scope["unit"], "start": period.start, "end": period.end}
     label = period.short_label
     return Section("petitions", "信访举报", figures=[
@@ -175,14 +179,13 @@ def _petitions(board, scope, previous):
 
 
 def _vetting(board, scope, previous):
-    from vetting import stats
 
     period = board.period
     filters = {"user": scope["user"], "unit": scope["unit"]}
-    stages = stats.by_stage(since=period.start, until=period.end, **filters)
-    stages_before = stats.by_stage(since=previous.start, until=previous.end, **filters)
-    blocked = stats.blocked_count(since=period.start, until=period.end, **filters)
-    blocked_before = stats.blocked_count(since=previous.start, until=previous.end, **filters)
+    stages = vetting_stats.by_stage(since=period.start, until=period.end, **filters)
+    stages_before = vetting_stats.by_stage(since=previous.start, until=previous.end, **filters)
+    blocked = vetting_stats.blocked_count(since=period.start, until=period.end, **filters)
+    blocked_before = vetting_stats.blocked_count(since=previous.start, until=previous.end, **filters)
     dates = {"unit": scope["unit"], "start": period.start, "end": period.end}
     label = period.short_label
     return Section("vetting", "任前把关", figures=[
@@ -197,12 +200,11 @@ def _vetting(board, scope, previous):
 
 
 def _audits(board, scope):
-    from audits import stats
 
     year = board.period.end.year
     on_date = board.period.as_of(board.today)
-    summary = stats.summary(year, on_date=on_date, **scope)
-    before = stats.summary(year - 1, on_date=datetime.date(year - 1, 12, 31), **scope)
+    summary = audit_stats.summary(year, on_date=on_date, **scope)
+    before = audit_stats.summary(year - 1, on_date=datetime.date(year - 1, 12, 31), **scope)
     unit = scope["unit"]
     section = Section("audits", f"经济责任审计（{year}年度）", figures=[
         Figure("audits_planned", "审计项目", summary.planned, before.planned, links.audits(year=year, unit=unit),
@@ -219,9 +221,8 @@ def _audits(board, scope):
 
 
 def _matrix(user, unit, first, last, on_date):
-    from liaison import stats
 
-    matrix = stats.compliance_matrix(user, first, last, on_date=on_date)
+    matrix = liaison_stats.compliance_matrix(user, first, last, on_date=on_date)
     rows = [row for row in matrix.rows if unit is None or row.member_unit.unit.path.startswith(unit.path)]
     return matrix.periods, rows
 
@@ -267,8 +268,8 @@ def _pending_label(rows, month):
 
 def _warnings(board, scope, previous):
     on_date = board.period.as_of(board.today)
-    now = queries.warning_summary(on_date=on_date, **scope)
-    before = queries.warning_summary(on_date=previous.as_of(board.today), **scope)
+    now = cadre_stats.warning_summary(on_date=on_date, **scope)
+    before = cadre_stats.warning_summary(on_date=previous.as_of(board.today), **scope)
     label = f"{previous.label}末" if previous.end < board.today else previous.label
     unit = scope["unit"]
     return Section("warnings", "干部预警", figures=[
@@ -285,8 +286,8 @@ def _warnings(board, scope, previous):
 
 def _measures(board, scope, previous):
     period = board.period
-    now = queries.measures_by_kind(start=period.start, end=period.end, **scope)
-    before = queries.measures_by_kind(start=previous.start, end=previous.end, **scope)
+    now = cadre_stats.measures_by_kind(start=period.start, end=period.end, **scope)
+    before = cadre_stats.measures_by_kind(start=previous.start, end=previous.end, **scope)
     unit = scope["unit"]
     return Section("measures", "监督措施与组织处理", figures=[
         Figure("measures_total", "监督措施", sum(now.values()), sum(before.values()),
@@ -295,23 +296,21 @@ def _measures(board, scope, previous):
         Figure(f"measure_{kind.value}", kind.label, now[kind.value], before[kind.value],
                links.measures(period=period, unit=unit, kind=kind.value), suffix="人次",
                previous_label=period.short_label)
-        for kind in MeasureKind
+        for kind in cadre_stats.MeasureKind
     ])
 
 
 # --- charts ---------------------------------------------------------------------------------------------------
 
 def _petition_charts(board, scope):
-    from petitions import stats
-    from petitions.models import Channel
 
     period, unit = board.period, scope["unit"]
     # The trend shows twelve months ending with the period (a year period: its own twelve months).
     first = add_months(period.end.replace(day=1), -11)
     months = [add_months(first, n) for n in range(12)]
-    rows = queries.petitions_by_month_channel(start=first, end=period.end, **scope)
+    rows = petition_stats.by_month_channel(start=first, end=period.end, **scope)
     counts = {(row["month"], row["channel"]): row["cases"] for row in rows}
-    used = [channel for channel in Channel if any((month, channel.value) in counts for month in months)]
+    used = [channel for channel in petition_stats.Channel if any((month, channel.value) in counts for month in months)]
     by_month = {
         "categories": [f"{month:%Y-%m}" for month in months],
         "series": [{
@@ -322,7 +321,7 @@ def _petition_charts(board, scope):
         } for channel in used],
     }
     dates = {"unit": unit, "start": period.start, "end": period.end}
-    categories = stats.by_category(start=period.start, end=period.end, **scope)
+    categories = petition_stats.by_category(start=period.start, end=period.end, **scope)
     by_category = {
         "categories": [row["label"] for row in categories],
         "series": [{"name": "件数", "data": [
@@ -338,11 +337,9 @@ def _month_end(month):
 
 def _by_unit_chart(board, scope):
     """Cases by unit, rolled up to the units right below the selected one (or the user's jurisdiction)."""
-    from core.models import Unit
-    from petitions import stats
 
     period, unit, user = board.period, scope["unit"], scope["user"]
-    rows = stats.by_unit(start=period.start, end=period.end, **scope)
+    rows = petition_stats.by_unit(start=period.start, end=period.end, **scope)
     base = unit or (user.jurisdiction if user is not None and user.jurisdiction_id else None)
     paths = dict(Unit.objects.filter(pk__in=[row["key"] for row in rows]).values_list("pk", "path"))
     ancestors = {int(pk) for path in paths.values() for pk in path.strip("/").split("/") if pk}
@@ -406,3 +403,11 @@ def _compliance_chart(board, matrix):
         "months": f"{months[0]:%Y-%m}" + (f" 至 {months[-1]:%Y-%m}" if len(months) > 1 else ""),
         "series": series,
     }
+
+
+def own_work(user, on_date):
+    """Figures of the cases `user` handles (承办/经办): petitions, vetting cases, audits (five queries)."""
+    petitions = petition_stats.own_work(user, on_date)
+    vetting = vetting_stats.own_work(user)
+    return {"petitions": petitions, "vetting_stages": vetting["stages"], "vetting_open": vetting["open"],
+            "vetting_blocked": vetting["blocked"], **audit_stats.own_work(user, on_date)}

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cadres.models import SupervisionMeasure
+from cadres import stats as cadre_stats
 from core.permissions import deny, office_required
 from core.scoping import unit_options, visible_units
-from dashboard import figures, permissions, queries, services
+from dashboard import figures, permissions, services
 from dashboard.filters import MeasureFilter
 from dashboard.models import MonthlyExport
 from dashboard.periods import Period, choices, default_period
@@ -33,8 +33,7 @@ def _unit(request):
 def index(request):
     today = timezone.localdate()
     if not permissions.can_view_overview(request.user):
-        return render(request, "dashboard/own.html", {"work": queries.own_work(request.user, today),
-                                                      "today": today})
+        return render(request, "dashboard/own.html", {"work": figures.own_work(request.user, today), "today": today})
     period = Period.parse(request.GET.get("period"), default_period(today))
     unit = _unit(request)
     board = figures.for_page(request.user, period, unit, today, fresh=bool(request.GET.get("fresh")))
@@ -55,9 +54,7 @@ def index(request):
 @require_GET
 def measures(request):
     """监督措施 behind the dashboard's figures (the cadres app has no list of its own yet)."""
-    queryset = (SupervisionMeasure.objects.visible_to(request.user).filter(voided_at__isnull=True)
-                .select_related("cadre", "cadre__unit").order_by("-date", "-pk"))
-    filterset = MeasureFilter(request.GET, queryset=queryset, request=request)
+    filterset = MeasureFilter(request.GET, queryset=cadre_stats.measure_list(request.user), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dashboard/measures.html", {
         "filter": filterset, "page": page, "period": Period.parse(request.GET.get("period")),

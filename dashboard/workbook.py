@@ -13,11 +13,14 @@ from collections import Counter
 
 from django.utils import timezone
 
-from cadres.models import MeasureKind, SourceChannel
+from audits import stats as audit_stats
+from cadres import stats as cadre_stats
 from dashboard import figures as board_figures
-from dashboard import queries
 from dashboard.periods import Period
 from dashboard.xlsx import Percent, PrintableSheet, printable_workbook
+from liaison import stats as liaison_stats
+from petitions import stats as petition_stats
+from vetting import stats as vetting_stats
 
 TITLE = "干部监督工作月度联席会议汇总表"
 SHEETS = ("封面与说明", "成员单位报送情况", "干部监督信息明细", "信访举报受理办理", "任前把关情况",
@@ -113,14 +116,11 @@ def _figure_note(figure):
 # --- 成员单位报送情况 ----------------------------------------------------------------------------------------------
 
 def _compliance(workbook, context):
-    from liaison.models import Aspect
-    from liaison.stats import Compliance, compliance_matrix
-
-    aspects = list(Aspect)
+    aspects = list(liaison_stats.Aspect)
     sheet = context.sheet(workbook, 1, [6, 28, 12, 13, 13, 9] + [10] * len(aspects) + [9],
                           header=["序号", "成员单位", "报送情况", "报送期限", "报送日期", "月报事项"]
                           + [aspect.label for aspect in aspects] + ["合计"])
-    matrix = compliance_matrix(context.user, context.month, context.month, on_date=context.today)
+    matrix = liaison_stats.compliance_matrix(context.user, context.month, context.month, on_date=context.today)
     states = Counter()
     totals = Counter()
     number = 0
@@ -128,7 +128,7 @@ def _compliance(workbook, context):
         if context.unit is not None and not row.member_unit.unit.path.startswith(context.unit.path):
             continue
         cell = row.cells[0]
-        if cell.state == Compliance.INACTIVE:
+        if cell.state == liaison_stats.Compliance.INACTIVE:
             continue
         number += 1
         states[cell.state] += 1
@@ -140,9 +140,9 @@ def _compliance(workbook, context):
     sheet.values(["", "合计", f"{number}家", None, None, totals["items"],
                   *[totals[aspect.value] for aspect in aspects], sum(totals[a.value] for a in aspects)], bold=True)
     sheet.blank()
-    sheet.note(f"按时报送{states[Compliance.ON_TIME]}家，零报告{states[Compliance.NIL]}家，"
-               f"逾期报送{states[Compliance.LATE]}家，未报送{states[Compliance.MISSING]}家，"
-               f"未到期{states[Compliance.PENDING]}家。“事项”含即时通报事项。")
+    sheet.note(f"按时报送{states[liaison_stats.Compliance.ON_TIME]}家，零报告{states[liaison_stats.Compliance.NIL]}家，"
+               f"逾期报送{states[liaison_stats.Compliance.LATE]}家，未报送{states[liaison_stats.Compliance.MISSING]}家，"
+               f"未到期{states[liaison_stats.Compliance.PENDING]}家。“事项”含即时通报事项。")
 
 
 # --- 干部监督信息明细 ----------------------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def _items(workbook, context):
                           header=["序号", "成员单位", "通报类别", "干部姓名", "单位职务", "一把手", "方面", "具体情况",
                                   "信息来源", "发生时间", "严重程度", "处置情况"])
     number = 0
-    for item in queries.item_rows(month=context.month, **context.scope):
+    for item in liaison_stats.item_rows(month=context.month, **context.scope):
         number += 1
         # Only what is shared with the member units: the action and the feedback, never the office's notes.
         disposals = "；".join(f"{d.get_action_display()}（{d.decided_on:%Y-%m-%d}）"
@@ -167,35 +167,34 @@ def _items(workbook, context):
 # --- 信访举报受理办理 ----------------------------------------------------------------------------------------------
 
 def _petitions(workbook, context):
-    from petitions import stats
-    from petitions.models import Channel, ProblemCategory
 
     period = context.period
     scope = {**context.scope, "start": period.start, "end": period.end}
     sheet = context.sheet(workbook, 3, [6, 16, 12, 12, 10, 18, 22, 22, 12, 10, 12, 9, 16])
-    totals = stats.totals(context.as_of, **scope)
-    flow = queries.petition_flow(**scope)
+    totals = petition_stats.totals(context.as_of, **scope)
+    flow = petition_stats.flow(**scope)
     sheet.block("一、受理办理情况")
     sheet.header(["收件（件）", "件次（含重复件）", "受理（件）", "办结（件）", "在办（件）", "逾期（件）"], start=2)
     sheet.values([totals["cases"], totals["reports"], flow["accepted"], flow["concluded"], totals["open"],
                   totals["overdue"]], start=2)
     sheet.note("收件、件次、在办、逾期按本月收件统计；受理、办结按受理日期、办结日期在本月统计。")
     sheet.blank()
-    channels = {row["key"]: row["cases"] for row in stats.by_channel(**scope)}
+    channels = {row["key"]: row["cases"] for row in petition_stats.by_channel(**scope)}
     sheet.block("二、按来源渠道（件）")
-    sheet.header([channel.label for channel in Channel] + ["合计"], start=2)
-    sheet.values([channels.get(channel.value, 0) for channel in Channel] + [sum(channels.values())], start=2)
+    sheet.header([channel.label for channel in petition_stats.Channel] + ["合计"], start=2)
+    sheet.values([channels.get(channel.value, 0) for channel in petition_stats.Channel] + [sum(channels.values())],
+                 start=2)
     sheet.blank()
-    categories = {row["key"]: row["cases"] for row in stats.by_category(**scope)}
+    categories = {row["key"]: row["cases"] for row in petition_stats.by_category(**scope)}
     sheet.block("三、按问题类别（件，一件涉及多类的分别计入）")
-    sheet.header([category.label for category in ProblemCategory], start=2)
-    sheet.values([categories.get(category.value, 0) for category in ProblemCategory], start=2)
+    sheet.header([category.label for category in petition_stats.ProblemCategory], start=2)
+    sheet.values([categories.get(category.value, 0) for category in petition_stats.ProblemCategory], start=2)
     sheet.blank()
     sheet.block("四、本月办结案件")
     sheet.header(["序号", "编号", "收件日期", "来源渠道", "件别", "涉及单位", "被反映人", "问题类别", "处置方式",
                   "查核结论", "办结日期", "澄清正名", "采取措施"])
     number = 0
-    for row in queries.concluded_rows(**scope):
+    for row in petition_stats.concluded_rows(**scope):
         number += 1
         case = row["case"]
         subjects = "、".join(f"{s.display_name}（{s.post_title or (s.cadre.post_title if s.cadre_id else '')}）"
@@ -211,22 +210,20 @@ def _petitions(workbook, context):
 # --- 任前把关情况 -------------------------------------------------------------------------------------------------
 
 def _vetting(workbook, context):
-    from vetting import stats
-    from vetting.models import CaseStatus, FeedbackConclusion
 
     period = context.period
     filters = {**context.scope, "since": period.start, "until": period.end}
     sheet = context.sheet(workbook, 4, [6, 16, 12, 22, 12, 36, 12, 12, 12, 12, 12, 12])
-    stages = stats.by_stage(**filters)
+    stages = vetting_stats.by_stage(**filters)
     sheet.block("一、本月启动考察案件按环节（件）")
     sheet.header([row["label"] for row in stages] + ["合计", "存在阻止任职事项"], start=2)
     sheet.values([row["count"] for row in stages] + [sum(row["count"] for row in stages),
-                                                     stats.blocked_count(**filters)], start=2)
+                                                     vetting_stats.blocked_count(**filters)], start=2)
     sheet.blank()
     sheet.block("二、暂缓、终止案件")
     sheet.header(["序号", "案件编号", "人选", "拟任职务", "状态", "理由", "日期"])
-    halted = stats.halted(**filters)
-    labels = dict(CaseStatus.choices)
+    halted = vetting_stats.halted(**filters)
+    labels = dict(vetting_stats.CaseStatus.choices)
     for number, row in enumerate(halted, start=1):
         day = row["closed_on"] or timezone.localtime(row["updated_at"]).date()
         sheet.values([number, row["number"], row["cadre__name"], row["proposed_title"], labels[row["status"]],
@@ -234,15 +231,15 @@ def _vetting(workbook, context):
     if not halted:
         sheet.note("无。")
     sheet.blank()
-    feedback = stats.publicity_feedback(**filters)
-    conclusions = [label for _value, label in FeedbackConclusion.choices]
+    feedback = vetting_stats.publicity_feedback(**filters)
+    conclusions = [label for _value, label in vetting_stats.FeedbackConclusion.choices]
     sheet.block("三、任前公示期间反映及核查")
     sheet.header(["收到反映", "已核查", "未核查", *conclusions], start=2)
     sheet.values([feedback["total"], feedback["total"] - feedback["unverified"], feedback["unverified"],
                   *[feedback["by_conclusion"].get(label, 0) for label in conclusions]], start=2)
     sheet.header(["序号", "案件编号", "人选", "拟任职务", "收到日期", "渠道", "核查结论", "核查日期"])
     number = 0
-    for item in queries.feedback_rows(**filters):
+    for item in vetting_stats.feedback_rows(**filters):
         number += 1
         case = item.publicity.case
         sheet.values([number, case.number, case.cadre.name, case.proposed_title, item.received_on,
@@ -254,13 +251,11 @@ def _vetting(workbook, context):
 # --- 经济责任审计及整改 ---------------------------------------------------------------------------------------------
 
 def _audits(workbook, context):
-    from audits import rectification, stats
-    from audits.models import FindingCategory
 
     year = context.month.year
-    summary = stats.summary(year, on_date=context.as_of, **context.scope)
+    summary = audit_stats.summary(year, on_date=context.as_of, **context.scope)
     sheet = context.sheet(workbook, 5, [6, 14, 20, 16, 12, 10, 14, 12, 12, 10, 16, 10, 10])
-    status_counts = queries.audits_by_status(year=year, **context.scope)
+    status_counts = audit_stats.audits_by_status(year=year, **context.scope)
     sheet.block(f"一、{year}年度审计项目情况")
     sheet.header(["审计项目（项）", "计划中", "实施中", "已完成", "违规金额（元）", "发现问题（个）", "涉及金额（元）",
                   "整改率", "逾期未整改（个）"], start=2)
@@ -272,7 +267,7 @@ def _audits(workbook, context):
     sheet.header(["序号", "项目编号", "被审计单位", "审计对象", "审计类型", "审计方式", "状态", "进点日期", "报告日期",
                   "总体评价", "违规金额（元）", "发现问题", "未整改"])
     number = 0
-    for audit in queries.audit_rows(year=year, **context.scope):
+    for audit in audit_stats.audit_rows(year=year, **context.scope):
         number += 1
         subjects = "、".join(subject.cadre.name for subject in audit.subjects.all())
         sheet.values([number, audit.number, audit.unit.display_name, subjects, audit.get_kind_display(),
@@ -282,13 +277,13 @@ def _audits(workbook, context):
         sheet.note("本年度无审计项目。")
     sheet.blank()
     sheet.block("三、发现问题整改情况")
-    statuses = list(rectification.RectificationStatus)
+    statuses = list(audit_stats.RectificationStatus)
     sheet.header([status.label for status in statuses] + ["合计", "整改率"], start=2)
     counts = summary.rectification_counts
     sheet.values([counts.get(status.value, 0) for status in statuses]
                  + [sum(counts.values()), Percent(summary.rectification_rate)], start=2)
     by_category = {row["category"]: row for row in summary.findings_by_category}
-    used = [category for category in FindingCategory if category.value in by_category]
+    used = [category for category in audit_stats.FindingCategory if category.value in by_category]
     if used:
         sheet.header(["问题类别"] + [category.label for category in used], start=2)
         sheet.values(["问题（个）"] + [by_category[category.value]["count"] for category in used], start=2)
@@ -298,7 +293,7 @@ def _audits(workbook, context):
     sheet.header(["序号", "项目编号", "被审计单位", "问题类别", "问题序号", "涉及金额（元）", "责任干部", "整改期限",
                   "逾期天数", "整改状态"])
     number = 0
-    for finding in queries.overdue_finding_rows(year=year, on_date=context.as_of, **context.scope):
+    for finding in audit_stats.overdue_finding_rows(year=year, on_date=context.as_of, **context.scope):
         number += 1
         sheet.values([number, finding.audit.number, finding.audit.unit.display_name, finding.get_category_display(),
                       finding.number, finding.amount,
@@ -314,22 +309,23 @@ def _audits(workbook, context):
 def _measures(workbook, context):
     period = context.period
     scope = {**context.scope, "start": period.start, "end": period.end}
-    sources = list(SourceChannel)
+    sources = list(cadre_stats.SourceChannel)
     # 措施类别, one column per source, 合计 — wider than the eight columns of the details below
     sheet = context.sheet(workbook, 6, [12, 12, 12, 22, 18, 12, 14, 30] + [12] * max(len(sources) + 2 - 8, 0))
-    counts = queries.measures_by_kind_and_source(**scope)
+    counts = cadre_stats.measures_by_kind_and_source(**scope)
     sheet.block("一、按措施类别和来源（人次）")
     sheet.header(["措施类别"] + [source.label for source in sources] + ["合计"])
-    for kind in MeasureKind:
+    for kind in cadre_stats.MeasureKind:
         row = [counts.get((kind.value, source.value), 0) for source in sources]
         sheet.values([kind.label, *row, sum(row)])
-    column_totals = [sum(counts.get((kind.value, source.value), 0) for kind in MeasureKind) for source in sources]
+    column_totals = [sum(counts.get((kind.value, source.value), 0) for kind in cadre_stats.MeasureKind)
+                     for source in sources]
     sheet.values(["合计", *column_totals, sum(column_totals)], bold=True)
     sheet.blank()
     sheet.block("二、本月监督措施明细")
     sheet.header(["序号", "日期", "干部姓名", "单位", "职务", "措施类别", "来源", "来源案件"])
     number = 0
-    for measure in queries.measure_rows(**scope):
+    for measure in cadre_stats.measure_rows(**scope):
         number += 1
         cadre = measure.cadre
         sheet.values([number, measure.date, cadre.name, cadre.unit.display_name, cadre.post_title,
@@ -344,7 +340,7 @@ def _warnings(workbook, context):
     sheet = context.sheet(workbook, 7, [6, 10, 22, 20, 26, 60, 10],
                           header=["序号", "姓名", "单位", "职务", "预警事项", "预警说明", "阻止任职"])
     number = 0
-    for cadre, warnings in queries.warning_rows(on_date=context.as_of, **context.scope):
+    for cadre, warnings in cadre_stats.warning_rows(on_date=context.as_of, **context.scope):
         number += 1
         labels = list(dict.fromkeys(warning.label for warning in warnings))
         reasons = "\n".join(f"{warning.label}：{warning.reason}" for warning in warnings)

@@ -11,12 +11,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from core import workdays
+from core.stats import CHUNK, in_unit, visible
 from liaison.models import (
     Aspect,
+    Disposal,
     MemberUnit,
     Report,
     ReportingSchedule,
@@ -198,3 +200,13 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
         rows.append(Row(unit, cells, counts, dict(unit_aspects[unit.pk])))
     return ComplianceMatrix(periods, rows, totals, dict(aspect_totals),
                             {period: dict(aspects_by_period[period]) for period in periods})
+
+
+def item_rows(*, user=None, unit=None, month=None):
+    """Live items of the reports (monthly and urgent) the office received for the month; disposals prefetched."""
+    reports = in_unit(visible(Report, user).received().filter(period=month), unit, "member_unit__unit")
+    items = (ReportItem.objects.filter(report__in=reports, voided_at__isnull=True)
+             .select_related("report__member_unit__unit", "cadre")
+             .prefetch_related(Prefetch("disposals", queryset=Disposal.objects.order_by("decided_on", "pk")))
+             .order_by("report__member_unit__sort_order", "report__member_unit__unit__path", "occurred_on", "pk"))
+    yield from items.iterator(chunk_size=CHUNK)

@@ -6,19 +6,26 @@ number of reports behind it); voided records count nowhere. Every function aggre
 receipt dates. Rows are dicts: {"key", "label", "cases", "reports"}.
 """
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cadres import stats as cadres_stats
+from core.stats import CHUNK, chunks
 from petitions.models import (
     CONCLUDED_STATUSES,
     OPEN_STATUSES,
     Channel,
     Conclusion,
     Petition,
+    PetitionSubject,
     ProblemCategory,
     Status,
 )
+
+# The choices a reader of these figures needs are part of this public surface.
+__all__ = ["Channel", "ProblemCategory", "base_queryset", "by_category", "by_channel", "by_conclusion", "by_month",
+           "by_month_channel", "by_unit", "concluded_rows", "flow", "own_work", "summary", "totals"]
 
 
 def base_queryset(*, user=None, unit=None, start=None, end=None):
@@ -99,3 +106,41 @@ def summary(on_date=None, **scope):
     return {"totals": totals(on_date, **scope), "by_month": by_month(**scope), "by_channel": by_channel(**scope),
             "by_category": by_category(**scope), "by_unit": by_unit(**scope),
             "by_conclusion": by_conclusion(**scope)}
+
+
+def by_month_channel(*, user=None, unit=None, start=None, end=None):
+    """[{"month": date, "channel": value, "cases": n}] over the counted cases received in the period (one query)."""
+    rows = (base_queryset(user=user, unit=unit, start=start, end=end)
+            .annotate(month=TruncMonth("received_on")).values("month", "channel")
+            .annotate(cases=Count("id", distinct=True)).order_by("month", "channel"))
+    return [{"month": row["month"], "channel": row["channel"], "cases": row["cases"]} for row in rows]
+
+
+def flow(*, user=None, unit=None, start=None, end=None):
+    """Counted cases accepted (受理) and concluded (办结) within the period, whenever received (one query)."""
+    queryset = base_queryset(user=user, unit=unit)  # no join that repeats a case: no DISTINCT (a sort)
+    return queryset.aggregate(
+        accepted=Count("id", filter=Q(accepted_on__gte=start, accepted_on__lte=end)),
+        concluded=Count("id", filter=Q(concluded_on__gte=start, concluded_on__lte=end)),
+    )
+
+
+def concluded_rows(*, user=None, unit=None, start=None, end=None):
+    """Cases concluded in the period, for the workbook: never the reporter, nor any free text a reporter wrote.
+    Yields dicts; two queries per chunk of cases (subjects, measures) besides the chunked cases."""
+    cases = (base_queryset(user=user, unit=unit).filter(concluded_on__gte=start, concluded_on__lte=end)
+             .select_related("unit")
+             .prefetch_related(Prefetch("subjects", queryset=PetitionSubject.objects.select_related("cadre")))
+             .order_by("concluded_on", "code"))
+    for chunk in chunks(cases.iterator(chunk_size=CHUNK)):
+        kinds = cadres_stats.measure_kinds_by_source("petitions.petition", [case.code for case in chunk], user=user)
+        for case in chunk:
+            yield {"case": case, "subjects": list(case.subjects.all()), "measures": kinds.get(case.code, [])}
+
+
+def own_work(user, on_date):
+    """Open cases `user` handles (承办), and those past a deadline on `on_date` (one query)."""
+    return (Petition.objects.visible_to(user).counted().filter(handlers=user)
+            .aggregate(open=Count("id", distinct=True, filter=Q(status__in=OPEN_STATUSES)),
+                       overdue=Count("id", distinct=True, filter=Q(
+                           status__in=OPEN_STATUSES + (Status.CONCLUDED,), next_due__lt=on_date))))

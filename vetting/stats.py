@@ -11,6 +11,7 @@ cases). Every function takes the same filters:
 
 from django.db.models import Count, Q
 
+from core.stats import CHUNK
 from vetting.models import (
     CaseStatus,
     FeedbackConclusion,
@@ -19,6 +20,10 @@ from vetting.models import (
     PublicityFeedback,
     VettingCase,
 )
+
+# The choices a reader of these figures needs are part of this public surface.
+__all__ = ["CaseStatus", "FeedbackConclusion", "blocked", "blocked_count", "by_stage", "cases", "feedback_rows",
+           "halted", "own_work", "personal_matters", "publicity_feedback", "summary"]
 
 
 def cases(user=None, unit=None, since=None, until=None):
@@ -84,3 +89,18 @@ def summary(**filters):
         "publicity_feedback": publicity_feedback(**filters),
         "personal_matters": personal_matters(**filters),
     }
+
+
+def feedback_rows(*, user=None, unit=None, since=None, until=None):
+    """Publicity feedback on the cases of `cases(...)`, with its verification (no content text), streamed."""
+    feedback = (PublicityFeedback.objects.filter(publicity__case__in=cases(user, unit, since, until).values("pk"))
+                .select_related("publicity__case__cadre").order_by("received_on", "pk"))
+    yield from feedback.iterator(chunk_size=CHUNK)
+
+
+def own_work(user):
+    """{"stages": {status: n}, "open": n, "blocked": n} of the open cases `user` handles (经办) (two queries)."""
+    open_cases = VettingCase.objects.visible_to(user).filter(handler=user).open()
+    stages = dict(open_cases.order_by().values_list("status").annotate(n=Count("pk")))
+    return {"stages": stages, "open": sum(stages.values()),
+            "blocked": open_cases.with_blocking().filter(is_blocked=True).count()}

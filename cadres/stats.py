@@ -1,0 +1,115 @@
+"""Public statistics of the cadres app, for the leaders' dashboard and the monthly workbook: supervision measures
+and warnings. Each function aggregates in SQL or streams rows in a fixed number of queries, from
+`visible_to(user)` (`user=None`: no user scope, for a trusted caller), in `unit`'s subtree.
+
+The choices a reader of these figures needs (`MeasureKind`, `SourceChannel`) are part of this public surface."""
+
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
+
+from django.contrib.postgres.aggregates import BoolOr
+from django.db.models import Count, Q
+
+from cadres import snapshots
+from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
+from cadres.warnings import rule_choices
+from core.stats import CHUNK, in_unit, visible
+
+__all__ = ["MeasureKind", "SourceChannel", "WarnedCadre", "live_measures", "measure_kinds_by_source", "measure_list",
+           "measure_queryset", "measure_rows", "measures_by_kind", "measures_by_kind_and_source", "warning_rows",
+           "warning_summary"]
+
+
+# --- supervision measures ---------------------------------------------------------------------------------------
+
+def live_measures(*, user=None):
+    """Measures not voided, visible to `user`."""
+    return visible(SupervisionMeasure, user).filter(voided_at__isnull=True)
+
+
+def _measures(user, unit, start, end):
+    queryset = in_unit(live_measures(user=user), unit, "cadre__unit")
+    if start is not None:
+        queryset = queryset.filter(date__gte=start)
+    if end is not None:
+        queryset = queryset.filter(date__lte=end)
+    return queryset
+
+
+def measure_list(user):
+    """The measures list behind the dashboard's figures: newest first, cadre and unit selected."""
+    return live_measures(user=user).select_related("cadre", "cadre__unit").order_by("-date", "-pk")
+
+
+def measures_by_kind(*, user=None, unit=None, start=None, end=None):
+    """{kind: n} of the measures (not voided) dated in the period, every kind present (zeros included)."""
+    counts = dict(_measures(user, unit, start, end).order_by().values_list("kind").annotate(n=Count("pk")))
+    return {kind: counts.get(kind, 0) for kind in MeasureKind.values}
+
+
+def measures_by_kind_and_source(*, user=None, unit=None, start=None, end=None):
+    """{(kind, source_channel): n} (one query)."""
+    rows = (_measures(user, unit, start, end).order_by().values_list("kind", "source_channel")
+            .annotate(n=Count("pk")))
+    return {(kind, source): n for kind, source, n in rows}
+
+
+def measure_queryset(*, user=None, unit=None, start=None, end=None):
+    return (_measures(user, unit, start, end).select_related("cadre", "cadre__unit")
+            .order_by("date", "pk"))
+
+
+def measure_rows(**scope):
+    yield from measure_queryset(**scope).iterator(chunk_size=CHUNK)
+
+
+def measure_kinds_by_source(source_type, codes, *, user=None):
+    """{source code: [kind label, ...]} of the live measures taken on the given cases of another app, by date
+    (one query)."""
+    kinds = {}
+    for code, kind in (live_measures(user=user).filter(source_type=source_type, source_code__in=codes)
+                       .order_by("date", "pk").values_list("source_code", "kind")):
+        kinds.setdefault(code, []).append(MeasureKind(kind).label)
+    return kinds
+
+
+# --- warnings ---------------------------------------------------------------------------------------------------
+
+def _warned(user, unit, on_date):
+    """The snapshot's rows in scope, by the unit stored on each row (no join to the cadres)."""
+    rows = snapshots.rows(on_date)
+    return in_unit(rows.visible_to(user) if user is not None else rows, unit)
+
+
+def warning_summary(*, user=None, unit=None, on_date=None):
+    """{"cadres": distinct cadres under any warning, "blocking": of which with a blocking one,
+    "by_rule": [{"code", "label", "cadres"}] for every registered rule}, from the warning snapshot (two queries
+    once the snapshot exists)."""
+    warned = _warned(user, unit, on_date)
+    per_rule = dict(warned.order_by().values_list("code").annotate(n=Count("pk")))  # one row per cadre and rule
+    totals = (warned.order_by().values("cadre_id").annotate(any_blocking=BoolOr("blocking"))
+              .aggregate(cadres=Count("cadre_id"), blocking=Count("cadre_id", filter=Q(any_blocking=True))))
+    return {**totals, "by_rule": [{"code": code, "label": label, "cadres": per_rule.get(code, 0)}
+                                  for code, label in rule_choices()]}
+
+
+class WarnedCadre(NamedTuple):
+    name: str
+    unit_name: str  # the unit's short name, as of the snapshot
+    post_title: str
+
+
+def warning_rows(*, user=None, unit=None, on_date=None):
+    """(WarnedCadre, [Warning, ...]) for each flagged cadre, by unit and name, streamed from the warning snapshot
+    in one query (a province's list is tens of thousands of cadres: no model instances)."""
+    labels = snapshots.rule_labels()
+    rows = (_warned(user, unit, on_date)
+            .order_by("unit__path", "-cadre__is_principal", "cadre__name", "cadre_id", "code")
+            .values_list("cadre_id", "cadre__name", "unit__short_name", "unit__name", "cadre__post_title", "code",
+                         "reasons", "blocking"))
+    for _cadre_id, group in groupby(rows.iterator(chunk_size=CHUNK * 4), key=itemgetter(0)):
+        group = list(group)
+        _, name, short_name, unit_name, post_title = group[0][:5]
+        yield WarnedCadre(name, short_name or unit_name, post_title), snapshots.as_warnings(
+            [row[5:] for row in group], labels)
