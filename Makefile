@@ -17,8 +17,10 @@ test: setup
 	$(PY) -m pytest --create-db -p no:cacheprovider
 	$(MAKE) lint
 
+# lint-imports: the layer contracts in pyproject.toml ([tool.importlinter]); a forbidden import fails the build.
 lint: deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --cache-dir var/import_linter_cache
 	$(VENV)/bin/bandit -q -r config core cadres vetting audits petitions liaison matters dashboard -x '*/migrations/*' -ll
 	@scripts/check_deploy.sh
 
