@@ -1,12 +1,15 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from core import constraints
+
 
 class CadresConfig(AppConfig):
     name = "cadres"
     verbose_name = "干部信息"
 
     def ready(self):
+        # Models load after AppConfig: import them in ready().
         from cadres import deadlines, services, snapshots, timeline, warnings, workbench  # noqa: F401  (rules, sources)
         from cadres.defaults import ensure_defaults
         from core.deadlines import register
@@ -20,6 +23,4 @@ class CadresConfig(AppConfig):
 
     def _register_constraint_messages(self):
         """Named constraints of the cadres models as sentences (core.constraints), from violation_error_message."""
-        from core import constraints
-
         constraints.register_models(*self.get_models())

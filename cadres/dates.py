@@ -3,6 +3,8 @@
 import calendar
 import datetime
 
+from django.utils import timezone
+
 
 def add_months(day, months):
     """The same day `months` later (or earlier), clamped to the month's last day: 2026-08-31 + 6 → 2027-02-28."""
@@ -30,8 +32,6 @@ def period_until(ends_on, label="影响期"):
 
 def not_future(day, label):
     """Things that already happened cannot be dated after today (services refuse it, whatever form calls them)."""
-    from django.utils import timezone
-
     if day and day > timezone.localdate():
         raise ValueError(f"{label}不能晚于今天")
     return day

@@ -2,6 +2,11 @@
 section head. The data migration 0003 creates them; `ensure_defaults` (post_migrate) restores them after a test
 flush. Idempotent: existing rows (edited in the admin) are left alone."""
 
+from django.contrib.auth.models import Group, Permission
+
+from cadres.models import CadreSettings, ImpactPeriod
+from core import roles
+
 # (kind, months, note, no_post, higher_post_months). Sources: 《中国共产党问责条例》(2019) 第十一条 and
 # 《推进领导干部能上能下规定》(2022) (诫勉, 调整职务, 责令辞职, 免职, 降职); 《中国共产党纪律处分条例》(2023)
 # 第十条 (警告 12 / 严重警告 18 months), 第十一条 (撤销党内职务: 24 months no equal or higher post), 第十二条
@@ -38,11 +43,6 @@ IMPACT_PERIODS = [
 
 
 def ensure_defaults(sender=None, **kwargs):
-    from django.contrib.auth.models import Group, Permission
-
-    from cadres.models import CadreSettings, ImpactPeriod
-    from core import roles
-
     for kind, months, note, no_post, higher_post_months in IMPACT_PERIODS:
         ImpactPeriod.objects.get_or_create(kind=kind, defaults={"months": months, "note": note, "no_post": no_post,
                                                                 "higher_post_months": higher_post_months})

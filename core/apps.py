@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -6,8 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设置"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
+        # Models load after AppConfig: import them in ready().
         from core import audit, checks, office_settings, security, signals  # noqa: F401  (connect receivers, checks)
 
         # After every app's post_migrate (not only core's): the settings tables' permissions are created by their
@@ -17,8 +17,8 @@ class CoreConfig(AppConfig):
 
 def _ensure_roles(sender, **kwargs):
     # Also after a test flush, which empties the tables the data migration filled.
-    from django.contrib.auth.models import Group, Permission
+    from django.contrib.auth.models import Group, Permission  # models load after AppConfig
 
-    from core.roles import ensure_role_groups
+    from core.roles import ensure_role_groups  # reads settings models
 
     ensure_role_groups(Group, Permission)

@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.db import DatabaseError
+
+from core.models import User
 
 
 @register(deploy=True)
@@ -19,10 +22,6 @@ def audit_log_key(app_configs, **kwargs):
 @register(deploy=True)
 def no_active_superuser(app_configs, **kwargs):
     """三员分立: no account may hold every right at once."""
-    from django.db import DatabaseError
-
-    from core.models import User
-
     try:
         names = list(User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)[:5])
     except DatabaseError:

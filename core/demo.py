@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import roles
 from core.models import Unit, User
@@ -88,8 +89,6 @@ DEMO_TOTP_KEYS = {
 
 
 def _demo_totp_devices():
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     for username, key in DEMO_TOTP_KEYS.items():
         user = User.objects.get(username=username)
         TOTPDevice.objects.get_or_create(user=user, name="演示动态口令", defaults={"key": key, "confirmed": True})

@@ -13,7 +13,10 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -89,9 +92,6 @@ def xlsx_response(content, filename):
 
 def table_workbook(sheet_title, headers, rows, widths=None):
     """A one-sheet workbook (write-only, so rows stream): bold header, frozen first row. Returns bytes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
     for index, width in enumerate(widths or [], start=1):
@@ -105,6 +105,4 @@ def table_workbook(sheet_title, headers, rows, widths=None):
 
 
 def _column_letter(index):
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(index)

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
+from core import audit
 from core.uploads import mb_text
 
 
@@ -32,8 +33,6 @@ class DeniedAccessLogMiddleware:
         user = getattr(request, "user", None)
         if (response.status_code in (403, 404) and user is not None and user.is_authenticated
                 and not getattr(request, "_access_denial_logged", False)):
-            from core import audit
-
             refused = response.status_code == 403
             audit.record_denied(request, "core.access.refused" if refused else "core.access.not_found",
                                 summary=f"{'拒绝访问' if refused else '访问不存在或无权查看的页面'} {request.path}")

@@ -4,6 +4,9 @@ Every number comes from SecurityPolicy, which the 安全保密管理员 edits.""
 import datetime
 import time
 
+from axes.conf import settings as axes_settings
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
@@ -30,10 +33,6 @@ def lockout_cooloff(request):
 def lockout_response(request, original_response=None, credentials=None):
     """The lockout page (AXES_LOCKOUT_CALLABLE) says for how long and until when, in local time. An unknown user
     name is locked and answered the same way, so the page reveals nothing about which accounts exist."""
-    from axes.conf import settings as axes_settings
-    from axes.helpers import get_client_username
-    from axes.models import AccessAttempt
-
     minutes = SecurityPolicy.current().lockout_minutes
     username = get_client_username(request, credentials) or ""
     # The cool-off runs from the latest failure (axes moves it on each failure during the lockout).

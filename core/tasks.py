@@ -2,7 +2,8 @@ import datetime
 
 from celery import shared_task
 
-from core import deadlines
+from core import audit, deadlines, exports, outbox
+from core.models import Unit
 
 
 @shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
@@ -15,16 +16,12 @@ def scan_deadlines(on_date=None):
 @shared_task
 def ping():
     """Round trip through broker, worker and database, for health checks and the integration test."""
-    from core.models import Unit
-
     return {"pong": True, "units": Unit.objects.count()}
 
 
 @shared_task(acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
 def anchor_audit_log():
     """Daily: append the audit log's signed head to the anchor file (core.audit), outside the database."""
-    from core import audit
-
     return audit.write_anchor("daily").payload()
 
 
@@ -32,8 +29,6 @@ def anchor_audit_log():
 def dispatch_outbox():
     """Every 30 s: send the outbox's pending tasks (core.outbox), e.g. those a request could not send while the
     broker was down; sent messages older than a week are deleted."""
-    from core import outbox
-
     sent, failed = outbox.dispatch()
     return {"sent": sent, "failed": failed, "purged": outbox.purge_sent()}
 
@@ -41,6 +36,4 @@ def dispatch_outbox():
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def requeue_stale_exports():
     """Every minute: queue again the exports whose worker died (stale heartbeat), remove their *.part files."""
-    from core import exports
-
     return {"requeued": exports.requeue_stale()}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import chinese_calendar
 from lunar_python import Lunar
 
+from core import deadlines
 from core.models import WorkCalendarDay, WorkCalendarYear
 
 # Statutory holidays with a fixed Gregorian date: 元旦, 劳动节 (two days since 2025), 国庆节 (three days).
@@ -258,8 +259,6 @@ def recompute_range(first, last, notify=True):
 
 def notify_moves(moves):
     """One 提示 per handler and moved deadline (unique per target, field and new date: a rerun adds nothing)."""
-    from core import deadlines
-
     items = [deadlines.Due(kind=f"calendar.moved.{move.field}"[:64], target=move.target, due_date=move.new,
                            level=deadlines.Level.NOTICE, title=f"期限调整（节假日安排变更）：{move}",
                            recipients=tuple(move.recipients), url=move.url)

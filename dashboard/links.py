@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from petitions.filters import PetitionFilter
+from vetting.filters import CaseFilter
+
 # Period filters the dashboard passes when the list declares them (django-filter DateFromToRangeFilter names).
 PERIOD_FILTERS = {
     "petitions": ("received_after", "received_before"),
@@ -38,8 +41,6 @@ def _period_params(app, filterset_class, start, end):
 def petitions(*, unit=None, start=None, end=None, concluded_start=None, concluded_end=None, **filters):
     """信访举报 list: status, channel, category, days ("overdue"), handler; unit by primary key (with sub-units);
     received in [start, end] or concluded in [concluded_start, concluded_end]."""
-    from petitions.filters import PetitionFilter
-
     params = {**filters, "unit": unit.pk if unit else None}
     params.update(_period_params("petitions", PetitionFilter, start, end))
     if concluded_start is not None:
@@ -49,8 +50,6 @@ def petitions(*, unit=None, start=None, end=None, concluded_start=None, conclude
 
 def vetting(*, unit=None, start=None, end=None, **filters):
     """任前把关 list: status, blocked ("true"), move_kind."""
-    from vetting.filters import CaseFilter
-
     params = dict(filters)
     if unit is not None and _declares(CaseFilter, "unit"):
         params["unit"] = unit.pk

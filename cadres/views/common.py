@@ -1,4 +1,4 @@
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 
 from cadres import permissions
 from cadres.models import Cadre
@@ -26,7 +26,5 @@ def back_to_profile(cadre, anchor=""):
 
 
 def form_page(request, *, title, form, cadre=None, submit="保存", intro="", enctype=""):
-    from django.shortcuts import render
-
     return render(request, "cadres/form.html", {"title": title, "form": form, "cadre": cadre, "submit": submit,
                                                  "intro": intro, "enctype": enctype})

@@ -2,8 +2,12 @@
 
 import tomllib
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from django.db import connection
+
+from cadres.filters import search
+from cadres.models import Cadre
 
 # Targets of issue 11 (2-core machine, province scale), in milliseconds unless said otherwise.
 TARGETS = {"list": 200, "profile": 200, "search": 50, "dashboard": 500}
@@ -48,11 +52,6 @@ def explain(sql, params=None):
 
 def _search_explains(results):
     """The index's own justification: the cadre list's name search (its count query), as the filter builds it."""
-    from urllib.parse import parse_qs, urlsplit
-
-    from cadres.filters import search
-    from cadres.models import Cadre
-
     out = []
     for page in results.get("pages", []):
         if page["kind"] != "search":
@@ -97,7 +96,7 @@ def markdown(results):
         f"- 机器：{m['cpu']}，{m['cores']} 核，内存 {m['memory']}；{m['os']}；Python {m['python']}",
         f"- 日期：{results['date']}；运行前/后 1 分钟平均负载 {results.get('load_before', [0])[0]:.1f} / "
         f"{results.get('load_after', [0])[0]:.1f}",
-        f"- 数据：`seed_scale --scale {results['scale']} --seed {data.get('seed')}`，装载用时 "
+        f"- 数据：`scripts/bench/seed_scale.py --scale {results['scale']} --seed {data.get('seed')}`，装载用时 "
         f"**{data['seconds'] / 60:.1f} 分钟**（目标 15 分钟以内：{_verdict(data['seconds'] < 900)}），"
         f"审计日志哈希链：{'已计算' if data.get('chain') else '未计算'}；"
         f"数据库 {results['sizes']['_database_mb']:,.0f} MB",

@@ -11,6 +11,9 @@
 3. The monthly workbook of the busiest month vs xlsxwriter constant_memory writing the same cells.
 4. The deadline scan over the whole data set (rolled back each time) vs the bare SQL counting what is due.
 5. Cadre list throughput under gunicorn (127.0.0.1:8111) with wrk, concurrent connections on loopback.
+
+Django is set up at run time (setup_django, with the benchmark's environment), so the project's modules are imported
+inside the functions that need them.
 """
 
 import argparse

@@ -22,12 +22,19 @@ ROOT = Path(__file__).resolve().parents[2]
 SCALES = ("city", "county", "province")  # scripts.bench.scale.run.SCALES, before Django is set up
 
 
+def _day(text):
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"基准日格式应为 YYYY-MM-DD：{text}") from None
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(description="生成大规模模拟数据（县/市/省级规模），用于性能测试")
     parser.add_argument("--scale", choices=SCALES, default="county")
     parser.add_argument("--factor", type=float, help="省级规模的比例（代替 --scale），如 0.001")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--today", type=datetime.date.fromisoformat, help="基准日（默认今天），YYYY-MM-DD")
+    parser.add_argument("--today", type=_day, help="基准日（默认今天），YYYY-MM-DD")
     parser.add_argument("--audit-events", type=int, help="审计日志条数（默认按规模）")
     parser.add_argument("--no-chain", action="store_true", help="审计日志不计算哈希链（更快）")
     parser.add_argument("--summary", help="把结果（行数、用时、最忙月份）写入此 JSON 文件")

@@ -1,1 +1,1 @@
-"""Province-scale synthetic data for benchmarks and query budgets (manage.py seed_scale)."""
+"""Province-scale synthetic data for benchmarks and query budgets (scripts/bench/seed_scale.py)."""

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from core.audit import event_hash
 from scripts.bench.scale import names
 from scripts.bench.scale.loader import Table, max_id
 
@@ -221,8 +222,6 @@ class Logs:
     def audit_events(self, count, chain=True):
         """Append `count` events spread over the data window, in time order, each chained to the one before with
         the real core.audit.event_hash (HMAC-SM3 with the configured key)."""
-        from core.audit import event_hash
-
         org, rng, today = self.org, self.rng, self.today
         AuditEvent = apps.get_model("core", "AuditEvent")
         table = Table(AuditEvent, rng)

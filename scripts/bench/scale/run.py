@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection, transaction
+from django.utils import timezone
 
 from scripts.bench.scale.cases import Cases
 from scripts.bench.scale.loader import Table, deferred_indexes, reset_sequences
@@ -103,8 +104,6 @@ def seed(
     ddl_file=None,
 ):
     """Load one synthetic data set (a new unit tree beside anything already there). Returns a Result."""
-    from django.utils import timezone
-
     started = time.monotonic()
     today = today or timezone.localdate()
     wanted = targets(scale, factor)
