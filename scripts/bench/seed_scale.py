@@ -49,6 +49,7 @@ def main(argv=None):
 
     django.setup()
     from scripts.bench.scale import run  # reads models: after setup
+
     result = run.seed(scale=None if args.factor else args.scale, factor=args.factor, seed=args.seed, today=args.today,
                       log=print, chain=not args.no_chain, audit_events=args.audit_events,
                       ddl_file="var/seed_scale_indexes.sql")
