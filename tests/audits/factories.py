@@ -5,19 +5,15 @@ from decimal import Decimal
 
 from audits import services
 from audits.models import AuditKind, Category, FindingCategory, Mode, Responsibility
-from cadres.models import PositionHistory
 from tests.factories import CadreFactory
 
 
 def principal(unit, *, name=None, post_since=datetime.date(2020, 3, 1), birth_date=datetime.date(1975, 5, 20),
               **extra):
-    """A principal leader (一把手) of `unit`, with the current post in the position history."""
+    """A principal leader (一把手) of `unit`."""
     kwargs = {"name": name} if name else {}
-    cadre = CadreFactory(unit=unit, is_principal=True, post_since=post_since, birth_date=birth_date, **kwargs,
-                         **extra)
-    PositionHistory.objects.create(cadre=cadre, unit=unit, post_title=cadre.post_title, rank=cadre.rank,
-                                   is_principal=True, start_date=post_since)
-    return cadre
+    return CadreFactory(unit=unit, is_principal=True, post_since=post_since, birth_date=birth_date, **kwargs,
+                        **extra)
 
 
 def classify(unit, category=Category.A, actor=None, **kwargs):

@@ -8,14 +8,14 @@ from django.urls import reverse
 
 from cadres import services
 from cadres.models import AnnualAssessment, AssessmentGrade, CadreStatus, MeasureKind, Rank
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 D = datetime.date
 
 
 @pytest.fixture
 def cadre(unit_a, staff):
-    return make_cadre(unit_a, actor=staff)
+    return CadreFactory(unit=unit_a, actor=staff)
 
 
 def test_no_excellent_grade_in_the_year_of_an_admonishment(cadre, staff):
@@ -72,7 +72,7 @@ def test_no_grade_during_probation_except_not_graded(cadre, staff):
 
 
 def test_a_cadre_marked_on_probation_is_not_graded_this_year(unit_a, staff):
-    cadre = make_cadre(unit_a, actor=staff, status=CadreStatus.PROBATION)
+    cadre = CadreFactory(unit=unit_a, actor=staff, status=CadreStatus.PROBATION)
     with pytest.raises(ValueError, match="试用期"):
         services.record_assessment(cadre, actor=staff, year=datetime.date.today().year,
                                    grade=AssessmentGrade.COMPETENT)
@@ -81,12 +81,12 @@ def test_a_cadre_marked_on_probation_is_not_graded_this_year(unit_a, staff):
 def test_excellent_above_20_percent_of_a_unit_warns_with_the_numbers(unit_a, staff):
     """《公务员考核规定》(2020), 优秀等次比例; domain.md §3: 优秀 at most 20% of those assessed
     (CadreSettings.excellent_share_limit): a warning with the numbers, not a refusal."""
-    cadres = [make_cadre(unit_a, actor=staff) for _ in range(5)]
+    cadres = [CadreFactory(unit=unit_a, actor=staff) for _ in range(5)]
     for cadre in cadres[1:]:
         services.record_assessment(cadre, actor=staff, year=2025, grade=AssessmentGrade.COMPETENT)
     first = services.record_assessment(cadres[0], actor=staff, year=2025, grade=AssessmentGrade.EXCELLENT)
     assert first.share_warning == ""  # 1 of 5 = 20%
-    sixth = make_cadre(unit_a, actor=staff)
+    sixth = CadreFactory(unit=unit_a, actor=staff)
     second = services.record_assessment(sixth, actor=staff, year=2025, grade=AssessmentGrade.EXCELLENT)
     assert "已登记考核6人，其中优秀2人，占33.3%，超过20%的比例上限" in second.share_warning
     assert AnnualAssessment.objects.filter(grade=AssessmentGrade.EXCELLENT).count() == 2  # saved all the same
@@ -120,7 +120,7 @@ def test_an_unfit_share_over_100_on_the_page_is_a_sentence_not_a_500(client_for,
 
 
 def test_the_share_warning_reaches_the_page(client_for, unit_a, staff):
-    cadre = make_cadre(unit_a, actor=staff)
+    cadre = CadreFactory(unit=unit_a, actor=staff)
     response = _post(client_for(staff), cadre, grade="excellent")
     assert "已登记考核1人，其中优秀1人，占100.0%" in response.content.decode()
     assert AnnualAssessment.objects.get().grade == AssessmentGrade.EXCELLENT

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from cadres.models import AnnualAssessment, Cadre, PositionHistory
 from core import constraints
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 D = datetime.date
 
@@ -29,7 +29,7 @@ def test_the_cadres_named_constraints_are_registered_with_sentences(db):
 
 
 def test_message_for_names_the_constraint_postgresql_reports(unit_a, staff):
-    cadre = make_cadre(unit_a, actor=staff)
+    cadre = CadreFactory(unit=unit_a, actor=staff)
     with pytest.raises(IntegrityError) as caught:
         _violate_share(cadre)
     assert constraints.constraint_name(caught.value) == "cadres_annualassessment_share_percent"
@@ -39,7 +39,7 @@ def test_message_for_names_the_constraint_postgresql_reports(unit_a, staff):
 def test_form_errors_turns_the_error_into_the_forms_message_and_keeps_nothing(unit_a, staff):
     from cadres.forms import AssessmentForm
 
-    cadre = make_cadre(unit_a, actor=staff)
+    cadre = CadreFactory(unit=unit_a, actor=staff)
     form = AssessmentForm({"year": 2025, "grade": "competent"})
     assert form.is_valid()
     with constraints.form_errors(form):
@@ -49,7 +49,7 @@ def test_form_errors_turns_the_error_into_the_forms_message_and_keeps_nothing(un
 
 
 def test_an_unregistered_constraint_still_raises(unit_a, staff):
-    cadre = make_cadre(unit_a, actor=staff)
+    cadre = CadreFactory(unit=unit_a, actor=staff)
     with pytest.raises(IntegrityError), constraints.form_errors(None), transaction.atomic():
         # the UNIQUE on id_number carries no sentence: a programming error, not hidden
         Cadre.objects.create(unit=unit_a, name="重复", gender="M", birth_date=cadre.birth_date,
@@ -64,7 +64,7 @@ def _request():
 
 
 def test_the_middleware_redirects_back_with_the_sentence(unit_a, staff):
-    cadre = make_cadre(unit_a, actor=staff)
+    cadre = CadreFactory(unit=unit_a, actor=staff)
     request = _request()
     middleware = constraints.ConstraintErrorMiddleware(lambda r: HttpResponse())
     try:

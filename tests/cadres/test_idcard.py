@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from cadres import idcard
 from cadres.models import Cadre
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 GOOD = "11010519491231002X"  # the GB 11643 example: born 1949-12-31, female
 
@@ -50,7 +50,7 @@ def test_mask_keeps_only_region_prefix_and_birth_year():
 
 
 def test_the_model_refuses_a_mismatching_number(county):
-    cadre = make_cadre(county)
+    cadre = CadreFactory(unit=county)
     cadre.birth_date = datetime.date(1981, 1, 1)
     with pytest.raises(ValidationError) as error:
         cadre.full_clean()

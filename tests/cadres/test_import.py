@@ -9,7 +9,7 @@ from cadres import idcard, importer
 from cadres.models import Cadre, PositionHistory
 from core.audit import AuditEvent
 from core.models import Unit
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 D = datetime.date
 HEADER = ["姓名", "性别", "出生日期", "身份证号", "现任单位", "现任职务", "职级", "是否一把手", "任现职时间"]
@@ -47,7 +47,7 @@ def test_the_template_has_the_header_the_importer_expects(db):
 
 
 def test_a_good_file_creates_new_cadres_and_updates_existing_ones(unit_a, unit_b, staff):
-    existing = make_cadre(unit_b, actor=staff, name="王旧名", birth_date=D(1975, 1, 2), post_since=D(2019, 1, 1))
+    existing = CadreFactory(unit=unit_b, actor=staff, name="王旧名", birth_date=D(1975, 1, 2), post_since=D(2019, 1, 1))
     plan = parse(xlsx(
         row("李新", D(1980, 5, 6), sequence=11),
         row("赵芳", D(1982, 7, 8), gender="女", sequence=12, unit="县审计局"),
@@ -156,7 +156,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_saved(unit_a, staff):
 
 
 def test_a_cadre_outside_the_importers_scope_is_not_updated(unit_a, other_county, staff, other_county_staff):
-    foreign = make_cadre(other_county, actor=other_county_staff, birth_date=D(1975, 1, 2))
+    foreign = CadreFactory(unit=other_county, actor=other_county_staff, birth_date=D(1975, 1, 2))
     plan = importer.parse(xlsx(row("冒名", D(1975, 1, 2), id_number=foreign.id_number)), Unit.objects.all(),
                           Cadre.objects.visible_to(staff))
     assert [e.message for e in plan.errors] == ["该身份证号的干部已存在，但不在您的管理范围内"]
@@ -180,7 +180,7 @@ def test_the_command_imports_dry_runs_and_fails_cleanly(unit_a, tmp_path, capsys
 def test_an_update_goes_through_the_services_and_a_same_date_post_is_corrected(unit_a, unit_b, staff):
     """Issue 17: rows are saved through cadres.services (their audit events); a roster whose 任现职时间 is not later
     than the recorded one corrects the current post instead of inventing a move."""
-    existing = make_cadre(unit_b, actor=staff, name="孙旧", birth_date=D(1975, 1, 2), post_since=D(2024, 6, 1))
+    existing = CadreFactory(unit=unit_b, actor=staff, name="孙旧", birth_date=D(1975, 1, 2), post_since=D(2024, 6, 1))
     plan = parse(xlsx(row("孙新", D(1975, 1, 2), id_number=existing.id_number, unit="UNIT-B", post="主任",
                           post_since="2024-06-01")))
     assert plan.ok and plan.rows[0].post_changed

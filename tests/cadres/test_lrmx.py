@@ -11,6 +11,7 @@ from cadres.models import AppointmentProfile, Cadre, FamilyMember, PositionHisto
 from core.audit import AuditEvent
 from core.models import Unit
 from tests.cadres.lrmx_files import PHOTO, full_fields, id_number, lrmx_file, minimal_fields, zipped
+from tests.factories import CadreFactory
 
 D = datetime.date
 
@@ -301,12 +302,10 @@ def test_the_same_person_twice_in_a_batch_is_an_error(unit_b):
 @pytest.fixture
 def existing(unit_b, staff):
     """林小东, already in the system: 县审计局副局长 since 2019-03-15, 大学, native of 浙江丽水."""
-    from cadres import services
-
-    return services.create_cadre(actor=staff, unit=unit_b, post_title="副局长", rank=Rank.SECTION_DEPUTY,
-                                 post_since=D(2019, 3, 15), name="林小东", gender="M", birth_date=D(1975, 3, 12),
-                                 id_number=id_number(), native_place="浙江丽水", education="大学",
-                                 party_joined_on=D(1998, 7, 20))
+    return CadreFactory(actor=staff, unit=unit_b, post_title="副局长", rank=Rank.SECTION_DEPUTY,
+                        post_since=D(2019, 3, 15), name="林小东", gender="M", birth_date=D(1975, 3, 12),
+                        id_number=id_number(), native_place="浙江丽水", education="大学",
+                        party_joined_on=D(1998, 7, 20))
 
 
 def test_an_existing_cadre_is_matched_by_id_number_and_each_change_is_shown(existing, staff):

@@ -8,8 +8,8 @@ from defusedxml import ElementTree
 from cadres import lrmx, lrmx_import, services
 from cadres.models import AnnualAssessment, AppointmentProfile, Cadre, FamilyMember, MeasureKind, PositionHistory, Rank
 from core.models import Unit
-from tests.cadres.factories import make_cadre
 from tests.cadres.lrmx_files import full_fields, lrmx_file
+from tests.factories import CadreFactory
 
 D = datetime.date
 
@@ -53,7 +53,7 @@ def test_an_imported_full_record_survives_export_and_import_unchanged(unit_b, st
 
 
 def test_a_record_made_in_the_app_survives_the_round_trip(unit_a, unit_b, staff):
-    cadre = make_cadre(unit_a, actor=staff, name="陈志远", birth_date=D(1978, 10, 21), post_since=D(2015, 4, 17),
+    cadre = CadreFactory(unit=unit_a, actor=staff, name="陈志远", birth_date=D(1978, 10, 21), post_since=D(2015, 4, 17),
                        post_title="党组书记、局长", rank=Rank.SECTION_CHIEF, party_joined_on=D(2001, 6, 28),
                        native_place="浙江金华", education="大学")
     services.change_post(cadre, actor=staff, unit=unit_b, post_title="局长", rank=Rank.SECTION_CHIEF,

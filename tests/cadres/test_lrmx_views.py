@@ -12,8 +12,8 @@ from cadres import lrmx, lrmx_import
 from cadres.models import Cadre, FamilyMember, Rank
 from core.audit import AuditEvent
 from core.models import Unit
-from tests.cadres.factories import make_cadre
 from tests.cadres.lrmx_files import PHOTO, full_fields, lrmx_file, minimal_fields, zipped
+from tests.factories import CadreFactory
 
 D = datetime.date
 
@@ -199,7 +199,7 @@ def test_the_form_is_denied_outside_the_office(client_for, request, persona, imp
 
 
 def test_a_cadre_without_a_form_still_prints_from_the_record(client_for, staff, unit_a):
-    cadre = make_cadre(unit_a, actor=staff, name="陈志远", education="大学")
+    cadre = CadreFactory(unit=unit_a, actor=staff, name="陈志远", education="大学")
     body = client_for(staff).get(url("appointment_form", cadre.code)).content.decode()
     assert "陈志远" in body and "县纪委监委局长" in body and "大学" in body and "照　片" in body
 
@@ -207,7 +207,8 @@ def test_a_cadre_without_a_form_still_prints_from_the_record(client_for, staff, 
 def test_the_photo(client_for, staff, other_county_staff, imported, unit_a):
     response = client_for(staff).get(url("appointment_photo", imported.code))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg" and response.content == PHOTO
-    assert client_for(staff).get(url("appointment_photo", make_cadre(unit_a, actor=staff).code)).status_code == 404
+    without_form = CadreFactory(unit=unit_a, actor=staff)
+    assert client_for(staff).get(url("appointment_photo", without_form.code)).status_code == 404
     assert client_for(other_county_staff).get(url("appointment_photo", imported.code)).status_code == 404
 
 

@@ -9,14 +9,14 @@ from core import workdays
 from core.audit import AuditEvent
 from core.deadlines import Level
 from core.models import WorkCalendarYear
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 D = datetime.date
 
 
 @pytest.fixture
 def cadre(county, staff):
-    return make_cadre(county, actor=staff)
+    return CadreFactory(unit=county, actor=staff)
 
 
 def test_impact_period_defaults_come_from_the_domain_table(db):
@@ -101,7 +101,7 @@ def test_inquiry_deadline_levels(cadre, staff):
 def test_missing_personal_matters_reports_are_reported_after_31_january(cadre, staff, section_head):
     from cadres import personal_matters as pm
 
-    reported = make_cadre(cadre.unit, actor=staff)
+    reported = CadreFactory(unit=cadre.unit, actor=staff)
     pm.record_report(reported, actor=staff, year=2026, submitted_on=D(2026, 1, 20))
     assert list(personal_matters_reports(D(2026, 1, 10))) == []
     soon = list(personal_matters_reports(D(2026, 1, 28)))

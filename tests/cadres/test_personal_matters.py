@@ -6,14 +6,14 @@ from django.urls import reverse
 from cadres import personal_matters as pm
 from cadres.models import Cadre, CadreSettings, RandomDraw, ReportKind, VerificationMethod
 from core.audit import AuditEvent
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 D = datetime.date
 
 
 @pytest.fixture
 def reporters(county, staff):
-    cadres = [make_cadre(county, actor=staff) for _ in range(25)]
+    cadres = [CadreFactory(unit=county, actor=staff) for _ in range(25)]
     for cadre in cadres[:23]:
         pm.record_report(cadre, actor=staff, year=2026, submitted_on=D(2026, 1, 20))
     return cadres
@@ -88,7 +88,7 @@ def test_a_draw_for_a_future_year_is_refused(reporters, staff):
 
 
 def test_the_draw_stays_in_the_drawers_scope(reporters, staff, other_county_staff, other_county):
-    outsider = make_cadre(other_county, actor=other_county_staff)
+    outsider = CadreFactory(unit=other_county, actor=other_county_staff)
     pm.record_report(outsider, actor=other_county_staff, year=2026, submitted_on=D(2026, 1, 20))
     draw = pm.draw_random_sample(actor=other_county_staff, year=2026, percent=100,
                                  cadres=Cadre.objects.visible_to(other_county_staff))
@@ -128,7 +128,7 @@ def test_a_change_report_is_due_30_days_after_the_event_and_the_scan_reminds(cou
     from cadres.deadlines import change_and_new_reports
     from core.deadlines import Level
 
-    cadre = make_cadre(county, actor=staff)
+    cadre = CadreFactory(unit=county, actor=staff)
     owed = pm.expect_report(cadre, actor=staff, kind=ReportKind.CHANGE, event_on=D(2026, 10, 10))
     assert owed.due_on == D(2026, 11, 9) and owed.is_pending
     assert list(change_and_new_reports(D(2026, 10, 20))) == []  # not yet in the notice window
@@ -144,14 +144,14 @@ def test_a_change_report_is_due_30_days_after_the_event_and_the_scan_reminds(cou
 def test_a_new_cadre_report_counts_from_the_appointment_and_the_days_are_a_setting(county, staff):
     """新任 within 30 days of taking the post; the number is an editable setting (系统管理员, admin)."""
     CadreSettings.objects.filter(pk=CadreSettings.current().pk).update(change_report_days=20)
-    cadre = make_cadre(county, actor=staff)
+    cadre = CadreFactory(unit=county, actor=staff)
     owed = pm.expect_report(cadre, actor=staff, kind=ReportKind.NEW, event_on=D(2026, 11, 1))
     assert owed.due_on == D(2026, 11, 21)
 
 
 def test_change_reports_need_an_event_date_not_in_the_future(county, staff):
     """Dates of what already happened are refused in the future (issue 16 §1), whatever calls the service."""
-    cadre = make_cadre(county, actor=staff)
+    cadre = CadreFactory(unit=county, actor=staff)
     with pytest.raises(ValueError, match="须填写事项发生日期"):
         pm.record_report(cadre, actor=staff, year=2026, kind=ReportKind.CHANGE, submitted_on=D(2026, 5, 1))
     with pytest.raises(ValueError, match="事项发生日期不能晚于今天"):
@@ -181,7 +181,7 @@ def test_the_draw_list_shows_only_the_users_jurisdiction(client_for, reporters, 
                                                           other_county):
     """The list of draws (who drew, share, seed) goes through RandomDraw.visible_to: another county's draws are
     not shown, and the page says the draw is taken from all reporters."""
-    outsider = make_cadre(other_county, actor=other_county_staff)
+    outsider = CadreFactory(unit=other_county, actor=other_county_staff)
     pm.record_report(outsider, actor=other_county_staff, year=2026, submitted_on=D(2026, 1, 20))
     theirs = pm.draw_random_sample(actor=other_county_staff, year=2026,
                                    cadres=Cadre.objects.visible_to(other_county_staff))
@@ -205,7 +205,7 @@ def test_a_refused_second_draw_shows_the_reason_and_saves_nothing(client_for, re
 
 
 def test_a_change_report_without_event_date_is_refused_on_the_page(client_for, county, staff):
-    cadre = make_cadre(county, actor=staff)
+    cadre = CadreFactory(unit=county, actor=staff)
     response = client_for(staff).post(reverse("cadres:report_create", args=[cadre.code]),
                                       {"year": 2026, "kind": "change", "submitted_on": "2026-05-01"})
     assert response.status_code == 200
@@ -214,7 +214,7 @@ def test_a_change_report_without_event_date_is_refused_on_the_page(client_for, c
 
 
 def test_the_expected_report_page_registers_the_deadline(client_for, county, staff):
-    cadre = make_cadre(county, actor=staff)
+    cadre = CadreFactory(unit=county, actor=staff)
     response = client_for(staff).post(reverse("cadres:report_expect", args=[cadre.code]),
                                       {"kind": "new", "event_on": "2026-11-20"})
     assert response.status_code == 302

@@ -6,7 +6,7 @@ from django.urls import reverse
 from cadres.models import Cadre
 from cadres.views.cadres import PICK_LIMIT
 from petitions.forms import RegisterForm
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 from vetting.forms import CaseForm
 
 PICK = reverse("cadres:pick")
@@ -14,8 +14,9 @@ PICK = reverse("cadres:pick")
 
 @pytest.fixture
 def cadres(staff, unit_a, unit_b):
-    return [make_cadre(unit_a, actor=staff, name="王建国"), make_cadre(unit_b, actor=staff, name="李建国"),
-            make_cadre(unit_b, actor=staff, name="张三")]
+    return [CadreFactory(unit=unit_a, actor=staff, name="王建国"),
+            CadreFactory(unit=unit_b, actor=staff, name="李建国"),
+            CadreFactory(unit=unit_b, actor=staff, name="张三")]
 
 
 def test_matches_by_part_of_the_name_with_unit_and_post_but_no_id_number(client_for, staff, cadres):
@@ -34,7 +35,7 @@ def test_a_full_id_number_finds_its_cadre(client_for, staff, cadres):
 
 def test_empty_text_finds_nothing_and_many_matches_are_cut(client_for, staff, unit_a):
     for _ in range(PICK_LIMIT + 1):
-        make_cadre(unit_a, actor=staff, name="赵建设")
+        CadreFactory(unit=unit_a, actor=staff, name="赵建设")
     client = client_for(staff)
     assert client.get(PICK, {"q": " "}).json() == {"results": [], "more": False}
     data = client.get(PICK, {"q": "赵建设"}).json()
@@ -42,7 +43,7 @@ def test_empty_text_finds_nothing_and_many_matches_are_cut(client_for, staff, un
 
 
 def test_suggestions_narrowed_to_a_unit_and_to_principals(client_for, staff, unit_a, cadres):
-    chief = make_cadre(unit_a, actor=staff, name="赵建国", is_principal=True)
+    chief = CadreFactory(unit=unit_a, actor=staff, name="赵建国", is_principal=True)
     client = client_for(staff)
     in_unit = client.get(PICK, {"q": "建国", "unit": unit_a.code}).json()["results"]
     assert sorted(item["value"] for item in in_unit) == sorted([cadres[0].pk, chief.pk])
@@ -69,7 +70,7 @@ def test_the_form_renders_only_the_chosen_cadres_and_validates_what_is_posted(st
     html = str(form["cadres"])
     assert "王建国" in html and "李建国" not in html and "张三" not in html
     assert 'data-cadre-picker' in html and 'data-multiple' in html
-    foreign = make_cadre(other_county, name="邻县干部")
+    foreign = CadreFactory(unit=other_county, name="邻县干部")
     form = CaseForm({"cadre": str(foreign.pk)}, user=staff)
     form.is_valid()
     assert "cadre" in form.errors  # a cadre out of scope is refused however it is posted

@@ -11,7 +11,7 @@ from cadres import services, snapshots
 from cadres.models import CadreWarning, MeasureKind, WarningSnapshot
 from cadres.tasks import refresh_warnings
 from cadres.warnings import evaluate
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 D = datetime.date
 
@@ -26,9 +26,9 @@ def codes(cadre):
 
 
 def test_first_read_computes_the_snapshot_and_it_says_what_the_rules_say(staff, unit_a, unit_b):
-    warned = make_cadre(unit_a, actor=staff)
+    warned = CadreFactory(unit=unit_a, actor=staff)
     admonish(warned, staff)
-    quiet = make_cadre(unit_b, actor=staff)
+    quiet = CadreFactory(unit=unit_b, actor=staff)
     assert not WarningSnapshot.objects.exists()
     found = snapshots.warnings_by_cadre([warned.pk, quiet.pk])
     assert WarningSnapshot.objects.filter(as_of=timezone.localdate()).count() == 1
@@ -44,7 +44,7 @@ def test_a_committed_change_refreshes_that_cadre_in_todays_snapshot(staff, unit_
     # Every change inside a capture block: a test's transaction never commits, so a change made outside one
     # would leave its batch waiting for a commit that never comes.
     with django_capture_on_commit_callbacks(execute=True):
-        cadre = make_cadre(unit_a, actor=staff)
+        cadre = CadreFactory(unit=unit_a, actor=staff)
     snapshots.snapshot()
     assert codes(cadre) == []
     with django_capture_on_commit_callbacks(execute=True):
@@ -58,7 +58,7 @@ def test_a_committed_change_refreshes_that_cadre_in_todays_snapshot(staff, unit_
 def test_a_rolled_back_change_leaves_the_snapshot_alone_and_the_next_one_counts(
         staff, unit_a, unit_b, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first, second = make_cadre(unit_a, actor=staff), make_cadre(unit_b, actor=staff)
+        first, second = CadreFactory(unit=unit_a, actor=staff), CadreFactory(unit=unit_b, actor=staff)
     snapshots.snapshot()
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
@@ -79,7 +79,7 @@ def test_only_today_and_past_month_ends_are_kept(staff, unit_a):
 
 
 def test_a_past_snapshot_reads_the_rules_as_of_its_date(staff, unit_a):
-    cadre = make_cadre(unit_a, actor=staff)
+    cadre = CadreFactory(unit=unit_a, actor=staff)
     admonish(cadre, staff, on=D(2026, 10, 1))
     assert snapshots.warnings_by_cadre([cadre.pk], as_of=D(2026, 9, 30)) == {}
     assert [w.code for w in snapshots.warnings_by_cadre([cadre.pk], as_of=D(2026, 10, 31))[cadre.pk]] == [
@@ -87,13 +87,13 @@ def test_a_past_snapshot_reads_the_rules_as_of_its_date(staff, unit_a):
 
 
 def test_scope_follows_the_users_jurisdiction(staff, other_county_staff, unit_a):
-    admonish(make_cadre(unit_a, actor=staff), staff)
+    admonish(CadreFactory(unit=unit_a, actor=staff), staff)
     assert snapshots.rows().visible_to(staff).count() == 1
     assert snapshots.rows().visible_to(other_county_staff).count() == 0
 
 
 def test_the_hourly_task_recomputes_today_in_full(staff, unit_a):
-    cadre = make_cadre(unit_a, actor=staff)
+    cadre = CadreFactory(unit=unit_a, actor=staff)
     snapshots.snapshot()
     admonish(cadre, staff)  # inside the test's transaction: no commit, so only the full refresh sees it
     result = refresh_warnings.delay().get()

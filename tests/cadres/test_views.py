@@ -9,15 +9,15 @@ from cadres import personal_matters as pm
 from cadres import services
 from cadres.models import Cadre, MeasureKind, RandomDraw, SupervisionMeasure
 from core.audit import AuditEvent
-from tests.cadres.factories import make_cadre
 from tests.cadres.test_import import row, xlsx
+from tests.factories import CadreFactory
 
 D = datetime.date
 
 
 @pytest.fixture
 def cadre(unit_a, staff):
-    return make_cadre(unit_a, actor=staff, name="陈志远", post_since=D(2012, 1, 1))
+    return CadreFactory(unit=unit_a, actor=staff, name="陈志远", post_since=D(2012, 1, 1))
 
 
 def url(name, *args):
@@ -27,7 +27,7 @@ def url(name, *args):
 # --- list, search, export ---------------------------------------------------------------------------------------
 
 def test_staff_finds_a_cadre_by_part_of_the_name(client_for, staff, cadre, unit_b):
-    make_cadre(unit_b, actor=staff, name="李四")
+    CadreFactory(unit=unit_b, actor=staff, name="李四")
     response = client_for(staff).get(url("index"), {"q": "志远"})
     assert response.status_code == 200, response.get("Location")
     assert [c.name for c, _ in response.context["rows"]] == ["陈志远"]
@@ -38,15 +38,15 @@ def test_staff_finds_a_cadre_by_part_of_the_name(client_for, staff, cadre, unit_
     ("陈志远", ["陈志远"]), ("ab", ["王AB"]),  # two characters through the bigram index, case-insensitive
 ])
 def test_search_by_one_two_or_three_characters(client_for, staff, cadre, unit_b, q, found):
-    make_cadre(unit_b, actor=staff, name="李四")
-    make_cadre(unit_b, actor=staff, name="志强")
-    make_cadre(unit_b, actor=staff, name="王AB")
+    CadreFactory(unit=unit_b, actor=staff, name="李四")
+    CadreFactory(unit=unit_b, actor=staff, name="志强")
+    CadreFactory(unit=unit_b, actor=staff, name="王AB")
     rows = client_for(staff).get(url("index"), {"q": q}).context["rows"]
     assert sorted(c.name for c, _ in rows) == sorted(found)
 
 
 def test_search_by_full_id_number_and_by_unit_with_sub_units(client_for, staff, cadre, county, unit_b):
-    make_cadre(unit_b, actor=staff, name="李四")
+    CadreFactory(unit=unit_b, actor=staff, name="李四")
     client = client_for(staff)
     rows = client.get(url("index"), {"q": cadre.id_number}).context["rows"]
     assert [c for c, _ in rows] == [cadre]
@@ -57,7 +57,7 @@ def test_search_by_full_id_number_and_by_unit_with_sub_units(client_for, staff, 
 
 
 def test_filter_by_warning_shows_the_warned_cadre_only(client_for, staff, cadre, unit_b):
-    make_cadre(unit_b, actor=staff, name="李四")
+    CadreFactory(unit=unit_b, actor=staff, name="李四")
     rows = client_for(staff).get(url("index"), {"warning": "long_tenure"}).context["rows"]
     assert [(c.name, [w.code for w in ws]) for c, ws in rows] == [("陈志远", ["long_tenure"])]
 
@@ -76,7 +76,7 @@ LIST_QUERIES = 11
 
 def _fill(staff, units, n, start=0):
     for i in range(start, start + n):
-        cadre = make_cadre(units[i % 2], actor=staff, post_since=D(2010, 1, 1))
+        cadre = CadreFactory(unit=units[i % 2], actor=staff, post_since=D(2010, 1, 1))
         services.record_measure(cadre, MeasureKind.ADMONISHMENT, D(2026, 10, 1), "诫勉", actor=staff)
         services.record_assessment(cadre, actor=staff, year=2025, grade="basic", unfit_vote_share=40)
 
@@ -126,7 +126,7 @@ def test_list_query_count_with_every_apps_rules_does_not_grow_with_rows(client_f
 
 
 def test_export_uses_the_current_filter_masks_ids_and_is_logged(client_for, staff, cadre, unit_b):
-    make_cadre(unit_b, actor=staff, name="李四")
+    CadreFactory(unit=unit_b, actor=staff, name="李四")
     response = client_for(staff).get(url("export"), {"q": "志远"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
@@ -286,7 +286,7 @@ def test_measure_actions_allowed_denied_not_found(client_for, staff, leader, oth
     measure = _inquiry(cadre, staff)
     assert client_for(leader).post(url(name, cadre.code, measure.code), data).status_code == 403
     assert client_for(other_county_staff).post(url(name, cadre.code, measure.code), data).status_code == 404
-    other = make_cadre(cadre.unit, actor=staff)
+    other = CadreFactory(unit=cadre.unit, actor=staff)
     assert client_for(staff).post(url(name, other.code, measure.code), data).status_code == 404  # via its parent
     assert client_for(staff).post(url(name, cadre.code, measure.code), data).status_code == 302
     measure = SupervisionMeasure.objects.get(pk=measure.pk)
@@ -308,7 +308,7 @@ def test_verification_result(client_for, staff, leader, other_county_staff, cadr
 # --- warnings, personal matters, import -------------------------------------------------------------------------
 
 def test_warning_list_shows_the_cadre_with_the_reason(client_for, staff, cadre, unit_b):
-    make_cadre(unit_b, actor=staff, name="李四")
+    CadreFactory(unit=unit_b, actor=staff, name="李四")
     client = client_for(staff)
     response = client.get(url("warnings"))
     assert [(c.name, [w.code for w in ws]) for c, _, ws in response.context["rows"]] == [("陈志远", ["long_tenure"])]

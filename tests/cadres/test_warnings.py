@@ -8,7 +8,7 @@ from cadres import services
 from cadres.models import CadreSettings, CadreStatus, Gender, MeasureKind, VerificationResult
 from cadres.registry import register_report_counter, register_warning_rule, unregister_report_counter, warning_rules
 from cadres.warnings import evaluate, warnings_for
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 D = datetime.date
 TODAY = D(2026, 11, 20)
@@ -16,7 +16,7 @@ TODAY = D(2026, 11, 20)
 
 @pytest.fixture
 def cadre(county, staff):
-    return make_cadre(county, actor=staff, birth_date=D(1980, 3, 15), post_since=D(2020, 6, 1))
+    return CadreFactory(unit=county, actor=staff, birth_date=D(1980, 3, 15), post_since=D(2020, 6, 1))
 
 
 def codes(cadre, on_date=TODAY):
@@ -69,7 +69,7 @@ def test_a_discrepancy_window_ending_on_a_clamped_month_end_reads_the_day_it_app
 def test_omission_fires_and_consistent_does_not(cadre, county, staff):
     _verified(cadre, staff, VerificationResult.OMISSION, D(2026, 5, 1))
     assert codes(cadre) == {"omission"}
-    other = make_cadre(county, actor=staff)
+    other = CadreFactory(unit=county, actor=staff)
     _verified(other, staff, VerificationResult.CONSISTENT, D(2026, 5, 1))
     assert codes(other) == set()
 
@@ -78,7 +78,7 @@ def test_unfit_votes_at_the_threshold_fire_below_do_not(cadre, county, staff):
     services.record_assessment(cadre, actor=staff, year=2025, grade="basic", unfit_vote_share=Decimal("30.00"))
     [warning] = warnings_for(cadre, TODAY)
     assert warning.code == "unfit_votes" and "30%" in warning.reason
-    other = make_cadre(county, actor=staff)
+    other = CadreFactory(unit=county, actor=staff)
     services.record_assessment(other, actor=staff, year=2025, grade="competent", unfit_vote_share=Decimal("29.99"))
     assert codes(other) == set()
 
@@ -97,7 +97,7 @@ def test_only_the_latest_assessment_counts_for_unfit_votes(cadre, staff):
 
 
 def test_three_reports_in_12_months_fire_two_do_not(cadre, county, staff):
-    other = make_cadre(county, actor=staff)
+    other = CadreFactory(unit=county, actor=staff)
     seen = {}
 
     def counter(cadre_ids, since, until):
@@ -120,23 +120,23 @@ def test_three_reports_in_12_months_fire_two_do_not(cadre, county, staff):
 
 
 def test_same_post_ten_years_fires_nine_do_not(county, staff):
-    long_held = make_cadre(county, actor=staff, post_since=D(2016, 11, 20))
-    shorter = make_cadre(county, actor=staff, post_since=D(2016, 11, 21))
+    long_held = CadreFactory(unit=county, actor=staff, post_since=D(2016, 11, 20))
+    shorter = CadreFactory(unit=county, actor=staff, post_since=D(2016, 11, 21))
     assert codes(long_held) == {"long_tenure"}
     assert "满10年" in warnings_for(long_held, TODAY)[0].reason
     assert codes(shorter) == set()
 
 
 def test_a_retired_cadre_is_not_due_a_move(county, staff):
-    retired = make_cadre(county, actor=staff, post_since=D(2010, 1, 1), status=CadreStatus.RETIRED)
+    retired = CadreFactory(unit=county, actor=staff, post_since=D(2010, 1, 1), status=CadreStatus.RETIRED)
     assert codes(retired) == set()
 
 
 def test_age_threshold_per_gender(county, staff):
-    man_52 = make_cadre(county, actor=staff, birth_date=D(1974, 11, 20))
-    man_51 = make_cadre(county, actor=staff, birth_date=D(1974, 11, 21))
-    woman_50 = make_cadre(county, actor=staff, gender=Gender.FEMALE, birth_date=D(1976, 11, 20))
-    woman_49 = make_cadre(county, actor=staff, gender=Gender.FEMALE, birth_date=D(1976, 11, 21))
+    man_52 = CadreFactory(unit=county, actor=staff, birth_date=D(1974, 11, 20))
+    man_51 = CadreFactory(unit=county, actor=staff, birth_date=D(1974, 11, 21))
+    woman_50 = CadreFactory(unit=county, actor=staff, gender=Gender.FEMALE, birth_date=D(1976, 11, 20))
+    woman_49 = CadreFactory(unit=county, actor=staff, gender=Gender.FEMALE, birth_date=D(1976, 11, 21))
     assert codes(man_52) == {"non_leading_age"}
     assert codes(man_51) == set()
     assert codes(woman_50) == {"non_leading_age"}
@@ -163,7 +163,7 @@ def test_other_apps_rules_join_the_evaluation(cadre):
 
 
 def test_evaluate_uses_a_fixed_number_of_queries(county, staff, django_assert_max_num_queries):
-    cadres = [make_cadre(county, actor=staff, post_since=D(2010, 1, 1)) for _ in range(5)]
+    cadres = [CadreFactory(unit=county, actor=staff, post_since=D(2010, 1, 1)) for _ in range(5)]
     with django_assert_max_num_queries(20):
         few = evaluate(cadres[:1], TODAY)
     with django_assert_max_num_queries(20):

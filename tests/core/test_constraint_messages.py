@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from core import constraints
 from matters.models import Certificate
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 PROJECT_APPS = {"core", "cadres", "vetting", "audits", "petitions", "liaison", "matters", "dashboard"}
 # Constraints only the system's own code writes to: a violation there is a programming error, not a user's.
@@ -34,7 +34,7 @@ def test_every_named_constraint_has_a_sentence():
 def test_a_duplicate_certificate_number_is_a_sentence(unit_a, staff):
     """A race past the service's own check (two requests registering the same passport) hits the unique constraint:
     the error maps to its sentence."""
-    cadre = make_cadre(unit_a, actor=staff)
+    cadre = CadreFactory(unit=unit_a, actor=staff)
     issued = datetime.date(2024, 1, 1)
     passport = {"kind": "passport", "number": "E12345678", "issued_on": issued, "handover_due": issued,
                 "expires_on": issued.replace(year=2034)}

@@ -9,7 +9,7 @@ from cadres import services as cadre_services
 from cadres.models import MeasureKind, SupervisionMeasure
 from core import holiday_schedule, workdays
 from core.models import AuditEvent, Notification, WorkCalendarDay, WorkCalendarYear
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def inquiry(county, staff, monkeypatch):
     """A 函询 delivered 2027-01-25: 15 working days, provisional while 2027 is not entered. Today is pinned after
     the delivery: a measure records what already happened."""
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: D(2027, 1, 31))
-    cadre = make_cadre(county, actor=staff)
+    cadre = CadreFactory(unit=county, actor=staff)
     return cadre_services.record_measure(cadre, MeasureKind.INQUIRY, D(2027, 1, 25), "函询", actor=staff,
                                          delivered_on=D(2027, 1, 25))
 
@@ -80,7 +80,7 @@ def test_deleting_a_day_recomputes_and_notifies_from_and_to(inquiry, staff):
 def test_a_final_deadline_moves_too_when_a_local_day_off_is_added(county, staff):
     """Not only 暂定 deadlines: a 2026 deadline (package year) moves when the admin table adds a rest day.
     函询 15 working days from 2026-09-25 across National Day 2026 (10-01..07 off, 10-10 worked) ends 10-22."""
-    cadre = make_cadre(county, actor=staff)
+    cadre = CadreFactory(unit=county, actor=staff)
     measure = cadre_services.record_measure(cadre, MeasureKind.INQUIRY, D(2026, 9, 25), "函询", actor=staff,
                                             delivered_on=D(2026, 9, 25))
     assert reply_due(measure) == (D(2026, 10, 22), False)

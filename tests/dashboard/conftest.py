@@ -13,7 +13,7 @@ from liaison.models import Aspect
 from petitions import services as petition_services
 from petitions.models import Channel, Conclusion, ProblemCategory, Status
 from tests.audits.factories import finding, principal, reported_audit
-from tests.cadres.factories import make_cadre
+from tests.factories import CadreFactory
 from tests.liaison.factories import ItemFactory, ReportFactory, member_unit, submitted
 from tests.petitions.factories import force_status, make_petition
 from vetting import services as vetting_services
@@ -45,7 +45,7 @@ def build_month(*, staff, head, units, n=1, month=None):
     for i in range(n):
         unit = units[i % len(units)]
         day = D(2026, 10, 3 + i % 20)
-        cadre = make_cadre(unit, name=f"被反映干部{i}")
+        cadre = CadreFactory(unit=unit, name=f"被反映干部{i}")
         named = make_petition(staff, cadre=cadre, received_on=day, channel=CHANNELS[i % 3],
                               categories=(ProblemCategory.SELECTION, ProblemCategory.INTEGRITY))
         anonymous = make_petition(staff, cadre=cadre, received_on=day, named=False, channel=Channel.LETTER,
@@ -56,7 +56,7 @@ def build_month(*, staff, head, units, n=1, month=None):
                                    concluded_on=D(2026, 10, 25))
         made.petitions += [named, anonymous]
         made.concluded.append(named)
-        candidate = make_cadre(unit, name=f"拟任人选{i}", rank=Rank.SECTION_DEPUTY)
+        candidate = CadreFactory(unit=unit, name=f"拟任人选{i}", rank=Rank.SECTION_DEPUTY)
         made.cases.append(vetting_services.open_case(
             cadre=candidate, proposed_unit=unit, proposed_title="局长", proposed_rank=Rank.SECTION_CHIEF,
             move_kind=MoveKind.PROMOTION, handler=staff, actor=staff, opened_on=day))

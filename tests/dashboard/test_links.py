@@ -15,8 +15,8 @@ from dashboard.periods import Period
 from petitions import services as petition_services
 from petitions.filters import PetitionFilter
 from petitions.models import Channel, Disposal
-from tests.cadres.factories import make_cadre
 from tests.dashboard.conftest import build_month
+from tests.factories import CadreFactory
 from tests.petitions.factories import make_petition
 from vetting import services as vetting_services
 from vetting.filters import CaseFilter
@@ -55,10 +55,11 @@ def noisy_october(staff, section_head, leader, unit_a, unit_b, members):
     duplicate and a voided record received in October, a terminated case whose warning still blocks."""
     made = build_month(staff=staff, head=section_head, units=[unit_a, unit_b], n=3)
     for day in (D(2026, 9, 20), D(2026, 11, 3)):
-        cadre = make_cadre(unit_a, name=f"期外干部{day.month}")
+        cadre = CadreFactory(unit=unit_a, name=f"期外干部{day.month}")
         make_petition(staff, cadre=cadre, received_on=day, channel=Channel.LETTER)
         vetting_services.open_case(
-            cadre=make_cadre(unit_a, name=f"期外人选{day.month}", rank=Rank.SECTION_DEPUTY), proposed_unit=unit_a,
+            cadre=CadreFactory(unit=unit_a, name=f"期外人选{day.month}", rank=Rank.SECTION_DEPUTY),
+            proposed_unit=unit_a,
             proposed_title="局长", proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION, handler=staff,
             actor=staff, opened_on=day)
     main = made.petitions[1]

@@ -1,5 +1,6 @@
-"""A 部领导 on the dashboard: the charts draw without console errors, a bar leads to the list behind it, and the
-monthly joint-meeting workbook is built by a real Celery worker, downloaded and opened."""
+"""A 部领导 on the dashboard: the charts draw without console errors, a bar leads to the list behind it (the
+year's findings of a category, the petitions of a unit), and the monthly joint-meeting workbook is built by a real
+Celery worker, downloaded and opened."""
 
 import json
 
@@ -11,6 +12,7 @@ from dashboard import workbook
 from tests.e2e.helpers import snapshot
 
 pytestmark = pytest.mark.integration  # a real worker on the Redis broker
+CHARTS = 5  # dashboard/templates/dashboard/index.html
 
 
 @pytest.fixture
@@ -49,23 +51,33 @@ def test_leader_reads_the_dashboard_and_downloads_the_monthly_workbook(page, liv
     login("leader01")
     page.click("nav.sidenav >> text=监督态势")
     expect(page.locator("h1")).to_have_text("监督态势")
-    charts = page.locator("[data-chart]")
-    expect(page.locator("[data-chart][data-drawn=true]")).to_have_count(charts.count())
-    assert charts.count() >= 5
-    assert page.locator("[data-chart] canvas").count() == charts.count()
+    expect(page.locator("[data-chart][data-drawn=true]")).to_have_count(CHARTS)
+    assert page.locator("[data-chart] canvas").count() == CHARTS
     assert page.console_errors == []
     snapshot(page, "dashboard_charts")
 
-    # a bar of the audit findings chart → the findings list of that year and category, as many rows as counted
+    # a bar of the year's audit findings chart → the findings list of that year and category, as many rows as
+    # counted
+    page.goto(f"{live_server.url}/dashboard/?period=2026")
+    expect(page.locator("[data-chart][data-drawn=true]")).to_have_count(CHARTS)
     data = chart_data(page, "findings")
     index = next(i for i, item in enumerate(data["series"][0]["data"]) if item["count"])
     bar = data["series"][0]["data"][index]
     click_bar(page, "findings", 0, index)
     page.wait_for_url(f"{live_server.url}{bar['url']}")
+    assert "/audits/findings/" in page.url and "year=2026" in page.url
     expect(page.locator("h1")).to_contain_text("经济责任审计")
     expect(page.locator("table tbody tr")).to_have_count(bar["count"])
     for row in page.locator("table tbody tr").all():
         expect(row).to_contain_text(data["categories"][index])
+
+    # a bar of the petitions-by-unit chart → the petitions list filtered by that unit
+    page.goto(f"{live_server.url}/dashboard/?period=2026")
+    expect(page.locator("[data-chart][data-drawn=true]")).to_have_count(CHARTS)
+    data = chart_data(page, "petitions_by_unit")
+    click_bar(page, "petitions_by_unit", 0, 0)
+    page.wait_for_url(f"{live_server.url}{data['series'][0]['data'][0]['url']}")
+    assert "/petitions/?unit=" in page.url
 
     # the monthly workbook: requested, built in the background by the worker, downloaded, opened
     page.click("nav.sidenav >> text=监督态势")

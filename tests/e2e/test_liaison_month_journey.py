@@ -2,44 +2,20 @@
 no script needed); another with two items is filed and submitted. Seed 003 (联席会议制度): each member unit reports
 monthly by the 15th of the following month, and a unit with nothing to report says so explicitly."""
 
-import datetime
-
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from liaison.models import Report
-from tests.e2e.helpers import make_cadre, snapshot
+from tests.e2e.helpers import file_item, new_report, snapshot, submit_report, transport_deputy
 
 SUBMITTED = Report.Status.SUBMITTED.label
 
 
-def _new_report(page, period=None):
-    page.click("nav.sidenav >> text=月度通报")
-    page.click("text=填报月度通报")
-    period = period or page.locator("#id_period option").first.get_attribute("value")
-    page.select_option("#id_period", period)
-    page.click("text=新建通报")
-    expect(page.locator("[data-testid=report-status]")).to_have_text(Report.Status.DRAFT.label)
-    return period
-
-
-def _add_item(page, period, name, aspect, description):
-    page.click("a.button:has-text('添加事项')")
-    page.fill("#id_cadre_name", name)
-    page.fill("#id_cadre_post", "县交通运输局副局长")
-    page.select_option("#id_aspect", label=aspect)
-    page.fill("#id_description", description)
-    page.fill("#id_source", "群众来信")
-    page.fill("#id_occurred_on", min(datetime.date.fromisoformat(f"{period}-05"), timezone.localdate()).isoformat())
-    page.click("button[name=save]")
-
-
 def test_a_nil_month_and_a_month_with_two_items(page, live_server, login, demo):
-    make_cadre("韩立群", "QX-JT", "副局长", sequence=3)
+    transport_deputy("韩立群")
     login("liaison_jw")
 
     # this month: nothing to report — 零报告, confirm, submitted
-    this_month = _new_report(page)
+    this_month = new_report(page)
     expect(page.locator("button:has-text('报送')")).to_have_count(0)  # an empty draft offers 零报告, not 报送
     snapshot(page, "liaison_month_1_empty_draft")
     page.click("[data-testid=nil-button]")
@@ -54,13 +30,12 @@ def test_a_nil_month_and_a_month_with_two_items(page, live_server, login, demo):
 
     # another month: two items, then submit
     page.on("dialog", lambda dialog: dialog.accept())  # the 报送 button's confirm()
-    other = _new_report(page)
+    other = new_report(page)
     assert other != this_month
-    _add_item(page, other, "韩立群", "作风形象", "工作日中午在单位食堂饮酒，被群众拍照反映。")
-    _add_item(page, other, "韩立群", "遵规守纪", "公车私用，周末驾驶公车外出。")
+    file_item(page, other, "韩立群", "工作日中午在单位食堂饮酒，被群众拍照反映。")
+    file_item(page, other, "韩立群", "公车私用，周末驾驶公车外出。", aspect="遵规守纪")
     expect(page.locator("[data-testid=item]")).to_have_count(2)
     expect(page.locator("[data-testid=nil-button]")).to_have_count(0)
-    page.click("button:has-text('报送')")
-    expect(page.locator("[data-testid=report-status]")).to_have_text(SUBMITTED)
+    submit_report(page)
     snapshot(page, "liaison_month_4_items_submitted")
     assert page.console_errors == [], page.console_errors

@@ -4,11 +4,11 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import make_cadre, open_action, pick_cadre
+from tests.e2e.helpers import open_action, pick_cadre, transport_deputy
 
 
 def test_phone_report_to_admonishment_on_the_profile(page, live_server, login, logout, demo):
-    cadre = make_cadre("林振东", "QX-JT", "副局长")
+    cadre = transport_deputy("林振东")
     page.on("dialog", lambda dialog: dialog.accept())
 
     # 监督科工作人员 registers the call

@@ -4,9 +4,8 @@ printable sheet, which keeps the post held when the case was opened."""
 
 from playwright.sync_api import expect
 
-from cadres.models import Rank
 from core.models import Unit
-from tests.e2e.helpers import make_cadre, pick_cadre
+from tests.e2e.helpers import pick_cadre, transport_deputy
 
 PLEDGE = {"name": "廉政承诺书.pdf", "mimeType": "application/pdf",
           "buffer": b"%PDF-1.4\n% signed pledge\n1 0 obj<<>>endobj\n%%EOF\n"}
@@ -30,7 +29,7 @@ def submit(page, name, **fields):
 
 
 def test_candidate_through_vetting_to_appointment(page, live_server, login, logout, demo, media_root):
-    cadre = make_cadre("郑文博", "QX-JT", "副局长", rank=Rank.SECTION_DEPUTY, reports_personal_matters=False)
+    cadre = transport_deputy("郑文博", reports_personal_matters=False)
     unit = Unit.objects.get(code="QX-JT")
     page.on("dialog", lambda dialog: dialog.accept())
     login("staff01")

@@ -104,15 +104,6 @@ def test_every_illegal_transition_is_refused(report_a, staff, status, event):
     assert refresh(report_a).status == status
 
 
-def test_the_transition_table_is_the_one_described():
-    assert services.TRANSITIONS == {
-        "submit": ({S.DRAFT}, S.SUBMITTED),
-        "sign": ({S.SUBMITTED}, S.SIGNED),
-        "return": ({S.SUBMITTED}, S.RETURNED),
-        "reopen": ({S.RETURNED}, S.DRAFT),
-    }
-
-
 # ---------------------------------------------------------------- content rules
 
 @pytest.mark.django_db

@@ -4,15 +4,10 @@ import datetime
 
 from matters import services
 from matters.models import CertificateKind, Funding, OpinionResult, ReviewDepartment
-from tests.factories import CadreFactory
 
 D = datetime.date
 ISSUED, EXPIRES, HANDED = D(2026, 1, 5), D(2035, 12, 31), D(2026, 1, 8)
 APPLIED, DEPARTS, RETURNS, REPLIED = D(2026, 3, 2), D(2026, 4, 1), D(2026, 4, 10), D(2026, 3, 5)
-
-
-def cadre(unit, **extra):
-    return CadreFactory(unit=unit, **extra)
 
 
 def certificate(person, actor, *, kind=CertificateKind.PASSPORT, number=None, issued_on=ISSUED,

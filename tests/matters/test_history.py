@@ -10,7 +10,7 @@ from django.urls import reverse
 from audits import rectification
 from matters import services
 from matters.models import AccountabilitySituation, InspectionKind
-from tests.factories import UnitFactory
+from tests.factories import CadreFactory, UnitFactory
 from tests.matters import factories
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def _history(response):
 @pytest.fixture
 def inspection(county, staff):
     town = UnitFactory(code="DSZ", name="东山镇", parent=county)
-    secretary = factories.cadre(town, name="孙永强", is_principal=True, post_title="党委书记")
+    secretary = CadreFactory(unit=town, name="孙永强", is_principal=True, post_title="党委书记")
     return services.create_inspection(town, kind=InspectionKind.INSPECTION, round_name="2026年第一轮巡察",
                                       team="第二巡察组", feedback_on=D(2026, 3, 2), feedback="整改不力",
                                       secretary=secretary, actor=staff)
@@ -66,7 +66,7 @@ def test_item_page_lists_progress_deadline_and_evidence(inspection, staff, clien
 
 
 def test_application_certificate_and_event_pages_show_their_history(county, staff, client_for):
-    person = factories.cadre(county, name="陈志刚")
+    person = CadreFactory(unit=county, name="陈志刚")
     app, loan = factories.travelling(person, staff)
     event = services.report_personal_event(person, kind="wedding", party="儿子", event_date=D(2026, 5, 10),
                                            venue="青溪宾馆", tables=10, guests=100, accepts_gifts=False,

@@ -2,7 +2,6 @@
 the joint review, accountability creating a supervision measure, and personal events."""
 
 import datetime
-import inspect
 import pkgutil
 
 import pytest
@@ -28,8 +27,7 @@ from matters.models import (
     ReviewConclusion,
 )
 from matters.services import MattersError
-from tests.factories import UserFactory
-from tests.matters import factories
+from tests.factories import CadreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -50,7 +48,7 @@ def town(county):
 
 @pytest.fixture
 def secretary(town):
-    return factories.cadre(town, name="孙永强", is_principal=True, post_title="党委书记")
+    return CadreFactory(unit=town, name="孙永强", is_principal=True, post_title="党委书记")
 
 
 @pytest.fixture
@@ -87,8 +85,6 @@ def test_no_second_copy_of_the_rectification_logic():
         for name, value in vars(module).items():
             if name in own:
                 assert value is getattr(rectification, name, None), f"{module_info.name}.{name} is a second copy"
-    source = inspect.getsource(matters_deadlines.inspection_rectification)
-    assert "rectification.dues(" in source
 
 
 def test_item_deadline_defaults_to_sixty_days_and_is_a_setting(inspection, staff):
@@ -199,7 +195,7 @@ def _event(person, staff, reported_on, **kwargs):
 
 
 def test_personal_event_reported_after_the_deadline_is_late(county, staff):
-    person = factories.cadre(county)
+    person = CadreFactory(unit=county)
     assert not _event(person, staff, D(2026, 5, 9)).late
     assert _event(person, staff, D(2026, 5, 10)).late
     assert _event(person, staff, D(2026, 5, 12), kind=EventKind.FUNERAL).late
@@ -211,7 +207,7 @@ def test_personal_event_reported_after_the_deadline_is_late(county, staff):
 
 
 def test_personal_event_with_gifts_names_the_scope_and_is_on_the_timeline(county, staff):
-    person = factories.cadre(county)
+    person = CadreFactory(unit=county)
     with pytest.raises(MattersError, match="收受范围"):
         _event(person, staff, D(2026, 5, 1), accepts_gifts=True)
     event = _event(person, staff, D(2026, 5, 12), accepts_gifts=True, gift_scope="仅限直系亲属")

@@ -6,6 +6,7 @@ import pytest
 
 from core.models import Notification, WorkCalendarDay
 from matters.models import ReviewOpinion
+from tests.factories import CadreFactory
 from tests.matters import factories
 
 D = datetime.date
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_unanswered_opinion_deadlines_move_and_the_registrar_is_told(staff, county):
-    application = factories.application(factories.cadre(county), staff, applied_on=D(2026, 9, 28),
+    application = factories.application(CadreFactory(unit=county), staff, applied_on=D(2026, 9, 28),
                                         departs_on=D(2026, 11, 1), returns_on=D(2026, 11, 10))
     dues = set(ReviewOpinion.objects.filter(application=application).values_list("reply_due", flat=True))
     assert dues == {D(2026, 10, 10)}  # 5 working days across National Day 2026

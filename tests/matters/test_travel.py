@@ -23,6 +23,7 @@ from matters.models import (
 )
 from matters.services import ApplicationBlocked, MattersError
 from matters.warnings import INVESTIGATION_RULE, LATE_RETURN_RULE
+from tests.factories import CadreFactory
 from tests.matters import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ Level = Notification.Level
 
 @pytest.fixture
 def person(county):
-    return factories.cadre(county, name="陈志刚")
+    return CadreFactory(unit=county, name="陈志刚")
 
 
 def _levels(provider, on_date, target=None):
@@ -217,7 +218,7 @@ def test_disagreement_needs_an_explanation(person, staff):
 
 
 def test_principal_leader_goes_to_the_committee_leader(county, staff):
-    leader = factories.cadre(county, is_principal=True)
+    leader = CadreFactory(unit=county, is_principal=True)
     assert factories.application(leader, staff).approval_authority.startswith("县委主要领导")
 
 

@@ -20,7 +20,7 @@ from matters.models import (
     InspectionKind,
     TravelApplication,
 )
-from tests.factories import UnitFactory
+from tests.factories import CadreFactory, UnitFactory
 from tests.matters import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +35,16 @@ def media(tmp_path, settings):
 
 @pytest.fixture
 def world(county, staff):
-    person = factories.cadre(county, name="陈志刚")
+    person = CadreFactory(unit=county, name="陈志刚")
     app, loan = factories.travelling(person, staff)
     registration = services.register_cadre(person, D(2025, 1, 2), actor=staff)
-    investigation = services.record_investigation(factories.cadre(county), kind="review", started_on=D(2026, 1, 5),
+    investigation = services.record_investigation(CadreFactory(unit=county), kind="review", started_on=D(2026, 1, 5),
                                                   actor=staff)
     event = services.report_personal_event(person, kind="wedding", party="儿子", event_date=D(2026, 5, 10),
                                            venue="青溪宾馆", tables=10, guests=100, accepts_gifts=False,
                                            reported_on=D(2026, 5, 1), actor=staff)
     town = UnitFactory(code="DSZ", name="东山镇", parent=county)
-    secretary = factories.cadre(town, is_principal=True, post_title="党委书记")
+    secretary = CadreFactory(unit=town, is_principal=True, post_title="党委书记")
     inspection = services.create_inspection(town, kind=InspectionKind.INSPECTION, round_name="2026年第一轮巡察",
                                             team="第二巡察组", feedback_on=D(2026, 3, 2), feedback="整改不力",
                                             secretary=secretary, actor=staff)
@@ -186,7 +186,7 @@ def test_unknown_item_under_a_known_inspection_is_not_found(world, client_for, s
 
 
 def test_staff_records_an_application_through_approval_lends_and_records_the_return(county, staff, client_for):
-    person = factories.cadre(county, name="林海涛")
+    person = CadreFactory(unit=county, name="林海涛")
     cert = factories.certificate(person, staff)
     client = client_for(staff)
     response = client.post(reverse("matters:application_create"), {
@@ -216,7 +216,7 @@ def test_staff_records_an_application_through_approval_lends_and_records_the_ret
 
 
 def test_the_form_shows_why_an_application_is_blocked(county, staff, client_for):
-    person = factories.cadre(county)
+    person = CadreFactory(unit=county)
     services.record_investigation(person, kind="review", started_on=D(2026, 2, 1), actor=staff)
     response = client_for(staff).post(reverse("matters:application_create"), {
         "cadre": person.pk, "destination": "日本", "departs_on": "2026-04-01", "returns_on": "2026-04-08",
@@ -244,7 +244,7 @@ def _sheet(response):
 
 
 def test_exports_are_logged_and_formula_safe(county, staff, client_for):
-    person = factories.cadre(county, name="=HYPERLINK(\"x\")")
+    person = CadreFactory(unit=county, name="=HYPERLINK(\"x\")")
     factories.travelling(person, staff, destination="+日本")
     client = client_for(staff)
     sheet = _sheet(client.get(reverse("matters:application_export")))[0]
@@ -290,7 +290,7 @@ LISTS = ["application_list", "certificate_list", "registration_list", "event_lis
 
 def _add_rows(county, staff, n):
     for _ in range(n):
-        person = factories.cadre(county)
+        person = CadreFactory(unit=county)
         factories.travelling(person, staff)
         services.register_cadre(person, D(2025, 1, 2), actor=staff)
         services.report_personal_event(person, kind="wedding", party="儿子", event_date=D(2026, 5, 10), venue="宾馆",

@@ -2,22 +2,18 @@
 lends the passport and records its return; a cadre under investigation is refused with the reason shown."""
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import expect
 
-from core.demo import DEMO_PASSWORD
-from tests.e2e.conftest import browser_context_args, browser_type_launch_args  # noqa: F401  (Debian Chromium)
-from tests.e2e.helpers import pick_cadre
+from tests.e2e.helpers import pick_cadre, transport_deputy
 
-pytestmark = pytest.mark.e2e
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 D = datetime.date
 
 
 @pytest.fixture
-def county(transactional_db):
+def travel_demo(transactional_db):
+    """The demo county's units and users, a cadre with a passport in the cabinet and one under investigation."""
     from core import demo as core_demo
     from matters import services
     from tests.matters import factories
@@ -25,19 +21,11 @@ def county(transactional_db):
     context = {}
     core_demo.seed(context)
     staff = context["users"]["staff01"]
-    traveller = factories.cadre(context["units"]["QX-JT"], name="林海涛", post_title="副局长")
+    traveller = transport_deputy("林海涛")
     cert = factories.certificate(traveller, staff)
-    suspect = factories.cadre(context["units"]["QX-JT"], name="黄文斌", post_title="副局长")
+    suspect = transport_deputy("黄文斌")
     services.record_investigation(suspect, kind="review", started_on=D(2026, 2, 1), actor=staff)
     return {"traveller": traveller, "cert": cert, "suspect": suspect}
-
-
-def login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _fill_application(page, cadre):
@@ -52,14 +40,13 @@ def _fill_application(page, cadre):
     page.wait_for_load_state()
 
 
-def test_application_through_approval_lend_and_return(page, live_server, county):
-    base = live_server.url
+def test_application_through_approval_lend_and_return(page, live_server, login, travel_demo):
     page.on("dialog", lambda dialog: dialog.accept())
-    login(page, base, "staff01")
+    login("staff01")
     page.click("nav.sidenav >> text=重要事项联审")
     page.click("text=因私出国（境）")
     page.click("[data-testid=new-application]")
-    _fill_application(page, county["traveller"])
+    _fill_application(page, travel_demo["traveller"])
     expect(page.locator("[data-testid=app-status]")).to_have_text("联审中")
     for department in ("discipline", "organization", "secrecy", "public_security"):
         form = page.locator(f"[data-testid=opinion-{department}]")
@@ -84,12 +71,12 @@ def test_application_through_approval_lend_and_return(page, live_server, county)
     back.locator("button[type=submit]").click()
     expect(page.locator("[data-testid=app-status]")).to_have_text("证照已交回")
     expect(page.locator("[data-testid=returned-on]")).to_have_text("2026-04-10")
-    page.click(f"text={county['cert'].number}")
+    page.click(f"text={travel_demo['cert'].number}")
     expect(page.locator("[data-testid=cert-status]")).to_contain_text("在库保管")
 
 
-def test_a_cadre_under_investigation_is_refused_with_the_reason(page, live_server, county):
-    login(page, live_server.url, "staff01")
+def test_a_cadre_under_investigation_is_refused_with_the_reason(page, live_server, login, travel_demo):
+    login("staff01")
     page.goto(f"{live_server.url}/matters/travel/new/")
-    _fill_application(page, county["suspect"])
+    _fill_application(page, travel_demo["suspect"])
     expect(page.locator("[data-testid=blockers]")).to_contain_text("正在接受县纪委监委立案审查（2026-02-01立案）")

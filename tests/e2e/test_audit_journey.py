@@ -2,8 +2,6 @@
 export it for the 审计委员会 (opened with openpyxl); then record a finding on an audit and its rectification
 with an evidence file."""
 
-import os
-
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -11,38 +9,26 @@ from playwright.sync_api import expect
 
 from audits.models import AuditPlan
 from cadres.models import Cadre
-from core.demo import DEMO_PASSWORD
-from tests.e2e.conftest import browser_context_args, browser_type_launch_args  # noqa: F401  (Debian Chromium)
 from tests.e2e.helpers import pick_cadre
 
-pytestmark = pytest.mark.e2e
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PDF = b"%PDF-1.4\n% rectification report\n1 0 obj<<>>endobj\n%%EOF\n"
 
 
 @pytest.fixture
-def county_demo(transactional_db, settings, tmp_path):
+def audit_demo(transactional_db, media_root):
+    """The demo county's units and users and the audits demo (no cadres demo: it makes its own principal leaders)."""
     from audits import demo as audits_demo
     from core import demo as core_demo
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     context = {}
     core_demo.seed(context)
-    audits_demo.seed(context)  # no cadres demo here: it makes its own principal leaders
+    audits_demo.seed(context)
     return context
 
 
-def login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def test_staff_builds_next_years_plan_and_exports_it(page, live_server, county_demo, tmp_path):
+def test_staff_builds_next_years_plan_and_exports_it(page, live_server, login, audit_demo, tmp_path):
     year = timezone.localdate().year + 1
-    login(page, live_server.url, "staff01")
+    login("staff01")
     page.click("nav.sidenav >> text=经济责任审计")
     page.click("text=年度计划")
     page.fill("[data-testid=plan-create] input[name=year]", str(year))
@@ -88,10 +74,10 @@ def test_staff_builds_next_years_plan_and_exports_it(page, live_server, county_d
     assert "未列入对象" in workbook.sheetnames
 
 
-def test_staff_records_a_finding_and_its_rectification(page, live_server, county_demo, tmp_path):
+def test_staff_records_a_finding_and_its_rectification(page, live_server, login, audit_demo, tmp_path):
     evidence = tmp_path / "资金退回凭证.pdf"
     evidence.write_bytes(PDF)
-    login(page, live_server.url, "staff01")
+    login("staff01")
     page.goto(f"{live_server.url}/audits/list/?status=reported")
     page.locator("[data-testid=audit-list] tbody tr a").first.click()
     page.click("[data-testid=add-finding]")
