@@ -7,7 +7,8 @@
 - `refusal_text(error)`: the sentence of a Refused (or a Django ValidationError, its messages joined by "；").
 - `form_error_text(form)`: a form's errors as one sentence ("字段 错误；…"), for a page that redirects.
 - `show_refusal(request, error, form=None)`: the page's message: on the form (its field if the refusal names one the
-  form has, else a non-field error) when the page re-renders that form, else a django error message.
+  form has, else a non-field error) when the page re-renders that form, else a django error message. It takes a
+  ValidationError too (a model's full_clean, the upload checks), which keeps its own fields on the form.
 - `show_form_errors(request, form, label)`: "〈label〉未完成：〈errors〉" as an error message, for a page that
   redirects after an invalid form.
 
@@ -57,8 +58,10 @@ def show_refusal(request, error, form=None):
     if form is None:
         messages.error(request, text)
         return
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, text)
+    if isinstance(error, ValidationError):
+        form.add_error(None, error)  # a model's full_clean keeps its errors on their fields
+        return
+    form.add_error(error.field if error.field in form.fields else None, text)
 
 
 def show_form_errors(request, form, label):
