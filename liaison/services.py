@@ -1,11 +1,11 @@
-"""Every domain operation of the liaison app: atomic, audited; status changes only through `_transition`."""
+"""Every domain operation of the liaison app: atomic, audited; status changes only through `_transition` (the
+report `MACHINE`); a rule's refusal is core.refusals.Refused."""
 
 import datetime
 import logging
 import os
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +16,8 @@ from cadres.models import MeasureKind, SourceChannel
 from core import audit, outbox, roles, uploads, workdays
 from core.concurrency import claim_version
 from core.models import Notification, User
+from core.refusals import Refused
+from core.transitions import Machine, Transition
 from liaison import hooks
 from liaison.models import (
     GROUP_PREFIX,
@@ -34,14 +36,16 @@ from liaison.models import (
 
 Status = Report.Status
 
-# The state machine of a report, in one place: event → (allowed from, to).
-TRANSITIONS = {
-    "submit": ({Status.DRAFT}, Status.SUBMITTED),
-    "sign": ({Status.SUBMITTED}, Status.SIGNED),
-    "return": ({Status.SUBMITTED}, Status.RETURNED),
-    "reopen": ({Status.RETURNED}, Status.DRAFT),
-}
-EDITABLE = {Status.DRAFT}
+# The state machine of a report, in one place; the last three change the report's content, not its status.
+MACHINE = Machine(Status, [
+    Transition("submit", "报送", source=Status.DRAFT, target=Status.SUBMITTED),
+    Transition("sign", "签收", source=Status.SUBMITTED, target=Status.SIGNED),
+    Transition("return", "退回", source=Status.SUBMITTED, target=Status.RETURNED, required={"reason": "退回原因"}),
+    Transition("reopen", "重新编辑", source=Status.RETURNED, target=Status.DRAFT),
+    Transition("edit", "修改", source=Status.DRAFT),
+    Transition("match", "匹配干部", source=Report.RECEIVED),
+    Transition("dispose", "处置事项", source=Status.SIGNED),
+])
 
 # Disposals that create a supervision measure on the matched cadre.
 MEASURE_ACTIONS = {
@@ -60,10 +64,6 @@ URGENT_RECIPIENT_ROLES = (roles.SECTION_HEAD, roles.LEADER)
 OFFICE_HANDLER_ROLES = (roles.STAFF, roles.SECTION_HEAD)
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
-class TransitionError(ValidationError):
-    pass
 
 
 # ---------------------------------------------------------------- due dates
@@ -137,7 +137,7 @@ def set_officers(member_unit, users, *, actor=None, request=None):
     users = list(users)
     for user in users:
         if not user.has_role(roles.LIAISON):
-            raise ValidationError(f"{user} 不是成员单位联络员角色，不能设为信息联络员")
+            raise Refused(f"{user} 不是成员单位联络员角色，不能设为信息联络员")
     current = set(member_unit.group.user_set.values_list("pk", flat=True))
     wanted = {user.pk for user in users}
     if current == wanted:
@@ -180,7 +180,7 @@ def create_report(member_unit, period, *, actor, request=None):
     submit, two officers at once) impossible: the loser gets ReportExists with the existing report."""
     period = first_of_month(period)
     if not member_unit.is_active_in(period):
-        raise ValidationError(f"{member_unit} 在{period_label(period)}不是成员单位")
+        raise Refused(f"{member_unit} 在{period_label(period)}不是成员单位")
     try:
         with transaction.atomic():
             report = Report.objects.create(member_unit=member_unit, kind=Report.Kind.MONTHLY, period=period,
@@ -201,8 +201,7 @@ def _locked(report):
 
 
 def _check_editable(report):
-    if report.status not in EDITABLE:
-        raise TransitionError(f"通报{report.get_status_display()}，不能修改")
+    MACHINE.check(report, "edit")
 
 
 @transaction.atomic
@@ -211,7 +210,7 @@ def update_report(report, *, actor, is_nil, nil_statement="", remarks="", reques
     _check_editable(report)
     claim_version(report, version, {"is_nil": bool(is_nil), "remarks": remarks})
     if is_nil and report.items.filter(voided_at__isnull=True).exists():
-        raise ValidationError("已填报事项的通报不能作为零报告，请先删除事项")
+        raise Refused("已填报事项的通报不能作为零报告，请先删除事项")
     old = {"is_nil": report.is_nil, "nil_statement": report.nil_statement, "remarks": report.remarks}
     report.is_nil = bool(is_nil)
     report.nil_statement = (nil_statement or "本月无应报告事项") if is_nil else ""
@@ -233,9 +232,9 @@ def add_item(report, *, actor, request=None, cadre=None, **fields):
     report = _locked(report)
     _check_editable(report)
     if report.is_nil:
-        raise ValidationError("零报告不能填报事项；如有事项，请先取消零报告")
+        raise Refused("零报告不能填报事项；如有事项，请先取消零报告")
     if report.kind == Report.Kind.URGENT and report.items.filter(voided_at__isnull=True).exists():
-        raise ValidationError("即时通报只能包含一个事项")
+        raise Refused("即时通报只能包含一个事项")
     values = {k: fields[k] for k in ITEM_FIELDS if k in fields}
     item = ReportItem(report=report, cadre=cadre, created_by=actor, **values)
     if cadre is not None:
@@ -272,7 +271,7 @@ def update_item(item, *, actor, request=None, version=None, **fields):
 def _check_item(item):
     item.full_clean(exclude=["report", "created_by", "cadre", "matched_by"])
     if item.occurred_on > timezone.localdate():
-        raise ValidationError("发生时间不能晚于今天")
+        raise Refused("发生时间不能晚于今天")
 
 
 def _belongs_in_urgent(item):
@@ -300,7 +299,7 @@ def void_item(item, *, actor, reason, request=None):
     """An item is never deleted: it is voided with a reason while the report is still a draft."""
     _check_editable(_locked(item.report))
     if not reason:
-        raise ValidationError("请填写删除原因")
+        raise Refused("请填写删除原因")
     updated = ReportItem.objects.filter(pk=item.pk, voided_at__isnull=True).update(
         voided_at=timezone.now(), void_reason=reason[:200])
     if updated:
@@ -323,27 +322,22 @@ def add_attachment(item, uploaded, *, actor, request=None):
     return attachment
 
 
-def _transition(report, event, *, changes=None):
+def _transition(report, event, *, changes=None, data=None):
     """Lock, check the table, move; the caller sets the event's own fields before saving."""
-    allowed_from, target = TRANSITIONS[event]
     locked = _locked(report)
-    if locked.status not in allowed_from:
-        raise TransitionError(f"通报当前状态为“{locked.get_status_display()}”，不能执行此操作")
-    old_status = locked.status
-    locked.status = target
-    return locked, {"status": [old_status, target], **(changes or {})}
+    return locked, {**MACHINE.apply(locked, event, data=data), **(changes or {})}
 
 
 def _validate_content(report):
     live = report.items.filter(voided_at__isnull=True).count()
     if report.kind == Report.Kind.URGENT:
         if live != 1:
-            raise ValidationError("即时通报须包含一个事项")
+            raise Refused("即时通报须包含一个事项")
         return
     if report.is_nil and live:
-        raise ValidationError("零报告不能包含事项")
+        raise Refused("零报告不能包含事项")
     if not report.is_nil and not live:
-        raise ValidationError("请填报至少一个事项；本月无应报告事项的，请点击“零报告”")
+        raise Refused("请填报至少一个事项；本月无应报告事项的，请点击“零报告”")
 
 
 @transaction.atomic
@@ -369,7 +363,7 @@ def submit_nil(report, *, actor, nil_statement="", request=None, version=None):
     """零报告 in one step: record the nil statement and submit (seed 003: a unit with nothing to report says so
     explicitly). One transaction, so a refused submit leaves no nil draft behind."""
     if report.kind != Report.Kind.MONTHLY:
-        raise ValidationError("只有月度通报可以零报告")
+        raise Refused("只有月度通报可以零报告")
     report = update_report(report, actor=actor, is_nil=True, nil_statement=nil_statement, remarks=report.remarks,
                            request=request, version=version)
     return submit(report, actor=actor, request=request)
@@ -389,9 +383,7 @@ def sign(report, *, actor, request=None):
 @transaction.atomic
 def return_report(report, *, actor, reason, request=None):
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("请填写退回原因")
-    report, changes = _transition(report, "return", changes={"reason": reason[:500]})
+    report, changes = _transition(report, "return", changes={"reason": reason[:500]}, data={"reason": reason})
     report.returned_at, report.returned_by, report.return_reason = timezone.now(), actor, reason[:500]
     report.save(update_fields=["status", "returned_at", "returned_by", "return_reason", "updated_at"])
     audit.record(actor, audit.Action.UPDATE, "liaison.report.returned", report, request=request,
@@ -412,7 +404,7 @@ def reopen(report, *, actor, request=None):
 def send_urgent(member_unit, *, actor, request=None, **fields):
     """即时通报: one item about a 一把手, sent at once; the section head and leaders are notified by a task."""
     if not fields.get("is_principal"):
-        raise ValidationError("即时通报仅用于一把手相关事项")
+        raise Refused("即时通报仅用于一把手相关事项")
     report = _new_urgent(member_unit, actor, request)
     add_item(report, actor=actor, request=request, **fields)
     return submit(report, actor=actor, request=request)
@@ -463,9 +455,7 @@ def notify_urgent_report(report_id):
 
 @transaction.atomic
 def match_item(item, cadre, *, actor, request=None):
-    report = _locked(item.report)
-    if report.status not in Report.RECEIVED:
-        raise TransitionError("通报尚未报送，不能匹配干部")
+    MACHINE.check(_locked(item.report), "match")
     old = item.cadre_id
     item.cadre, item.matched_by, item.matched_at = cadre, actor, timezone.now()
     item.save(update_fields=["cadre", "matched_by", "matched_at", "updated_at"])
@@ -478,18 +468,17 @@ def match_item(item, cadre, *, actor, request=None):
 def dispose(item, action, *, actor, decided_on=None, feedback="", note="", request=None):
     """处置 an item. Measures go to the cadres app; 转信访举报件 goes to whoever registered the hand-off."""
     report = _locked(item.report)
-    if report.status != Status.SIGNED:
-        raise TransitionError("请先签收通报，再处置事项")
+    MACHINE.check(report, "dispose")
     item = ReportItem.objects.select_for_update().get(pk=item.pk)
     if item.voided_at is not None:
-        raise ValidationError("该事项已删除")
+        raise Refused("该事项已删除")
     if action in NEEDS_CADRE and item.cadre_id is None:
-        raise ValidationError("请先将事项匹配到干部")
+        raise Refused("请先将事项匹配到干部")
     if item.disposals.filter(action=action).exists():
-        raise ValidationError("该事项已作过此项处置")
+        raise Refused("该事项已作过此项处置")
     decided_on = decided_on or timezone.localdate()
     if decided_on > timezone.localdate():
-        raise ValidationError("处置日期不能晚于今天")
+        raise Refused("处置日期不能晚于今天")
     disposal = Disposal(item=item, action=action, decided_on=decided_on, feedback=feedback, note=note,
                         created_by=actor)
     if action in MEASURE_ACTIONS:
@@ -504,7 +493,7 @@ def dispose(item, action, *, actor, decided_on=None, feedback="", note="", reque
         with transaction.atomic():
             disposal.save()
     except IntegrityError as error:
-        raise ValidationError("该事项已作过此项处置") from error
+        raise Refused("该事项已作过此项处置") from error
     if action == Disposal.Action.TO_PETITION:
         _hand_off(disposal, actor)
     audit.record(actor, audit.Action.CREATE, "liaison.disposal.created", disposal, request=request,
@@ -538,8 +527,8 @@ def forward_pending_handoffs(action=Disposal.Action.TO_PETITION, *, actor=None):
     for pk in list(pending):
         try:
             done += _forward_one(pk, actor)
-        except ValidationError as error:
-            logger.warning("liaison disposal %s still waits for its hand-off: %s", pk, "；".join(error.messages))
+        except Refused as error:
+            logger.warning("liaison disposal %s still waits for its hand-off: %s", pk, error)
     return done
 
 
@@ -550,7 +539,7 @@ def _forward_one(pk, actor):
         return 0
     actor = actor or disposal.created_by
     if actor is None:
-        raise ValidationError("原处置人已不存在，请指定登记人（--actor）")
+        raise Refused("原处置人已不存在，请指定登记人（--actor）")
     if not _hand_off(disposal, actor):
         return 0
     audit.record(actor, audit.Action.UPDATE, "liaison.disposal.handed_off", disposal,
@@ -610,11 +599,11 @@ def add_decision(meeting, *, actor, content, owner_unit, deadline, request=None)
 @transaction.atomic
 def complete_decision(decision, *, actor, done_on=None, note="", request=None):
     if done_on and done_on > timezone.localdate():
-        raise ValidationError("办结日期不能晚于今天")
+        raise Refused("办结日期不能晚于今天")
     updated = MeetingDecision.objects.filter(pk=decision.pk, status=MeetingDecision.Status.OPEN).update(
         status=MeetingDecision.Status.DONE, done_on=done_on or timezone.localdate(), done_note=note, done_by=actor)
     if not updated:
-        raise TransitionError("该议定事项已办结")
+        raise Refused("该议定事项已办结")
     decision.refresh_from_db()
     audit.record(actor, audit.Action.UPDATE, "liaison.decision.done", decision, request=request,
                  summary=f"议定事项办结：{decision.meeting}", changes={"status": ["open", "done"]})
@@ -626,11 +615,11 @@ def report_decision_done(decision, *, actor, note, request=None):
     """The lead unit's liaison officer reports its decision done, with what was done (办理情况)."""
     note = (note or "").strip()
     if not note:
-        raise ValidationError("请填写办理情况")
+        raise Refused("请填写办理情况")
     updated = MeetingDecision.objects.filter(pk=decision.pk, status=MeetingDecision.Status.OPEN).update(
         status=MeetingDecision.Status.DONE, done_on=timezone.localdate(), done_note=note[:2000], done_by=actor)
     if not updated:
-        raise TransitionError("该议定事项已办结")
+        raise Refused("该议定事项已办结")
     decision.refresh_from_db()
     audit.record(actor, audit.Action.UPDATE, "liaison.decision.reported_done", decision, request=request,
                  summary=f"{decision.owner_unit}报告议定事项办结：{decision.meeting}",

@@ -16,6 +16,8 @@ from cadres.models import Cadre
 from core import audit, excel, roles
 from core.concurrency import EditConflict
 from core.permissions import deny, office_required, role_required
+from core.refusals import Refused, show_refusal
+from core.transitions import ViewAction, dispatch
 from liaison import exports, services, stats
 from liaison import permissions as perms
 from liaison.filters import ReportFilter
@@ -52,8 +54,8 @@ liaison_required = role_required(roles.LIAISON)
 handler_required = role_required(*perms.HANDLER_ROLES)
 
 
-def _error_text(error):
-    return "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+# A rule's refusal, or a model's own field checks (full_clean, the upload checks) on the paths that run them.
+REFUSED_OR_INVALID = (Refused, ValidationError)
 
 
 def _live_items(report, *, office):
@@ -106,8 +108,8 @@ def report_new(request):
         except services.ReportExists as exists:
             messages.warning(request, "该月通报已存在，已为您打开。")
             return redirect(exists.report)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except Refused as error:
+            show_refusal(request, error)
         else:
             messages.success(request, f"已新建{report.period_label}月度通报，请填报事项或声明零报告。")
             return redirect(report)
@@ -124,8 +126,8 @@ def urgent_new(request):
         try:
             report = services.send_urgent(member_unit, actor=request.user, request=request, is_principal=True,
                                           **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except REFUSED_OR_INVALID as error:
+            show_refusal(request, error)
         else:
             messages.success(request, "即时通报已报送，监督科科室负责人和部领导将即时收到提醒。")
             return redirect(report)
@@ -157,8 +159,8 @@ def report_edit(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_report(report, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as error:
+            show_refusal(request, error, form)
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
         else:
@@ -182,8 +184,8 @@ def report_nil(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_nil(report, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except Refused as error:
+            show_refusal(request, error)
             return redirect(report)
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
@@ -210,8 +212,8 @@ def item_new(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             item = services.add_item(report, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except REFUSED_OR_INVALID as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, _item_saved_text(item, report, "已添加事项。"))
             if "add_another" in request.POST:
@@ -231,8 +233,8 @@ def item_edit(request, code, item_code):
         try:
             item = services.update_item(ReportItem.objects.get(pk=item.pk), actor=request.user, request=request,
                                         **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except REFUSED_OR_INVALID as error:
+            show_refusal(request, error, form)
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
         else:
@@ -269,8 +271,8 @@ def attachments(request, code, item_code):
         if form.is_valid():
             try:
                 services.add_attachment(item, form.cleaned_data["file"], actor=request.user, request=request)
-            except ValidationError as error:
-                messages.error(request, _error_text(error))
+            except REFUSED_OR_INVALID as error:
+                show_refusal(request, error)
             else:
                 messages.success(request, "已上传附件。")
         else:
@@ -314,55 +316,34 @@ ALREADY_DONE = {
 }
 
 
-def _transition_view(request, code, allowed, action, success, event=None):
+def _run(service):
+    return lambda report, data, request: service(report, actor=request.user, request=request)
+
+
+def _return(report, data, request):
+    return services.return_report(report, actor=request.user, reason=request.POST.get("reason", ""), request=request)
+
+
+# The report page's status buttons: who may from liaison.permissions, the status from services.MACHINE.
+REPORT_ACTIONS = {
+    "submit": ViewAction(None, _run(services.submit), allowed=perms.can_edit, label="报送", success="通报已报送。"),
+    "reopen": ViewAction(None, _run(services.reopen), allowed=perms.can_reopen, label="重新编辑",
+                         success="通报已退回为草稿，可修改后重新报送。"),
+    "sign": ViewAction(None, _run(services.sign), allowed=perms.can_sign, label="签收", success="已签收。"),
+    "return": ViewAction(None, _return, allowed=perms.can_sign, label="退回", success="已退回成员单位。"),
+}
+
+
+@require_POST
+@liaison_or_office
+def report_action(request, code, action):
+    """A repeated click (a double submit, two officers at once) is answered, not refused: see ALREADY_DONE."""
     report = perms.get_report_or_404(request, code)
-    statuses, answer = ALREADY_DONE.get(event, ((), ""))
+    statuses, answer = ALREADY_DONE.get(action, ((), ""))
     if report.status in statuses:
         messages.info(request, answer)
         return redirect(report)
-    if not allowed(request.user, report):
-        deny(request, "（当前状态或角色不允许此操作）")
-    try:
-        action(report)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, success)
-    return redirect(report)
-
-
-@require_POST
-@liaison_or_office
-def report_submit(request, code):
-    return _transition_view(request, code, perms.can_edit,
-                            lambda r: services.submit(r, actor=request.user, request=request), "通报已报送。",
-                            event="submit")
-
-
-@require_POST
-@liaison_or_office
-def report_reopen(request, code):
-    return _transition_view(request, code, perms.can_reopen,
-                            lambda r: services.reopen(r, actor=request.user, request=request),
-                            "通报已退回为草稿，可修改后重新报送。")
-
-
-@require_POST
-@liaison_or_office
-def report_sign(request, code):
-    return _transition_view(request, code, perms.can_sign,
-                            lambda r: services.sign(r, actor=request.user, request=request), "已签收。",
-                            event="sign")
-
-
-@require_POST
-@liaison_or_office
-def report_return(request, code):
-    return _transition_view(
-        request, code, perms.can_sign,
-        lambda r: services.return_report(r, actor=request.user, reason=request.POST.get("reason", ""),
-                                         request=request),
-        "已退回成员单位。", event="return")
+    return dispatch(request, report, REPORT_ACTIONS, action)
 
 
 # ---------------------------------------------------------------- the office acts on items
@@ -394,8 +375,8 @@ def item_handle(request, code, item_code):
             try:
                 disposal = services.dispose(item, data["action"], actor=request.user, decided_on=data["decided_on"],
                                             feedback=data["feedback"], note=data["note"], request=request)
-            except ValidationError as error:
-                disposal_form.add_error(None, error)
+            except Refused as error:
+                show_refusal(request, error, disposal_form)
             else:
                 messages.success(request, f"已处置：{disposal.get_action_display()}"
                                  + ("（待信访举报模块受理）" if disposal.handoff_status == "pending" else ""))
@@ -474,8 +455,8 @@ def _meeting_form(request, meeting):
             else:
                 meeting = services.update_meeting(meeting, actor=request.user, attendees=attendees,
                                                   version=version, request=request, **data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except REFUSED_OR_INVALID as error:
+            show_refusal(request, error, form)
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
         else:
@@ -539,8 +520,8 @@ def decision_done(request, code, decision_code):
     try:
         services.complete_decision(decision, actor=request.user, note=form.cleaned_data.get("note", ""),
                                    request=request)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except Refused as error:
+        show_refusal(request, error)
     else:
         messages.success(request, "议定事项已办结。")
     return redirect(reverse("liaison:meeting_detail", args=[meeting.code]) + f"#decision-{decision.code}")
@@ -592,8 +573,8 @@ def decision_report(request, decision_code):
         try:
             services.report_decision_done(decision, actor=request.user, note=form.cleaned_data["note"],
                                           request=request)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except Refused as error:
+            show_refusal(request, error)
         else:
             messages.success(request, "已报告办结，监督科可在议定事项中查看办理情况。")
         return redirect("liaison:decision_detail", decision_code=decision.code)

@@ -163,6 +163,11 @@ class ConcludeForm(forms.Form):
                 label=f"对{subject.cadre.name}采取的措施", required=False,
                 choices=[("", "（不采取措施）"), *MeasureKind.choices])
 
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["measures"] = self.measures()  # (cadre, kind) pairs, as services.conclude takes them
+        return cleaned
+
     def measures(self):
         return [(subject.cadre, self.cleaned_data[f"measure_{subject.pk}"]) for subject in self.subjects
                 if self.cleaned_data.get(f"measure_{subject.pk}")]

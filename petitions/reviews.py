@@ -7,10 +7,11 @@ Split from petitions.services for length; the same conventions (lock, check, tim
 from django.db import transaction
 
 from core import workdays
+from core.refusals import Refused
 from petitions import deadlines as petition_deadlines
 from petitions.models import CaseType, Petition, ReviewLevel, ReviewOutcome, ReviewRequest
 from petitions.services import _locked, _step, check_past, cn_date, refresh_deadlines
-from petitions.workflow import TransitionError, check
+from petitions.workflow import MACHINE
 
 State = ReviewRequest.State
 
@@ -64,21 +65,21 @@ def request_review(petition, *, actor, requested_on, received_on, reply_received
     """登记复查（复核）请求. The level follows from what exists (复查 first). A request made after the request deadline
     is refused, or, with `record_late`, kept as 不予受理 with the reason (to answer the petitioner in writing)."""
     petition = _locked(petition)
-    check(petition, "request_review")
+    MACHINE.check(petition, "request_review")
     level = next_level(petition) if petition.case_type == CaseType.PETITION_MATTER else None
     if level is None or not petition_deadlines.has_reviews(petition.case_type):
-        raise TransitionError(_why_no_request(petition))
+        raise Refused(_why_no_request(petition))
     label = ReviewLevel(level).label
     reply_received_on = reply_received_on or reply_date(petition, level)
     if reply_received_on is None:
-        raise TransitionError(f"请填写信访人收到{'处理意见书' if level == ReviewLevel.REVIEW else '复查意见'}的日期")
+        raise Refused(f"请填写信访人收到{'处理意见书' if level == ReviewLevel.REVIEW else '复查意见'}的日期")
     check_past(reply_received_on, "收到原答复日期", petition)
     check_past(requested_on, f"提出{label}请求日期", petition)
     check_past(received_on, f"收到{label}请求日期", petition)
     if requested_on < reply_received_on:
-        raise TransitionError(f"提出{label}请求日期不能早于收到原答复日期（{cn_date(reply_received_on)}）")
+        raise Refused(f"提出{label}请求日期不能早于收到原答复日期（{cn_date(reply_received_on)}）")
     if received_on < requested_on:
-        raise TransitionError(f"收到{label}请求日期不能早于提出请求日期（{cn_date(requested_on)}）")
+        raise Refused(f"收到{label}请求日期不能早于提出请求日期（{cn_date(requested_on)}）")
     due = petition_deadlines.review_request_deadline(petition.case_type, level, reply_received_on)
     review = ReviewRequest(petition=petition, level=level, reply_received_on=reply_received_on, request_due=due.date,
                            request_due_provisional=due.provisional, requested_on=requested_on,
@@ -89,7 +90,7 @@ def request_review(petition, *, actor, requested_on, received_on, reply_received
         reason = (f"超过{label}请求期限：应于{cn_date(due.date)}前提出（收到原答复之日起{days}日{rolled}），"
                   f"{cn_date(requested_on)}方提出")
         if not record_late:
-            raise TransitionError(f"{reason}，不予受理。如需留存记录，请勾选“逾期登记为不予受理”")
+            raise Refused(f"{reason}，不予受理。如需留存记录，请勾选“逾期登记为不予受理”")
         review.state, review.refusal_reason = State.NOT_ACCEPTED, f"{reason}{('；' + note) if note else ''}"[:300]
     else:
         answer = petition_deadlines.review_answer_deadline(review)
@@ -107,18 +108,18 @@ def request_review(petition, *, actor, requested_on, received_on, reply_received
 def answer_review(petition, *, actor, outcome, answered_on, note, request=None):
     """登记复查（复核）意见: the pending request gets its answer and the date it was given in writing."""
     petition = _locked(petition)
-    check(petition, "answer_review")
+    MACHINE.check(petition, "answer_review")
     review = petition.review_requests.select_for_update().filter(state=State.PENDING).first()
     if review is None:
-        raise TransitionError("没有待答复的复查（复核）请求")
+        raise Refused("没有待答复的复查（复核）请求")
     if outcome not in ReviewOutcome.values:
-        raise TransitionError("请选择复查（复核）意见")
+        raise Refused("请选择复查（复核）意见")
     if not note.strip():
-        raise TransitionError("请填写答复内容")
+        raise Refused("请填写答复内容")
     label = review.get_level_display()
     check_past(answered_on, f"{label}答复日期", petition)
     if answered_on < review.received_on:
-        raise TransitionError(f"{label}答复日期不能早于收到请求日期（{cn_date(review.received_on)}）")
+        raise Refused(f"{label}答复日期不能早于收到请求日期（{cn_date(review.received_on)}）")
     review.state, review.outcome, review.answered_on, review.answer_note = (State.ANSWERED, outcome, answered_on,
                                                                             note)
     review.save(update_fields=["state", "outcome", "answered_on", "answer_note"])

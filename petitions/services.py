@@ -20,6 +20,7 @@ from cadres.models import SourceChannel
 from cadres.services import record_measure
 from core import audit, outbox, uploads, workdays
 from core.exports import Run
+from core.refusals import Refused
 from petitions import crypto, permissions
 from petitions import deadlines as petition_deadlines
 from petitions.models import (
@@ -41,9 +42,7 @@ from petitions.models import (
     Status,
     Transfer,
 )
-from petitions.workflow import APPROVAL_TARGETS, TransitionError, check, label
-
-__all__ = ["TransitionError"]  # re-exported for views
+from petitions.workflow import APPROVAL_TARGETS, MACHINE
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 IDENTITY_PERMISSION = f"petitions.{permissions.IDENTITY_PERMISSION}"
@@ -83,9 +82,9 @@ def check_past(day, what, petition=None):
         return
     today = timezone.localdate()
     if day > today:
-        raise TransitionError(f"{what}（{cn_date(day)}）不能晚于今天（{cn_date(today)}），请核对")
+        raise Refused(f"{what}（{cn_date(day)}）不能晚于今天（{cn_date(today)}），请核对")
     if petition is not None and day < petition.received_on:
-        raise TransitionError(f"{what}（{cn_date(day)}）不能早于收件日期（{cn_date(petition.received_on)}）")
+        raise Refused(f"{what}（{cn_date(day)}）不能早于收件日期（{cn_date(petition.received_on)}）")
 
 
 def _locked(petition):
@@ -95,10 +94,10 @@ def _locked(petition):
 def _step(petition, actor, action, *, from_status="", note="", request=None, audit_action=audit.Action.UPDATE,
           changes=None):
     """Record one step on the case timeline and in the audit log."""
-    PetitionEvent.objects.create(petition=petition, actor=actor, action=action, label=label(action),
+    PetitionEvent.objects.create(petition=petition, actor=actor, action=action, label=MACHINE.label(action),
                                  from_status=from_status, to_status=petition.status if from_status else "",
                                  note=note)
-    summary = f"信访举报件 {petition.code}：{label(action)}"
+    summary = f"信访举报件 {petition.code}：{MACHINE.label(action)}"
     if from_status and from_status != petition.status:
         summary += f"（{Status(from_status).label} → {petition.get_status_display()}）"
     audit.record(actor, audit_action, f"petitions.petition.{action}", petition, request=request, summary=summary,
@@ -113,7 +112,7 @@ def refresh_deadlines(petition, save=True):
 
 
 def _move(petition, action, target, actor, *, note="", request=None, fields=(), changes=None):
-    check(petition, action, target)
+    MACHINE.check(petition, action, target=target)
     old = petition.status
     petition.status = target
     refresh_deadlines(petition, save=False)
@@ -183,20 +182,20 @@ def register(*, actor, received_on, channel, case_type, is_named, summary, categ
     cadres = list(dict.fromkeys(cadres))  # the same cadre twice would break the one-subject-per-case constraint
     check_past(received_on, "收件日期")
     if is_named and (reporter is None or reporter.is_empty()):
-        raise TransitionError("实名举报须填写举报人信息")
+        raise Refused("实名举报须填写举报人信息")
     if not is_named and reporter is not None and not reporter.is_empty():
-        raise TransitionError("匿名举报不应填写举报人信息")
+        raise Refused("匿名举报不应填写举报人信息")
     if not cadres and not unmatched:
-        raise TransitionError("请至少填写一名被反映人")
+        raise Refused("请至少填写一名被反映人")
     if any(not item.get("name", "").strip() for item in unmatched):
-        raise TransitionError("未匹配的被反映人须填写姓名")
+        raise Refused("未匹配的被反映人须填写姓名")
     if not categories:
-        raise TransitionError("请选择问题类别")
+        raise Refused("请选择问题类别")
     if not summary.strip() or len(summary) > Petition._meta.get_field("summary").max_length:
-        raise TransitionError("请填写内容摘要（不超过300字），详细内容写入反映内容全文")
+        raise Refused("请填写内容摘要（不超过300字），详细内容写入反映内容全文")
     unit = unit or (cadres[0].unit if cadres else None)
     if unit is None:
-        raise TransitionError("请选择涉及单位")
+        raise Refused("请选择涉及单位")
     petition = Petition(code=next_case_number(received_on.year), query_code=new_query_code(),
                         received_on=received_on, channel=channel, case_type=case_type, is_named=is_named,
                         unit=unit, categories=sorted(set(categories)), summary=summary, full_text=full_text,
@@ -227,7 +226,7 @@ def _attach(petition, uploaded, actor):
     try:
         uploads.check_upload(uploaded)
     except ValidationError as error:
-        raise TransitionError("附件未保存：" + "".join(error.messages)) from None
+        raise Refused("附件未保存：" + "".join(error.messages)) from None
     attachment = Attachment(petition=petition, original_name=uploaded.name[:200], size=uploaded.size or 0,
                             uploaded_by=actor)
     attachment.file.save(uploaded.name, uploaded, save=False)
@@ -238,7 +237,7 @@ def _attach(petition, uploaded, actor):
 @transaction.atomic
 def add_attachment(petition, uploaded, *, actor, request=None):
     petition = _locked(petition)
-    check(petition, "add_attachment")
+    MACHINE.check(petition, "add_attachment")
     attachment = _attach(petition, uploaded, actor)
     _step(petition, actor, "add_attachment", note=attachment.original_name, request=request)
     return attachment
@@ -248,12 +247,12 @@ def add_attachment(petition, uploaded, *, actor, request=None):
 def link_subject(petition, subject_id, cadre, *, actor, request=None):
     """Match a free-text 被反映人 to a cadre, once the person is identified."""
     petition = _locked(petition)
-    check(petition, "link_subject")
+    MACHINE.check(petition, "link_subject")
     subject = petition.subjects.select_for_update().get(pk=subject_id)
     if subject.cadre_id:
-        raise TransitionError("该被反映人已匹配干部")
+        raise Refused("该被反映人已匹配干部")
     if petition.subjects.filter(cadre=cadre).exists():
-        raise TransitionError("该干部已在被反映人中")
+        raise Refused("该干部已在被反映人中")
     old_name = subject.name
     subject.cadre, subject.unit, subject.post_title = cadre, cadre.unit, subject.post_title or cadre.post_title
     subject.save()
@@ -274,7 +273,7 @@ def register_from_liaison(item, actor):
     from liaison.hooks import HandoffResult
 
     if item.cadre_id is None:
-        raise ValidationError("请先将事项匹配到干部，再转信访举报件")
+        raise Refused("请先将事项匹配到干部，再转信访举报件")
     report = item.report
     origin = f"联席会议通报（{report.member_unit}，{report.period_label}）"
     try:
@@ -283,8 +282,8 @@ def register_from_liaison(item, actor):
             is_named=False, summary=f"{origin}：{item.description}"[:Petition._meta.get_field("summary").max_length],
             full_text=f"{origin}\n{item.description}\n信息来源：{item.get_source_kind_display()}，{item.source}",
             categories=[LIAISON_CATEGORIES.get(item.aspect, ProblemCategory.OTHER)], cadres=[item.cadre])
-    except TransitionError as error:  # the liaison views show ValidationError to the user
-        raise ValidationError(f"转信访举报件未成功：{error}") from None
+    except Refused as error:
+        raise Refused(f"转信访举报件未成功：{error}") from None
     return HandoffResult(code=petition.code, label=f"信访举报件 {petition.code}", url=petition.get_absolute_url())
 
 
@@ -295,13 +294,13 @@ def propose(petition, *, actor, disposal, reason, transfer_to="", transfer_reply
             request=None):
     """拟办: a proposed way of disposing of the lead, with a reason, for approval."""
     petition = _locked(petition)
-    check(petition, "propose")
+    MACHINE.check(petition, "propose")
     if not reason.strip():
-        raise TransitionError("请填写拟办理由")
+        raise Refused("请填写拟办理由")
     if disposal == Disposal.TRANSFER and not (transfer_to.strip() and transfer_reply_due):
-        raise TransitionError("转办须填写转办单位和回复期限")
+        raise Refused("转办须填写转办单位和回复期限")
     if disposal == Disposal.JOINT_CHECK and not joint_bodies.strip():
-        raise TransitionError("联合查核须写明联合查核单位")
+        raise Refused("联合查核须写明联合查核单位")
     HandlingProposal.objects.create(petition=petition, disposal=disposal, reason=reason, transfer_to=transfer_to,
                                     transfer_reply_due=transfer_reply_due, joint_bodies=joint_bodies,
                                     proposed_by=actor)
@@ -314,7 +313,7 @@ def propose(petition, *, actor, disposal, reason, transfer_to="", transfer_reply
 def _pending_proposal(petition):
     proposal = petition.proposals.select_for_update().filter(decision=HandlingProposal.Decision.PENDING).first()
     if proposal is None:
-        raise TransitionError("没有待审批的拟办意见")
+        raise Refused("没有待审批的拟办意见")
     return proposal
 
 
@@ -322,10 +321,10 @@ def _pending_proposal(petition):
 def approve(petition, *, actor, note="", handlers=None, request=None):
     """审批同意: the case goes where the disposal leads; approval of anything but 转办 is the acceptance (受理)."""
     petition = _locked(petition)
-    check(petition, "approve")
+    MACHINE.check(petition, "approve")
     proposal = _pending_proposal(petition)
     target = APPROVAL_TARGETS[proposal.disposal]
-    check(petition, "approve", target)
+    MACHINE.check(petition, "approve", target=target)
     today = timezone.localdate()
     proposal.decision, proposal.decided_by, proposal.decided_at = (HandlingProposal.Decision.APPROVED, actor,
                                                                      timezone.now())
@@ -355,9 +354,9 @@ def approve(petition, *, actor, note="", handlers=None, request=None):
 @transaction.atomic
 def reject(petition, *, actor, note, request=None):
     petition = _locked(petition)
-    check(petition, "reject")
+    MACHINE.check(petition, "reject")
     if not note.strip():
-        raise TransitionError("退回须写明意见")
+        raise Refused("退回须写明意见")
     proposal = _pending_proposal(petition)
     proposal.decision, proposal.decided_by, proposal.decided_at = (HandlingProposal.Decision.REJECTED, actor,
                                                                      timezone.now())
@@ -386,9 +385,9 @@ def _set_handlers(petition, handlers, actor, request=None):
 def assign_handlers(petition, handlers, *, actor, request=None):
     """承办人: they get the object permission to see the identity; removed handlers lose it."""
     petition = _locked(petition)
-    check(petition, "assign_handlers")
+    MACHINE.check(petition, "assign_handlers")
     if not handlers:
-        raise TransitionError("至少指定一名承办人")
+        raise Refused("至少指定一名承办人")
     _set_handlers(petition, handlers, actor, request=request)
     return petition
 
@@ -396,7 +395,7 @@ def assign_handlers(petition, handlers, *, actor, request=None):
 @transaction.atomic
 def update_investigation(petition, *, actor, investigators, plan, request=None):
     petition = _locked(petition)
-    check(petition, "update_investigation")
+    MACHINE.check(petition, "update_investigation")
     before = {"investigators": petition.investigators, "investigation_plan": petition.investigation_plan}
     petition.investigators, petition.investigation_plan = investigators, plan
     petition.save(update_fields=["investigators", "investigation_plan", "updated_at"])
@@ -408,7 +407,7 @@ def update_investigation(petition, *, actor, investigators, plan, request=None):
 @transaction.atomic
 def add_interview(petition, *, actor, held_on, interviewee, content, place="", request=None):
     petition = _locked(petition)
-    check(petition, "add_interview")
+    MACHINE.check(petition, "add_interview")
     check_past(held_on, "谈话日期", petition)
     record = InterviewRecord.objects.create(petition=petition, held_on=held_on, interviewee=interviewee,
                                             place=place, content=content, recorded_by=actor)
@@ -419,9 +418,9 @@ def add_interview(petition, *, actor, held_on, interviewee, content, place="", r
 @transaction.atomic
 def submit_findings(petition, *, actor, findings, request=None):
     petition = _locked(petition)
-    check(petition, "submit_findings")
+    MACHINE.check(petition, "submit_findings")
     if not findings.strip():
-        raise TransitionError("请填写查核情况")
+        raise Refused("请填写查核情况")
     petition.findings = findings
     return _move(petition, "submit_findings", Status.REVIEWING, actor, request=request, fields=["findings"])
 
@@ -429,9 +428,9 @@ def submit_findings(petition, *, actor, findings, request=None):
 @transaction.atomic
 def return_for_more(petition, *, actor, note, request=None):
     petition = _locked(petition)
-    check(petition, "return_for_more")
+    MACHINE.check(petition, "return_for_more")
     if not note.strip():
-        raise TransitionError("退回须写明需补充查核的内容")
+        raise Refused("退回须写明需补充查核的内容")
     return _move(petition, "return_for_more", Status.INVESTIGATING, actor, note=note, request=request)
 
 
@@ -441,17 +440,17 @@ def conclude(petition, *, actor, conclusion, note, measures=(), clear_name=False
     """审核办结: the conclusion; each (cadre, kind) in `measures` becomes a supervision measure in the cadres app.
     A false report may clear the cadre's name (澄清正名) and, when deliberate, be referred as 诬告陷害."""
     petition = _locked(petition)
-    check(petition, "conclude")
+    MACHINE.check(petition, "conclude")
     if conclusion not in Conclusion.values:
-        raise TransitionError("请选择查核结论")
+        raise Refused("请选择查核结论")
     check_past(concluded_on, "办结日期", petition)
     if (clear_name or false_accusation) and conclusion != Conclusion.FALSE:
-        raise TransitionError("澄清正名、诬告陷害移送仅适用于查核结论为“不属实”的案件")
+        raise Refused("澄清正名、诬告陷害移送仅适用于查核结论为“不属实”的案件")
     if measures and conclusion not in (Conclusion.TRUE, Conclusion.PARTLY_TRUE):
-        raise TransitionError("只有查核属实或部分属实的，才可对被反映人采取监督措施")
+        raise Refused("只有查核属实或部分属实的，才可对被反映人采取监督措施")
     subject_cadres = {subject.cadre_id for subject in petition.subjects.all() if subject.cadre_id}
     if any(cadre.pk not in subject_cadres for cadre, _kind in measures):
-        raise TransitionError("监督措施只能针对本案已匹配的被反映人")
+        raise Refused("监督措施只能针对本案已匹配的被反映人")
     petition.conclusion, petition.conclusion_note = conclusion, note
     petition.concluded_on, petition.concluded_by = concluded_on or timezone.localdate(), actor
     petition.name_cleared, petition.clearing_note = clear_name, clearing_note
@@ -469,13 +468,13 @@ def conclude(petition, *, actor, conclusion, note, measures=(), clear_name=False
 @transaction.atomic
 def record_transfer_reply(petition, *, actor, replied_on, content, conclusion="", request=None):
     petition = _locked(petition)
-    check(petition, "record_transfer_reply")
+    MACHINE.check(petition, "record_transfer_reply")
     check_past(replied_on, "转办回复日期", petition)
     transfer = petition.transfers.select_for_update().filter(replied_on__isnull=True).last()
     if transfer is None:
-        raise TransitionError("没有待回复的转办记录")
+        raise Refused("没有待回复的转办记录")
     if not content.strip():
-        raise TransitionError("请填写回复内容")
+        raise Refused("请填写回复内容")
     transfer.replied_on, transfer.reply_content = replied_on, content
     transfer.save()
     petition.conclusion, petition.conclusion_note = conclusion, f"{transfer.to_body}回复：{content}"
@@ -488,11 +487,11 @@ def record_transfer_reply(petition, *, actor, replied_on, content, conclusion=""
 def notify_acceptance(petition, *, actor, notified_on, method, request=None):
     """受理告知: a named reporter is told the report was accepted."""
     petition = _locked(petition)
-    check(petition, "notify_acceptance")
+    MACHINE.check(petition, "notify_acceptance")
     if not petition.is_named:
-        raise TransitionError("匿名件无需受理告知")
+        raise Refused("匿名件无需受理告知")
     if petition.acceptance_notified_on:
-        raise TransitionError("已登记过受理告知")
+        raise Refused("已登记过受理告知")
     check_past(notified_on, "受理告知日期", petition)
     petition.acceptance_notified_on, petition.acceptance_notice_method = notified_on, method
     refresh_deadlines(petition, save=False)
@@ -507,16 +506,16 @@ def notify_acceptance(petition, *, actor, notified_on, method, request=None):
 def extend(petition, *, actor, days, reason, request=None):
     """延期: a 信访事项 may be extended once, by at most the table's limit (30 days), with the approver recorded."""
     petition = _locked(petition)
-    check(petition, "extend")
+    MACHINE.check(petition, "extend")
     if petition.case_type != CaseType.PETITION_MATTER:
-        raise TransitionError("只有信访事项可以延期办理")
+        raise Refused("只有信访事项可以延期办理")
     if petition.extension_days:
-        raise TransitionError("信访事项只能延期一次")
+        raise Refused("信访事项只能延期一次")
     limit = petition_deadlines.max_extension_days(petition.case_type)
     if not 1 <= days <= limit:
-        raise TransitionError(f"延期天数应在 1 至 {limit} 天之间")
+        raise Refused(f"延期天数应在 1 至 {limit} 天之间")
     if not reason.strip():
-        raise TransitionError("请填写延期理由（并告知信访人）")
+        raise Refused("请填写延期理由（并告知信访人）")
     old_due = petition.handling_due
     petition.extension_days, petition.extension_reason = days, reason
     petition.extension_approved_by, petition.extension_approved_at = actor, timezone.now()
@@ -532,11 +531,11 @@ def extend(petition, *, actor, days, reason, request=None):
 @transaction.atomic
 def record_feedback(petition, *, actor, feedback_on, method, content, objection="", request=None):
     petition = _locked(petition)
-    check(petition, "record_feedback")
+    MACHINE.check(petition, "record_feedback")
     if not petition.is_named:
-        raise TransitionError("匿名件无法反馈，请直接归档")
+        raise Refused("匿名件无法反馈，请直接归档")
     if not content.strip():
-        raise TransitionError("请填写反馈内容")
+        raise Refused("请填写反馈内容")
     check_past(feedback_on, "反馈日期", petition)
     petition.feedback_on, petition.feedback_method = feedback_on, method
     petition.feedback_content, petition.feedback_objection = content, objection
@@ -549,9 +548,9 @@ def record_feedback(petition, *, actor, feedback_on, method, content, objection=
 @transaction.atomic
 def archive(petition, *, actor, request=None):
     petition = _locked(petition)
-    check(petition, "archive")
+    MACHINE.check(petition, "archive")
     if petition.status == Status.CONCLUDED and petition.is_named:
-        raise TransitionError("实名举报须先反馈，才能归档")
+        raise Refused("实名举报须先反馈，才能归档")
     petition.archived_on = timezone.localdate()
     return _move(petition, "archive", Status.ARCHIVED, actor, request=request, fields=["archived_on"])
 
@@ -560,12 +559,12 @@ def archive(petition, *, actor, request=None):
 def link_duplicate(petition, main, *, actor, reason="", request=None):
     """重复件: this new report joins an existing case; statistics count the case once."""
     petition = _locked(petition)
-    check(petition, "link_duplicate")
+    MACHINE.check(petition, "link_duplicate")
     main = Petition.objects.select_for_update().get(pk=main.pk)
     if main.pk == petition.pk:
-        raise TransitionError("不能与本件并案")
+        raise Refused("不能与本件并案")
     if main.status in (Status.MERGED, Status.VOIDED):
-        raise TransitionError("只能并入有效的主案件")
+        raise Refused("只能并入有效的主案件")
     petition.duplicate_of = main
     petition.handlers.clear()
     _move(petition, "link_duplicate", Status.MERGED, actor, note=f"并入 {main.code}{('：' + reason) if reason else ''}",
@@ -578,9 +577,9 @@ def link_duplicate(petition, main, *, actor, reason="", request=None):
 @transaction.atomic
 def void(petition, *, actor, reason, request=None):
     petition = _locked(petition)
-    check(petition, "void")
+    MACHINE.check(petition, "void")
     if not reason.strip():
-        raise TransitionError("作废须写明原因")
+        raise Refused("作废须写明原因")
     petition.void_reason = reason[:200]
     return _move(petition, "void", Status.VOIDED, actor, note=reason, request=request, fields=["void_reason"])
 
@@ -608,7 +607,7 @@ def reveal_identity(petition, *, actor, reason, request=None):
         raise PermissionDenied
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise TransitionError("请说明查看举报人身份的事由")
+        raise Refused("请说明查看举报人身份的事由")
     identity = ReporterIdentity.objects.get(petition=petition)
     values = {field: crypto.decrypt(getattr(identity, field), identity.aad(field))
               for field in ReporterIdentity.TOKEN_FIELDS}
@@ -637,16 +636,16 @@ def update_identity(petition, reporter, *, actor, reason, request=None):
         raise PermissionDenied
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise TransitionError("请说明更正举报人信息的原因")
+        raise Refused("请说明更正举报人信息的原因")
     if reporter is None or not reporter.name.strip() or not (reporter.phone.strip() or reporter.address.strip()):
-        raise TransitionError("请填写举报人姓名及联系电话或地址")
+        raise Refused("请填写举报人姓名及联系电话或地址")
     identity = ReporterIdentity.objects.select_for_update().get(petition=petition)
     values = {"name_token": reporter.name.strip(), "id_number_token": reporter.id_number.strip().upper(),
               "phone_token": reporter.phone.strip(), "address_token": reporter.address.strip()}
     changed = [field for field, value in values.items()
                if crypto.decrypt(getattr(identity, field), identity.aad(field)) != value]
     if not changed:
-        raise TransitionError("举报人信息没有变化")
+        raise Refused("举报人信息没有变化")
     for field in changed:
         setattr(identity, field, crypto.encrypt(values[field], identity.aad(field)))
     identity.phone_hash = crypto.keyed_hash(values["phone_token"])

@@ -2,6 +2,9 @@
 every change through petitions.services. Identity values appear only on the identity page: the response to a reveal
 POST (with the correction form), or a refused correction sent back with the values as typed."""
 
+from dataclasses import replace
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,12 +19,13 @@ from cadres.models import SupervisionMeasure
 from core import audit
 from core.excel import XLSX_CONTENT_TYPE
 from core.permissions import deny, office_required
+from core.refusals import Refused, show_refusal
+from core.transitions import ViewAction, dispatch
 from petitions import duplicates, forms, permissions, reviews, services, stats, workflow
 from petitions.deadlines import days_class, days_left, max_extension_days, pending, rolling_stages
 from petitions.filters import filtered
 from petitions.models import CaseType, Petition, PetitionExport, PetitionSubject, ReviewRequest, Status
 from petitions.security import protects_identity
-from petitions.workflow import TransitionError
 
 IDENTITY_FIELDS = ("reporter_name", "reporter_id_number", "reporter_phone", "reporter_address")
 PAGE_SIZE = 30
@@ -127,8 +131,8 @@ def create(request):
                 categories=data["categories"], unit=data["unit"], full_text=data["full_text"],
                 clues_specific=data["clues_specific"], cadres=data["cadres"], unmatched=data["unmatched"],
                 reporter=reporter, attachments=[data["attachment"]] if data["attachment"] else [], request=request)
-        except TransitionError as error:
-            messages.error(request, str(error))
+        except Refused as error:
+            show_refusal(request, error)
         else:
             messages.success(request, f"已登记 {petition.code}。查询码 {petition.query_code}"
                                       "（可告知举报人，用于查询办理进度）")
@@ -149,38 +153,82 @@ def _get_visible(request, code):
     return get_object_or_404(_detail_queryset(request.user), code=code)
 
 
-# action -> (form class, whether the form needs the petition/user)
-ACTION_FORMS = {
-    "propose": forms.ProposeForm,
-    "approve": forms.ApproveForm,
-    "reject": forms.NoteForm,
-    "assign_handlers": forms.AssignForm,
-    "update_investigation": forms.InvestigationForm,
-    "add_interview": forms.InterviewForm,
-    "submit_findings": forms.FindingsForm,
-    "return_for_more": forms.NoteForm,
-    "conclude": forms.ConcludeForm,
-    "record_transfer_reply": forms.TransferReplyForm,
-    "notify_acceptance": forms.AcceptanceNoticeForm,
-    "extend": forms.ExtendForm,
-    "record_feedback": forms.FeedbackForm,
-    "archive": forms.EmptyForm,
-    "link_duplicate": forms.DuplicateForm,
-    "void": forms.VoidForm,
-    "link_subject": forms.LinkSubjectForm,
-    "add_attachment": forms.AttachmentForm,
-    "request_review": forms.ReviewRequestForm,
-    "answer_review": forms.ReviewAnswerForm,
-}
+def _call(service):
+    """A service whose keyword arguments are the form's fields."""
+    return lambda petition, data, request: service(petition, actor=request.user, request=request, **data)
 
 
-def _make_form(action, petition, user, data=None, files=None):
-    form_class = ACTION_FORMS[action]
-    if form_class is forms.ConcludeForm:
-        return form_class(data, petition=petition, prefix=action)
-    if form_class is forms.LinkSubjectForm:
-        return form_class(data, petition=petition, user=user, prefix=action)
-    return form_class(data, files, prefix=action)
+def _approve(petition, data, request):
+    return services.approve(petition, note=data["note"], handlers=list(data["handlers"]), actor=request.user,
+                            request=request)
+
+
+def _assign_handlers(petition, data, request):
+    return services.assign_handlers(petition, list(data["handlers"]), actor=request.user, request=request)
+
+
+def _conclude(petition, data, request):
+    fields = ("conclusion", "note", "measures", "clear_name", "clearing_note", "false_accusation",
+              "false_accusation_note")
+    return services.conclude(petition, actor=request.user, request=request, **{name: data[name] for name in fields})
+
+
+def _link_duplicate(petition, data, request):
+    main = Petition.objects.visible_to(request.user).filter(code=data["main_code"].strip().upper()).first()
+    if main is None:
+        raise Refused("未找到该主案件编号", field="main_code")
+    return services.link_duplicate(petition, main, reason=data["reason"], actor=request.user, request=request)
+
+
+def _link_subject(petition, data, request):
+    return services.link_subject(petition, data["subject"], data["cadre"], actor=request.user, request=request)
+
+
+def _add_attachment(petition, data, request):
+    return services.add_attachment(petition, data["file"], actor=request.user, request=request)
+
+
+def _petition(petition, user):
+    return {"petition": petition}
+
+
+def _petition_and_user(petition, user):
+    return {"petition": petition, "user": user}
+
+
+def _case_page(actions):
+    """The case page's actions: the label from the machine, who may from petitions.permissions (the service checks
+    the status)."""
+    return {name: replace(spec, label=workflow.MACHINE.label(name), allowed=partial(_may, name))
+            for name, spec in actions.items()}
+
+
+def _may(action, user, petition):
+    return permissions.can(user, action, petition)
+
+
+ACTIONS = _case_page({
+    "propose": ViewAction(forms.ProposeForm, _call(services.propose)),
+    "approve": ViewAction(forms.ApproveForm, _approve),
+    "reject": ViewAction(forms.NoteForm, _call(services.reject)),
+    "assign_handlers": ViewAction(forms.AssignForm, _assign_handlers),
+    "update_investigation": ViewAction(forms.InvestigationForm, _call(services.update_investigation)),
+    "add_interview": ViewAction(forms.InterviewForm, _call(services.add_interview)),
+    "submit_findings": ViewAction(forms.FindingsForm, _call(services.submit_findings)),
+    "return_for_more": ViewAction(forms.NoteForm, _call(services.return_for_more)),
+    "conclude": ViewAction(forms.ConcludeForm, _conclude, form_kwargs=_petition),
+    "record_transfer_reply": ViewAction(forms.TransferReplyForm, _call(services.record_transfer_reply)),
+    "notify_acceptance": ViewAction(forms.AcceptanceNoticeForm, _call(services.notify_acceptance)),
+    "extend": ViewAction(forms.ExtendForm, _call(services.extend)),
+    "record_feedback": ViewAction(forms.FeedbackForm, _call(services.record_feedback)),
+    "archive": ViewAction(forms.EmptyForm, _call(services.archive)),
+    "link_duplicate": ViewAction(forms.DuplicateForm, _link_duplicate),
+    "void": ViewAction(forms.VoidForm, _call(services.void)),
+    "link_subject": ViewAction(forms.LinkSubjectForm, _link_subject, form_kwargs=_petition_and_user),
+    "add_attachment": ViewAction(forms.AttachmentForm, _add_attachment, files=True),
+    "request_review": ViewAction(forms.ReviewRequestForm, _call(reviews.request_review)),
+    "answer_review": ViewAction(forms.ReviewAnswerForm, _call(reviews.answer_review)),
+})
 
 
 def _relevant(action, petition):
@@ -203,93 +251,16 @@ def _relevant(action, petition):
 
 
 def offered_actions(petition, user):
-    return [action for action in workflow.available(petition.status)
-            if permissions.can(user, action, petition) and _relevant(action, petition)]
-
-
-def _run(action, petition, form, request):
-    data, user = form.cleaned_data, request.user
-    common = {"actor": user, "request": request}
-    if action == "propose":
-        return services.propose(petition, disposal=data["disposal"], reason=data["reason"],
-                                transfer_to=data["transfer_to"], transfer_reply_due=data["transfer_reply_due"],
-                                joint_bodies=data["joint_bodies"], **common)
-    if action == "approve":
-        return services.approve(petition, note=data["note"], handlers=list(data["handlers"]), **common)
-    if action == "reject":
-        return services.reject(petition, note=data["note"], **common)
-    if action == "assign_handlers":
-        return services.assign_handlers(petition, list(data["handlers"]), **common)
-    if action == "update_investigation":
-        return services.update_investigation(petition, investigators=data["investigators"], plan=data["plan"],
-                                             **common)
-    if action == "add_interview":
-        return services.add_interview(petition, held_on=data["held_on"], interviewee=data["interviewee"],
-                                      place=data["place"], content=data["content"], **common)
-    if action == "submit_findings":
-        return services.submit_findings(petition, findings=data["findings"], **common)
-    if action == "return_for_more":
-        return services.return_for_more(petition, note=data["note"], **common)
-    if action == "conclude":
-        return services.conclude(petition, conclusion=data["conclusion"], note=data["note"],
-                                 measures=form.measures(), clear_name=data["clear_name"],
-                                 clearing_note=data["clearing_note"], false_accusation=data["false_accusation"],
-                                 false_accusation_note=data["false_accusation_note"], **common)
-    if action == "record_transfer_reply":
-        return services.record_transfer_reply(petition, replied_on=data["replied_on"], content=data["content"],
-                                              conclusion=data["conclusion"], **common)
-    if action == "notify_acceptance":
-        return services.notify_acceptance(petition, notified_on=data["notified_on"], method=data["method"],
-                                          **common)
-    if action == "extend":
-        return services.extend(petition, days=data["days"], reason=data["reason"], **common)
-    if action == "record_feedback":
-        return services.record_feedback(petition, feedback_on=data["feedback_on"], method=data["method"],
-                                        content=data["content"], objection=data["objection"], **common)
-    if action == "archive":
-        return services.archive(petition, **common)
-    if action == "link_duplicate":
-        main = Petition.objects.visible_to(user).filter(code=data["main_code"].strip().upper()).first()
-        if main is None:
-            raise TransitionError("未找到该主案件编号")
-        return services.link_duplicate(petition, main, reason=data["reason"], **common)
-    if action == "void":
-        return services.void(petition, reason=data["reason"], **common)
-    if action == "link_subject":
-        return services.link_subject(petition, data["subject"], data["cadre"], **common)
-    if action == "add_attachment":
-        return services.add_attachment(petition, data["file"], **common)
-    if action == "request_review":
-        return reviews.request_review(petition, requested_on=data["requested_on"], received_on=data["received_on"],
-                                      reply_received_on=data["reply_received_on"], record_late=data["record_late"],
-                                      note=data["note"], **common)
-    if action == "answer_review":
-        return reviews.answer_review(petition, outcome=data["outcome"], answered_on=data["answered_on"],
-                                     note=data["note"], **common)
-    raise Http404
+    return [action for action in workflow.MACHINE.available(petition)
+            if ACTIONS[action].allowed(user, petition) and _relevant(action, petition)]
 
 
 @office_required
 @require_POST
 def act(request, code, action):
-    if action not in ACTION_FORMS:
+    if action not in ACTIONS:
         raise Http404
-    petition = _get_visible(request, code)
-    if not permissions.can(request.user, action, petition):
-        deny(request, workflow.label(action))
-    form = _make_form(action, petition, request.user, request.POST, request.FILES)
-    if not form.is_valid():
-        errors = "；".join(f"{form.fields[name].label + ' ' if name in form.fields else ''}{'，'.join(texts)}"
-                          for name, texts in form.errors.items())
-        messages.error(request, f"{workflow.label(action)}未完成：{errors}")
-        return redirect(petition)
-    try:
-        _run(action, petition, form, request)
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{workflow.label(action)}已完成")
-    return redirect(petition)
+    return dispatch(request, _get_visible(request, code), ACTIONS, action)
 
 
 @office_required
@@ -313,7 +284,8 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None, i
     return {
         "petition": petition, "today": today, "deadlines": deadlines,
         "rolling_stages": rolling_stages(petition.case_type) if deadlines else set(),
-        "forms": [(action, workflow.label(action), _make_form(action, petition, user)) for action in actions],
+        "forms": [(action, ACTIONS[action].label, ACTIONS[action].make_form(petition, user, prefix=action))
+                  for action in actions],
         "events": petition.events.select_related("actor"),
         "proposals": petition.proposals.select_related("proposed_by", "decided_by"),
         "interviews": petition.interviews.select_related("recorded_by"),
@@ -348,7 +320,7 @@ def reveal(request, code):
         try:
             identity = services.reveal_identity(petition, actor=request.user, reason=form.cleaned_data["reason"],
                                                 request=request)
-        except (TransitionError, PermissionDenied):
+        except (Refused, PermissionDenied):
             deny(request, "查看举报人身份")
     identity_form = None
     if identity is not None:
@@ -379,8 +351,8 @@ def update_identity(request, code):
                                               reason=data["correction_reason"], request=request)
         except PermissionDenied:
             deny(request, "更正举报人信息")
-        except TransitionError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已更正举报人信息（{'、'.join(labels)}），已记入审计日志")
             return redirect(petition)

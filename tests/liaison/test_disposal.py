@@ -5,11 +5,11 @@ import datetime
 import uuid
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cadres import registry
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
+from core.refusals import Refused
 from liaison import services
 from liaison.models import Disposal
 from tests.factories import CadreFactory
@@ -54,12 +54,12 @@ def test_match_then_reminder_talk_records_a_measure_and_is_shared_back(client_fo
 
 @pytest.mark.django_db
 def test_measures_need_a_matched_cadre_and_a_signed_report(staff, member_b, signed_item):
-    with pytest.raises(ValidationError, match="匹配"):
+    with pytest.raises(Refused, match="匹配"):
         services.dispose(signed_item, Disposal.Action.INQUIRY, actor=staff)
     unsigned = ReportFactory(member_unit=member_b, period=datetime.date(2026, 9, 1))
     item = ItemFactory(report=unsigned)
     submitted(unsigned, datetime.date(2026, 10, 10))
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(Refused):
         services.dispose(item, Disposal.Action.ARCHIVE, actor=staff)
     assert not SupervisionMeasure.objects.exists()
 
@@ -68,7 +68,7 @@ def test_measures_need_a_matched_cadre_and_a_signed_report(staff, member_b, sign
 def test_the_same_action_twice_is_refused(staff, cadre, signed_item):
     services.match_item(signed_item, cadre, actor=staff)
     services.dispose(signed_item, Disposal.Action.ADMONISHMENT, actor=staff)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.dispose(signed_item, Disposal.Action.ADMONISHMENT, actor=staff)
     assert SupervisionMeasure.objects.count() == 1
 

@@ -5,11 +5,11 @@ import datetime
 import logging
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.refusals import Refused
 from liaison import hooks, services
 from liaison.models import Disposal
 from petitions import services as petition_services
@@ -74,7 +74,7 @@ def test_to_petition_registers_a_case_about_the_cadre(client_for, staff, liaison
 @pytest.mark.django_db
 def test_to_petition_needs_a_matched_cadre(staff, signed_item):
     """A petition case names its 被反映人 and his unit (petitions.services.register): match the item first."""
-    with pytest.raises(ValidationError, match="匹配"):
+    with pytest.raises(Refused, match="匹配"):
         services.dispose(signed_item, Disposal.Action.TO_PETITION, actor=staff)
     assert not Disposal.objects.exists() and not Petition.objects.exists()
 
@@ -82,11 +82,11 @@ def test_to_petition_needs_a_matched_cadre(staff, signed_item):
 @pytest.mark.django_db
 def test_a_refused_handoff_leaves_no_disposal(staff, cadre, signed_item, before_the_fix):
     def refuse(item, actor):
-        raise ValidationError("信访举报模块拒绝受理")
+        raise Refused("信访举报模块拒绝受理")
 
     hooks.register_disposal_handler(Disposal.Action.TO_PETITION, refuse)
     services.match_item(signed_item, cadre, actor=staff)
-    with pytest.raises(ValidationError, match="拒绝受理"):
+    with pytest.raises(Refused, match="拒绝受理"):
         services.dispose(signed_item, Disposal.Action.TO_PETITION, actor=staff)
     assert not Disposal.objects.exists()
 

@@ -3,10 +3,10 @@ the statement and submits through services.submit_nil. Seed 003 (联席会议制
 unit with nothing to report says so explicitly (零报告)."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditEvent
+from core.refusals import Refused
 from liaison import services
 from liaison.forms import NIL_STATEMENT
 from liaison.models import Report
@@ -30,7 +30,7 @@ def test_submit_nil_records_the_statement_and_submits(report_a, liaison_a):
 def test_submit_nil_is_refused_with_items_and_leaves_nothing_half_saved(report_a, liaison_a):
     """A report with items cannot be a 零报告 (seed 003: 零报告 means nothing to report); nothing changes."""
     ItemFactory(report=report_a)
-    with pytest.raises(ValidationError, match="不能作为零报告"):
+    with pytest.raises(Refused, match="不能作为零报告"):
         services.submit_nil(report_a, actor=liaison_a, version=report_a.version)
     report = refresh(report_a)
     assert (report.status, report.is_nil) == (S.DRAFT, False)
@@ -39,7 +39,7 @@ def test_submit_nil_is_refused_with_items_and_leaves_nothing_half_saved(report_a
 def test_a_refused_submit_rolls_back_the_nil_statement(report_a, liaison_a):
     """Submit refuses a report that is not a draft any more: the nil flag written before it is rolled back."""
     Report.objects.filter(pk=report_a.pk).update(status=S.SUBMITTED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.submit_nil(report_a, actor=liaison_a, version=report_a.version)
     assert refresh(report_a).is_nil is False
 
@@ -100,5 +100,5 @@ def test_nil_is_denied_to_the_office_and_hidden_from_another_unit(client_for, st
 def test_an_urgent_report_has_no_nil(client_for, liaison_a, member_a):
     urgent = ReportFactory(member_unit=member_a, kind=Report.Kind.URGENT)
     assert client_for(liaison_a).get(reverse("liaison:report_nil", args=[urgent.code])).status_code == 403
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.submit_nil(urgent, actor=liaison_a, version=urgent.version)

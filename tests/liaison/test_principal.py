@@ -5,11 +5,11 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
+from core.refusals import Refused
 from liaison import services, tasks
 from liaison.models import Report, ReportItem
 from tests.liaison.conftest import refresh
@@ -57,7 +57,7 @@ def test_other_items_stay_in_the_monthly_report(report_a, liaison_a):
 @pytest.mark.django_db
 def test_a_future_occurrence_is_refused_by_the_service(report_a, liaison_a):
     """An item records something that happened: a future 发生时间 is refused whatever calls the service."""
-    with pytest.raises(ValidationError, match="发生时间不能晚于今天"):
+    with pytest.raises(Refused, match="发生时间不能晚于今天"):
         services.add_item(refresh(report_a), actor=liaison_a, is_principal=True,
                           **{**FIELDS, "occurred_on": timezone.localdate() + datetime.timedelta(days=1)})
     assert not ReportItem.objects.exists() and not Report.objects.filter(kind=Report.Kind.URGENT).exists()
@@ -83,7 +83,7 @@ def test_a_future_disposal_date_is_refused(member_b, staff):
     report = ReportFactory(member_unit=member_b)
     item = ItemFactory(report=report, occurred_on=datetime.date(2026, 10, 8))
     submitted(report, datetime.date(2026, 11, 10), signed=True, actor=staff)
-    with pytest.raises(ValidationError, match="处置日期不能晚于今天"):
+    with pytest.raises(Refused, match="处置日期不能晚于今天"):
         services.dispose(item, Disposal.Action.ARCHIVE, actor=staff,
                          decided_on=timezone.localdate() + datetime.timedelta(days=1))
     assert not Disposal.objects.exists()

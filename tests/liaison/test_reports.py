@@ -2,12 +2,13 @@ import datetime
 import threading
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from core.models import AuditEvent
+from core.refusals import Refused
 from liaison import services
-from liaison.models import Report, ReportingSchedule
+from liaison.models import Disposal, Report, ReportingSchedule
+from tests.factories import CadreFactory
 from tests.liaison.conftest import refresh
 from tests.liaison.factories import ItemFactory, ReportFactory, submitted
 
@@ -71,7 +72,7 @@ def test_draft_submitted_signed(report_a, liaison_a, staff):
 def test_returned_with_a_reason_goes_back_to_draft_and_is_resubmitted(report_a, liaison_a, staff):
     ItemFactory(report=report_a)
     services.submit(report_a, actor=liaison_a)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.return_report(report_a, actor=staff, reason="  ")
     services.return_report(report_a, actor=staff, reason="事项描述不具体")
     report = refresh(report_a)
@@ -85,30 +86,37 @@ def test_returned_with_a_reason_goes_back_to_draft_and_is_resubmitted(report_a, 
 
 
 EVENTS = {
-    "submit": lambda r, u: services.submit(r, actor=u),
-    "sign": lambda r, u: services.sign(r, actor=u),
-    "return": lambda r, u: services.return_report(r, actor=u, reason="原因"),
-    "reopen": lambda r, u: services.reopen(r, actor=u),
+    "submit": lambda r, u, item: services.submit(r, actor=u),
+    "sign": lambda r, u, item: services.sign(r, actor=u),
+    "return": lambda r, u, item: services.return_report(r, actor=u, reason="原因"),
+    "reopen": lambda r, u, item: services.reopen(r, actor=u),
+    "edit": lambda r, u, item: services.update_report(r, actor=u, is_nil=False, remarks="改", version=r.version),
+    "match": lambda r, u, item: services.match_item(item, CadreFactory(), actor=u),
+    "dispose": lambda r, u, item: services.dispose(item, Disposal.Action.ARCHIVE, actor=u),
 }
-ILLEGAL = [(status, event) for status in S.values for event in EVENTS
-           if status not in services.TRANSITIONS[event][0]]
+
+
+def test_every_action_of_the_machine_has_a_call_here():
+    assert set(EVENTS) == set(services.MACHINE.actions)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("status", "event"), ILLEGAL)
+@pytest.mark.parametrize(("status", "event"), services.MACHINE.illegal())
 def test_every_illegal_transition_is_refused(report_a, staff, status, event):
-    ItemFactory(report=report_a)
+    item = ItemFactory(report=report_a)
     Report.objects.filter(pk=report_a.pk).update(status=status)
-    with pytest.raises(services.TransitionError):
-        EVENTS[event](refresh(report_a), staff)
+    with pytest.raises(Refused, match=f"当前状态为“{S(status).label}”，不能{services.MACHINE.label(event)}") as refused:
+        EVENTS[event](refresh(report_a), staff, item)
+    assert refused.value.code == "state"
     assert refresh(report_a).status == status
+    assert not Disposal.objects.exists()
 
 
 # ---------------------------------------------------------------- content rules
 
 @pytest.mark.django_db
 def test_an_empty_report_cannot_be_submitted_a_nil_report_must_be_explicit(report_a, liaison_a):
-    with pytest.raises(ValidationError, match="零报告"):
+    with pytest.raises(Refused, match="零报告"):
         services.submit(report_a, actor=liaison_a)
     services.update_report(report_a, actor=liaison_a, is_nil=True, nil_statement="", version=report_a.version)
     services.submit(report_a, actor=liaison_a)
@@ -119,10 +127,10 @@ def test_an_empty_report_cannot_be_submitted_a_nil_report_must_be_explicit(repor
 @pytest.mark.django_db
 def test_a_nil_report_cannot_have_items(report_a, liaison_a):
     ItemFactory(report=report_a)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.update_report(report_a, actor=liaison_a, is_nil=True, version=report_a.version)
     Report.objects.filter(pk=report_a.pk).update(is_nil=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.submit(refresh(report_a), actor=liaison_a)
 
 
@@ -132,7 +140,7 @@ def test_voided_items_do_not_count_and_are_kept(report_a, liaison_a):
     services.void_item(item, actor=liaison_a, reason="重复填报")
     item.refresh_from_db()
     assert item.voided_at is not None and item.void_reason == "重复填报"
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.submit(report_a, actor=liaison_a)
 
 
@@ -140,9 +148,9 @@ def test_voided_items_do_not_count_and_are_kept(report_a, liaison_a):
 def test_items_cannot_change_after_submission(report_a, liaison_a):
     item = ItemFactory(report=report_a)
     services.submit(report_a, actor=liaison_a)
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(Refused):
         services.update_item(item, actor=liaison_a, description="改", version=item.version)
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(Refused):
         services.add_item(refresh(report_a), actor=liaison_a, cadre_name="某", cadre_post="", is_principal=False,
                           aspect="conduct", description="x", source="y", occurred_on=datetime.date(2026, 10, 1),
                           severity="minor")
@@ -210,7 +218,7 @@ def test_a_unit_can_only_report_for_months_it_is_a_member(unit_a, liaison_a):
     from tests.liaison.factories import member_unit
 
     member = member_unit(unit_a, [liaison_a], active_from=datetime.date(2026, 6, 1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.create_report(member, datetime.date(2026, 5, 1), actor=liaison_a)
     periods = services.reportable_periods(member, today=datetime.date(2026, 11, 23))
     assert periods[0] == datetime.date(2026, 11, 1) and periods[-1] == datetime.date(2026, 6, 1)

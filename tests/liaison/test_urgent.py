@@ -55,9 +55,9 @@ def test_a_retry_of_the_task_creates_no_duplicates(liaison_a, member_a, section_
 
 @pytest.mark.django_db
 def test_urgent_reports_are_only_for_principal_leaders(liaison_a, member_a):
-    from django.core.exceptions import ValidationError
+    from core.refusals import Refused
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.send_urgent(member_a, actor=liaison_a, is_principal=False, cadre_name="某", cadre_post="",
                              aspect="conduct", description="x", source="y", occurred_on=datetime.date(2026, 11, 1),
                              severity="minor")

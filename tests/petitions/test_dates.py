@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.refusals import Refused
 from petitions import services
 from petitions.models import CaseType, Conclusion, FeedbackMethod, Petition, Status
-from petitions.workflow import TransitionError
 from tests.factories import CadreFactory
 from tests.petitions.factories import force_status, make_petition
 
@@ -22,7 +22,7 @@ BEFORE_RECEIPT = RECEIVED - datetime.timedelta(days=1)
 def test_received_date_in_the_future_is_refused(staff):
     """《信访工作条例》(2022) and 《纪检监察机关处理检举控告工作规则》 (domain.md §3): the time limits run from the day
     of receipt, a past event; a future 收件日期 would push every deadline back."""
-    with pytest.raises(TransitionError, match="收件日期.*不能晚于今天"):
+    with pytest.raises(Refused, match="收件日期.*不能晚于今天"):
         make_petition(staff, received_on=TOMORROW)
     assert not Petition.objects.exists()
 
@@ -68,7 +68,7 @@ def test_step_dates_are_past_and_after_receipt(what, day, message, staff, sectio
     if status == Status.TRANSFERRED:
         petition.transfers.create(to_body="县纪委监委", sent_on=RECEIVED, reply_due=TODAY, created_by=staff)
     before = petition.events.count()
-    with pytest.raises(TransitionError, match=f"{what}.*{message}"):
+    with pytest.raises(Refused, match=f"{what}.*{message}"):
         step(petition, section_head, day)
     petition.refresh_from_db()
     assert petition.status == status and petition.events.count() == before
@@ -84,7 +84,7 @@ def test_the_same_cadre_twice_is_one_subject(staff):
 
 def test_an_unmatched_subject_needs_a_name(staff):
     """Constraint petitions_petitionsubject_cadre_or_name, checked by the service with a sentence."""
-    with pytest.raises(TransitionError, match="须填写姓名"):
+    with pytest.raises(Refused, match="须填写姓名"):
         services.register(actor=staff, received_on=RECEIVED, channel="letter", case_type=CaseType.ACCUSATION,
                           is_named=False, summary="反映", categories=["conduct"], unit=staff.jurisdiction,
                           unmatched=[{"name": " "}])
@@ -94,7 +94,7 @@ def test_an_unmatched_subject_needs_a_name(staff):
 def test_an_overlong_summary_is_refused_with_a_sentence(staff):
     """The 内容摘要 column holds 300 characters: a longer one is refused by the service, not a database error."""
     cadre = CadreFactory(unit=staff.jurisdiction)
-    with pytest.raises(TransitionError, match="不超过300字"):
+    with pytest.raises(Refused, match="不超过300字"):
         services.register(actor=staff, received_on=RECEIVED, channel="letter", case_type=CaseType.ACCUSATION,
                           is_named=False, summary="长" * 301, categories=["conduct"], cadres=[cadre])
     assert not Petition.objects.exists()

@@ -6,10 +6,10 @@ import pytest
 
 from core import deadlines as core_deadlines
 from core.models import Notification
+from core.refusals import Refused
 from petitions import services
 from petitions.deadlines import days_class, provider
 from petitions.models import CaseType, Disposal, Petition, Stage, TimeLimit
-from petitions.workflow import TransitionError
 from tests.petitions.factories import make_petition
 
 
@@ -75,19 +75,19 @@ def test_petition_matter_counts_calendar_days(staff, section_head):
 def test_one_extension_of_at_most_30_days_with_recorded_approval(staff, section_head):
     petition = make_petition(staff, case_type=CaseType.PETITION_MATTER)
     petition = _approve(petition, staff, section_head, on=datetime.date(2026, 3, 10))
-    with pytest.raises(TransitionError, match="1 至 30"):
+    with pytest.raises(Refused, match="1 至 30"):
         services.extend(petition, actor=section_head, days=31, reason="情况复杂")
     services.extend(petition, actor=section_head, days=30, reason="情况复杂")
     petition.refresh_from_db()
     assert petition.handling_due == datetime.date(2026, 6, 8)
     assert petition.extension_approved_by == section_head and petition.extension_approved_at
-    with pytest.raises(TransitionError, match="只能延期一次"):
+    with pytest.raises(Refused, match="只能延期一次"):
         services.extend(petition, actor=section_head, days=5, reason="再延")
 
 
 def test_accusations_cannot_be_extended(staff, section_head):
     petition = _approve(make_petition(staff), staff, section_head)
-    with pytest.raises(TransitionError, match="只有信访事项"):
+    with pytest.raises(Refused, match="只有信访事项"):
         services.extend(petition, actor=section_head, days=10, reason="x")
 
 

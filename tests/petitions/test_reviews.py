@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from core import workdays
 from core.models import AuditEvent, Notification, WorkCalendarDay
+from core.refusals import Refused
 from petitions import deadlines, reviews
 from petitions.models import CaseType, ReviewLevel, ReviewRequest, Stage, Status, TimeLimit
-from petitions.workflow import TransitionError
 from tests.petitions.factories import force_status, make_petition
 
 TODAY = timezone.localdate()
@@ -45,7 +45,7 @@ def test_review_within_30_days_is_accepted_with_its_answer_deadline(staff):
 def test_late_review_request_is_refused_with_the_reason_and_nothing_saved(staff):
     """《信访工作条例》第三十五条: a request made after the 30 days is not accepted."""
     petition = fed_back(staff)
-    with pytest.raises(TransitionError, match="超过复查请求期限.*不予受理"):
+    with pytest.raises(Refused, match="超过复查请求期限.*不予受理"):
         reviews.request_review(petition, actor=staff, requested_on=TODAY - days(15), received_on=TODAY - days(14))
     assert not ReviewRequest.objects.exists()
     assert not petition.events.filter(action="request_review").exists()
@@ -67,7 +67,7 @@ def test_the_time_limit_table_decides_the_window(staff):
     """《信访工作条例》第三十五条 (30 days), editable by the 系统管理员 in the time-limit table."""
     TimeLimit.objects.filter(case_type=CaseType.PETITION_MATTER, stage=Stage.REVIEW_REQUEST).update(days=20)
     petition = fed_back(staff)
-    with pytest.raises(TransitionError, match="超过复查请求期限"):
+    with pytest.raises(Refused, match="超过复查请求期限"):
         reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25), received_on=TODAY - days(24))
 
 
@@ -75,7 +75,7 @@ def test_recheck_follows_the_answered_review_within_30_days(staff, section_head)
     """《信访工作条例》第三十六条: 复核 within 30 days of receiving the 复查 answer, answered within 30 days."""
     petition = fed_back(staff)
     reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25), received_on=TODAY - days(24))
-    with pytest.raises(TransitionError, match="复查请求尚未答复"):
+    with pytest.raises(Refused, match="复查请求尚未答复"):
         reviews.request_review(petition, actor=staff, requested_on=TODAY - days(20), received_on=TODAY - days(20))
     reviews.answer_review(petition, actor=section_head, outcome="upheld", answered_on=TODAY - days(10), note="维持")
     recheck = reviews.request_review(petition, actor=staff, requested_on=TODAY - days(5), received_on=TODAY - days(4))
@@ -92,7 +92,7 @@ def test_nothing_more_after_the_recheck_answer(staff, section_head):
     reviews.answer_review(petition, actor=section_head, outcome="upheld", answered_on=TODAY - days(20), note="维持")
     reviews.request_review(petition, actor=staff, requested_on=TODAY - days(15), received_on=TODAY - days(14))
     reviews.answer_review(petition, actor=section_head, outcome="upheld", answered_on=TODAY - days(2), note="维持")
-    with pytest.raises(TransitionError, match="不再受理"):
+    with pytest.raises(Refused, match="不再受理"):
         reviews.request_review(petition, actor=staff, requested_on=TODAY, received_on=TODAY)
     assert reviews.window(petition) is None
 
@@ -100,7 +100,7 @@ def test_nothing_more_after_the_recheck_answer(staff, section_head):
 def test_accusations_have_no_review(staff):
     """《纪检监察机关处理检举控告工作规则》: a 检举控告 has no 复查/复核; objections are recorded with the feedback."""
     petition = fed_back(staff, case_type=CaseType.ACCUSATION)
-    with pytest.raises(TransitionError, match="检举控告不适用复查"):
+    with pytest.raises(Refused, match="检举控告不适用复查"):
         reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25), received_on=TODAY - days(24))
     assert reviews.window(petition) is None
 
@@ -115,7 +115,7 @@ def test_request_dates_must_be_past_and_in_order(field, value, message, staff):
     """《信访工作条例》第三十五条: the dates record events that already happened, in their order."""
     petition = fed_back(staff)
     dates = {"requested_on": TODAY - days(25), "received_on": TODAY - days(24), field: value}
-    with pytest.raises(TransitionError, match=message):
+    with pytest.raises(Refused, match=message):
         reviews.request_review(petition, actor=staff, **dates)
     assert not ReviewRequest.objects.exists()
 
@@ -125,7 +125,7 @@ def test_answer_dates_must_be_past_and_after_the_request(staff, section_head):
     petition = fed_back(staff)
     reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25), received_on=TODAY - days(24))
     for answered_on, message in ((TODAY + days(1), "不能晚于今天"), (TODAY - days(30), "不能早于收到请求日期")):
-        with pytest.raises(TransitionError, match=message):
+        with pytest.raises(Refused, match=message):
             reviews.answer_review(petition, actor=section_head, outcome="upheld", answered_on=answered_on, note="维持")
     assert ReviewRequest.objects.get().state == ReviewRequest.State.PENDING
 

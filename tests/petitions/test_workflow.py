@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cadres.models import MeasureKind, SupervisionMeasure
 from core.models import AuditEvent
+from core.refusals import Refused
 from petitions import reviews, services, workflow
 from petitions.models import CaseType, Conclusion, Disposal, FeedbackMethod, Petition, Status
-from petitions.workflow import ACTIONS, TransitionError
+from petitions.workflow import MACHINE
 from tests.factories import CadreFactory
 from tests.petitions.factories import force_status, make_petition
 
@@ -86,16 +87,15 @@ def perform(action, petition, staff, head):
 
 
 def _answer_review(petition, staff, common):
-    if workflow.allowed(petition.status, "request_review"):  # a request to answer first
+    if MACHINE.allows(petition.status, "request_review"):  # a request to answer first
         reviews.request_review(petition, requested_on=D + datetime.timedelta(days=5),
                                received_on=D + datetime.timedelta(days=6), actor=staff)
     return reviews.answer_review(petition, outcome="upheld", answered_on=D + datetime.timedelta(days=20),
                                  note="维持", **common)
 
 
-LEGAL = [(action, status) for action, (_label, sources, _to) in ACTIONS.items() for status in sources]
-ILLEGAL = [(action, status) for action, (_label, sources, _to) in ACTIONS.items()
-           for status in Status.values if status not in sources]
+LEGAL = [(row.action, status) for row in MACHINE.transitions for status in row.source]
+ILLEGAL = [(action, status) for status, action in MACHINE.illegal()]
 
 
 @pytest.mark.parametrize(("action", "status"), LEGAL)
@@ -106,7 +106,7 @@ def test_every_legal_transition(action, status, staff, section_head):
     assert petition.status == status
     perform(action, petition, staff, section_head)
     petition.refresh_from_db()
-    targets = ACTIONS[action][2]
+    targets = MACHINE.find(status, action).target
     assert petition.status in (targets or (status,))
     assert petition.events.filter(action=action).exists()
     assert AuditEvent.objects.filter(name=f"petitions.petition.{action}", target_id=petition.code).exists()
@@ -115,9 +115,10 @@ def test_every_legal_transition(action, status, staff, section_head):
 @pytest.mark.parametrize(("action", "status"), ILLEGAL)
 def test_every_illegal_transition_is_refused(action, status, staff, section_head):
     petition = force_status(make_petition(staff, case_type=CaseType.PETITION_MATTER), status)
-    with pytest.raises(TransitionError, match="当前状态为") as refused:
+    with pytest.raises(Refused, match="当前状态为") as refused:
         perform(action, petition, staff, section_head)
-    assert workflow.label(action) in str(refused.value)
+    assert refused.value.code == "state"
+    assert MACHINE.label(action) in str(refused.value)
     petition.refresh_from_db()
     assert petition.status == status
 
@@ -149,18 +150,18 @@ def test_rejected_proposal_returns_with_the_note(staff, section_head):
 
 def test_proposal_data_is_required_for_transfer_and_joint_check(staff):
     petition = make_petition(staff)
-    with pytest.raises(TransitionError, match="转办单位"):
+    with pytest.raises(Refused, match="转办单位"):
         services.propose(petition, actor=staff, disposal=Disposal.TRANSFER, reason="属纪委监委管辖")
-    with pytest.raises(TransitionError, match="联合查核单位"):
+    with pytest.raises(Refused, match="联合查核单位"):
         services.propose(petition, actor=staff, disposal=Disposal.JOINT_CHECK, reason="需联合查核")
 
 
 def test_named_report_needs_feedback_before_archive(staff, section_head):
     petition = reach(Status.CONCLUDED, staff, section_head, named=True)
-    with pytest.raises(TransitionError, match="须先反馈"):
+    with pytest.raises(Refused, match="须先反馈"):
         services.archive(petition, actor=staff)
     anonymous = reach(Status.CONCLUDED, staff, section_head, named=False)
-    with pytest.raises(TransitionError, match="匿名件无法反馈"):
+    with pytest.raises(Refused, match="匿名件无法反馈"):
         services.record_feedback(anonymous, actor=staff, feedback_on=D, method="phone", content="x")
 
 
@@ -180,9 +181,9 @@ def test_conclusion_creates_measures_in_the_cadres_app(staff, section_head):
 
 def test_false_report_clears_the_name_and_may_be_referred(staff, section_head):
     petition = reach(Status.REVIEWING, staff, section_head)
-    with pytest.raises(TransitionError, match="不属实"):
+    with pytest.raises(Refused, match="不属实"):
         services.conclude(petition, actor=section_head, conclusion=Conclusion.TRUE, note="x", clear_name=True)
-    with pytest.raises(TransitionError, match="监督措施"):
+    with pytest.raises(Refused, match="监督措施"):
         services.conclude(petition, actor=section_head, conclusion=Conclusion.FALSE, note="x",
                           measures=[(petition.subjects.exclude(cadre=None).first().cadre, MeasureKind.CRITICISM)])
     services.conclude(petition, actor=section_head, conclusion=Conclusion.FALSE, note="不属实", clear_name=True,
