@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from audits import planning, rectification
+from audits import planning
 from audits.models import (
     Audit,
     AuditKind,
@@ -28,6 +28,7 @@ from audits.models import (
 from cadres.models import MeasureKind, SourceChannel
 from cadres.services import record_measure, void_measure
 from core import audit as audit_log
+from core import rectification
 from core.concurrency import claim_version
 from core.workdays import add_calendar_days
 

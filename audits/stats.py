@@ -15,7 +15,6 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from audits import rectification
 from audits.models import (
     DONE_STATUSES,
     Audit,
@@ -27,6 +26,7 @@ from audits.models import (
     ResultKind,
     ResultUse,
 )
+from core import rectification
 
 ZERO = Decimal("0.00")
 

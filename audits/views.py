@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audits import exports, permissions, planning, rectification, rectification_views, services, stats
+from audits import exports, permissions, planning, services, stats
 from audits.filters import AuditFilter, FindingFilter
 from audits.forms import (
     TRANSITION_FORMS,
@@ -36,6 +36,7 @@ from audits.models import (
 )
 from cadres.models import Cadre
 from core import audit as audit_log
+from core import rectification, rectification_views
 from core.concurrency import EditConflict
 from core.excel import xlsx_response
 from core.models import Unit, User

@@ -169,8 +169,8 @@ def warning_rows(*, user=None, unit=None, on_date=None):
 
 def audit_rows(*, user=None, unit=None, year=None):
     """Audits of the plan year (not cancelled), with their subjects and finding counts; chunked."""
-    from audits import rectification
     from audits.models import Audit, AuditStatus, AuditSubject
+    from core import rectification
 
     live = Q(findings__voided_at__isnull=True)
     audits = (_in_unit(_visible(Audit, user), unit).exclude(status=AuditStatus.CANCELLED).filter(year=year)
@@ -194,8 +194,8 @@ def audits_by_status(*, user=None, unit=None, year=None):
 
 def overdue_finding_rows(*, user=None, unit=None, year=None, on_date=None):
     """Open findings past their rectification deadline on `on_date`, of the audits of the plan year."""
-    from audits import rectification
     from audits.models import AuditStatus, Finding
+    from core import rectification
 
     findings = (_in_unit(_visible(Finding, user), unit, "audit__unit")
                 .filter(rectification.OPEN_Q, voided_at__isnull=True, audit__year=year,
@@ -237,8 +237,8 @@ def feedback_rows(*, user=None, unit=None, since=None, until=None):
 
 def own_work(user, on_date):
     """Figures of the cases `user` handles (承办/经办): petitions, vetting cases, audits (five queries)."""
-    from audits import rectification
     from audits.models import Audit, AuditStatus, Finding
+    from core import rectification
     from petitions.models import OPEN_STATUSES, Petition, Status
     from vetting.models import VettingCase
 

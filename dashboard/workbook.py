@@ -254,8 +254,9 @@ def _vetting(workbook, context):
 # --- 经济责任审计及整改 ---------------------------------------------------------------------------------------------
 
 def _audits(workbook, context):
-    from audits import rectification, stats
+    from audits import stats
     from audits.models import FindingCategory
+    from core import rectification
 
     year = context.month.year
     summary = stats.summary(year, on_date=context.as_of, **context.scope)

@@ -1,7 +1,7 @@
 """Every domain operation of the matters app: atomic, rows locked for transitions, each written to the audit log.
 
 Public for other apps: `travel_blockers(cadre, on_date)` (why a cadre may not travel now), `measure_channel(kind)`.
-Inspection rectification items use audits.rectification (start, record_progress, change_deadline, evidence)
+Inspection rectification items use core.rectification (start, record_progress, change_deadline, evidence)
 directly: there is no second copy of that logic here.
 """
 
@@ -11,13 +11,12 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from audits import rectification
 from cadres import registry
 from cadres.dates import add_months
 from cadres.models import CadreStatus, ManagementLevel, SourceChannel
 from cadres.services import record_measure
 from core import audit as audit_log
-from core import workdays
+from core import rectification, workdays
 from matters.models import (
     Accountability,
     ApplicationStatus,
@@ -554,7 +553,7 @@ def _lock_inspection(inspection):
 @transaction.atomic
 def add_item(inspection, *, problem, rectification_required, owner_cadre=None, owner_name="", start_date=None,
              deadline=None, actor, request=None):
-    """A rectification item; its deadline defaults to N (60) days after the feedback (audits.rectification)."""
+    """A rectification item; its deadline defaults to N (60) days after the feedback (core.rectification)."""
     inspection = _lock_inspection(inspection)
     if inspection.status != InspectionStatus.RECTIFYING:
         raise MattersError("整改已完成，不能再登记整改事项")

@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 
-from audits.rectification import RectificationError
 from cadres.models import Cadre
 from core.permissions import deny
+from core.rectification import RectificationError
 from matters import permissions
 from matters.services import MattersError
 

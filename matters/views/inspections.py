@@ -1,4 +1,4 @@
-"""巡察整改联督: inspections, rectification items (tracked by audits.rectification), 四方会审 and accountability."""
+"""巡察整改联督: inspections, rectification items (tracked by core.rectification), 四方会审 and accountability."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audits import rectification, rectification_views
 from cadres.models import Cadre
 from core import audit as audit_log
+from core import rectification, rectification_views
 from core.excel import table_workbook, xlsx_response
 from core.permissions import office_required
 from core.scoping import visible_units
@@ -125,7 +125,7 @@ def item_detail(request, code, item_code):
         **rectification_views.detail_context(item, today)})
 
 
-# progress, deadline, evidence and voiding: the views shared with audit findings (audits.rectification_views)
+# progress, deadline, evidence and voiding: the views shared with audit findings (core.rectification_views)
 item_views = rectification_views.ItemViews(
     lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项",
     refused=REFUSED, report_invalid=form_errors_to_messages)

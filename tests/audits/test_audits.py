@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from audits import demo, rectification, services, stats
+from audits import demo, services, stats
 from audits.models import (
     Audit,
     AuditKind,
@@ -20,6 +20,7 @@ from audits.models import (
     ResultUse,
 )
 from core import demo as core_demo
+from core import rectification
 from tests.audits import factories
 from tests.factories import UnitFactory
 

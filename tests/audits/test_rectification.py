@@ -8,11 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from audits import rectification
 from audits.models import AuditRules, Finding
-from audits.rectification import RectificationError, RectificationStatus
-from core import deadlines, roles
+from core import deadlines, rectification, roles
 from core.models import AuditEvent, Notification
+from core.rectification import RectificationError, RectificationStatus
 from tests.audits import factories
 from tests.factories import UserFactory
 

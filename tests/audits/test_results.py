@@ -6,12 +6,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from audits import rectification, services
+from audits import services
 from audits.models import AuditKind, ResultKind
 from audits.warnings import UNRECTIFIED_RULE
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
 from cadres.registry import cases_about, timeline_sources
 from cadres.warnings import evaluate, warnings_for
+from core import rectification
 from tests.audits import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
-"""One rectification web layer for audits and matters (audits.rectification_views) and one declaration of the
-companion models (audits.rectification.companion_models): the contract the services rely on, unchanged schema,
+"""One rectification web layer for audits and matters (core.rectification_views) and one declaration of the
+companion models (core.rectification.companion_models): the contract the services rely on, unchanged schema,
 and the same behaviour in both apps."""
 
 import datetime
@@ -10,9 +10,9 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import resolve, reverse
 
-from audits import rectification
 from audits.models import Finding, FindingEvidence, FindingProgress
-from audits.rectification_views import ItemViews
+from core import rectification
+from core.rectification_views import ItemViews
 from matters import services as matters_services
 from matters.models import InspectionEvidence, InspectionItem, InspectionKind, InspectionProgress
 from tests.audits import factories

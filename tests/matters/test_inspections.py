@@ -1,4 +1,4 @@
-"""巡察整改联督: items tracked by audits.rectification (no second copy), the overdue escalation from the same code,
+"""巡察整改联督: items tracked by core.rectification (no second copy), the overdue escalation from the same code,
 the joint review, accountability creating a supervision measure, and personal events."""
 
 import datetime
@@ -9,10 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 import matters
-from audits import rectification
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
 from cadres.timeline import timeline
-from core import roles
+from core import rectification, roles
 from core.models import AuditEvent, Notification
 from matters import deadlines as matters_deadlines
 from matters import services
@@ -65,7 +64,7 @@ def _item(inspection, staff, **kwargs):
                              owner_name="农业农村办", actor=staff, **kwargs)
 
 
-# --- the rectification logic is audits.rectification, not a copy -----------------------------------------------
+# --- the rectification logic is core.rectification, not a copy -----------------------------------------------
 
 
 def test_items_are_audits_rectifiables():

@@ -1,4 +1,4 @@
-"""The web side of rectification (audits.rectification), shared by every app with finding-like records: the four
+"""The web side of rectification (core.rectification), shared by every app with finding-like records: the four
 forms, the detail page's context, and the thin views over progress, deadline, evidence and voiding.
 
 An app builds its views once, saying how to find the item, who may change it and which service voids it:
@@ -20,7 +20,7 @@ from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from audits import rectification
+from core import rectification
 from core.permissions import deny, office_required
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -3,7 +3,7 @@
 Audit findings use it (audits.models.Finding); inspection items (matters.models.InspectionItem) and any other
 "problem with a deadline to fix it" reuse it the same way:
 
-    from audits import rectification
+    from core import rectification
 
     class InspectionFinding(rectification.RectificationItem):  # code, recorded by/at, void fields, and the
         inspection = models.ForeignKey(...)                       # status, start, deadline, done-on, required
@@ -22,7 +22,7 @@ The related names `progress_entries` and `evidence_files` are the contract the s
 download view; `dues(...)` inside a deadline provider (reminders to the handler, escalation after N days overdue);
 `status_counts` / `rate` for statistics. Every change is written to the audit log and to the progress log.
 The pages and views over an item (forms, detail context, progress/deadline/evidence/void views) are in
-audits.rectification_views.
+core.rectification_views.
 """
 
 import datetime
