@@ -53,10 +53,6 @@ def _require(request, allowed):
         deny(request)
 
 
-def _refused(request, error):
-    messages.error(request, str(error))
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Audit projects
 
@@ -297,7 +293,7 @@ def result_create(request, code):
         result = services.record_result(audit, data["cadre"], kind=data["kind"], date=data["date"],
                                         reason=data["reason"], actor=request.user, request=request)
     except Refused as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         extra = "，已同步记入干部监督措施" if result.measure_id else ""
         messages.success(request, f"已登记结果运用：{result}{extra}")
@@ -390,7 +386,7 @@ def _plan_action(request, plan, run):
     try:
         message = run()
     except Refused as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         if message:
             messages.success(request, message)
