@@ -41,6 +41,7 @@ from django.utils import timezone
 from core import audit
 from core.deadlines import Due, Level, level_for
 from core.refusals import Refused
+from core.transitions import Machine, Transition
 from core.workdays import add_calendar_days
 
 
@@ -54,15 +55,15 @@ class RectificationStatus(models.TextChoices):
 OPEN_STATUSES = (RectificationStatus.PENDING, RectificationStatus.IN_PROGRESS)
 OPEN_Q = models.Q(rectification_status__in=OPEN_STATUSES)
 
-# The one table of allowed status changes. A progress note may keep an open status unchanged.
-TRANSITIONS = {
-    RectificationStatus.PENDING: {RectificationStatus.IN_PROGRESS, RectificationStatus.DONE,
-                                  RectificationStatus.IMPOSSIBLE},
-    RectificationStatus.IN_PROGRESS: {RectificationStatus.DONE, RectificationStatus.IMPOSSIBLE},
+# The one table of allowed status changes: a progress entry names the status after it (its target). A progress
+# note may keep an open status unchanged.
+R = RectificationStatus
+MACHINE = Machine(R, [
+    Transition("progress", "记录整改进展", source=R.PENDING, target=(R.PENDING, R.IN_PROGRESS, R.DONE, R.IMPOSSIBLE)),
+    Transition("progress", "记录整改进展", source=R.IN_PROGRESS, target=(R.IN_PROGRESS, R.DONE, R.IMPOSSIBLE)),
     # reopened when a review finds the fix did not hold, or the obstacle is gone
-    RectificationStatus.DONE: {RectificationStatus.IN_PROGRESS},
-    RectificationStatus.IMPOSSIBLE: {RectificationStatus.IN_PROGRESS},
-}
+    Transition("progress", "记录整改进展", source=(R.DONE, R.IMPOSSIBLE), target=R.IN_PROGRESS),
+], field="rectification_status")
 
 # Evidence uploads: size limit and the kinds accepted, recognised by content (not by name or browser claim).
 MAX_EVIDENCE_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
@@ -75,7 +76,8 @@ def open_deadline_index(name):
 
 
 def allowed(old, new):
-    return (new == old and old in OPEN_STATUSES) or new in TRANSITIONS.get(old, ())
+    row = MACHINE.find(old, "progress")
+    return row is not None and new in row.target
 
 
 class Rectifiable(models.Model):
@@ -251,14 +253,14 @@ def change_deadline(item, new_deadline, reason, *, actor, request=None, on_date=
 
 @transaction.atomic
 def record_progress(item, *, date, note, status, actor, request=None):
-    """Append a dated progress entry and (optionally) change the status, following TRANSITIONS.
+    """Append a dated progress entry and (optionally) change the status, following MACHINE.
     已整改 needs at least one evidence file; 不能整改 and reopening need an explanation."""
     locked = _locked(item)
     note = (note or "").strip()
     old = locked.rectification_status
     if not allowed(old, status):
         raise Refused(
-            f"整改状态不能由“{RectificationStatus(old).label}”改为“{RectificationStatus(status).label}”")
+            f"整改状态不能由“{RectificationStatus(old).label}”改为“{RectificationStatus(status).label}”", code="state")
     if not note:
         raise Refused("请填写整改进展情况")
     if date > timezone.localdate():
@@ -267,7 +269,7 @@ def record_progress(item, *, date, note, status, actor, request=None):
         raise Refused("进展日期不能早于整改起算日期")
     if status == RectificationStatus.DONE and not locked.evidence_files.filter(voided_at__isnull=True).exists():
         raise Refused("标记为已整改前，请先上传整改佐证材料")
-    locked.rectification_status = status
+    MACHINE.apply(locked, "progress", target=status)
     if status == RectificationStatus.DONE:
         locked.rectification_done_on = date
     elif status in OPEN_STATUSES:
