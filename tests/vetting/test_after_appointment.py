@@ -14,7 +14,7 @@ from cadres.models import CadreStatus, PositionHistory, Rank
 from core.models import AuditEvent
 from core.refusals import Refused
 from tests.cadres.factories import make_cadre
-from tests.vetting.conftest import fresh
+from tests.vetting.conftest import fresh, refused
 from vetting import permissions, services, views
 from vetting.models import CaseStatus, MoveKind, ProbationResult, VettingCase
 
@@ -101,7 +101,7 @@ def test_only_a_leader_confirms_the_appointment(client_for, staff, section_head,
     _talk_ready(case, drive)
     data = {"appoint-appointed_on": "2026-10-15", "appoint-document_no": "青组干〔2026〕12号"}
     for user in (staff, section_head):
-        with pytest.raises(Refused):
+        with refused("denied"):
             services.appoint(case, appointed_on=D(2026, 10, 15), actor=user)
         page = client_for(user).get(url("case", case)).content.decode()
         assert 'data-testid="form-appoint"' not in page and "由部领导确认任职" in page

@@ -7,7 +7,7 @@ import pytest
 from cadres.registry import CaseRef, register_case_source, register_warning_rule
 from core.models import AuditEvent
 from core.refusals import Refused
-from tests.vetting.conftest import fresh
+from tests.vetting.conftest import fresh, refused
 from vetting import services, stats, workflow
 from vetting.models import CaseStatus, CrossCheck
 
@@ -61,13 +61,13 @@ def test_blocking_item_stops_the_appointment_until_a_leader_overrides_in_writing
     impact_period_rule.add(cadre.pk)
     drive.talk(case)
     drive.record_talk(case)
-    with pytest.raises(Refused, match="须部领导书面批准"):
+    with refused("incomplete", match="须部领导书面批准"):
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     assert fresh(case).status == S.TALK
     assert stats.blocked_count() == 1
 
     for not_a_leader in (staff, section_head):
-        with pytest.raises(Refused):
+        with refused("denied"):
             services.override_blocking(case, "同意任职", actor=not_a_leader)
     with pytest.raises(Refused, match="书面意见"):
         services.override_blocking(case, " ", actor=leader)

@@ -12,7 +12,7 @@ from cadres.registry import register_warning_rule
 from cadres.warnings import impact_period_rule
 from core.models import WorkCalendarYear
 from core.refusals import Refused
-from tests.vetting.conftest import PUBLICITY_START, fresh
+from tests.vetting.conftest import PUBLICITY_START, fresh, refused
 from vetting import services
 from vetting.models import CaseStatus, CrossCheck, ProbationResult, PublicityOutcome
 
@@ -35,7 +35,7 @@ def test_publicity_across_national_day_2026_is_concluded_only_after_its_last_day
     assert (publicity.end_date, publicity.end_provisional) == (D(2026, 10, 10), False)
     clock.set(D(2026, 10, 20))
     for too_early in (D(2026, 10, 9), D(2026, 10, 10)):
-        with pytest.raises(Refused, match="公示期至2026-10-10，须在公示期满后（2026-10-11起）"):
+        with refused("incomplete", match="公示期至2026-10-10，须在公示期满后（2026-10-11起）"):
             services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=too_early, actor=staff)
     assert fresh(case).status == S.PUBLICITY and fresh(case).publicity.outcome == ""
     services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 11), actor=staff)
@@ -49,7 +49,7 @@ def test_publicity_outcome_is_never_recorded_on_a_future_date(case, drive, staff
     clock.set(D(2026, 10, 10))
     with pytest.raises(Refused, match="认定日期（2026-10-12）晚于今天（2026-10-10）"):
         services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 12), actor=staff)
-    with pytest.raises(Refused, match="公示期满后"):
+    with refused("incomplete", match="公示期满后"):
         services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, actor=staff)  # today, the last day
     assert fresh(case).status == S.PUBLICITY
 
@@ -63,7 +63,7 @@ def test_a_publicity_ending_in_a_year_without_holiday_schedule_waits_for_it(case
     publicity = drive.publicity(case, start=D(2026, 12, 28))
     assert (publicity.end_date, publicity.end_provisional) == (D(2027, 1, 5), True)
     clock.set(D(2027, 2, 1))
-    with pytest.raises(Refused, match="暂定：须待录入2027年节假日安排"):
+    with refused("incomplete", match="暂定：须待录入2027年节假日安排"):
         services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2027, 2, 1), actor=staff)
     assert fresh(case).status == S.PUBLICITY
 
@@ -115,7 +115,7 @@ def test_a_measure_recorded_after_publicity_blocks_the_appointment(cadre, case, 
     admonish(cadre, D(2026, 10, 14))
     clock.set(D(2026, 10, 15))
     refusal = "处于影响期：2026-10-14受到诫勉，期内不得提拔，影响期至2027-04-13.*须部领导书面批准"
-    with pytest.raises(Refused, match=refusal):
+    with refused("incomplete", match=refusal):
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     case = fresh(case)
     assert case.status == S.TALK and not hasattr(case, "appointment")
@@ -144,9 +144,9 @@ def test_an_approval_covers_only_what_it_names(cadre, case, drive, leader, clock
 
     petitions.add(cadre.pk)
     clock.set(D(2026, 10, 15))
-    with pytest.raises(Refused) as refused:
+    with refused("incomplete") as caught:
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
-    assert "XF-2026-00042" in str(refused.value) and "诫勉" not in str(refused.value)
+    assert "XF-2026-00042" in str(caught.value) and "诫勉" not in str(caught.value)
     check = fresh(case).crosschecks.get(occasion=CrossCheck.Occasion.APPOINTMENT)
     assert {(i.code, i.overridden) for i in check.items.filter(blocking=True)} == {
         ("impact_period", True), ("petitions.open_specific_clues", False)}
@@ -162,7 +162,7 @@ def test_confirmation_after_probation_rechecks_live(cadre, case, drive, leader, 
     drive.appointed(case)
     admonish(cadre, D(2027, 8, 1))
     clock.set(D(2027, 10, 16))
-    with pytest.raises(Refused, match="处于影响期"):
+    with refused("incomplete", match="处于影响期"):
         services.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=D(2027, 10, 16),
                                   note="胜任", actor=section_head)
     assert fresh(case).status == S.PROBATION

@@ -8,7 +8,7 @@ import pytest
 
 from cadres.registry import CaseRef, register_case_source
 from core.refusals import Refused
-from tests.vetting.conftest import PUBLICITY_START, fresh
+from tests.vetting.conftest import PUBLICITY_START, fresh, refused
 from vetting import services
 from vetting.models import (
     CaseStatus,
@@ -28,7 +28,7 @@ S = CaseStatus
 def test_recommendation_below_half_is_flagged_and_stops_the_case(case, staff):
     rec = services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=29, actor=staff)
     assert rec.share == Decimal("48.33") and rec.below_threshold
-    with pytest.raises(Refused, match="低于50"):
+    with refused("incomplete", match="低于50"):
         services.start_inspection(case, actor=staff)
 
 
@@ -43,7 +43,7 @@ def test_exactly_half_is_not_below(case, staff):
 @pytest.mark.django_db
 def test_only_section_head_or_leader_may_let_a_low_vote_go_on(case, staff, section_head, leader):
     services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=20, actor=staff)
-    with pytest.raises(Refused):
+    with refused("denied"):
         services.override_recommendation(case, "工作需要", actor=staff)
     with pytest.raises(Refused):
         services.override_recommendation(case, "  ", actor=section_head)
@@ -61,7 +61,7 @@ def test_leader_may_override_and_new_figures_need_a_new_decision(case, staff, le
     services.override_recommendation(case, "部务会研究同意继续", actor=leader)
     rec = services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=21, actor=staff)
     assert rec.override_reason == ""
-    with pytest.raises(Refused):
+    with refused("incomplete"):
         services.start_inspection(case, actor=staff)
 
 
@@ -138,15 +138,15 @@ def test_unverified_feedback_blocks_leaving_publicity(case, staff, leader, drive
     publicity = drive.publicity(case)
     feedback = services.record_feedback(case, received_on=D(2026, 9, 30), channel=FeedbackChannel.CALL,
                                         content="反映该同志在征地工作中作风粗暴", actor=staff)
-    with pytest.raises(Refused, match="尚未核查"):
+    with refused("incomplete", match="尚未核查"):
         services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=publicity.end_date,
                                   actor=staff)
     assert fresh(case).status == S.PUBLICITY
-    with pytest.raises(Refused):
+    with refused("step"):
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     services.verify_feedback(case, feedback.code, conclusion=FeedbackConclusion.UNTRUE,
                              verification="经向镇党委和群众了解，反映不实", verified_on=D(2026, 10, 9), actor=staff)
-    with pytest.raises(Refused, match="期满"):
+    with refused("incomplete", match="期满"):
         services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=D(2026, 10, 9),
                                   actor=staff)
     services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=D(2026, 10, 11),
@@ -193,7 +193,7 @@ def test_petition_check_cannot_complete_while_a_specific_clue_case_is_open(case,
                         is_open=True)]
 
     drive.inspection(case)
-    with pytest.raises(Refused, match="XF-2026-00042"):
+    with refused("incomplete", match="XF-2026-00042"):
         services.complete_petition_check(case, checked_on=D(2026, 9, 8), conclusion="已核查", actor=staff)
     state["open"] = False
     check = services.complete_petition_check(case, checked_on=D(2026, 9, 20), conclusion="经核查不影响使用",
