@@ -187,6 +187,9 @@ def test_the_page_refuses_an_appointment_a_new_blocker_stops(client_for, cadre, 
     assert response.status_code == 400
     assert "须部领导书面批准" in page and "override_block-reason" in page  # the approval is offered at once
     assert fresh(case).status == S.TALK
+    # what the gate found stays on the case (the page's action is not one transaction with it), so it is approvable
+    found = fresh(case).crosschecks.get(occasion=CrossCheck.Occasion.APPOINTMENT)
+    assert [(i.blocking, i.overridden) for i in found.items.all()] == [(True, False)]
 
 
 # --- dates of things that already happened ----------------------------------------------------------------------
