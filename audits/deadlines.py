@@ -4,9 +4,8 @@ import datetime
 
 from django.conf import settings
 
-from audits import rectification
 from audits.models import Audit, AuditRules, AuditStatus, Finding
-from core import roles
+from core import rectification, roles
 from core.deadlines import Due, level_for
 from core.models import User
 

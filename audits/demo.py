@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from audits import planning, rectification, services
+from audits import planning, services
 from audits.models import (
     AuditKind,
     AuditPlan,
@@ -26,6 +26,7 @@ from audits.models import (
 )
 from cadres import idcard
 from cadres.models import Cadre, CadreStatus, Gender, PositionHistory, Rank
+from core import rectification
 from core.concurrency import LATEST
 
 CLASSES = {

@@ -3,8 +3,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from audits import rectification
 from audits.models import Audit, AuditStatus, AuditSubject, Category, Finding, FindingCategory
+from core import rectification
 from core.scoping import visible_units
 
 

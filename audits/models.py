@@ -10,8 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import rectification
 from cadres.models import Cadre, SupervisionMeasure
+from core import rectification
 from core.concurrency import Versioned
 from core.models import Unit
 from core.scoping import restrict_by_unit
@@ -403,7 +403,7 @@ class FindingQuerySet(models.QuerySet):
 
 
 class Finding(rectification.RectificationItem):
-    """审计发现问题, with its rectification (see audits.rectification)."""
+    """审计发现问题, with its rectification (see core.rectification)."""
 
     audit = models.ForeignKey(Audit, verbose_name="审计项目", on_delete=models.PROTECT, related_name="findings")
     number = models.PositiveSmallIntegerField("序号")

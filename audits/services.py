@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from audits import planning, rectification
+from audits import planning
 from audits.models import (
     Audit,
     AuditKind,
@@ -28,18 +28,13 @@ from audits.models import (
 from cadres.models import MeasureKind, SourceChannel
 from cadres.services import record_measure, void_measure
 from core import audit as audit_log
+from core import rectification
 from core.concurrency import claim_version
+from core.refusals import Refused
+from core.transitions import Machine, Transition
 from core.workdays import add_calendar_days
 
 Action = audit_log.Action
-
-
-class AuditError(ValueError):
-    """A refused operation; the message is shown to the user."""
-
-
-class PlanFrozen(AuditError):
-    pass
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -58,9 +53,9 @@ def to_money(value):
     try:
         amount = Decimal(value) if not isinstance(value, Decimal) else value
     except InvalidOperation:
-        raise AuditError(f"金额格式不正确：{value}") from None
+        raise Refused(f"金额格式不正确：{value}") from None
     if amount < 0:
-        raise AuditError("金额不能为负数")
+        raise Refused("金额不能为负数")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -83,7 +78,7 @@ def classify_unit(unit, *, category, mode=None, basis="", is_subject=True, reaso
     policy = CategoryPolicy.objects.filter(category=category).first()
     mode = mode or (policy.default_mode if policy else None)
     if not mode:
-        raise AuditError("请选择审计方式")
+        raise Refused("请选择审计方式")
     current = UnitClassification.objects.select_for_update().filter(unit=unit).first()
     reason = (reason or "").strip()
     if current is not None:
@@ -102,7 +97,7 @@ def classify_unit(unit, *, category, mode=None, basis="", is_subject=True, reaso
            "basis": current.basis}
     if (old["category"], old["mode"], old["is_subject"]) != (category, mode, is_subject):
         if not reason:
-            raise AuditError("调整类别、方式或是否纳入审计对象时须说明理由")
+            raise Refused("调整类别、方式或是否纳入审计对象时须说明理由")
         ClassificationChange.objects.create(
             classification=current, old_category=old["category"], new_category=category, old_mode=old["mode"],
             new_mode=mode, old_is_subject=old["is_subject"], new_is_subject=is_subject, reason=reason,
@@ -120,18 +115,20 @@ def classify_unit(unit, *, category, mode=None, basis="", is_subject=True, reaso
 # ---------------------------------------------------------------------------------------------------------------
 # Annual plan
 
-# The one table of plan transitions: action -> (allowed from, to).
-PLAN_TRANSITIONS = {
-    "submit": ({PlanStatus.DRAFT}, PlanStatus.SUBMITTED),
-    "return": ({PlanStatus.SUBMITTED}, PlanStatus.DRAFT),
-    "approve": ({PlanStatus.DRAFT, PlanStatus.SUBMITTED}, PlanStatus.APPROVED),
-}
+# The one table of plan transitions. An approved plan is frozen (_lock_plan says so before the table is asked).
+PLAN_MACHINE = Machine(PlanStatus, [
+    Transition("submit", "报审计委员会", source=PlanStatus.DRAFT, target=PlanStatus.SUBMITTED),
+    Transition("return", "退回修改", source=PlanStatus.SUBMITTED, target=PlanStatus.DRAFT,
+               required={"reason": "退回修改的理由"}),
+    Transition("approve", "登记批准", source=(PlanStatus.DRAFT, PlanStatus.SUBMITTED), target=PlanStatus.APPROVED,
+               required={"approved_on": "批准日期"}),
+])
 
 
 def _lock_plan(plan):
     locked = AuditPlan.objects.select_for_update().get(pk=plan.pk)
     if locked.is_frozen:
-        raise PlanFrozen(f"{locked}已于{locked.approved_on:%Y年%m月%d日}批准，计划已冻结，不能修改。")
+        raise Refused(f"{locked}已于{locked.approved_on:%Y年%m月%d日}批准，计划已冻结，不能修改。", code="frozen")
     return locked
 
 
@@ -145,7 +142,7 @@ def _entry_from(plan, proposal):
 def create_plan(year, scope, *, actor, request=None):
     """Start a year's plan for the units under `scope`, filled with the system's suggestion (each with reasons)."""
     if AuditPlan.objects.filter(year=year, unit=scope).exists():
-        raise AuditError(f"{year}年度审计计划已存在")
+        raise Refused(f"{year}年度审计计划已存在")
     plan = AuditPlan.objects.create(year=year, unit=scope, created_by=actor)
     entries = [_entry_from(plan, p) for p in planning.suggest(year, scope) if p.due]
     PlanEntry.objects.bulk_create(entries)
@@ -174,9 +171,9 @@ def decide_entry(entry, decision, note="", *, actor, request=None):
     entry = PlanEntry.objects.select_for_update().get(pk=entry.pk)
     note = (note or "").strip()
     if decision not in EntryDecision.values:
-        raise AuditError("无效的处理方式")
+        raise Refused("无效的处理方式")
     if decision == EntryDecision.DROPPED and not note:
-        raise AuditError("不列入计划须说明理由")
+        raise Refused("不列入计划须说明理由")
     old = entry.decision
     entry.decision, entry.decision_note = decision, note[:300]
     entry.decided_by, entry.decided_at = actor, timezone.now()
@@ -193,11 +190,11 @@ def add_entry(plan, cadre, *, kind, mode, reason, actor, request=None):
     plan = _lock_plan(plan)
     reason = (reason or "").strip()
     if not reason:
-        raise AuditError("人工添加审计对象须说明理由")
+        raise Refused("人工添加审计对象须说明理由")
     if not cadre.unit.path.startswith(plan.unit.path):
-        raise AuditError("该干部不在本计划的范围内")
+        raise Refused("该干部不在本计划的范围内")
     if plan.entries.filter(cadre=cadre).exists():
-        raise AuditError(f"{cadre}已在计划中")
+        raise Refused(f"{cadre}已在计划中")
     classification = UnitClassification.objects.filter(unit=cadre.unit).first()
     entry = PlanEntry.objects.create(
         plan=plan, cadre=cadre, unit=cadre.unit, post_title=cadre.post_title,
@@ -210,32 +207,23 @@ def add_entry(plan, cadre, *, kind, mode, reason, actor, request=None):
 
 @transaction.atomic
 def change_plan_status(plan, action, *, actor, request=None, approved_on=None, approval_ref="", reason=""):
-    """submit / return / approve, by PLAN_TRANSITIONS. Approval freezes the plan and opens an audit project
+    """submit / return / approve, by PLAN_MACHINE. Approval freezes the plan and opens an audit project
     (计划中) for each accepted entry."""
-    if action not in PLAN_TRANSITIONS:
-        raise AuditError("无效的操作")
-    sources, target = PLAN_TRANSITIONS[action]
     plan = _lock_plan(plan)
-    if plan.status not in sources:
-        raise AuditError(f"当前状态为“{plan.get_status_display()}”，不能执行该操作")
+    data = {"reason": reason, "approved_on": approved_on}
+    PLAN_MACHINE.check(plan, action, data=data)
     if action in ("submit", "approve"):
         pending = plan.entries.filter(decision=EntryDecision.PROPOSED).count()
         if pending:
-            raise AuditError(f"尚有{pending}个审计对象未确定是否列入计划")
+            raise Refused(f"尚有{pending}个审计对象未确定是否列入计划")
         if not plan.entries.filter(decision=EntryDecision.ACCEPTED).exists():
-            raise AuditError("计划中没有列入的审计对象")
-    old = plan.status
-    plan.status = target
-    changes = {"status": [old, target]}
+            raise Refused("计划中没有列入的审计对象")
+    changes = PLAN_MACHINE.apply(plan, action, data=data)
     if action == "submit":
         plan.submitted_on = timezone.localdate()
     elif action == "return":
-        if not (reason or "").strip():
-            raise AuditError("退回修改须说明理由")
         changes["reason"] = reason.strip()
     elif action == "approve":
-        if approved_on is None:
-            raise AuditError("请填写批准日期")
         plan.approved_on, plan.approval_ref, plan.approved_by = approved_on, approval_ref.strip(), actor
         changes["approval_ref"] = plan.approval_ref
     plan.save()
@@ -269,11 +257,11 @@ def create_audit(*, year, unit, cadres, kind, mode, category=None, period_start=
     """Open an audit project (计划中) of one cadre, or several for a 联审."""
     cadres = list(dict.fromkeys(cadres))
     if not cadres:
-        raise AuditError("请选择审计对象")
+        raise Refused("请选择审计对象")
     if kind != AuditKind.JOINT and len(cadres) > 1:
-        raise AuditError("多名审计对象请选择“联审”")
+        raise Refused("多名审计对象请选择“联审”")
     if period_start and period_end and period_end < period_start:
-        raise AuditError("审计期间止不能早于审计期间起")
+        raise Refused("审计期间止不能早于审计期间起")
     if category is None:
         classification = UnitClassification.objects.filter(unit=unit).first()
         category = classification.category if classification else ""
@@ -307,10 +295,10 @@ def update_audit(audit, *, actor, request=None, version=None, **values):
     between raises core.concurrency.EditConflict)."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if audit.status in (AuditStatus.CLOSED, AuditStatus.CANCELLED):
-        raise AuditError(f"审计项目{audit.get_status_display()}，不能修改")
+        raise Refused(f"审计项目{audit.get_status_display()}，不能修改")
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
-        raise AuditError(f"不能修改：{'、'.join(sorted(unknown))}")
+        raise Refused(f"不能修改：{'、'.join(sorted(unknown))}")
     if "violation_amount" in values:
         values["violation_amount"] = to_money(values["violation_amount"]) or Decimal("0.00")
     claim_version(audit, version, values)
@@ -340,70 +328,69 @@ def _set_comment_due(audit, delivered_before):
 
 def _check_dates(audit):
     if audit.period_start and audit.period_end and audit.period_end < audit.period_start:
-        raise AuditError("审计期间止不能早于审计期间起")
+        raise Refused("审计期间止不能早于审计期间起")
     if audit.entry_date and audit.report_date and audit.report_date < audit.entry_date:
-        raise AuditError("审计报告日期不能早于进点日期")
+        raise Refused("审计报告日期不能早于进点日期")
     if audit.draft_delivered_on:
         if audit.entry_date and audit.draft_delivered_on < audit.entry_date:
-            raise AuditError("征求意见稿送达日期不能早于进点日期")
+            raise Refused("征求意见稿送达日期不能早于进点日期")
         if audit.report_date and audit.report_date < audit.draft_delivered_on:
-            raise AuditError("审计报告日期不能早于征求意见稿送达日期")
+            raise Refused("审计报告日期不能早于征求意见稿送达日期")
         if audit.draft_delivered_on > timezone.localdate():
-            raise AuditError("征求意见稿送达日期不能晚于今天")
+            raise Refused("征求意见稿送达日期不能晚于今天")
     if audit.comments_received_on:
         if not audit.draft_delivered_on:
-            raise AuditError("请先填写征求意见稿送达日期")
+            raise Refused("请先填写征求意见稿送达日期")
         if audit.comments_received_on < audit.draft_delivered_on:
-            raise AuditError("书面意见反馈日期不能早于征求意见稿送达日期")
+            raise Refused("书面意见反馈日期不能早于征求意见稿送达日期")
         if audit.comments_received_on > timezone.localdate():
-            raise AuditError("书面意见反馈日期不能晚于今天")
+            raise Refused("书面意见反馈日期不能晚于今天")
     if audit.report_date and audit.result_report_date and audit.result_report_date < audit.report_date:
-        raise AuditError("结果报告日期不能早于审计报告日期")
+        raise Refused("结果报告日期不能早于审计报告日期")
 
 
-# The one table of audit transitions: action -> (allowed from, to, the fields it needs).
-TRANSITIONS = {
-    "start": ({AuditStatus.PLANNED}, AuditStatus.IN_PROGRESS, ("entry_date",)),
-    "report": ({AuditStatus.IN_PROGRESS}, AuditStatus.REPORTED, ("report_date", "assessment")),
-    "results": ({AuditStatus.REPORTED}, AuditStatus.RESULTS, ("result_report_date",)),
-    "close": ({AuditStatus.RESULTS}, AuditStatus.CLOSED, ()),
-    "cancel": ({AuditStatus.PLANNED, AuditStatus.IN_PROGRESS}, AuditStatus.CANCELLED, ("cancel_reason",)),
-}
-TRANSITION_LABELS = {"start": "进点实施", "report": "出具审计报告", "results": "出具结果报告", "close": "办结",
-                     "cancel": "撤销"}
+def _needs(*names):
+    """The facts a step brings, labelled as the audit's fields."""
+    return {name: str(Audit._meta.get_field(name).verbose_name) for name in names}
+
+
+# The one table of audit transitions, with the facts each step needs.
+AUDIT_MACHINE = Machine(AuditStatus, [
+    Transition("start", "进点实施", source=AuditStatus.PLANNED, target=AuditStatus.IN_PROGRESS,
+               required=_needs("entry_date")),
+    Transition("report", "出具审计报告", source=AuditStatus.IN_PROGRESS, target=AuditStatus.REPORTED,
+               required=_needs("report_date", "assessment")),
+    Transition("results", "出具结果报告", source=AuditStatus.REPORTED, target=AuditStatus.RESULTS,
+               required=_needs("result_report_date")),
+    Transition("close", "办结", source=AuditStatus.RESULTS, target=AuditStatus.CLOSED),
+    Transition("cancel", "撤销", source=(AuditStatus.PLANNED, AuditStatus.IN_PROGRESS), target=AuditStatus.CANCELLED,
+               required=_needs("cancel_reason")),
+])
 
 
 @transaction.atomic
 def transition(audit, action, *, actor, request=None, **values):
-    """Move an audit along TRANSITIONS, recording the dates and facts the step brings."""
-    if action not in TRANSITIONS:
-        raise AuditError("无效的操作")
-    sources, target, needed = TRANSITIONS[action]
+    """Move an audit along AUDIT_MACHINE, recording the dates and facts the step brings."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
-    if audit.status not in sources:
-        raise AuditError(f"审计项目当前为“{audit.get_status_display()}”，不能{TRANSITION_LABELS[action]}")
-    missing = [name for name in needed if not values.get(name)]
-    if missing:
-        labels = "、".join(str(Audit._meta.get_field(name).verbose_name) for name in missing)
-        raise AuditError(f"请填写{labels}")
+    AUDIT_MACHINE.check(audit, action, data=values)
     if action == "close":
         open_count = audit.findings.active().filter(rectification.OPEN_Q).count()
         if open_count:
-            raise AuditError(f"尚有{open_count}个问题未完成整改，不能办结")
+            raise Refused(f"尚有{open_count}个问题未完成整改，不能办结")
     if "violation_amount" in values:
         values["violation_amount"] = to_money(values["violation_amount"]) or Decimal("0.00")
-    old_status, delivered_before = audit.status, audit.draft_delivered_on
+    delivered_before = audit.draft_delivered_on
     for name, value in values.items():
         if name not in (*EDITABLE_FIELDS, "cancel_reason"):
-            raise AuditError(f"不能修改：{name}")
+            raise Refused(f"不能修改：{name}")
         setattr(audit, name, value)
     _set_comment_due(audit, delivered_before)
     _check_dates(audit)
-    audit.status = target
+    changes = AUDIT_MACHINE.apply(audit, action, data=values)
     audit.save()
     audit_log.record(actor, Action.UPDATE, f"audits.audit.{action}", audit, request=request,
                      summary=f"{audit}：{audit.get_status_display()}",
-                     changes={"status": [old_status, target], **{k: str(v) for k, v in values.items()}})
+                     changes={**changes, **{k: str(v) for k, v in values.items()}})
     return audit
 
 
@@ -418,18 +405,15 @@ def add_finding(audit, *, category, description, responsibility, rectification_r
     (the result report, else the audit report, else today) and can be set by hand."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if not audit.is_open_for_findings:
-        raise AuditError(f"审计项目{audit.get_status_display()}，不能登记发现问题")
+        raise Refused(f"审计项目{audit.get_status_display()}，不能登记发现问题")
     if responsible_cadre is not None and not audit.subjects.filter(cadre=responsible_cadre).exists():
-        raise AuditError("责任干部须为本项目的审计对象")
+        raise Refused("责任干部须为本项目的审计对象")
     start_date = start_date or audit.result_report_date or audit.report_date or timezone.localdate()
     number = (audit.findings.aggregate(m=Max("number"))["m"] or 0) + 1
     finding = Finding(audit=audit, number=number, category=category, amount=to_money(amount),
                       description=description, responsibility=responsibility, responsible_cadre=responsible_cadre,
                       rectification_required=rectification_required, created_by=actor)
-    try:
-        rectification.start(finding, start_date, AuditRules.current().rectification_days, deadline=deadline)
-    except rectification.RectificationError as error:
-        raise AuditError(str(error)) from None
+    rectification.start(finding, start_date, AuditRules.current().rectification_days, deadline=deadline)
     finding.save()
     audit_log.record(actor, Action.CREATE, "audits.finding.created", finding, request=request,
                      summary=f"登记审计发现问题：{finding}",
@@ -439,10 +423,7 @@ def add_finding(audit, *, category, description, responsibility, rectification_r
 
 
 def void_finding(finding, reason, *, actor, request=None):
-    try:
-        return rectification.void_item(finding, reason, noun="问题", actor=actor, request=request)
-    except rectification.RectificationError as error:
-        raise AuditError(str(error)) from None
+    return rectification.void_item(finding, reason, noun="问题", actor=actor, request=request)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -464,14 +445,14 @@ def record_result(audit, cadre, *, kind, date, reason, actor, request=None):
     """Record a use of results for an audited cadre; measure kinds also create the cadre's supervision measure."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if audit.status not in RESULT_STATUSES:
-        raise AuditError("出具审计报告后才能登记结果运用")
+        raise Refused("出具审计报告后才能登记结果运用")
     if not audit.subjects.filter(cadre=cadre).exists():
-        raise AuditError("只能对本项目的审计对象登记结果运用")
+        raise Refused("只能对本项目的审计对象登记结果运用")
     reason = (reason or "").strip()
     if not reason:
-        raise AuditError("请填写事由")
+        raise Refused("请填写事由")
     if date > timezone.localdate():
-        raise AuditError("日期不能晚于今天")
+        raise Refused("日期不能晚于今天")
     result = ResultUse(audit=audit, cadre=cadre, kind=kind, date=date, reason=reason, created_by=actor)
     measure_kind = MEASURE_FOR_RESULT.get(kind)
     if measure_kind:
@@ -491,11 +472,11 @@ def void_result(result, reason, *, actor, request=None):
     impact period runs on a voided result; a measure already voided from the cadre's profile is left as it is."""
     reason = (reason or "").strip()
     if not reason:
-        raise AuditError("请填写作废原因")
+        raise Refused("请填写作废原因")
     result = (ResultUse.objects.select_for_update(of=("self",)).select_related("audit", "cadre", "measure")
               .get(pk=result.pk))
     if result.is_void:
-        raise AuditError("该结果运用已作废")
+        raise Refused("该结果运用已作废")
     result.voided_at, result.void_reason, result.voided_by = timezone.now(), reason[:200], actor
     result.save(update_fields=["voided_at", "void_reason", "voided_by"])
     measure_voided = result.measure is not None and not result.measure.is_void
@@ -504,7 +485,7 @@ def void_result(result, reason, *, actor, request=None):
             void_measure(result.measure, f"经济责任审计结果运用作废（{result.audit.number}）：{reason}"[:200],
                          actor=actor, request=request)
         except ValueError as error:  # voided from the profile a moment ago
-            raise AuditError(str(error)) from None
+            raise Refused(str(error)) from None
     audit_log.record(actor, Action.UPDATE, "audits.result.voided", result, request=request,
                      summary=f"作废结果运用：{result.cadre} {result.get_kind_display()}（{result.audit.number}）"
                              + ("，同时作废干部监督措施" if measure_voided else ""),

@@ -15,7 +15,6 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from audits import rectification
 from audits.models import (
     DONE_STATUSES,
     Audit,
@@ -28,7 +27,8 @@ from audits.models import (
     ResultKind,
     ResultUse,
 )
-from audits.rectification import RectificationStatus
+from core import rectification
+from core.rectification import RectificationStatus
 from core.stats import CHUNK, in_unit, visible
 
 # The choices a reader of these figures needs are part of this public surface.

@@ -2,9 +2,9 @@
 
 from django.db.models import Count, Q
 
-from audits import rectification
 from audits.models import Audit, AuditStatus, ResultUse
 from cadres.registry import TimelineEntry, register_timeline
+from core import rectification
 
 
 @register_timeline

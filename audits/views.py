@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audits import exports, permissions, planning, rectification, rectification_views, services, stats
+from audits import exports, permissions, planning, services, stats
 from audits.filters import AuditFilter, FindingFilter
 from audits.forms import (
     TRANSITION_FORMS,
@@ -36,11 +36,14 @@ from audits.models import (
 )
 from cadres.models import Cadre
 from core import audit as audit_log
+from core import rectification, rectification_views
 from core.concurrency import EditConflict
 from core.excel import xlsx_response
 from core.models import Unit, User
 from core.permissions import deny, office_required
+from core.refusals import Refused, show_refusal
 from core.scoping import visible_units
+from core.transitions import ViewAction, dispatch
 
 PAGE_SIZE = 30
 
@@ -48,10 +51,6 @@ PAGE_SIZE = 30
 def _require(request, allowed):
     if not allowed:
         deny(request)
-
-
-def _refused(request, error):
-    messages.error(request, str(error))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -109,7 +108,7 @@ def audit_create(request):
                 year=data["year"], unit=data["unit"], cadres=list(data["cadres"]), kind=data["kind"],
                 mode=data["mode"], period_start=data["period_start"], period_end=data["period_end"],
                 auditing_body=data["auditing_body"], actor=request.user, request=request)
-        except services.AuditError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已登记审计项目 {audit.number}")
@@ -131,11 +130,8 @@ def audit_detail(request, code):
         n_evidence=Count("evidence_files", filter=Q(evidence_files__voided_at__isnull=True)))
     subjects = audit.subjects.select_related("cadre__unit")
     can_edit = permissions.can_edit(request.user)
-    actions = []
-    if can_edit:
-        for action, (sources, _target, _needed) in services.TRANSITIONS.items():
-            if audit.status in sources:
-                actions.append((action, services.TRANSITION_LABELS[action]))
+    machine = services.AUDIT_MACHINE
+    actions = [(action, machine.label(action)) for action in machine.available(audit)] if can_edit else []
     return render(request, "audits/audit_detail.html", {
         "audit": audit, "subjects": subjects, "findings": findings, "today": today,
         "results": audit.results.select_related("cadre", "measure"), "can_edit": can_edit, "actions": actions,
@@ -162,7 +158,7 @@ def audit_edit(request, code):
         try:
             services.update_audit(audit, actor=request.user, request=request, version=form.cleaned_data["version"],
                                   **values)
-        except (services.AuditError, EditConflict) as error:
+        except (Refused, EditConflict) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "已保存")
@@ -171,27 +167,42 @@ def audit_edit(request, code):
                                                 "back_url": audit.get_absolute_url()})
 
 
+def _may_edit(user, obj):
+    return permissions.can_edit(user)
+
+
+def _step(action):
+    """The page's action for an audit step: its form (TRANSITION_FORMS), then services.transition."""
+    def run(audit, data, request):
+        services.transition(audit, action, actor=request.user, request=request, **data)
+
+    label = services.AUDIT_MACHINE.label(action)
+    return ViewAction(TRANSITION_FORMS[action], run, _may_edit, label=label, success=f"{label}：已完成")
+
+
+STEP_ACTIONS = {action: _step(action) for action in services.AUDIT_MACHINE.actions}
+
+
 @office_required
 def audit_transition(request, code, action):
+    """A step's own page (GET: its form); the POST goes through core.transitions.dispatch."""
     audit = _audit(request, code)
-    if action not in services.TRANSITIONS:
+    if action not in STEP_ACTIONS:
         raise Http404
     _require(request, permissions.can_edit(request.user))
-    form_class = TRANSITION_FORMS[action]
-    form = form_class(request.POST if request.method == "POST" else None, initial={"entry_date": timezone.localdate(),
-                                                     "report_date": timezone.localdate(),
-                                                     "result_report_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transition(audit, action, actor=request.user, request=request, **form.cleaned_data)
-        except services.AuditError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{services.TRANSITION_LABELS[action]}：已完成")
-            return redirect(audit)
-    return render(request, "audits/form.html", {
-        "form": form, "title": f"{audit.number} · {services.TRANSITION_LABELS[action]}",
-        "back_url": audit.get_absolute_url()})
+
+    def page(form, refusal=None):
+        if refusal is not None:
+            show_refusal(request, refusal, form)
+        return render(request, "audits/form.html", {
+            "form": form, "title": f"{audit.number} · {STEP_ACTIONS[action].label}",
+            "back_url": audit.get_absolute_url()})
+
+    if request.method == "POST":
+        return dispatch(request, audit, STEP_ACTIONS, action, on_error=page, prefix=False)
+    today = timezone.localdate()
+    return page(TRANSITION_FORMS[action](initial={"entry_date": today, "report_date": today,
+                                                  "result_report_date": today}))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -207,7 +218,7 @@ def finding_create(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             finding = services.add_finding(audit, actor=request.user, request=request, **form.cleaned_data)
-        except services.AuditError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已登记问题{finding.number}，整改期限{finding.rectification_deadline:%Y-%m-%d}")
@@ -235,8 +246,7 @@ def finding_detail(request, code, finding_code):
 
 # progress, deadline, evidence and voiding: the views shared with every app tracking rectification (see urls.py)
 finding_views = rectification_views.ItemViews(
-    lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题",
-    refused=(services.AuditError,))
+    lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题")
 
 
 def finding_list_queryset(user):
@@ -282,8 +292,8 @@ def result_create(request, code):
     try:
         result = services.record_result(audit, data["cadre"], kind=data["kind"], date=data["date"],
                                         reason=data["reason"], actor=request.user, request=request)
-    except services.AuditError as error:
-        _refused(request, error)
+    except Refused as error:
+        show_refusal(request, error)
     else:
         extra = "，已同步记入干部监督措施" if result.measure_id else ""
         messages.success(request, f"已登记结果运用：{result}{extra}")
@@ -302,7 +312,7 @@ def result_void(request, code, result_code):
     if request.method == "POST" and form.is_valid():
         try:
             services.void_result(result, form.cleaned_data["reason"], actor=request.user, request=request)
-        except services.AuditError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             extra = "，其记入的干部监督措施已同时作废" if result.measure_id else ""
@@ -340,7 +350,7 @@ def plan_list(request):
             scope = plan_scope(request.user)
             try:
                 plan = services.create_plan(form.cleaned_data["year"], scope, actor=request.user, request=request)
-            except services.AuditError as error:
+            except Refused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, f"已生成{plan}（草稿），请逐一确定建议对象")
@@ -375,8 +385,8 @@ def plan_detail(request, code):
 def _plan_action(request, plan, run):
     try:
         message = run()
-    except services.AuditError as error:
-        _refused(request, error)
+    except Refused as error:
+        show_refusal(request, error)
     else:
         if message:
             messages.success(request, message)
@@ -432,29 +442,25 @@ def plan_refresh(request, code):
     return _plan_action(request, plan, run)
 
 
+def _plan_status(action, form, allowed, success):
+    def run(plan, data, request):
+        services.change_plan_status(plan, action, actor=request.user, request=request, **data)
+
+    return ViewAction(form, run, allowed, label=services.PLAN_MACHINE.label(action), success=success)
+
+
+PLAN_ACTIONS = {
+    "submit": _plan_status("submit", None, _may_edit, "已报审计委员会"),
+    "return": _plan_status("return", PlanReturnForm, _may_edit, "已退回修改"),
+    "approve": _plan_status("approve", PlanApproveForm, lambda user, plan: permissions.can_approve_plan(user),
+                            "已登记批准，计划已冻结并生成审计项目"),
+}
+
+
 @office_required
 @require_POST
 def plan_status(request, code, action):
-    plan = _plan(request, code)
-    if action not in services.PLAN_TRANSITIONS:
-        raise Http404
-    _require(request, permissions.can_approve_plan(request.user) if action == "approve"
-             else permissions.can_edit(request.user))
-    kwargs = {}
-    if action == "approve":
-        form = PlanApproveForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "请填写批准日期")
-            return redirect(plan)
-        kwargs = form.cleaned_data
-    elif action == "return":
-        kwargs = {"reason": request.POST.get("reason", "")}
-    labels = {"submit": "已报审计委员会", "return": "已退回修改", "approve": "已登记批准，计划已冻结并生成审计项目"}
-    def run():
-        services.change_plan_status(plan, action, actor=request.user, request=request, **kwargs)
-        return labels[action]
-
-    return _plan_action(request, plan, run)
+    return dispatch(request, _plan(request, code), PLAN_ACTIONS, action, prefix=False)
 
 
 @office_required
@@ -502,7 +508,7 @@ def classification_edit(request, unit_code):
         data = dict(form.cleaned_data)
         try:
             services.classify_unit(unit, actor=request.user, request=request, **data)
-        except (services.AuditError, EditConflict) as error:
+        except (Refused, EditConflict) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已保存{unit}的审计对象分类")

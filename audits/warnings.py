@@ -5,10 +5,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import planning, rectification
+from audits import planning
 from audits.models import Audit, AuditKind, AuditSubject, Finding
 from cadres.registry import CaseRef, register_case_source, register_warning_rule
 from cadres.snapshots import register_warning_source
+from core import rectification
 
 UNRECTIFIED_RULE = "audits.unrectified"
 

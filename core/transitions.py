@@ -31,6 +31,7 @@ transaction, shows a Refused or an invalid form as the page's message (or hands 
 and redirects to the object's page (`get_absolute_url()`) at `#anchor`.
 """
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -154,6 +155,7 @@ class ViewAction:
     anchor: str = ""
     files: bool = False
     form_kwargs: Callable | None = None  # form_kwargs(obj, user) -> dict, for forms that take the object
+    atomic: bool = True  # False when the service commits a part that must stay even if it then refuses
 
     def make_form(self, obj, user, data=None, files=None, *, prefix=None):
         extra = self.form_kwargs(obj, user) if self.form_kwargs else {}
@@ -186,7 +188,7 @@ def dispatch(request, obj, actions, name, *, on_error=None, prefix=True):
             return _back(obj, spec)
         data = dict(form.cleaned_data)
     try:
-        with transaction.atomic():
+        with transaction.atomic() if spec.atomic else contextlib.nullcontext():
             spec.run(obj, data, request)
     except Refused as error:
         if on_error is not None and form is not None:

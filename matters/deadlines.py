@@ -1,14 +1,13 @@
 """Deadline providers of the matters app for the core scan (registered in MattersConfig.ready):
 certificate handover (10 days after issue), expiry (6 months ahead), return (7 days after coming back), joint-review
-opinion replies (5 working days) and inspection rectification items (audits.rectification.dues, with escalation)."""
+opinion replies (5 working days) and inspection rectification items (core.rectification.dues, with escalation)."""
 
 import datetime
 
 from django.conf import settings
 
-from audits import rectification
 from cadres.dates import add_months
-from core import roles
+from core import rectification, roles
 from core.deadlines import Due, level_for
 from core.models import User
 from matters.models import (
@@ -120,7 +119,7 @@ def opinion_replies(on_date):
 
 def inspection_rectification(on_date):
     """Open inspection rectification items: to the recorder; escalated to the section heads after N days overdue.
-    The levels and the escalation are audits.rectification.dues, the same code as audit findings."""
+    The levels and the escalation are core.rectification.dues, the same code as audit findings."""
     rules = MattersRules.current()
     recipients = _Recipients()
     heads = None

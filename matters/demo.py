@@ -9,8 +9,8 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from audits import rectification
 from cadres.models import Cadre, CadreStatus, MeasureKind
+from core import rectification
 from core.models import User
 from matters import services
 from matters.models import (

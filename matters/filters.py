@@ -2,8 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from audits import rectification
 from cadres.dates import add_months
+from core import rectification
 from core.scoping import visible_units
 from matters.models import (
     ApplicationStatus,

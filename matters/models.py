@@ -1,5 +1,5 @@
 """重要事项联审: private travel abroad and certificate custody (因私出国（境）与证照管理), major personal events
-reported beforehand (个人重大事项报告), and inspection rectification (巡察整改联督, reusing audits.rectification)."""
+reported beforehand (个人重大事项报告), and inspection rectification (巡察整改联督, reusing core.rectification)."""
 
 import uuid
 
@@ -8,8 +8,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from audits import rectification
 from cadres.models import Cadre, MeasureKind, SupervisionMeasure
+from core import rectification
 from core.models import Unit
 from core.scoping import restrict_by_unit
 
@@ -506,7 +506,7 @@ class InspectionItemQuerySet(models.QuerySet):
 
 
 class InspectionItem(rectification.RectificationItem):
-    """整改事项: one problem of the feedback with its owner and deadline; tracked by audits.rectification."""
+    """整改事项: one problem of the feedback with its owner and deadline; tracked by core.rectification."""
 
     inspection = models.ForeignKey(Inspection, verbose_name="巡察整改", on_delete=models.PROTECT,
                                    related_name="items")

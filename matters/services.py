@@ -1,7 +1,7 @@
 """Every domain operation of the matters app: atomic, rows locked for transitions, each written to the audit log.
 
 Public for other apps: `travel_blockers(cadre, on_date)` (why a cadre may not travel now), `measure_channel(kind)`.
-Inspection rectification items use audits.rectification (start, record_progress, change_deadline, evidence)
+Inspection rectification items use core.rectification (start, record_progress, change_deadline, evidence)
 directly: there is no second copy of that logic here.
 """
 
@@ -11,13 +11,14 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from audits import rectification
 from cadres import registry
 from cadres.dates import add_months
 from cadres.models import CadreStatus, ManagementLevel, SourceChannel
 from cadres.services import record_measure
 from core import audit as audit_log
-from core import workdays
+from core import rectification, workdays
+from core.refusals import Refused
+from core.transitions import Machine, Transition
 from matters.models import (
     Accountability,
     ApplicationStatus,
@@ -42,11 +43,7 @@ from matters.models import (
 Action = audit_log.Action
 
 
-class MattersError(ValueError):
-    """A refused operation; the message is shown to the user."""
-
-
-class ApplicationBlocked(MattersError):
+class ApplicationBlocked(Refused):
     """The cadre may not travel now; `reasons` says why (shown to the user)."""
 
     def __init__(self, reasons):
@@ -60,7 +57,7 @@ def _today():
 
 def _not_future(date, label):
     if date > _today():
-        raise MattersError(f"{label}不能晚于今天")
+        raise Refused(f"{label}不能晚于今天")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -73,7 +70,7 @@ LEFT_STATUSES = (CadreStatus.REMOVED, CadreStatus.TRANSFERRED)
 @transaction.atomic
 def register_cadre(cadre, registered_on, *, note="", actor, request=None):
     if ExitEntryRegistration.objects.select_for_update().filter(cadre=cadre, removed_on__isnull=True).exists():
-        raise MattersError(f"{cadre.name}已登记备案")
+        raise Refused(f"{cadre.name}已登记备案")
     _not_future(registered_on, "登记备案日期")
     registration = ExitEntryRegistration.objects.create(cadre=cadre, registered_on=registered_on,
                                                         note=(note or "")[:200], created_by=actor)
@@ -88,11 +85,11 @@ def remove_registration(registration, removed_on, reason, *, actor, request=None
     registration = ExitEntryRegistration.objects.select_for_update().get(pk=registration.pk)
     reason = (reason or "").strip()
     if not registration.is_active:
-        raise MattersError("该备案已撤销")
+        raise Refused("该备案已撤销")
     if not reason:
-        raise MattersError("撤销备案须说明原因")
+        raise Refused("撤销备案须说明原因")
     if removed_on < registration.registered_on:
-        raise MattersError("撤销日期不能早于登记备案日期")
+        raise Refused("撤销日期不能早于登记备案日期")
     _not_future(removed_on, "撤销日期")
     registration.removed_on, registration.removal_reason = removed_on, reason[:200]
     registration.save(update_fields=["removed_on", "removal_reason"])
@@ -104,15 +101,15 @@ def remove_registration(registration, removed_on, reason, *, actor, request=None
 # ---------------------------------------------------------------------------------------------------------------
 # Certificates (证照管理)
 
-# The one table of certificate status changes: action -> (allowed from, to). Lending and return go through the
-# travel application (lend_certificate / return_certificate) and follow the same table.
-CERTIFICATE_TRANSITIONS = {
-    "hand_over": ({CertificateStatus.AWAITING}, CertificateStatus.IN_CUSTODY),
-    "lend": ({CertificateStatus.IN_CUSTODY}, CertificateStatus.LENT),
-    "return": ({CertificateStatus.LENT}, CertificateStatus.IN_CUSTODY),
-    "cancel": ({CertificateStatus.AWAITING, CertificateStatus.IN_CUSTODY}, CertificateStatus.CANCELLED),
-}
-CERTIFICATE_LABELS = {"hand_over": "交存", "lend": "借出", "return": "交回", "cancel": "注销"}
+# The one table of certificate status changes. Lending and return go through the travel application
+# (lend_certificate / return_certificate) and follow the same table.
+CERTIFICATE_MACHINE = Machine(CertificateStatus, [
+    Transition("hand_over", "交存", source=CertificateStatus.AWAITING, target=CertificateStatus.IN_CUSTODY),
+    Transition("lend", "借出", source=CertificateStatus.IN_CUSTODY, target=CertificateStatus.LENT),
+    Transition("return", "交回", source=CertificateStatus.LENT, target=CertificateStatus.IN_CUSTODY),
+    Transition("cancel", "注销", source=(CertificateStatus.AWAITING, CertificateStatus.IN_CUSTODY),
+               target=CertificateStatus.CANCELLED),
+])
 
 
 def handover_due(issued_on, rules=None):
@@ -131,32 +128,23 @@ def expiring_soon(certificate, on_date, rules=None):
     return certificate.is_held and expiry_notice_from(certificate.expires_on, rules) <= on_date
 
 
-def _move_certificate(certificate, action):
-    sources, target = CERTIFICATE_TRANSITIONS[action]
-    if certificate.status not in sources:
-        raise MattersError(f"证照当前为“{certificate.get_status_display()}”，不能{CERTIFICATE_LABELS[action]}")
-    old = certificate.status
-    certificate.status = target
-    return {"status": [old, target]}
-
-
 @transaction.atomic
 def add_certificate(cadre, *, kind, number, issued_on, expires_on, issuing_authority="", note="",
                     handed_over_on=None, actor, request=None):
     """Record a certificate; it is 待交存 until handed over (due N days after issue) unless handed over already."""
     number = (number or "").strip().upper()
     if not number:
-        raise MattersError("请填写证件号码")
+        raise Refused("请填写证件号码")
     if expires_on <= issued_on:
-        raise MattersError("有效期至须晚于签发日期")
+        raise Refused("有效期至须晚于签发日期")
     if Certificate.objects.filter(kind=kind, number=number).exists():
-        raise MattersError("该证件号码已登记")
+        raise Refused("该证件号码已登记")
     certificate = Certificate(cadre=cadre, kind=kind, number=number, issued_on=issued_on, expires_on=expires_on,
                               issuing_authority=issuing_authority, note=(note or "")[:200], created_by=actor,
                               handover_due=handover_due(issued_on))
     if handed_over_on is not None:
         if handed_over_on < issued_on:
-            raise MattersError("交存日期不能早于签发日期")
+            raise Refused("交存日期不能早于签发日期")
         _not_future(handed_over_on, "交存日期")
         certificate.status, certificate.handed_over_on = CertificateStatus.IN_CUSTODY, handed_over_on
     certificate.save()
@@ -171,9 +159,9 @@ def add_certificate(cadre, *, kind, number, issued_on, expires_on, issuing_autho
 def hand_over(certificate, on_date, *, actor, request=None):
     """交存: the cadre hands the new certificate to the office (late when after the due date)."""
     certificate = Certificate.objects.select_for_update().select_related("cadre").get(pk=certificate.pk)
-    changes = _move_certificate(certificate, "hand_over")
+    changes = CERTIFICATE_MACHINE.apply(certificate, "hand_over")
     if on_date < certificate.issued_on:
-        raise MattersError("交存日期不能早于签发日期")
+        raise Refused("交存日期不能早于签发日期")
     _not_future(on_date, "交存日期")
     certificate.handed_over_on = on_date
     certificate.save(update_fields=["status", "handed_over_on"])
@@ -189,8 +177,8 @@ def cancel_certificate(certificate, on_date, reason, *, actor, request=None):
     certificate = Certificate.objects.select_for_update().select_related("cadre").get(pk=certificate.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise MattersError("注销证照须说明原因")
-    changes = _move_certificate(certificate, "cancel")
+        raise Refused("注销证照须说明原因")
+    changes = CERTIFICATE_MACHINE.apply(certificate, "cancel")
     certificate.cancelled_on, certificate.cancel_reason = on_date, reason[:200]
     certificate.save(update_fields=["status", "cancelled_on", "cancel_reason"])
     audit_log.record(actor, Action.UPDATE, "matters.certificate.cancelled", certificate, request=request,
@@ -261,16 +249,16 @@ def create_application(cadre, *, applied_on=None, actor, request=None, **details
 def _create_application(cadre, *, destination, departs_on, returns_on, purpose, funding, funding_note="",
                         companions="", certificate=None, applied_on, actor, request=None):
     if returns_on < departs_on:
-        raise MattersError("返回日期不能早于出发日期")
+        raise Refused("返回日期不能早于出发日期")
     if departs_on < applied_on:
-        raise MattersError("出发日期不能早于申请日期")
+        raise Refused("出发日期不能早于申请日期")
     if certificate is not None:
         if certificate.cadre_id != cadre.pk:
-            raise MattersError("所选证照不属于申请人")
+            raise Refused("所选证照不属于申请人")
         if certificate.status == CertificateStatus.CANCELLED:
-            raise MattersError("所选证照已注销")
+            raise Refused("所选证照已注销")
         if certificate.expires_on < returns_on:
-            raise MattersError(f"所选证照有效期至{certificate.expires_on:%Y-%m-%d}，不足以覆盖行程")
+            raise Refused(f"所选证照有效期至{certificate.expires_on:%Y-%m-%d}，不足以覆盖行程")
     seq = _next_seq(applied_on.year)
     application = TravelApplication.objects.create(
         number=f"YS-{applied_on.year}-{seq:03d}", year=applied_on.year, seq=seq, cadre=cadre,
@@ -287,32 +275,23 @@ def _create_application(cadre, *, destination, departs_on, returns_on, purpose, 
     return application
 
 
-# The one table of application transitions: action -> (allowed from, to). "reviewed" happens by itself when the
-# last of the four opinions is recorded.
-APPLICATION_TRANSITIONS = {
-    "reviewed": ({ApplicationStatus.REVIEWING}, ApplicationStatus.REVIEWED),
-    "approve": ({ApplicationStatus.REVIEWED}, ApplicationStatus.APPROVED),
-    "reject": ({ApplicationStatus.REVIEWING, ApplicationStatus.REVIEWED}, ApplicationStatus.REJECTED),
-    "withdraw": ({ApplicationStatus.REVIEWING, ApplicationStatus.REVIEWED, ApplicationStatus.APPROVED},
-                 ApplicationStatus.WITHDRAWN),
-    "lend": ({ApplicationStatus.APPROVED}, ApplicationStatus.TRAVELLING),
-    "return": ({ApplicationStatus.TRAVELLING}, ApplicationStatus.COMPLETED),
-}
-APPLICATION_LABELS = {"reviewed": "联审完毕", "approve": "批准", "reject": "不予批准", "withdraw": "撤回",
-                      "lend": "借出证照", "return": "交回证照"}
+# The one table of application transitions. "reviewed" happens by itself when the last of the four opinions is
+# recorded.
+A = ApplicationStatus
+APPLICATION_MACHINE = Machine(A, [
+    Transition("reviewed", "联审完毕", source=A.REVIEWING, target=A.REVIEWED),
+    Transition("approve", "批准", source=A.REVIEWED, target=A.APPROVED),
+    Transition("reject", "不予批准", source=(A.REVIEWING, A.REVIEWED), target=A.REJECTED,
+               required={"reason": "审批意见"}),
+    Transition("withdraw", "撤回", source=(A.REVIEWING, A.REVIEWED, A.APPROVED), target=A.WITHDRAWN,
+               required={"reason": "撤回原因"}),
+    Transition("lend", "借出证照", source=A.APPROVED, target=A.TRAVELLING),
+    Transition("return", "交回证照", source=A.TRAVELLING, target=A.COMPLETED),
+])
 
 
 def _lock_application(application):
     return TravelApplication.objects.select_for_update().select_related("cadre").get(pk=application.pk)
-
-
-def _move_application(application, action):
-    sources, target = APPLICATION_TRANSITIONS[action]
-    if application.status not in sources:
-        raise MattersError(f"申请当前为“{application.get_status_display()}”，不能{APPLICATION_LABELS[action]}")
-    old = application.status
-    application.status = target
-    return {"status": [old, target]}
 
 
 @transaction.atomic
@@ -320,18 +299,18 @@ def record_opinion(application, department, *, replied_on, result, note="", acto
     """Record one department's reply; when all four have replied the application awaits approval."""
     application = _lock_application(application)
     if application.status != ApplicationStatus.REVIEWING:
-        raise MattersError(f"申请当前为“{application.get_status_display()}”，不能再记录联审意见")
+        raise Refused(f"申请当前为“{application.get_status_display()}”，不能再记录联审意见")
     opinion = application.opinions.select_for_update().get(department=department)
     if opinion.is_replied:
-        raise MattersError(f"{opinion.get_department_display()}意见已记录")
+        raise Refused(f"{opinion.get_department_display()}意见已记录")
     if result not in OpinionResult.values:
-        raise MattersError("请选择意见")
+        raise Refused("请选择意见")
     if replied_on < opinion.requested_on:
-        raise MattersError("答复日期不能早于征求意见日期")
+        raise Refused("答复日期不能早于征求意见日期")
     _not_future(replied_on, "答复日期")
     note = (note or "").strip()
     if result == OpinionResult.DISAGREE and not note:
-        raise MattersError("不同意的，须填写意见说明")
+        raise Refused("不同意的，须填写意见说明")
     opinion.replied_on, opinion.result, opinion.note, opinion.recorded_by = replied_on, result, note, actor
     opinion.save(update_fields=["replied_on", "result", "note", "recorded_by"])
     late = replied_on > opinion.reply_due
@@ -340,7 +319,7 @@ def record_opinion(application, department, *, replied_on, result, note="", acto
                              + ("（逾期答复）" if late else ""),
                      changes={"department": department, "result": result})
     if not application.opinions.filter(replied_on__isnull=True).exists():
-        changes = _move_application(application, "reviewed")
+        changes = APPLICATION_MACHINE.apply(application, "reviewed")
         application.save(update_fields=["status"])
         audit_log.record(actor, Action.UPDATE, "matters.application.reviewed", application, request=request,
                          summary=f"{application.number}：联审完毕，待{application.approval_authority}审批",
@@ -353,15 +332,15 @@ def approve(application, *, decided_on, decision_ref="", actor, request=None):
     """Record the approval of the authority; only after the joint review, with every department agreeing, and
     while nothing blocks the cadre."""
     application = _lock_application(application)
-    changes = _move_application(application, "approve")
+    changes = APPLICATION_MACHINE.apply(application, "approve")
     disagreeing = [o.get_department_display() for o in application.opinions.filter(result=OpinionResult.DISAGREE)]
     if disagreeing:
-        raise MattersError(f"{'、'.join(disagreeing)}不同意，不能批准")
+        raise Refused(f"{'、'.join(disagreeing)}不同意，不能批准")
     blockers = travel_blockers(application.cadre, decided_on)
     if blockers:
         raise ApplicationBlocked(blockers)
     if decided_on < application.applied_on:
-        raise MattersError("审批日期不能早于申请日期")
+        raise Refused("审批日期不能早于申请日期")
     _not_future(decided_on, "审批日期")
     application.decided_on, application.decision_ref = decided_on, (decision_ref or "").strip()[:100]
     application.save(update_fields=["status", "decided_on", "decision_ref"])
@@ -373,10 +352,8 @@ def approve(application, *, decided_on, decision_ref="", actor, request=None):
 @transaction.atomic
 def reject(application, *, decided_on, reason, actor, request=None):
     application = _lock_application(application)
-    changes = _move_application(application, "reject")
     reason = (reason or "").strip()
-    if not reason:
-        raise MattersError("不予批准须填写审批意见")
+    changes = APPLICATION_MACHINE.apply(application, "reject", data={"reason": reason})
     _not_future(decided_on, "审批日期")
     application.decided_on, application.decision_note = decided_on, reason[:300]
     application.save(update_fields=["status", "decided_on", "decision_note"])
@@ -388,10 +365,8 @@ def reject(application, *, decided_on, reason, actor, request=None):
 @transaction.atomic
 def withdraw(application, *, reason, actor, request=None):
     application = _lock_application(application)
-    changes = _move_application(application, "withdraw")
     reason = (reason or "").strip()
-    if not reason:
-        raise MattersError("撤回须说明原因")
+    changes = APPLICATION_MACHINE.apply(application, "withdraw", data={"reason": reason})
     application.decision_note = reason[:300]
     application.save(update_fields=["status", "decision_note"])
     audit_log.record(actor, Action.UPDATE, "matters.application.withdrawn", application, request=request,
@@ -411,18 +386,18 @@ def lend_certificate(application, *, lent_on, certificate=None, actor, request=N
     application = _lock_application(application)
     certificate = certificate or application.certificate
     if certificate is None:
-        raise MattersError("请选择借出的证照")
+        raise Refused("请选择借出的证照")
     certificate = Certificate.objects.select_for_update().select_related("cadre").get(pk=certificate.pk)
     if certificate.cadre_id != application.cadre_id:
-        raise MattersError("所选证照不属于申请人")
-    app_changes = _move_application(application, "lend")
-    cert_changes = _move_certificate(certificate, "lend")
+        raise Refused("所选证照不属于申请人")
+    app_changes = APPLICATION_MACHINE.apply(application, "lend")
+    cert_changes = CERTIFICATE_MACHINE.apply(certificate, "lend")
     if certificate.expires_on < application.returns_on:
-        raise MattersError(f"证照有效期至{certificate.expires_on:%Y-%m-%d}，不足以覆盖行程")
+        raise Refused(f"证照有效期至{certificate.expires_on:%Y-%m-%d}，不足以覆盖行程")
     if lent_on > application.departs_on:
-        raise MattersError("借出日期不能晚于出发日期")
+        raise Refused("借出日期不能晚于出发日期")
     if application.decided_on and lent_on < application.decided_on:
-        raise MattersError("借出日期不能早于审批日期")
+        raise Refused("借出日期不能早于审批日期")
     _not_future(lent_on, "借出日期")
     loan = CertificateLoan.objects.create(certificate=certificate, application=application, lent_on=lent_on,
                                           return_due=return_due(application.returns_on), lent_by=actor)
@@ -441,15 +416,15 @@ def lend_certificate(application, *, lent_on, certificate=None, actor, request=N
 def return_certificate(application, *, returned_on, report, actor, request=None):
     """The certificate comes back with a short report on the trip; a return after the due date is late."""
     application = _lock_application(application)
-    app_changes = _move_application(application, "return")
+    app_changes = APPLICATION_MACHINE.apply(application, "return")
     loan = CertificateLoan.objects.select_for_update().get(application=application)
     certificate = Certificate.objects.select_for_update().select_related("cadre").get(pk=loan.certificate_id)
     report = (report or "").strip()
     if not report:
-        raise MattersError("请填写回国（境）报告")
-    cert_changes = _move_certificate(certificate, "return")
+        raise Refused("请填写回国（境）报告")
+    cert_changes = CERTIFICATE_MACHINE.apply(certificate, "return")
     if returned_on < loan.lent_on:
-        raise MattersError("交回日期不能早于借出日期")
+        raise Refused("交回日期不能早于借出日期")
     _not_future(returned_on, "交回日期")
     loan.returned_on, loan.return_report, loan.received_by = returned_on, report, actor
     loan.save(update_fields=["returned_on", "return_report", "received_by"])
@@ -483,9 +458,9 @@ def record_investigation(cadre, *, kind, started_on, authority="县纪委监委"
 def close_investigation(record, *, ended_on, outcome, actor, request=None):
     record = InvestigationRecord.objects.select_for_update().select_related("cadre").get(pk=record.pk)
     if record.ended_on is not None:
-        raise MattersError("该记录已结束")
+        raise Refused("该记录已结束")
     if ended_on < record.started_on:
-        raise MattersError("结束日期不能早于立案日期")
+        raise Refused("结束日期不能早于立案日期")
     _not_future(ended_on, "结束日期")
     record.ended_on, record.outcome = ended_on, (outcome or "").strip()[:200]
     record.save(update_fields=["ended_on", "outcome"])
@@ -509,7 +484,7 @@ def report_personal_event(cadre, *, kind, party, event_date, venue, tables, gues
                           gift_scope="", note="", actor, request=None):
     _not_future(reported_on, "报告日期")
     if accepts_gifts and not (gift_scope or "").strip():
-        raise MattersError("收受礼金礼品的，须填写收受范围")
+        raise Refused("收受礼金礼品的，须填写收受范围")
     event = PersonalEvent.objects.create(
         cadre=cadre, kind=kind, party=party, event_date=event_date, venue=venue, tables=tables or 0,
         guests=guests or 0, accepts_gifts=accepts_gifts, gift_scope=(gift_scope or "").strip(),
@@ -537,7 +512,7 @@ def measure_channel(kind):
 @transaction.atomic
 def create_inspection(unit, *, kind, round_name, team, feedback_on, feedback, secretary=None, actor, request=None):
     if secretary is not None and not secretary.unit.path.startswith(unit.path):
-        raise MattersError("党组织书记须为被巡察单位的干部")
+        raise Refused("党组织书记须为被巡察单位的干部")
     _not_future(feedback_on, "反馈日期")
     inspection = Inspection.objects.create(unit=unit, kind=kind, round_name=round_name.strip(), team=team,
                                            feedback_on=feedback_on, feedback=feedback, secretary=secretary,
@@ -554,18 +529,15 @@ def _lock_inspection(inspection):
 @transaction.atomic
 def add_item(inspection, *, problem, rectification_required, owner_cadre=None, owner_name="", start_date=None,
              deadline=None, actor, request=None):
-    """A rectification item; its deadline defaults to N (60) days after the feedback (audits.rectification)."""
+    """A rectification item; its deadline defaults to N (60) days after the feedback (core.rectification)."""
     inspection = _lock_inspection(inspection)
     if inspection.status != InspectionStatus.RECTIFYING:
-        raise MattersError("整改已完成，不能再登记整改事项")
+        raise Refused("整改已完成，不能再登记整改事项")
     number = (inspection.items.aggregate(m=Max("number"))["m"] or 0) + 1
     item = InspectionItem(inspection=inspection, number=number, problem=problem, owner_cadre=owner_cadre,
                           owner_name=owner_name, rectification_required=rectification_required, created_by=actor)
-    try:
-        rectification.start(item, start_date or inspection.feedback_on,
-                            MattersRules.current().inspection_rectification_days, deadline=deadline)
-    except rectification.RectificationError as error:
-        raise MattersError(str(error)) from None
+    rectification.start(item, start_date or inspection.feedback_on,
+                        MattersRules.current().inspection_rectification_days, deadline=deadline)
     item.save()
     audit_log.record(actor, Action.CREATE, "matters.inspectionitem.created", item, request=request,
                      summary=f"登记整改事项：{item}，期限{item.rectification_deadline:%Y-%m-%d}")
@@ -573,10 +545,7 @@ def add_item(inspection, *, problem, rectification_required, owner_cadre=None, o
 
 
 def void_item(item, reason, *, actor, request=None):
-    try:
-        return rectification.void_item(item, reason, noun="事项", actor=actor, request=request)
-    except rectification.RectificationError as error:
-        raise MattersError(str(error)) from None
+    return rectification.void_item(item, reason, noun="事项", actor=actor, request=request)
 
 
 @transaction.atomic
@@ -586,7 +555,7 @@ def record_joint_review(inspection, *, held_on, discipline_opinion, organization
     inspection = _lock_inspection(inspection)
     _not_future(held_on, "会审日期")
     if held_on < inspection.feedback_on:
-        raise MattersError("会审日期不能早于反馈日期")
+        raise Refused("会审日期不能早于反馈日期")
     review = JointReview.objects.create(
         inspection=inspection, held_on=held_on, discipline_opinion=discipline_opinion,
         organization_opinion=organization_opinion, inspection_office_opinion=inspection_office_opinion,
@@ -604,13 +573,13 @@ def hold_accountable(inspection, *, situations, measure_kind, decided_on, reason
     inspection = _lock_inspection(inspection)
     cadre = cadre or inspection.secretary
     if cadre is None:
-        raise MattersError("请先登记被巡察单位的党组织书记")
+        raise Refused("请先登记被巡察单位的党组织书记")
     labels = [str(getattr(s, "label", s)) for s in situations]
     if not labels:
-        raise MattersError("请选择问责情形")
+        raise Refused("请选择问责情形")
     reason = (reason or "").strip()
     if not reason:
-        raise MattersError("请填写事实与理由")
+        raise Refused("请填写事实与理由")
     _not_future(decided_on, "决定日期")
     text = f"{inspection.get_kind_display()}整改问责（{inspection.round_name}）：{'；'.join(labels)}。{reason}"
     measure = record_measure(cadre, measure_kind, decided_on, text, actor=actor,
@@ -629,10 +598,10 @@ def hold_accountable(inspection, *, situations, measure_kind, decided_on, reason
 def close_inspection(inspection, *, closed_on, actor, request=None):
     inspection = _lock_inspection(inspection)
     if inspection.status == InspectionStatus.CLOSED:
-        raise MattersError("已是整改完成状态")
+        raise Refused("已是整改完成状态")
     open_count = inspection.items.active().filter(rectification.OPEN_Q).count()
     if open_count:
-        raise MattersError(f"尚有{open_count}个整改事项未完成，不能办结")
+        raise Refused(f"尚有{open_count}个整改事项未完成，不能办结")
     _not_future(closed_on, "完成日期")
     inspection.status, inspection.closed_on = InspectionStatus.CLOSED, closed_on
     inspection.save(update_fields=["status", "closed_on"])

@@ -1,18 +1,17 @@
 """Every operation on a vetting case. Each one is atomic, locks the case row, refuses to touch a closed case,
 appends to the case record (全程纪实, StepEvent) and writes the audit log. The moves between stages go through
-`transition`, which applies vetting.workflow.TRANSITIONS."""
-
-import calendar
-import datetime
+`transition`, which applies vetting.workflow.MACHINE."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from cadres import registry
 from cadres import services as cadre_services
+from cadres.dates import add_months
 from cadres.models import Rank
 from core import audit, workdays
 from core.concurrency import LATEST
+from core.refusals import Refused
 from vetting import permissions, posts, ranks, workflow
 from vetting.crosscheck import run_crosscheck
 from vetting.models import (
@@ -42,30 +41,6 @@ from vetting.models import (
 S = CaseStatus
 
 
-class VettingError(Exception):
-    """A refused operation; the message is shown to the user."""
-
-
-class IllegalTransition(VettingError):
-    pass
-
-
-class CaseClosed(VettingError):
-    pass
-
-
-class StepNotOpen(VettingError):
-    pass
-
-
-class StepIncomplete(VettingError):
-    pass
-
-
-class NotAllowed(VettingError):
-    pass
-
-
 # --- helpers ----------------------------------------------------------------------------------------------------
 
 def _today():
@@ -80,11 +55,11 @@ def _require_step_open(case, step, actor=None):
     """Refuse a change to a closed case, to a step of another stage, or (with `actor`) by a user who does not
     handle cases."""
     if actor is not None and not permissions.can_handle(actor):
-        raise NotAllowed("只有监督科工作人员或科室负责人可以录入")
+        raise Refused("只有监督科工作人员或科室负责人可以录入", code="denied")
     if case.is_closed:
-        raise CaseClosed(f"案件已{case.get_status_display()}，任何环节均不能再修改")
+        raise Refused(f"案件已{case.get_status_display()}，任何环节均不能再修改", code="closed")
     if case.status not in workflow.STEP_STAGES[step]:
-        raise StepNotOpen(f"案件当前处于“{case.get_status_display()}”，不能录入{StepKind(step).label}")
+        raise Refused(f"案件当前处于“{case.get_status_display()}”，不能录入{StepKind(step).label}", code="step")
 
 
 def _log(case, step, verb, actor, *, event, detail="", changes=None, request=None, action=audit.Action.UPDATE):
@@ -118,14 +93,14 @@ def _next_number(year):
 
 def _require(check, user, message):
     if not check(user):
-        raise NotAllowed(message)
+        raise Refused(message, code="denied")
 
 
 def _not_future(day, label):
     """Steps record what already happened: a date after today is a typing error or a wish, never a fact."""
     today = _today()
     if day is not None and day > today:
-        raise VettingError(f"{label}（{day:%Y-%m-%d}）晚于今天（{today:%Y-%m-%d}），不能登记尚未发生的事项")
+        raise Refused(f"{label}（{day:%Y-%m-%d}）晚于今天（{today:%Y-%m-%d}），不能登记尚未发生的事项")
 
 
 # --- opening and moving a case ----------------------------------------------------------------------------------
@@ -136,7 +111,7 @@ def open_case(*, cadre, proposed_unit, proposed_title, proposed_rank, move_kind,
     """Start vetting a candidate; the cross-check against the cadres hub runs at once."""
     _require(permissions.can_handle, actor, "只有监督科工作人员或科室负责人可以启动任前把关")
     if VettingCase.objects.open().filter(cadre=cadre).exclude(status=S.PROBATION).exists():
-        raise VettingError(f"{cadre.name}已有正在办理的任前把关案件")
+        raise Refused(f"{cadre.name}已有正在办理的任前把关案件")
     opened_on = opened_on or _today()
     _not_future(opened_on, "启动日期")
     case = VettingCase.objects.create(
@@ -171,53 +146,49 @@ def _log_crosscheck(case, check, actor, request=None):
 
 
 @transaction.atomic
-def transition(case, to_status, *, actor, reason="", request=None, on_date=None):
-    """The only place a case's status changes: checks the table, then what the target stage needs."""
+def transition(case, action, *, actor, target=None, reason="", request=None, on_date=None):
+    """The only place a case's status changes: `action` of workflow.MACHINE (its target named when it has several),
+    then what the target stage needs (workflow.gaps_for)."""
     case = _lock(case)
     from_status = case.status
-    if not workflow.is_allowed(from_status, to_status):
-        raise IllegalTransition(
-            f"不允许从“{S(from_status).label}”转到“{S(to_status).label}”")
-    if from_status == S.SUSPENDED and to_status != S.TERMINATED and to_status != case.suspended_from:
-        raise IllegalTransition(f"暂缓的案件只能恢复到暂缓前的环节“{S(case.suspended_from).label}”")
-    gaps = workflow.gaps_for(case, to_status, reason=reason, on_date=on_date)
+    row = workflow.MACHINE.check(case, action, actor, target=target, data={"reason": reason})
+    to_status = target or row.target[0]
+    if action == "resume" and to_status != case.suspended_from:
+        raise Refused(f"暂缓的案件只能恢复到暂缓前的环节“{S(case.suspended_from).label}”", code="state")
+    gaps = workflow.gaps_for(case, to_status, on_date=on_date)
     if gaps:
-        raise StepIncomplete("；".join(gaps))
+        raise Refused("；".join(gaps), code="incomplete")
     if to_status == S.SUSPENDED:
         case.suspended_from = from_status
     elif from_status == S.SUSPENDED:
         case.suspended_from = ""
     if to_status in (S.SUSPENDED, S.TERMINATED):
         case.status_reason = reason.strip()
-    case.status = to_status
+    changes = workflow.MACHINE.apply(case, action, target=to_status, data={"reason": reason})
     if case.is_closed:
         case.closed_on = on_date or _today()
     case.save(update_fields=["status", "suspended_from", "status_reason", "closed_on", "updated_at"])
     verb = f"{S(from_status).label} → {S(to_status).label}"
     _log(case, StepKind.CASE, verb, actor, event=f"vetting.case.{to_status}", detail=reason.strip(),
-         changes={"status": [from_status, to_status]}, request=request)
+         changes=changes, request=request)
     return case
 
 
 @transaction.atomic
 def suspend(case, reason, *, actor, request=None):
-    _require(permissions.can_handle, actor, "无权暂缓")
-    return transition(case, S.SUSPENDED, actor=actor, reason=reason, request=request)
+    return transition(case, "suspend", actor=actor, reason=reason, request=request)
 
 
 @transaction.atomic
 def resume(case, reason, *, actor, request=None):
-    _require(permissions.can_handle, actor, "无权恢复")
     locked = _lock(case)
-    if locked.status != S.SUSPENDED:
-        raise IllegalTransition("只有暂缓的案件可以恢复")
-    return transition(locked, locked.suspended_from, actor=actor, reason=reason, request=request)
+    return transition(locked, "resume", target=locked.suspended_from or None, actor=actor, reason=reason,
+                      request=request)
 
 
 @transaction.atomic
 def terminate(case, reason, *, actor, request=None):
-    _require(permissions.can_terminate, actor, "终止案件须由科室负责人或部领导决定")
-    return transition(case, S.TERMINATED, actor=actor, reason=reason, request=request)
+    return transition(case, "terminate", actor=actor, reason=reason, request=request)
 
 
 # --- 民主推荐 -----------------------------------------------------------------------------------------------------
@@ -228,7 +199,7 @@ def record_recommendation(case, *, held_on, votes_cast, votes_for, actor, reques
     _require_step_open(case, StepKind.RECOMMENDATION, actor)
     _not_future(held_on, "民主推荐日期")
     if votes_cast <= 0 or votes_for < 0 or votes_for > votes_cast:
-        raise VettingError("得票数应在0与有效票数之间")
+        raise Refused("得票数应在0与有效票数之间")
     threshold = VettingSettings.current().recommendation_threshold
     rec = Recommendation.objects.filter(case=case).first() or Recommendation(case=case)
     rec.held_on, rec.votes_cast, rec.votes_for, rec.threshold = held_on, votes_cast, votes_for, threshold
@@ -252,9 +223,9 @@ def override_recommendation(case, reason, *, actor, request=None):
     _require_step_open(case, StepKind.RECOMMENDATION)
     rec = Recommendation.objects.filter(case=case).first()
     if rec is None or not rec.below_threshold:
-        raise VettingError("得票率未低于下限，无需记录理由")
+        raise Refused("得票率未低于下限，无需记录理由")
     if not reason.strip():
-        raise VettingError("请填写继续推进的理由")
+        raise Refused("请填写继续推进的理由")
     rec.override_reason, rec.override_by, rec.override_at = reason.strip(), actor, timezone.now()
     rec.save(update_fields=["override_reason", "override_by", "override_at"])
     _log(case, StepKind.RECOMMENDATION, "得票率低于下限，批准继续推进", actor,
@@ -265,7 +236,7 @@ def override_recommendation(case, reason, *, actor, request=None):
 @transaction.atomic
 def start_inspection(case, *, actor, request=None):
     _require(permissions.can_handle, actor, "无权办理")
-    return transition(case, S.INSPECTION, actor=actor, request=request)
+    return transition(case, "start_inspection", actor=actor, request=request)
 
 
 # --- 凡提四必 -----------------------------------------------------------------------------------------------------
@@ -313,7 +284,7 @@ def request_discipline_opinion(case, *, requested_on, actor, request=None):
     _require_step_open(case, StepKind.DISCIPLINE, actor)
     _not_future(requested_on, "发函日期")
     if DisciplineOpinion.objects.filter(case=case).exists():
-        raise VettingError("已向纪检监察机关征求意见")
+        raise Refused("已向纪检监察机关征求意见")
     days = VettingSettings.current().discipline_reply_working_days
     due = discipline_deadline(requested_on, days)
     opinion = DisciplineOpinion(case=case, requested_on=requested_on, reply_days=days, reply_deadline=due.date,
@@ -332,9 +303,9 @@ def record_discipline_reply(case, *, replied_on, conclusion, reply, actor, reque
     _not_future(replied_on, "回复日期")
     opinion = DisciplineOpinion.objects.filter(case=case).first()
     if opinion is None:
-        raise VettingError("尚未向纪检监察机关征求意见")
+        raise Refused("尚未向纪检监察机关征求意见")
     if replied_on < opinion.requested_on:
-        raise VettingError("回复日期不能早于发函日期")
+        raise Refused("回复日期不能早于发函日期")
     opinion.replied_on, opinion.conclusion, opinion.reply = replied_on, conclusion, reply
     _stamp(opinion, actor)
     opinion.save()
@@ -361,11 +332,11 @@ def complete_petition_check(case, *, checked_on, conclusion, actor, request=None
     _require_step_open(case, StepKind.PETITION, actor)
     _not_future(checked_on, "核查日期")
     if not conclusion.strip():
-        raise VettingError("请填写核查结论")
+        raise Refused("请填写核查结论")
     blocking = workflow.blocking_petitions(case.cadre)
     if blocking:
-        raise StepIncomplete("存在线索具体且尚未办结的信访举报（" + "、".join(r.code for r in blocking)
-                             + "），须查清后才能完成信访举报核查")
+        raise Refused("存在线索具体且尚未办结的信访举报（" + "、".join(r.code for r in blocking)
+                      + "），须查清后才能完成信访举报核查", code="incomplete")
     refs = petition_refs(case.cadre)
     seen = [{"topic": r.topic, "code": r.code, "label": r.label, "status": r.status, "is_open": r.is_open}
             for topic_refs in refs.values() for r in topic_refs]
@@ -392,9 +363,9 @@ def request_opinion(case, *, department, requested_on, actor, department_name=""
     _not_future(requested_on, "发函日期")
     department_name = department_name.strip() if department == Department.OTHER else ""
     if department == Department.OTHER and not department_name:
-        raise VettingError("选择“其他”时请填写部门名称")
+        raise Refused("选择“其他”时请填写部门名称")
     if OpinionRequest.objects.filter(case=case, department=department, department_name=department_name).exists():
-        raise VettingError("已向该部门征求意见")
+        raise Refused("已向该部门征求意见")
     days = VettingSettings.current().opinion_reply_working_days
     due = opinion_deadline(requested_on, days)
     item = OpinionRequest(case=case, department=department, department_name=department_name,
@@ -414,9 +385,9 @@ def record_opinion_reply(case, item_code, *, replied_on, reply, actor, request=N
     _not_future(replied_on, "回复日期")
     item = case.opinion_requests.select_for_update().get(code=item_code)
     if replied_on < item.requested_on:
-        raise VettingError("回复日期不能早于发函日期")
+        raise Refused("回复日期不能早于发函日期")
     if not reply.strip():
-        raise VettingError("请填写回复内容")
+        raise Refused("请填写回复内容")
     item.replied_on, item.reply, item.replied_recorded_by = replied_on, reply.strip(), actor
     item.save(update_fields=["replied_on", "reply", "replied_recorded_by"])
     late = "（逾期）" if replied_on > item.reply_deadline else ""
@@ -435,11 +406,11 @@ def record_exam(case, *, exam_date, score_party_rules, score_law, score_integrit
     _not_future(exam_date, "考试日期")
     attempts = list(case.exam_attempts.all())
     if any(a.passed for a in attempts):
-        raise VettingError("三考已通过，无需再考")
+        raise Refused("三考已通过，无需再考")
     if len(attempts) >= 2:
-        raise VettingError("三考只能补考一次，补考仍未通过的应暂缓或不予任用")
+        raise Refused("三考只能补考一次，补考仍未通过的应暂缓或不予任用")
     if attempts and exam_date < attempts[-1].exam_date:
-        raise VettingError("补考日期不能早于首考日期")
+        raise Refused("补考日期不能早于首考日期")
     pass_mark = VettingSettings.current().exam_pass_mark
     scores = (score_party_rules, score_law, score_integrity)
     attempt = ExamAttempt(case=case, attempt_no=len(attempts) + 1, exam_date=exam_date,
@@ -468,14 +439,14 @@ def start_publicity(case, *, start_date, end_date=None, scope="", actor, request
     case = _lock(case)
     if case.status != S.INSPECTION:
         # Let transition() name the refused move.
-        return transition(case, S.PUBLICITY, actor=actor, request=request)
+        return transition(case, "start_publicity", actor=actor, request=request)
     _not_future(start_date, "公示开始日期")
     minimum = publicity_min_end(start_date)
     end_date = end_date or minimum.date
     if end_date < minimum.date:
-        raise VettingError(f"公示期不少于{VettingSettings.current().publicity_working_days}个工作日，"
+        raise Refused(f"公示期不少于{VettingSettings.current().publicity_working_days}个工作日，"
                            f"结束日期不能早于{minimum}")
-    transition(case, S.PUBLICITY, actor=actor, request=request)
+    transition(case, "start_publicity", actor=actor, request=request)
     check = run_crosscheck(case, CrossCheck.Occasion.BEFORE_PUBLICITY, actor=actor, on_date=_today())
     _log_crosscheck(case, check, actor, request)
     publicity = Publicity(case=case, start_date=start_date, end_date=end_date, min_end_date=minimum.date,
@@ -495,7 +466,7 @@ def record_feedback(case, *, received_on, channel, content, actor, request=None)
     publicity = case.publicity
     _not_future(received_on, "收到日期")
     if received_on < publicity.start_date:
-        raise VettingError("收到日期不能早于公示开始日期")
+        raise Refused("收到日期不能早于公示开始日期")
     item = PublicityFeedback(publicity=publicity, received_on=received_on, channel=channel, content=content)
     _stamp(item, actor)
     item.save()
@@ -511,9 +482,9 @@ def verify_feedback(case, feedback_code, *, conclusion, verification, verified_o
     item = case.publicity.feedback.select_for_update().get(code=feedback_code)
     _not_future(verified_on, "核查日期")
     if verified_on is not None and verified_on < item.received_on:
-        raise VettingError("核查日期不能早于收到反映的日期")
+        raise Refused("核查日期不能早于收到反映的日期")
     if not verification.strip():
-        raise VettingError("请填写核查情况")
+        raise Refused("请填写核查情况")
     item.conclusion, item.verification, item.verified_on, item.verified_by = (
         conclusion, verification.strip(), verified_on, actor)
     item.save(update_fields=["conclusion", "verification", "verified_on", "verified_by"])
@@ -533,12 +504,12 @@ def decide_publicity(case, *, outcome, note="", decided_on=None, actor, request=
     publicity = case.publicity
     unverified = publicity.feedback.filter(conclusion="").count()
     if unverified:
-        raise StepIncomplete(f"公示期间反映的{unverified}件问题尚未核查完毕，不能认定公示结果")
+        raise Refused(f"公示期间反映的{unverified}件问题尚未核查完毕，不能认定公示结果", code="incomplete")
     not_over = workflow.publicity_not_over(publicity, decided_on)
     if not_over:
-        raise StepIncomplete(not_over)
+        raise Refused(not_over, code="incomplete")
     if outcome in (PublicityOutcome.POSTPONE, PublicityOutcome.REJECT) and not note.strip():
-        raise VettingError("暂缓或不予任职须写明理由")
+        raise Refused("暂缓或不予任职须写明理由")
     publicity.outcome, publicity.outcome_note = outcome, note.strip()
     publicity.decided_on, publicity.decided_by = decided_on, actor
     publicity.save(update_fields=["outcome", "outcome_note", "decided_on", "decided_by"])
@@ -546,10 +517,10 @@ def decide_publicity(case, *, outcome, note="", decided_on=None, actor, request=
          event="vetting.publicity.decided", detail=note.strip(), request=request)
     if outcome == PublicityOutcome.POSTPONE:
         # 暂缓任职: held in publicity; on resuming, the outcome is decided again.
-        return transition(case, S.SUSPENDED, actor=actor, reason=note, request=request, on_date=decided_on)
+        return transition(case, "postpone", actor=actor, reason=note, request=request, on_date=decided_on)
     if outcome == PublicityOutcome.REJECT:
-        return transition(case, S.TERMINATED, actor=actor, reason=note, request=request, on_date=decided_on)
-    return transition(case, S.TALK, actor=actor, request=request, on_date=decided_on)
+        return transition(case, "reject", actor=actor, reason=note, request=request, on_date=decided_on)
+    return transition(case, "conclude_publicity", actor=actor, request=request, on_date=decided_on)
 
 
 # --- 任前廉政谈话, 任职, 试用期 --------------------------------------------------------------------------------------
@@ -561,7 +532,7 @@ def record_talk(case, *, talk_date, bodies, talkers, key_points, pledge=None, ac
     _not_future(talk_date, "谈话日期")
     talk = IntegrityTalk.objects.filter(case=case).first() or IntegrityTalk(case=case)
     if pledge is None and not talk.pledge:
-        raise VettingError("请上传签字的廉政承诺书")
+        raise Refused("请上传签字的廉政承诺书")
     talk.talk_date, talk.bodies, talk.talkers, talk.key_points = talk_date, list(bodies), talkers, key_points
     if pledge is not None:
         talk.pledge = pledge
@@ -582,13 +553,13 @@ def override_blocking(case, reason, *, actor, request=None):
     _require(permissions.can_override_block, actor, "阻止任职的预警事项只能由部领导书面批准")
     case = _lock(case)
     if case.is_closed:
-        raise CaseClosed("案件已办结")
+        raise Refused("案件已办结", code="closed")
     check = workflow.latest_crosscheck(case)
     blocking = workflow.unresolved_blocking(case)
     if not blocking:
-        raise VettingError("没有待批准的阻止任职事项")
+        raise Refused("没有待批准的阻止任职事项")
     if not reason.strip():
-        raise VettingError("请填写书面意见")
+        raise Refused("请填写书面意见")
     check.override_reason, check.overridden_by, check.overridden_at = reason.strip(), actor, timezone.now()
     check.overridden_keys = sorted({item.key for item in blocking})
     check.save(update_fields=["override_reason", "overridden_by", "overridden_at", "overridden_keys"])
@@ -605,7 +576,7 @@ def rerun_crosscheck(case, *, actor, request=None):
     _require(permissions.can_handle, actor, "无权办理")
     case = _lock(case)
     if case.is_closed:
-        raise CaseClosed("案件已办结")
+        raise Refused("案件已办结", code="closed")
     check = run_crosscheck(case, CrossCheck.Occasion.MANUAL, actor=actor, on_date=_today())
     _log_crosscheck(case, check, actor, request)
     return check
@@ -626,7 +597,7 @@ def _check_now(case, occasion, step, actor, request, precheck=None):
         _log_crosscheck(locked, check, actor, request)
     blocking = [item for item in check.items.all() if item.blocking and not item.overridden]
     if blocking:
-        raise StepIncomplete(workflow.blocking_gap(blocking))
+        raise Refused(workflow.blocking_gap(blocking), code="incomplete")
 
 
 def appoint(case, *, appointed_on, document_no="", actor, request=None):
@@ -643,7 +614,7 @@ def appoint(case, *, appointed_on, document_no="", actor, request=None):
 def _appointment_date_check(case, appointed_on):
     talk = getattr(case, "talk", None)
     if talk is not None and appointed_on < talk.talk_date:
-        raise VettingError("任职日期不能早于任前廉政谈话日期")
+        raise Refused("任职日期不能早于任前廉政谈话日期")
 
 
 @transaction.atomic
@@ -658,7 +629,7 @@ def _record_appointment(case, *, appointed_on, document_no, actor, request):
     _stamp(appointment, actor)
     appointment.save()
     target = S.PROBATION if case.probation_required else S.APPOINTED
-    case = transition(case, target, actor=actor, request=request, on_date=appointed_on)
+    case = transition(case, "appoint", target=target, actor=actor, request=request, on_date=appointed_on)
     trial = f"，试用期至{appointment.probation_end:%Y-%m-%d}" if appointment.probation_end else ""
     _log(case, StepKind.APPOINTMENT, "任职", actor, event="vetting.case.appointment_recorded",
          detail=f"{appointed_on:%Y-%m-%d}任{case.proposed_unit.display_name}{case.proposed_title}"
@@ -713,7 +684,7 @@ def _record_probation_result(case, *, result, assessed_on, note, actor, arranged
     if result == ProbationResult.COMPETENT:
         _probation_over_check(case, assessed_on)
     if not note.strip():
-        raise VettingError("请填写考核情况")
+        raise Refused("请填写考核情况")
     arranged = None
     if result == ProbationResult.INCOMPETENT:
         arranged = _arranged_post(case, appointment, arranged_unit, (arranged_title or "").strip(), arranged_rank,
@@ -724,7 +695,7 @@ def _record_probation_result(case, *, result, assessed_on, note, actor, arranged
     _log(case, StepKind.PROBATION, f"试用期考核：{appointment.get_probation_result_display()}", actor,
          event="vetting.probation.assessed", detail=note.strip(), request=request)
     target = S.APPOINTED if result == ProbationResult.COMPETENT else S.TRIAL_REMOVED
-    case = transition(case, target, actor=actor, request=request, on_date=assessed_on)
+    case = transition(case, "assess_probation", target=target, actor=actor, request=request, on_date=assessed_on)
     if arranged is not None:
         _remove_trial_post(case, arranged, assessed_on, actor, request)
     else:
@@ -737,14 +708,14 @@ def _record_probation_result(case, *, result, assessed_on, note, actor, arranged
 def _probation_over_check(case, assessed_on):
     end = case.appointment.probation_end
     if assessed_on < end:
-        raise VettingError(f"试用期至{end:%Y-%m-%d}，期满后方可认定胜任、正式任职")
+        raise Refused(f"试用期至{end:%Y-%m-%d}，期满后方可认定胜任、正式任职")
 
 
 def _arranged_post(case, appointment, unit, title, rank, assessed_on):
     if unit is None or not title or not rank:
-        raise VettingError("试用期不胜任的，须免去试任职务并安排工作：请填写安排的单位、职务和职级")
+        raise Refused("试用期不胜任的，须免去试任职务并安排工作：请填写安排的单位、职务和职级")
     if assessed_on <= appointment.appointed_on:
-        raise VettingError("免去试任职务的日期应晚于任职日期")
+        raise Refused("免去试任职务的日期应晚于任职日期")
     before = posts.pre_trial_post(case, appointment)
     if before is not None and before.rank:
         before_rank = before.rank
@@ -752,7 +723,7 @@ def _arranged_post(case, appointment, unit, title, rank, assessed_on):
         case.post_at_opening_display  # noqa: B018 (loads rank_at_opening from the position history)
         before_rank = case.rank_at_opening or ""
     if before_rank and not ranks.not_lower(rank, before_rank):
-        raise VettingError(f"安排的职级（{Rank(rank).label}）低于试任前职级（{Rank(before_rank).label}），"
+        raise Refused(f"安排的职级（{Rank(rank).label}）低于试任前职级（{Rank(before_rank).label}），"
                            "应按照不低于试任前职级安排工作")
     return {"unit": unit, "post_title": title, "rank": rank, "before_rank": before_rank}
 
@@ -764,7 +735,7 @@ def _remove_trial_post(case, arranged, on_date, actor, request):
         cadre_services.change_post(case.cadre, actor=actor, unit=unit, post_title=title, rank=rank,
                                    start_date=on_date, status="serving", is_principal=False, request=request)
     except ValueError as error:
-        raise VettingError(f"免去试任职务未能完成：{error}") from error
+        raise Refused(f"免去试任职务未能完成：{error}") from error
     before = f"（试任前职级{Rank(arranged['before_rank']).label}）" if arranged["before_rank"] else ""
     _log(case, StepKind.PROBATION, "免去试任职务，按试任前职级安排工作", actor,
          event="vetting.probation.trial_post_removed",
@@ -773,59 +744,3 @@ def _remove_trial_post(case, arranged, on_date, actor, request):
          changes={"trial_post": f"{case.proposed_unit.display_name}{case.proposed_title}",
                   "arranged_post": f"{unit.display_name}{title}", "arranged_rank": rank,
                   "before_rank": arranged["before_rank"]}, request=request)
-
-
-# --- provisional deadlines --------------------------------------------------------------------------------------
-
-@workdays.register_recompute
-def recompute_for_schedule(first, last):
-    """core.workdays hook: reply deadlines (N working days after the request) and publicity ends (start + N working
-    days) counted from on or before `last` that end on or after `first` follow the changed holiday schedule."""
-    moves = []
-    for model, label in ((OpinionRequest, "征求意见答复期限"), (DisciplineOpinion, "纪检监察机关回复期限")):
-        reaching = (model.objects.filter(requested_on__lte=last, reply_deadline__gte=first)
-                    .select_related("case__handler").select_for_update(of=("self",)))
-        for item in reaching:
-            due = workdays.add_working_days(item.requested_on, item.reply_days)
-            if (due.date, due.provisional) == (item.reply_deadline, item.reply_deadline_provisional):
-                continue
-            old = item.reply_deadline
-            model.objects.filter(pk=item.pk).update(reply_deadline=due.date,
-                                                    reply_deadline_provisional=due.provisional)
-            if due.date != old and item.replied_on is None:
-                moves.append(_move(item.case, f"{model._meta.model_name}_{item.pk}", label, old, due))
-    reaching = (Publicity.objects.filter(start_date__lte=last, end_date__gte=first)
-                .select_related("case__handler").select_for_update(of=("self",)))
-    for publicity in reaching:
-        move = _recompute_publicity(publicity)
-        if move and not publicity.outcome:
-            moves.append(move)
-    return moves
-
-
-def _recompute_publicity(publicity):
-    """The minimum end follows the schedule; an end chosen at the minimum (or now below it) moves with it."""
-    due = publicity_min_end(publicity.start_date)
-    old_end = publicity.end_date
-    end = due.date if old_end == publicity.min_end_date or old_end < due.date else old_end
-    provisional = due.provisional and end == due.date
-    if (due.date, end, provisional) == (publicity.min_end_date, old_end, publicity.end_provisional):
-        return None
-    Publicity.objects.filter(pk=publicity.pk).update(min_end_date=due.date, end_date=end, end_provisional=provisional)
-    if end == old_end:
-        return None
-    return _move(publicity.case, "publicity_end", "任前公示结束日期", old_end,
-                 workdays.Deadline(end, provisional))
-
-
-def _move(case, field, label, old, due):
-    return workdays.Move(case, field, label, old, due.date, due.provisional, (case.handler,),
-                         f"任前把关 {case.number}", case.get_absolute_url())
-
-
-def add_months(day, months):
-    """The same day `months` later, clamped to the month's end (a probation of 12 months from 2024-02-29 ends
-    2025-02-28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -1,18 +1,17 @@
 """Thin views: look the case up through visible_to, check the role in vetting.permissions, call a service."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import audit
 from core.excel import xlsx_response
 from core.permissions import deny, office_required
+from core.refusals import Refused, show_refusal
+from core.transitions import ViewAction, dispatch
 from vetting import checklist, exports, forms, permissions, posts, services, workflow
 from vetting.filters import CaseFilter
 from vetting.models import Batch, CaseStatus, VettingCase
@@ -47,7 +46,7 @@ def case_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             case = services.open_case(actor=request.user, request=request, **form.cleaned_data)
-        except services.VettingError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已启动任前把关 {case.number}，并完成立案时的预警核对")
@@ -57,67 +56,73 @@ def case_create(request):
 
 # --- the case page and its actions ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Action:
-    form: type | None
-    run: object  # callable(case, data, user, request)
-    allowed: object = permissions.can_handle
-    anchor: str = ""
-    files: bool = False
-    contextual: bool = False  # the form takes the case and the user (initial values, choices)
+def _may(check):
+    return lambda user, case: check(user)
 
-    def make_form(self, case, user, data=None, files=None, **kwargs):
-        extra = {"case": case, "user": user} if self.contextual else {}
-        return self.form(data, files if self.files else None, **extra, **kwargs)
+
+def _action(form, run, allowed=permissions.can_handle, **options):
+    """One row of the page's actions (core.transitions.ViewAction); every one answers 已保存."""
+    return ViewAction(form, run, _may(allowed), success="已保存", **options)
 
 
 def _call(service, **fixed):
-    return lambda case, data, user, request: service(case, actor=user, request=request, **fixed, **data)
+    return lambda case, data, request: service(case, actor=request.user, request=request, **fixed, **data)
 
 
 def _item_call(service):
-    def run(case, data, user, request):
+    def run(case, data, request):
         item = data.pop("item")
-        return service(case, item, actor=user, request=request, **data)
+        return service(case, item, actor=request.user, request=request, **data)
 
     return run
 
 
 def _reason_call(service):
-    return lambda case, data, user, request: service(case, data["reason"], actor=user, request=request)
+    return lambda case, data, request: service(case, data["reason"], actor=request.user, request=request)
+
+
+def _case_and_user(case, user):
+    return {"case": case, "user": user}
 
 
 ACTIONS = {
-    "recommendation": Action(forms.RecommendationForm, _call(services.record_recommendation),
-                             anchor="step-recommendation"),
-    "override_recommendation": Action(forms.ReasonForm, _reason_call(services.override_recommendation),
-                                      permissions.can_override_recommendation, "step-recommendation"),
-    "start_inspection": Action(None, _call(services.start_inspection), anchor="checklist"),
-    "archive": Action(forms.ArchiveForm, _call(services.record_archive_review), anchor="step-archive"),
-    "personal_matters": Action(forms.PersonalMattersForm, _call(services.record_personal_matters),
-                               anchor="step-personal_matters"),
-    "discipline_request": Action(forms.DisciplineRequestForm, _call(services.request_discipline_opinion),
-                                 anchor="step-discipline"),
-    "discipline_reply": Action(forms.DisciplineReplyForm, _call(services.record_discipline_reply),
-                               anchor="step-discipline"),
-    "petition_check": Action(forms.PetitionCheckForm, _call(services.complete_petition_check), anchor="step-petition"),
-    "opinion_request": Action(forms.OpinionRequestForm, _call(services.request_opinion), anchor="step-opinions"),
-    "opinion_reply": Action(forms.OpinionReplyForm, _item_call(services.record_opinion_reply), anchor="step-opinions"),
-    "exam": Action(forms.ExamForm, _call(services.record_exam), anchor="step-exam"),
-    "start_publicity": Action(forms.PublicityStartForm, _call(services.start_publicity), anchor="step-publicity"),
-    "feedback": Action(forms.FeedbackForm, _call(services.record_feedback), anchor="step-publicity"),
-    "feedback_verify": Action(forms.FeedbackVerifyForm, _item_call(services.verify_feedback), anchor="step-publicity"),
-    "decide_publicity": Action(forms.PublicityDecisionForm, _call(services.decide_publicity), anchor="step-publicity"),
-    "talk": Action(forms.TalkForm, _call(services.record_talk), anchor="step-talk", files=True),
-    "override_block": Action(forms.ReasonForm, _reason_call(services.override_blocking),
-                             permissions.can_override_block, "crosscheck"),
-    "crosscheck": Action(None, _call(services.rerun_crosscheck), anchor="crosscheck"),
-    "appoint": Action(forms.AppointForm, _call(services.appoint), permissions.can_appoint, "step-appointment"),
-    "probation": Action(forms.ProbationForm, _call(services.assess_probation), permissions.can_assess_probation,
-                        "step-probation", contextual=True),
-    "suspend": Action(forms.ReasonForm, _reason_call(services.suspend), anchor="status"),
-    "resume": Action(forms.ReasonForm, _reason_call(services.resume), anchor="status"),
-    "terminate": Action(forms.ReasonForm, _reason_call(services.terminate), permissions.can_terminate, "status"),
+    "recommendation": _action(forms.RecommendationForm, _call(services.record_recommendation),
+                              anchor="step-recommendation"),
+    "override_recommendation": _action(forms.ReasonForm, _reason_call(services.override_recommendation),
+                                       permissions.can_override_recommendation, anchor="step-recommendation"),
+    "start_inspection": _action(None, _call(services.start_inspection), anchor="checklist"),
+    "archive": _action(forms.ArchiveForm, _call(services.record_archive_review), anchor="step-archive"),
+    "personal_matters": _action(forms.PersonalMattersForm, _call(services.record_personal_matters),
+                                anchor="step-personal_matters"),
+    "discipline_request": _action(forms.DisciplineRequestForm, _call(services.request_discipline_opinion),
+                                  anchor="step-discipline"),
+    "discipline_reply": _action(forms.DisciplineReplyForm, _call(services.record_discipline_reply),
+                                anchor="step-discipline"),
+    "petition_check": _action(forms.PetitionCheckForm, _call(services.complete_petition_check),
+                              anchor="step-petition"),
+    "opinion_request": _action(forms.OpinionRequestForm, _call(services.request_opinion), anchor="step-opinions"),
+    "opinion_reply": _action(forms.OpinionReplyForm, _item_call(services.record_opinion_reply),
+                             anchor="step-opinions"),
+    "exam": _action(forms.ExamForm, _call(services.record_exam), anchor="step-exam"),
+    "start_publicity": _action(forms.PublicityStartForm, _call(services.start_publicity), anchor="step-publicity"),
+    "feedback": _action(forms.FeedbackForm, _call(services.record_feedback), anchor="step-publicity"),
+    "feedback_verify": _action(forms.FeedbackVerifyForm, _item_call(services.verify_feedback),
+                               anchor="step-publicity"),
+    "decide_publicity": _action(forms.PublicityDecisionForm, _call(services.decide_publicity),
+                                anchor="step-publicity"),
+    "talk": _action(forms.TalkForm, _call(services.record_talk), anchor="step-talk", files=True),
+    "override_block": _action(forms.ReasonForm, _reason_call(services.override_blocking),
+                              permissions.can_override_block, anchor="crosscheck"),
+    "crosscheck": _action(None, _call(services.rerun_crosscheck), anchor="crosscheck"),
+    # not atomic: the gate's cross-check is kept even when it refuses (services._check_now)
+    "appoint": _action(forms.AppointForm, _call(services.appoint), permissions.can_appoint,
+                       anchor="step-appointment", atomic=False),
+    "probation": _action(forms.ProbationForm, _call(services.assess_probation), permissions.can_assess_probation,
+                         anchor="step-probation", form_kwargs=_case_and_user, atomic=False),
+    "suspend": _action(forms.ReasonForm, _reason_call(services.suspend), anchor="status"),
+    "resume": _action(forms.ReasonForm, _reason_call(services.resume), anchor="status"),
+    "terminate": _action(forms.ReasonForm, _reason_call(services.terminate), permissions.can_terminate,
+                         anchor="status"),
 }
 
 # Which actions the page offers at each stage (the services check again).
@@ -129,20 +134,20 @@ STAGE_ACTIONS = {
     S.TALK: ["talk", "appoint"],
     S.PROBATION: ["probation"],
 }
+# The case's own moves, offered wherever the table allows them.
+STATUS_ACTIONS = ("suspend", "resume", "terminate")
 
 
 def _forms_for(case, user, bound=None):
     """Unbound forms for the actions this user may take now; `bound` replaces one after a failed POST."""
     names = list(STAGE_ACTIONS.get(case.status, []))
     if not case.is_closed:
-        names += ["resume"] if case.status == S.SUSPENDED else []
-        names += ["suspend"] if case.status in workflow.ACTIVE_STAGES else []
-        names += ["terminate"] if case.status in (*workflow.ACTIVE_STAGES, S.SUSPENDED) else []
+        names += [name for name in workflow.MACHINE.available(case, user) if name in STATUS_ACTIONS]
         names += ["override_block", "crosscheck"]
     out = {}
     for name in names:
         action = ACTIONS[name]
-        if not action.allowed(user):
+        if not action.allowed(user, case):
             continue
         if bound and bound[0] == name:
             out[name] = bound[1]
@@ -212,28 +217,17 @@ def case_detail(request, number):
 @office_required
 @require_POST
 def case_action(request, number, action):
+    """The step forms and moves of the case page (ACTIONS); an invalid or refused form is shown again on the page."""
     case = _case(request, number)
-    spec = ACTIONS.get(action)
-    if spec is None:
-        raise Http404
-    if not spec.allowed(request.user):
-        deny(request, action)
-    data = {}
-    if spec.form is not None:
-        form = spec.make_form(case, request.user, request.POST, request.FILES, prefix=action)
-        if not form.is_valid():
+
+    def on_error(form, refusal):
+        if refusal is None:
             messages.error(request, "请检查填写的内容")
-            return _render_case(request, case, bound=(action, form), status=400)
-        data = dict(form.cleaned_data)
-    try:
-        spec.run(case, data, request.user, request)
-    except services.VettingError as error:
-        messages.error(request, str(error))
-        if spec.form is not None:
-            return _render_case(request, _case(request, number), bound=(action, form), status=400)
-    else:
-        messages.success(request, "已保存")
-    return redirect(f"{reverse('vetting:case', args=[case.number])}#{spec.anchor}")
+        else:
+            show_refusal(request, refusal)
+        return _render_case(request, _case(request, number), bound=(action, form), status=400)
+
+    return dispatch(request, case, ACTIONS, action, on_error=on_error)
 
 
 @office_required

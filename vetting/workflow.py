@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from cadres import registry
 from core import workdays
+from core.transitions import Machine, Transition
+from vetting import permissions
 from vetting.models import (
     ArchiveResult,
     CaseStatus,
@@ -21,22 +23,33 @@ from vetting.models import (
 
 S = CaseStatus
 
-# Forward only through the stages, or aside to 暂缓 / 终止 with a reason. A suspended case resumes only at the
-# stage it was held at (VettingCase.suspended_from; checked in services.transition).
-TRANSITIONS = {
-    S.RECOMMENDATION: {S.INSPECTION, S.SUSPENDED, S.TERMINATED},
-    S.INSPECTION: {S.PUBLICITY, S.SUSPENDED, S.TERMINATED},
-    S.PUBLICITY: {S.TALK, S.SUSPENDED, S.TERMINATED},
-    S.TALK: {S.PROBATION, S.APPOINTED, S.SUSPENDED, S.TERMINATED},
-    S.PROBATION: {S.APPOINTED, S.TRIAL_REMOVED},
-    S.SUSPENDED: {S.RECOMMENDATION, S.INSPECTION, S.PUBLICITY, S.TALK, S.TERMINATED},
-    S.APPOINTED: set(),
-    S.TRIAL_REMOVED: set(),
-    S.TERMINATED: set(),
-}
-
 ACTIVE_STAGES = (S.RECOMMENDATION, S.INSPECTION, S.PUBLICITY, S.TALK)
 STAGE_ORDER = (S.RECOMMENDATION, S.INSPECTION, S.PUBLICITY, S.TALK, S.PROBATION, S.APPOINTED)
+
+
+def _may(check):
+    return lambda user, case: check(user)
+
+
+# Forward only through the stages, or aside to 暂缓 / 终止 with a reason. A suspended case resumes only at the
+# stage it was held at (VettingCase.suspended_from; checked in services.transition). What a move needs besides is
+# in gaps_for. Who may: the table says it for the page's status actions; the steps that move a case (公示, 任职,
+# 试用期考核) check their own right in their services, before anything is recorded.
+MACHINE = Machine(S, [
+    Transition("start_inspection", "进入考察", source=S.RECOMMENDATION, target=S.INSPECTION),
+    Transition("start_publicity", "开始公示", source=S.INSPECTION, target=S.PUBLICITY),
+    Transition("conclude_publicity", "认定公示结果", source=S.PUBLICITY, target=S.TALK),
+    # the publicity's outcome 暂缓任职 / 不予任职, decided by whoever records the outcome
+    Transition("postpone", "暂缓任职", source=S.PUBLICITY, target=S.SUSPENDED, required={"reason": "暂缓理由"}),
+    Transition("reject", "不予任职", source=S.PUBLICITY, target=S.TERMINATED, required={"reason": "理由"}),
+    Transition("appoint", "任职", source=S.TALK, target=(S.PROBATION, S.APPOINTED)),
+    Transition("assess_probation", "试用期考核", source=S.PROBATION, target=(S.APPOINTED, S.TRIAL_REMOVED)),
+    Transition("suspend", "暂缓", source=ACTIVE_STAGES, target=S.SUSPENDED, allowed=_may(permissions.can_handle),
+               required={"reason": "暂缓理由"}),
+    Transition("resume", "恢复", source=S.SUSPENDED, target=ACTIVE_STAGES, allowed=_may(permissions.can_handle)),
+    Transition("terminate", "终止", source=(*ACTIVE_STAGES, S.SUSPENDED), target=S.TERMINATED,
+               allowed=_may(permissions.can_terminate), required={"reason": "终止理由"}),
+])
 
 # The stage during which each step's record may be entered or changed.
 STEP_STAGES = {
@@ -72,10 +85,6 @@ FOUR_CHECKS = (StepKind.ARCHIVE, StepKind.PERSONAL_MATTERS, StepKind.DISCIPLINE,
 
 # The 三考 is the exam before a promotion (提拔 and 进一步使用); lateral moves do not sit it.
 EXAM_KINDS = {MoveKind.PROMOTION, MoveKind.FURTHER_USE}
-
-
-def is_allowed(from_status, to_status):
-    return to_status in TRANSITIONS.get(from_status, set())
 
 
 def exam_required(case):
@@ -216,10 +225,11 @@ def appointment_gaps(case):
     return gaps
 
 
-def gaps_for(case, to_status, *, reason="", on_date=None):
-    """What stops `case` from moving to `to_status` (the move itself being allowed by TRANSITIONS)."""
+def gaps_for(case, to_status, *, on_date=None):
+    """What stops `case` from moving to `to_status` (the move itself being allowed by MACHINE, which also asks
+    the reason of 暂缓 / 终止)."""
     if to_status in (S.SUSPENDED, S.TERMINATED):
-        return [] if reason.strip() else ["须填写理由"]
+        return []
     if case.status == S.SUSPENDED:
         return []  # resuming: the stage's own conditions are checked when it is left
     if to_status == S.INSPECTION:

@@ -1,16 +1,13 @@
-"""Shared bits of the matters views: refusing, form errors as messages, the cadres and units in the user's scope."""
+"""Shared bits of the matters views: form errors as messages, the cadres and units in the user's scope."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 
-from audits.rectification import RectificationError
 from cadres.models import Cadre
 from core.permissions import deny
 from matters import permissions
-from matters.services import MattersError
 
 PAGE_SIZE = 30
-REFUSED = (MattersError, RectificationError)
 
 
 def require_edit(request):

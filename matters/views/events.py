@@ -7,11 +7,12 @@ from django.utils import timezone
 from core import audit as audit_log
 from core.excel import table_workbook, xlsx_response
 from core.permissions import office_required
+from core.refusals import Refused
 from matters import exports, permissions, services
 from matters.filters import PersonalEventFilter
 from matters.forms import PersonalEventForm
 from matters.models import MattersRules, PersonalEvent
-from matters.views.common import REFUSED, cadres_in_scope, paginate, render_form, require_edit
+from matters.views.common import cadres_in_scope, paginate, render_form, require_edit
 
 
 def event_queryset(user):
@@ -36,7 +37,7 @@ def event_create(request):
         data = form.cleaned_data
         try:
             event = services.report_personal_event(data.pop("cadre"), actor=request.user, request=request, **data)
-        except REFUSED as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             if event.late:

@@ -1,4 +1,4 @@
-"""巡察整改联督: inspections, rectification items (tracked by audits.rectification), 四方会审 and accountability."""
+"""巡察整改联督: inspections, rectification items (tracked by core.rectification), 四方会审 and accountability."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audits import rectification, rectification_views
 from cadres.models import Cadre
 from core import audit as audit_log
+from core import rectification, rectification_views
 from core.excel import table_workbook, xlsx_response
 from core.permissions import office_required
+from core.refusals import Refused
 from core.scoping import visible_units
 from matters import exports, permissions, services
 from matters.filters import InspectionFilter, ItemFilter
@@ -23,7 +24,6 @@ from matters.forms import (
 )
 from matters.models import Inspection, InspectionItem, MattersRules
 from matters.views.common import (
-    REFUSED,
     cadres_in_scope,
     form_errors_to_messages,
     paginate,
@@ -58,7 +58,7 @@ def inspection_create(request):
         data = form.cleaned_data
         try:
             inspection = services.create_inspection(data.pop("unit"), actor=request.user, request=request, **data)
-        except REFUSED as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已登记：{inspection}，请逐项登记整改事项")
@@ -99,7 +99,7 @@ def item_create(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             item = services.add_item(inspection, actor=request.user, request=request, **form.cleaned_data)
-        except REFUSED as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已登记问题{item.number}，整改期限{item.rectification_deadline:%Y-%m-%d}")
@@ -125,10 +125,10 @@ def item_detail(request, code, item_code):
         **rectification_views.detail_context(item, today)})
 
 
-# progress, deadline, evidence and voiding: the views shared with audit findings (audits.rectification_views)
+# progress, deadline, evidence and voiding: the views shared with audit findings (core.rectification_views)
 item_views = rectification_views.ItemViews(
     lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项",
-    refused=REFUSED, report_invalid=form_errors_to_messages)
+    report_invalid=form_errors_to_messages)
 
 
 def _inspection_action(request, code, form_class, run):
@@ -140,7 +140,7 @@ def _inspection_action(request, code, form_class, run):
         return redirect(inspection)
     try:
         message = run(inspection, form.cleaned_data)
-    except REFUSED as error:
+    except Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, message)

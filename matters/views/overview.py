@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from audits import rectification
 from cadres.dates import add_months
+from core import rectification
 from core.permissions import office_required
 from matters import permissions
 from matters.models import (

@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +13,8 @@ from cadres.dates import add_months
 from core import audit as audit_log
 from core.excel import table_workbook, xlsx_response
 from core.permissions import office_required
+from core.refusals import Refused
+from core.transitions import ViewAction, dispatch
 from matters import exports, permissions, services
 from matters.filters import ApplicationFilter, CertificateFilter, RegistrationFilter
 from matters.forms import (
@@ -43,7 +44,6 @@ from matters.models import (
     TravelApplication,
 )
 from matters.views.common import (
-    REFUSED,
     cadres_in_scope,
     form_errors_to_messages,
     paginate,
@@ -78,7 +78,7 @@ def registration_create(request):
         try:
             services.register_cadre(data["cadre"], data["registered_on"], note=data["note"], actor=request.user,
                                     request=request)
-        except REFUSED as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已登记备案：{data['cadre'].name}")
@@ -95,7 +95,7 @@ def registration_remove(request, code):
         try:
             services.remove_registration(registration, form.cleaned_data["removed_on"], form.cleaned_data["reason"],
                                          actor=request.user, request=request)
-        except REFUSED as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已撤销备案：{registration.cadre.name}")
@@ -153,7 +153,7 @@ def certificate_create(request):
         data = form.cleaned_data
         try:
             certificate = services.add_certificate(data.pop("cadre"), actor=request.user, request=request, **data)
-        except REFUSED as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已登记证照：{certificate}，{certificate.get_status_display()}")
@@ -180,32 +180,27 @@ def certificate_detail(request, code):
         "handover_form": DateForm(initial={"date": today}), "cancel_form": CancelForm(initial={"date": today})})
 
 
-CERTIFICATE_ACTIONS = {"hand_over": DateForm, "cancel": CancelForm}
+def _may_edit(user, obj):
+    return permissions.can_edit(user)
+
+
+def _certificate_action(action, form, run):
+    label = services.CERTIFICATE_MACHINE.label(action)
+    return ViewAction(form, run, _may_edit, label=label, success=f"证照{label}：已完成")
+
+
+CERTIFICATE_ACTIONS = {
+    "hand_over": _certificate_action("hand_over", DateForm, lambda certificate, data, request: services.hand_over(
+        certificate, data["date"], actor=request.user, request=request)),
+    "cancel": _certificate_action("cancel", CancelForm, lambda certificate, data, request: services.cancel_certificate(
+        certificate, data["date"], data["reason"], actor=request.user, request=request)),
+}
 
 
 @office_required
 @require_POST
 def certificate_action(request, code, action):
-    certificate = _certificate(request, code)
-    if action not in CERTIFICATE_ACTIONS:
-        raise Http404
-    require_edit(request)
-    form = CERTIFICATE_ACTIONS[action](request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(certificate)
-    data = form.cleaned_data
-    try:
-        if action == "hand_over":
-            services.hand_over(certificate, data["date"], actor=request.user, request=request)
-        else:
-            services.cancel_certificate(certificate, data["date"], data["reason"], actor=request.user,
-                                        request=request)
-    except REFUSED as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"证照{services.CERTIFICATE_LABELS[action]}：已完成")
-    return redirect(certificate)
+    return dispatch(request, _certificate(request, code), CERTIFICATE_ACTIONS, action, prefix=False)
 
 
 @office_required
@@ -268,7 +263,7 @@ def application_create(request):
         except services.ApplicationBlocked as error:
             blockers = error.reasons
             form.add_error(None, "该干部当前不能办理因私出国（境），原因见下。")
-        except REFUSED as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已登记申请{application.number}，已向四个部门征求联审意见")
@@ -292,7 +287,7 @@ def application_detail(request, code):
         "certificate", "lent_by", "received_by").first()
     context = {"application": application, "opinions": opinions, "loan": loan, "today": today,
                "can_edit": can_edit, "tab": "applications", "status": ApplicationStatus}
-    if application.status in services.APPLICATION_TRANSITIONS["withdraw"][0]:
+    if services.APPLICATION_MACHINE.allows(application.status, "withdraw"):
         context["blockers"] = services.travel_blockers(application.cadre, today)
     if can_edit:
         context.update({
@@ -323,9 +318,7 @@ def _default_certificate(application):
 def _done(request, application, run):
     try:
         message = run()
-    except services.ApplicationBlocked as error:
-        messages.error(request, str(error))
-    except REFUSED as error:
+    except Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, message)
@@ -352,34 +345,26 @@ def opinion_record(request, code, department):
     return _done(request, application, run)
 
 
-APPLICATION_ACTIONS = {"approve": ApproveForm, "reject": RejectForm, "withdraw": WithdrawForm}
+def _application_action(action, form, run):
+    label = services.APPLICATION_MACHINE.label(action)
+    return ViewAction(form, run, _may_edit, label=label, success=f"{label}：已完成")
+
+
+APPLICATION_ACTIONS = {
+    "approve": _application_action("approve", ApproveForm, lambda application, data, request: services.approve(
+        application, decided_on=data["decided_on"], decision_ref=data["decision_ref"], actor=request.user,
+        request=request)),
+    "reject": _application_action("reject", RejectForm, lambda application, data, request: services.reject(
+        application, decided_on=data["decided_on"], reason=data["reason"], actor=request.user, request=request)),
+    "withdraw": _application_action("withdraw", WithdrawForm, lambda application, data, request: services.withdraw(
+        application, reason=data["reason"], actor=request.user, request=request)),
+}
 
 
 @office_required
 @require_POST
 def application_action(request, code, action):
-    application = _application(request, code)
-    if action not in APPLICATION_ACTIONS:
-        raise Http404
-    require_edit(request)
-    form = APPLICATION_ACTIONS[action](request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(application)
-    data = form.cleaned_data
-
-    def run():
-        if action == "approve":
-            services.approve(application, decided_on=data["decided_on"], decision_ref=data["decision_ref"],
-                             actor=request.user, request=request)
-        elif action == "reject":
-            services.reject(application, decided_on=data["decided_on"], reason=data["reason"], actor=request.user,
-                            request=request)
-        else:
-            services.withdraw(application, reason=data["reason"], actor=request.user, request=request)
-        return f"{services.APPLICATION_LABELS[action]}：已完成"
-
-    return _done(request, application, run)
+    return dispatch(request, _application(request, code), APPLICATION_ACTIONS, action, prefix=False)
 
 
 @office_required
@@ -460,7 +445,7 @@ def investigation_create(request):
         data = form.cleaned_data
         try:
             services.record_investigation(data.pop("cadre"), actor=request.user, request=request, **data)
-        except REFUSED as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "已登记立案审查调查信息")
@@ -480,7 +465,7 @@ def investigation_close(request, code):
     else:
         try:
             services.close_investigation(record, actor=request.user, request=request, **form.cleaned_data)
-        except REFUSED as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"已登记结束：{record.cadre.name}")

@@ -15,6 +15,7 @@ from core import deadlines as core_deadlines
 from core import roles
 from core.concurrency import LATEST
 from core.models import AuditEvent, Notification
+from core.refusals import Refused
 from tests.audits import factories
 from tests.factories import UserFactory
 
@@ -75,14 +76,14 @@ def test_a_running_deadline_keeps_its_date_until_the_delivery_date_changes(start
     ({"draft_delivered_on": timezone.localdate() + datetime.timedelta(days=1)}, "不能晚于今天"),
 ])
 def test_dates_must_follow_each_other(started, staff, values, message):
-    with pytest.raises(services.AuditError, match=message):
+    with pytest.raises(Refused, match=message):
         services.update_audit(started, actor=staff, version=LATEST, **values)
     assert Audit.objects.get(pk=started.pk).draft_delivered_on is None
 
 
 def test_the_report_cannot_predate_the_draft(started, staff):
     _deliver(started, staff)
-    with pytest.raises(services.AuditError, match="审计报告日期不能早于征求意见稿送达日期"):
+    with pytest.raises(Refused, match="审计报告日期不能早于征求意见稿送达日期"):
         services.transition(started, "report", report_date=D(2026, 3, 20), assessment="good",
                             violation_amount="0", actor=staff)
 

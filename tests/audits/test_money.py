@@ -13,6 +13,7 @@ from audits import exports, services, stats
 from audits.forms import ReportForm
 from audits.models import Audit, Finding
 from core.excel import MONEY_FORMAT, cell_value
+from core.refusals import Refused
 from tests.audits import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_floats_are_refused():
         cell_value(1286500.35)
     assert services.to_money("1286500.345") == Decimal("1286500.35")  # rounded half up to the fen
     assert services.to_money(Decimal("7")) == Decimal("7.00")
-    with pytest.raises(services.AuditError):
+    with pytest.raises(Refused):
         services.to_money("-1")
 
 

@@ -22,6 +22,7 @@ from audits.registry import _flag_sources, register_plan_flag_source
 from cadres.models import CadreStatus, PositionHistory
 from core.concurrency import LATEST
 from core.models import AuditEvent
+from core.refusals import Refused
 from tests.audits import factories
 from tests.factories import UnitFactory
 
@@ -134,7 +135,7 @@ def test_create_plan_stores_due_proposals_with_reasons(scenario, staff, county):
     assert all(e.decision == EntryDecision.PROPOSED for e in entries.values())
     assert entries["冯德明"].kind == AuditKind.DEPARTURE and entries["冯德明"].reasons
     assert AuditEvent.objects.filter(name="audits.plan.created").exists()
-    with pytest.raises(services.AuditError):
+    with pytest.raises(Refused):
         services.create_plan(2027, county, actor=staff)
 
 
@@ -155,14 +156,14 @@ def test_approval_freezes_the_plan_and_opens_audit_projects(scenario, staff, sec
     assert set(audits.values_list("handler", flat=True)) == {staff.pk}  # who drew up the plan, not the approver
     entry = plan.entries.first()
     frozen = "计划已冻结，不能修改"
-    with pytest.raises(services.PlanFrozen, match=frozen):
+    with pytest.raises(Refused, match=frozen):
         services.decide_entry(entry, EntryDecision.DROPPED, "改变主意", actor=staff)
-    with pytest.raises(services.PlanFrozen, match=frozen):
+    with pytest.raises(Refused, match=frozen):
         services.add_entry(plan, scenario["not_due"], kind=AuditKind.IN_OFFICE, mode=Mode.DIRECT, reason="补充",
                            actor=staff)
-    with pytest.raises(services.PlanFrozen, match=frozen):
+    with pytest.raises(Refused, match=frozen):
         services.refresh_suggestion(plan, actor=staff)
-    with pytest.raises(services.PlanFrozen, match=frozen):
+    with pytest.raises(Refused, match=frozen):
         services.change_plan_status(plan, "return", reason="再议", actor=section_head)
     entry.refresh_from_db()
     assert entry.decision == EntryDecision.ACCEPTED
@@ -170,17 +171,17 @@ def test_approval_freezes_the_plan_and_opens_audit_projects(scenario, staff, sec
 
 def test_plan_cannot_be_submitted_with_undecided_names(scenario, staff, county):
     plan = services.create_plan(2027, county, actor=staff)
-    with pytest.raises(services.AuditError, match="未确定"):
+    with pytest.raises(Refused, match="未确定"):
         services.change_plan_status(plan, "submit", actor=staff)
 
 
 def test_dropping_needs_a_reason_and_manual_names_need_one_too(scenario, staff, county):
     plan = services.create_plan(2027, county, actor=staff)
     entry = plan.entries.get(cadre=scenario["due"])
-    with pytest.raises(services.AuditError, match="理由"):
+    with pytest.raises(Refused, match="理由"):
         services.decide_entry(entry, EntryDecision.DROPPED, "", actor=staff)
     services.decide_entry(entry, EntryDecision.DROPPED, "已安排巡察", actor=staff)
-    with pytest.raises(services.AuditError, match="理由"):
+    with pytest.raises(Refused, match="理由"):
         services.add_entry(plan, scenario["not_due"], kind=AuditKind.IN_OFFICE, mode=Mode.DIRECT, reason=" ",
                            actor=staff)
     added = services.add_entry(plan, scenario["not_due"], kind=AuditKind.IN_OFFICE, mode=Mode.DIRECT,
@@ -192,19 +193,37 @@ def test_plan_transitions_follow_the_table(scenario, staff, section_head, county
     plan = services.create_plan(2027, county, actor=staff)
     for entry in plan.entries.all():
         services.decide_entry(entry, EntryDecision.ACCEPTED, actor=staff)
-    with pytest.raises(services.AuditError):
+    with pytest.raises(Refused):
         services.change_plan_status(plan, "return", reason="x", actor=section_head)  # not submitted yet
     services.change_plan_status(plan, "submit", actor=staff)
-    with pytest.raises(services.AuditError):
+    with pytest.raises(Refused):
         services.change_plan_status(plan, "submit", actor=staff)
     services.change_plan_status(plan, "return", reason="补充说明", actor=section_head)
     assert AuditPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
 
 
+PLAN_VALUES = {"submit": {}, "return": {"reason": "补充说明"}, "approve": {"approved_on": datetime.date(2027, 1, 15)}}
+PLAN_ILLEGAL = services.PLAN_MACHINE.illegal()
+
+
+@pytest.mark.parametrize(("status", "action"), PLAN_ILLEGAL, ids=[f"{s}-{a}" for s, a in PLAN_ILLEGAL])
+def test_every_illegal_plan_transition_is_refused(scenario, staff, section_head, county, status, action):
+    """An approved plan answers that it is frozen; any other illegal move names the plan's state."""
+    plan = services.create_plan(2027, county, actor=staff)
+    for entry in plan.entries.all():
+        services.decide_entry(entry, EntryDecision.ACCEPTED, actor=staff)
+    AuditPlan.objects.filter(pk=plan.pk).update(status=status, approved_on=PLAN_VALUES["approve"]["approved_on"]
+                                                if status == PlanStatus.APPROVED else None)
+    with pytest.raises(Refused) as refused:
+        services.change_plan_status(plan, action, actor=section_head, **PLAN_VALUES[action])
+    assert refused.value.code == ("frozen" if status == PlanStatus.APPROVED else "state")
+    assert AuditPlan.objects.get(pk=plan.pk).status == status
+
+
 def test_classification_changes_are_kept(units, staff):
     unit = units["CZ"]
     factories.classify(unit, Category.B, actor=staff)
-    with pytest.raises(services.AuditError, match="理由"):
+    with pytest.raises(Refused, match="理由"):
         services.classify_unit(unit, category=Category.A, actor=staff, version=LATEST)
     services.classify_unit(unit, category=Category.A, reason="承担重大项目", actor=staff, version=LATEST)
     classification = UnitClassification.objects.get(unit=unit)

@@ -14,6 +14,7 @@ from audits.timeline import audit_entries
 from cadres import services as cadre_services
 from cadres.models import MeasureKind
 from core.models import AuditEvent
+from core.refusals import Refused
 from tests.audits import factories
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_voiding_keeps_the_result_and_voids_its_measure(admonishment, audited, s
 
 
 def test_a_reason_is_required_and_nothing_changes_without_one(admonishment, staff):
-    with pytest.raises(services.AuditError, match="作废原因"):
+    with pytest.raises(Refused, match="作废原因"):
         services.void_result(admonishment, "   ", actor=staff)
     admonishment.refresh_from_db()
     assert not admonishment.is_void and not admonishment.measure.is_void
@@ -72,7 +73,7 @@ def test_a_reason_is_required_and_nothing_changes_without_one(admonishment, staf
 
 def test_a_void_result_cannot_be_voided_again(admonishment, staff):
     services.void_result(admonishment, "登记错误", actor=staff)
-    with pytest.raises(services.AuditError, match="已作废"):
+    with pytest.raises(Refused, match="已作废"):
         services.void_result(admonishment, "再次作废", actor=staff)
     assert ResultUse.objects.get(pk=admonishment.pk).void_reason == "登记错误"
 

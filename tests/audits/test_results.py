@@ -6,12 +6,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from audits import rectification, services
+from audits import services
 from audits.models import AuditKind, ResultKind
 from audits.warnings import UNRECTIFIED_RULE
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
 from cadres.registry import cases_about, timeline_sources
 from cadres.warnings import evaluate, warnings_for
+from core import rectification
+from core.refusals import Refused
 from tests.audits import factories
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +56,11 @@ def test_other_kinds_stay_in_the_audits_app(audit, leader, staff, kind):
 
 def test_results_only_for_audited_cadres_after_the_report(audit, leader, staff, county):
     stranger = factories.principal(county, name="他人")
-    with pytest.raises(services.AuditError, match="审计对象"):
+    with pytest.raises(Refused, match="审计对象"):
         services.record_result(audit, stranger, kind=ResultKind.CRITICISM, date=timezone.localdate(), reason="x",
                                actor=staff)
     planned = factories.audit(stranger, staff)
-    with pytest.raises(services.AuditError, match="出具审计报告后"):
+    with pytest.raises(Refused, match="出具审计报告后"):
         services.record_result(planned, stranger, kind=ResultKind.CRITICISM, date=timezone.localdate(),
                                reason="x", actor=staff)
 

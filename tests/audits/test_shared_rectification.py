@@ -1,5 +1,5 @@
-"""One rectification web layer for audits and matters (audits.rectification_views) and one declaration of the
-companion models (audits.rectification.companion_models): the contract the services rely on, unchanged schema,
+"""One rectification web layer for audits and matters (core.rectification_views) and one declaration of the
+companion models (core.rectification.companion_models): the contract the services rely on, unchanged schema,
 and the same behaviour in both apps."""
 
 import datetime
@@ -10,9 +10,10 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import resolve, reverse
 
-from audits import rectification
 from audits.models import Finding, FindingEvidence, FindingProgress
-from audits.rectification_views import ItemViews
+from core import rectification
+from core.rectification_views import ItemViews
+from core.refusals import Refused
 from matters import services as matters_services
 from matters.models import InspectionEvidence, InspectionItem, InspectionKind, InspectionProgress
 from tests.audits import factories
@@ -80,10 +81,10 @@ def test_voiding_an_item_is_one_service_for_both_apps(county, staff):
 
     audit = factories.reported_audit(factories.principal(county), staff)
     finding = factories.finding(audit, staff)
-    with pytest.raises(audit_services.AuditError, match="作废须说明理由"):
+    with pytest.raises(Refused, match="作废须说明理由"):
         audit_services.void_finding(finding, " ", actor=staff)
     audit_services.void_finding(finding, "重复登记", actor=staff)
-    with pytest.raises(audit_services.AuditError, match="该问题已作废"):
+    with pytest.raises(Refused, match="该问题已作废"):
         audit_services.void_finding(finding, "再次", actor=staff)
     event = AuditEvent.objects.get(name="audits.finding.voided")
     assert event.summary.startswith("作废审计发现问题") and event.changes == {"reason": "重复登记"}

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from audits import rectification, services
+from audits import services
 from audits.models import Audit, AuditPlan, Category, EntryDecision, PlanStatus
+from core import rectification
 from core.models import AuditEvent
 from tests.audits import factories
 from tests.factories import UnitFactory

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from audits import rectification
+from core import rectification
 from matters import services
 from matters.models import AccountabilitySituation, InspectionKind
 from tests.factories import CadreFactory, UnitFactory

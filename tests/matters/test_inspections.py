@@ -1,4 +1,4 @@
-"""巡察整改联督: items tracked by audits.rectification (no second copy), the overdue escalation from the same code,
+"""巡察整改联督: items tracked by core.rectification (no second copy), the overdue escalation from the same code,
 the joint review, accountability creating a supervision measure, and personal events."""
 
 import datetime
@@ -8,11 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 import matters
-from audits import rectification
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
 from cadres.timeline import timeline
-from core import roles
+from core import rectification, roles
 from core.models import AuditEvent, Notification
+from core.refusals import Refused
 from matters import deadlines as matters_deadlines
 from matters import services
 from matters.models import (
@@ -26,7 +26,6 @@ from matters.models import (
     MattersRules,
     ReviewConclusion,
 )
-from matters.services import MattersError
 from tests.factories import CadreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +62,7 @@ def _item(inspection, staff, **kwargs):
                              owner_name="农业农村办", actor=staff, **kwargs)
 
 
-# --- the rectification logic is audits.rectification, not a copy -----------------------------------------------
+# --- the rectification logic is core.rectification, not a copy -----------------------------------------------
 
 
 def test_items_are_audits_rectifiables():
@@ -76,7 +75,7 @@ def test_items_are_audits_rectifiables():
 
 def test_no_second_copy_of_the_rectification_logic():
     """No module of the matters app defines its own rectification status table or services."""
-    own = {"TRANSITIONS", "RectificationStatus", "record_progress", "change_deadline", "attach_evidence",
+    own = {"MACHINE", "RectificationStatus", "record_progress", "change_deadline", "attach_evidence",
            "void_evidence", "dues", "status_counts", "allowed"}
     for module_info in pkgutil.walk_packages(matters.__path__, "matters."):
         if ".migrations" in module_info.name:
@@ -98,7 +97,7 @@ def test_item_deadline_defaults_to_sixty_days_and_is_a_setting(inspection, staff
 
 def test_progress_and_evidence_go_through_the_shared_services(inspection, staff):
     item = _item(inspection, staff)
-    with pytest.raises(rectification.RectificationError, match="佐证"):
+    with pytest.raises(Refused, match="佐证"):
         rectification.record_progress(item, date=D(2026, 3, 20), note="完成", status="done", actor=staff)
     rectification.attach_evidence(item, SimpleUploadedFile("整改报告.pdf", PDF), actor=staff)
     rectification.record_progress(item, date=D(2026, 3, 20), note="完成", status="done", actor=staff)
@@ -111,7 +110,7 @@ def test_progress_and_evidence_go_through_the_shared_services(inspection, staff)
 
 def test_inspection_with_open_items_cannot_be_closed(inspection, staff):
     _item(inspection, staff)
-    with pytest.raises(MattersError, match="1个整改事项未完成"):
+    with pytest.raises(Refused, match="1个整改事项未完成"):
         services.close_inspection(inspection, closed_on=D(2026, 3, 25), actor=staff)
 
 
@@ -167,12 +166,12 @@ def test_accountability_of_the_secretary_creates_a_supervision_measure(inspectio
 
 
 def test_accountability_needs_situations_and_a_secretary(town, inspection, staff):
-    with pytest.raises(MattersError, match="问责情形"):
+    with pytest.raises(Refused, match="问责情形"):
         services.hold_accountable(inspection, situations=[], measure_kind=MeasureKind.REMINDER_TALK,
                                   decided_on=D(2026, 5, 10), reason="x", actor=staff)
     bare = services.create_inspection(town, kind=InspectionKind.WORK_STYLE, round_name="作风督查", team="督查室",
                                       feedback_on=D(2026, 3, 2), feedback="脱岗", actor=staff)
-    with pytest.raises(MattersError, match="党组织书记"):
+    with pytest.raises(Refused, match="党组织书记"):
         services.hold_accountable(bare, situations=["整改弄虚作假、虚假整改"], measure_kind=MeasureKind.REMINDER_TALK,
                                   decided_on=D(2026, 5, 10), reason="x", actor=staff)
 
@@ -208,7 +207,7 @@ def test_personal_event_reported_after_the_deadline_is_late(county, staff):
 
 def test_personal_event_with_gifts_names_the_scope_and_is_on_the_timeline(county, staff):
     person = CadreFactory(unit=county)
-    with pytest.raises(MattersError, match="收受范围"):
+    with pytest.raises(Refused, match="收受范围"):
         _event(person, staff, D(2026, 5, 1), accepts_gifts=True)
     event = _event(person, staff, D(2026, 5, 12), accepts_gifts=True, gift_scope="仅限直系亲属")
     entry = [e for e in timeline(person) if e.category == "个人重大事项报告"][0]

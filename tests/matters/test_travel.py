@@ -10,10 +10,12 @@ from cadres.timeline import timeline
 from cadres.warnings import warnings_for
 from core import deadlines
 from core.models import AuditEvent, Notification
+from core.refusals import Refused
 from matters import deadlines as matters_deadlines
 from matters import services
 from matters.models import (
     ApplicationStatus,
+    Certificate,
     CertificateStatus,
     InvestigationKind,
     MattersRules,
@@ -21,7 +23,7 @@ from matters.models import (
     ReviewDepartment,
     TravelApplication,
 )
-from matters.services import ApplicationBlocked, MattersError
+from matters.services import ApplicationBlocked
 from matters.warnings import INVESTIGATION_RULE, LATE_RETURN_RULE
 from tests.factories import CadreFactory
 from tests.matters import factories
@@ -179,14 +181,14 @@ def test_four_opinions_due_in_five_working_days_then_approval(person, staff):
     assert sorted(o.department for o in opinions) == sorted(ReviewDepartment.values)
     assert {o.reply_due for o in opinions} == {D(2026, 3, 9)}
     assert app.approval_authority == "县委组织部"
-    with pytest.raises(MattersError, match="联审中"):
+    with pytest.raises(Refused, match="联审中"):
         services.approve(app, decided_on=D(2026, 3, 10), actor=staff)
     departments = list(ReviewDepartment.values)
     for department in departments[:3]:
         services.record_opinion(app, department, replied_on=D(2026, 3, 5), result=OpinionResult.AGREE, actor=staff)
         app.refresh_from_db()
         assert app.status == ApplicationStatus.REVIEWING
-    with pytest.raises(MattersError, match="已记录"):
+    with pytest.raises(Refused, match="已记录"):
         services.record_opinion(app, departments[0], replied_on=D(2026, 3, 5), result=OpinionResult.AGREE,
                                 actor=staff)
     services.record_opinion(app, departments[3], replied_on=D(2026, 3, 6), result=OpinionResult.AGREE, actor=staff)
@@ -203,7 +205,7 @@ def test_four_opinions_due_in_five_working_days_then_approval(person, staff):
 def test_a_disagreeing_department_prevents_approval(person, staff):
     app = factories.review(factories.application(person, staff), staff,
                            results={ReviewDepartment.SECRECY: OpinionResult.DISAGREE})
-    with pytest.raises(MattersError, match="保密部门不同意"):
+    with pytest.raises(Refused, match="保密部门不同意"):
         services.approve(app, decided_on=D(2026, 3, 10), actor=staff)
     services.reject(app, decided_on=D(2026, 3, 10), reason="保密部门不同意", actor=staff)
     app.refresh_from_db()
@@ -212,7 +214,7 @@ def test_a_disagreeing_department_prevents_approval(person, staff):
 
 def test_disagreement_needs_an_explanation(person, staff):
     app = factories.application(person, staff)
-    with pytest.raises(MattersError, match="意见说明"):
+    with pytest.raises(Refused, match="意见说明"):
         services.record_opinion(app, ReviewDepartment.SECRECY, replied_on=D(2026, 3, 5),
                                 result=OpinionResult.DISAGREE, actor=staff)
 
@@ -223,6 +225,8 @@ def test_principal_leader_goes_to_the_committee_leader(county, staff):
 
 
 ACTIONS = {
+    "reviewed": lambda app, actor: services.record_opinion(app, ReviewDepartment.values[0], replied_on=D(2026, 3, 5),
+                                                           result=OpinionResult.AGREE, actor=actor),
     "approve": lambda app, actor: services.approve(app, decided_on=D(2026, 3, 10), actor=actor),
     "reject": lambda app, actor: services.reject(app, decided_on=D(2026, 3, 10), reason="不同意", actor=actor),
     "withdraw": lambda app, actor: services.withdraw(app, reason="本人撤回", actor=actor),
@@ -230,21 +234,71 @@ ACTIONS = {
     "return": lambda app, actor: services.return_certificate(app, returned_on=D(2026, 4, 12), report="已返回",
                                                              actor=actor),
 }
+ILLEGAL = services.APPLICATION_MACHINE.illegal()
 
 
-ILLEGAL = [(status, action) for action in ACTIONS for status in ApplicationStatus.values
-           if status not in services.APPLICATION_TRANSITIONS[action][0]]
+def test_every_application_action_has_its_service():
+    assert set(ACTIONS) == set(services.APPLICATION_MACHINE.actions)
 
 
-@pytest.mark.parametrize(("status", "action"), ILLEGAL)
+@pytest.mark.parametrize(("status", "action"), ILLEGAL, ids=[f"{s}-{a}" for s, a in ILLEGAL])
 def test_every_illegal_transition_is_refused(person, staff, status, action):
     cert = factories.certificate(person, staff)
     app = factories.application(person, staff, certificate=cert)
     TravelApplication.objects.filter(pk=app.pk).update(status=status)
-    with pytest.raises(MattersError, match="不能"):
+    with pytest.raises(Refused, match="不能"):
         ACTIONS[action](app, staff)
     app.refresh_from_db()
     assert app.status == status
+
+
+def _in_status(cert, status):
+    Certificate.objects.filter(pk=cert.pk).update(status=status)
+    cert.refresh_from_db()
+    return cert
+
+
+def _hand_over(person, staff, status):
+    cert = _in_status(factories.certificate(person, staff), status)
+    services.hand_over(cert, D(2026, 1, 9), actor=staff)
+    return cert
+
+
+def _cancel(person, staff, status):
+    cert = _in_status(factories.certificate(person, staff), status)
+    services.cancel_certificate(cert, D(2026, 1, 9), "换发", actor=staff)
+    return cert
+
+
+def _lend(person, staff, status):
+    cert = factories.certificate(person, staff)
+    app = factories.approved(person, staff, certificate=cert)
+    _in_status(cert, status)
+    services.lend_certificate(app, lent_on=D(2026, 3, 30), actor=staff)
+
+
+def _return(person, staff, status):
+    app, loan = factories.travelling(person, staff)
+    _in_status(loan.certificate, status)
+    services.return_certificate(app, returned_on=D(2026, 4, 12), report="已返回", actor=staff)
+
+
+# Each puts the certificate in `status` at the last moment, then tries the action.
+CERTIFICATE_ACTIONS = {"hand_over": _hand_over, "cancel": _cancel, "lend": _lend, "return": _return}
+CERTIFICATE_ILLEGAL = services.CERTIFICATE_MACHINE.illegal()
+
+
+def test_every_certificate_action_has_its_service():
+    assert set(CERTIFICATE_ACTIONS) == set(services.CERTIFICATE_MACHINE.actions)
+
+
+@pytest.mark.parametrize(("status", "action"), CERTIFICATE_ILLEGAL, ids=[f"{s}-{a}" for s, a in CERTIFICATE_ILLEGAL])
+def test_every_illegal_certificate_transition_is_refused(person, staff, status, action):
+    with pytest.raises(Refused) as refused:
+        CERTIFICATE_ACTIONS[action](person, staff, status)
+    assert refused.value.code == "state"
+    assert f"不能{services.CERTIFICATE_MACHINE.label(action)}" in str(refused.value)
+    assert Certificate.objects.get(cadre=person).status == status
 
 
 # --- lending and return --------------------------------------------------------------------------------------
@@ -256,7 +310,7 @@ def test_lend_and_return_move_the_certificate_and_are_logged(person, staff):
     cert.refresh_from_db()
     assert (app.status, cert.status) == (ApplicationStatus.TRAVELLING, CertificateStatus.LENT)
     assert AuditEvent.objects.filter(name="matters.certificate.lent", target_id=str(cert.code)).exists()
-    with pytest.raises(MattersError, match="回国（境）报告"):
+    with pytest.raises(Refused, match="回国（境）报告"):
         services.return_certificate(app, returned_on=D(2026, 4, 12), report=" ", actor=staff)
     services.return_certificate(app, returned_on=D(2026, 4, 12), report="按批准行程往返，无其他情况", actor=staff)
     app.refresh_from_db()
@@ -269,7 +323,7 @@ def test_lend_and_return_move_the_certificate_and_are_logged(person, staff):
 def test_a_certificate_expiring_before_the_return_cannot_be_lent(person, staff):
     cert = factories.certificate(person, staff, issued_on=D(2016, 4, 5), expires_on=D(2026, 4, 5))
     app = factories.approved(person, staff)
-    with pytest.raises(MattersError, match="有效期"):
+    with pytest.raises(Refused, match="有效期"):
         services.lend_certificate(app, lent_on=D(2026, 3, 30), certificate=cert, actor=staff)
 
 
@@ -317,9 +371,9 @@ def test_unanswered_opinions_are_reported_until_the_review_ends(person, staff):
 
 def test_one_active_registration_and_removal_needs_a_reason(person, staff):
     registration = services.register_cadre(person, D(2025, 1, 2), actor=staff)
-    with pytest.raises(MattersError, match="已登记备案"):
+    with pytest.raises(Refused, match="已登记备案"):
         services.register_cadre(person, D(2025, 2, 2), actor=staff)
-    with pytest.raises(MattersError, match="原因"):
+    with pytest.raises(Refused, match="原因"):
         services.remove_registration(registration, D(2026, 3, 1), "", actor=staff)
     services.remove_registration(registration, D(2026, 3, 1), "调离县管干部范围", actor=staff)
     assert services.register_cadre(person, D(2026, 5, 1), actor=staff).is_active

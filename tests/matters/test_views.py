@@ -50,7 +50,7 @@ def world(county, staff):
                                             secretary=secretary, actor=staff)
     item = services.add_item(inspection, problem="问题", rectification_required="要求", owner_name="办公室",
                              actor=staff)
-    from audits import rectification
+    from core import rectification
 
     evidence = rectification.attach_evidence(item, SimpleUploadedFile("整改.pdf", PDF), actor=staff)
     return {"person": person, "app": app, "loan": loan, "cert": loan.certificate, "registration": registration,

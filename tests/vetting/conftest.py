@@ -1,6 +1,7 @@
 """Vetting fixtures: an isolated cadres registry, a candidate, and helpers that drive a case through its stages
 with the real services."""
 
+import contextlib
 import datetime
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cadres import registry
 from cadres.models import Rank
+from core.refusals import Refused
 from tests.factories import CadreFactory, UnitFactory
 from vetting import services
 from vetting.models import (
@@ -38,6 +40,15 @@ def isolated_registry():
 
 
 TODAY = D(2027, 12, 31)
+
+
+@contextlib.contextmanager
+def refused(code, match=None):
+    """pytest.raises(Refused) that also checks why: its code ("state", "closed", "step", "incomplete", "denied",
+    "required")."""
+    with pytest.raises(Refused, match=match) as caught:
+        yield caught
+    assert caught.value.code == code, (caught.value.code, str(caught.value))
 
 
 class Clock:

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from cadres.models import CadreStatus, PositionHistory, Rank
 from core.models import AuditEvent
+from core.refusals import Refused
 from tests.factories import CadreFactory
-from tests.vetting.conftest import fresh
+from tests.vetting.conftest import fresh, refused
 from vetting import permissions, services, views
 from vetting.models import CaseStatus, MoveKind, ProbationResult, VettingCase
 
@@ -100,7 +101,7 @@ def test_only_a_leader_confirms_the_appointment(client_for, staff, section_head,
     _talk_ready(case, drive)
     data = {"appoint-appointed_on": "2026-10-15", "appoint-document_no": "青组干〔2026〕12号"}
     for user in (staff, section_head):
-        with pytest.raises(services.NotAllowed):
+        with refused("denied"):
             services.appoint(case, appointed_on=D(2026, 10, 15), actor=user)
         page = client_for(user).get(url("case", case)).content.decode()
         assert 'data-testid="form-appoint"' not in page and "由部领导确认任职" in page
@@ -135,7 +136,7 @@ def test_every_action_offered_on_the_page_is_allowed(persona, request, client_fo
     for case in stages:
         offered = _offered(client.get(url("case", case)).content.decode())
         for name in offered:
-            assert views.ACTIONS[name].allowed(user), (persona, fresh(case).status, name)
+            assert views.ACTIONS[name].allowed(user, case), (persona, fresh(case).status, name)
         seen |= offered
     expected = {
         "staff": {"recommendation", "start_inspection", "archive", "talk", "probation", "suspend", "crosscheck"},
@@ -181,7 +182,7 @@ def test_arranged_rank_may_not_be_lower_than_before_the_trial(rank, allowed, pro
         call()
         assert fresh(promoted).cadre.rank == rank
         return
-    with pytest.raises(services.VettingError, match="低于试任前职级"):
+    with pytest.raises(Refused, match="低于试任前职级"):
         call()
     case = fresh(promoted)
     assert case.status == S.PROBATION and case.cadre.post_title == "镇长"  # nothing changed
@@ -199,7 +200,7 @@ def test_ranks_compare_across_the_two_ladders():
 
 
 def test_incompetent_needs_the_arranged_post_and_competent_changes_no_post(promoted, staff, town):
-    with pytest.raises(services.VettingError, match="安排的单位、职务和职级"):
+    with pytest.raises(Refused, match="安排的单位、职务和职级"):
         services.assess_probation(promoted, result=ProbationResult.INCOMPETENT, assessed_on=D(2027, 10, 20),
                                   note="不胜任", actor=staff)
     before = PositionHistory.objects.filter(cadre=promoted.cadre).count()

@@ -6,7 +6,8 @@ import pytest
 
 from cadres.registry import CaseRef, register_case_source, register_warning_rule
 from core.models import AuditEvent
-from tests.vetting.conftest import fresh
+from core.refusals import Refused
+from tests.vetting.conftest import fresh, refused
 from vetting import services, stats, workflow
 from vetting.models import CaseStatus, CrossCheck
 
@@ -60,15 +61,15 @@ def test_blocking_item_stops_the_appointment_until_a_leader_overrides_in_writing
     impact_period_rule.add(cadre.pk)
     drive.talk(case)
     drive.record_talk(case)
-    with pytest.raises(services.StepIncomplete, match="须部领导书面批准"):
+    with refused("incomplete", match="须部领导书面批准"):
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     assert fresh(case).status == S.TALK
     assert stats.blocked_count() == 1
 
     for not_a_leader in (staff, section_head):
-        with pytest.raises(services.NotAllowed):
+        with refused("denied"):
             services.override_blocking(case, "同意任职", actor=not_a_leader)
-    with pytest.raises(services.VettingError, match="书面意见"):
+    with pytest.raises(Refused, match="书面意见"):
         services.override_blocking(case, " ", actor=leader)
 
     reason = "诫勉事由为工作失误，经部务会研究，影响期满前不作提拔，本次为平级任职，不受影响"

@@ -7,6 +7,7 @@ import pytest
 
 from core import deadlines
 from core.models import Notification, WorkCalendarDay, WorkCalendarYear
+from core.refusals import Refused
 from tests.vetting.conftest import fresh
 from vetting import deadlines as vetting_deadlines
 from vetting import services
@@ -63,7 +64,7 @@ def test_competent_only_after_the_probation_ends(case, drive, staff):
     from vetting.models import ProbationResult
 
     end = drive.appointed(case).probation_end
-    with pytest.raises(services.VettingError, match="期满后"):
+    with pytest.raises(Refused, match="期满后"):
         services.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=end - datetime.timedelta(1),
                                   note="胜任", actor=staff)
 

@@ -11,7 +11,8 @@ from cadres.models import ImpactPeriod, MeasureKind, SupervisionMeasure
 from cadres.registry import register_warning_rule
 from cadres.warnings import impact_period_rule
 from core.models import WorkCalendarYear
-from tests.vetting.conftest import PUBLICITY_START, fresh
+from core.refusals import Refused
+from tests.vetting.conftest import PUBLICITY_START, fresh, refused
 from vetting import services
 from vetting.models import CaseStatus, CrossCheck, ProbationResult, PublicityOutcome
 
@@ -34,7 +35,7 @@ def test_publicity_across_national_day_2026_is_concluded_only_after_its_last_day
     assert (publicity.end_date, publicity.end_provisional) == (D(2026, 10, 10), False)
     clock.set(D(2026, 10, 20))
     for too_early in (D(2026, 10, 9), D(2026, 10, 10)):
-        with pytest.raises(services.StepIncomplete, match="公示期至2026-10-10，须在公示期满后（2026-10-11起）"):
+        with refused("incomplete", match="公示期至2026-10-10，须在公示期满后（2026-10-11起）"):
             services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=too_early, actor=staff)
     assert fresh(case).status == S.PUBLICITY and fresh(case).publicity.outcome == ""
     services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 11), actor=staff)
@@ -46,9 +47,9 @@ def test_publicity_outcome_is_never_recorded_on_a_future_date(case, drive, staff
     """The outcome is a fact: not dated after today, and not today while the period's last day is today."""
     drive.publicity(case, start=PUBLICITY_START)
     clock.set(D(2026, 10, 10))
-    with pytest.raises(services.VettingError, match="认定日期（2026-10-12）晚于今天（2026-10-10）"):
+    with pytest.raises(Refused, match="认定日期（2026-10-12）晚于今天（2026-10-10）"):
         services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 12), actor=staff)
-    with pytest.raises(services.StepIncomplete, match="公示期满后"):
+    with refused("incomplete", match="公示期满后"):
         services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, actor=staff)  # today, the last day
     assert fresh(case).status == S.PUBLICITY
 
@@ -62,7 +63,7 @@ def test_a_publicity_ending_in_a_year_without_holiday_schedule_waits_for_it(case
     publicity = drive.publicity(case, start=D(2026, 12, 28))
     assert (publicity.end_date, publicity.end_provisional) == (D(2027, 1, 5), True)
     clock.set(D(2027, 2, 1))
-    with pytest.raises(services.StepIncomplete, match="暂定：须待录入2027年节假日安排"):
+    with refused("incomplete", match="暂定：须待录入2027年节假日安排"):
         services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2027, 2, 1), actor=staff)
     assert fresh(case).status == S.PUBLICITY
 
@@ -114,7 +115,7 @@ def test_a_measure_recorded_after_publicity_blocks_the_appointment(cadre, case, 
     admonish(cadre, D(2026, 10, 14))
     clock.set(D(2026, 10, 15))
     refusal = "处于影响期：2026-10-14受到诫勉，期内不得提拔，影响期至2027-04-13.*须部领导书面批准"
-    with pytest.raises(services.StepIncomplete, match=refusal):
+    with refused("incomplete", match=refusal):
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     case = fresh(case)
     assert case.status == S.TALK and not hasattr(case, "appointment")
@@ -143,9 +144,9 @@ def test_an_approval_covers_only_what_it_names(cadre, case, drive, leader, clock
 
     petitions.add(cadre.pk)
     clock.set(D(2026, 10, 15))
-    with pytest.raises(services.StepIncomplete) as refused:
+    with refused("incomplete") as caught:
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
-    assert "XF-2026-00042" in str(refused.value) and "诫勉" not in str(refused.value)
+    assert "XF-2026-00042" in str(caught.value) and "诫勉" not in str(caught.value)
     check = fresh(case).crosschecks.get(occasion=CrossCheck.Occasion.APPOINTMENT)
     assert {(i.code, i.overridden) for i in check.items.filter(blocking=True)} == {
         ("impact_period", True), ("petitions.open_specific_clues", False)}
@@ -161,7 +162,7 @@ def test_confirmation_after_probation_rechecks_live(cadre, case, drive, leader, 
     drive.appointed(case)
     admonish(cadre, D(2027, 8, 1))
     clock.set(D(2027, 10, 16))
-    with pytest.raises(services.StepIncomplete, match="处于影响期"):
+    with refused("incomplete", match="处于影响期"):
         services.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=D(2027, 10, 16),
                                   note="胜任", actor=section_head)
     assert fresh(case).status == S.PROBATION
@@ -186,6 +187,9 @@ def test_the_page_refuses_an_appointment_a_new_blocker_stops(client_for, cadre, 
     assert response.status_code == 400
     assert "须部领导书面批准" in page and "override_block-reason" in page  # the approval is offered at once
     assert fresh(case).status == S.TALK
+    # what the gate found stays on the case (the page's action is not one transaction with it), so it is approvable
+    found = fresh(case).crosschecks.get(occasion=CrossCheck.Occasion.APPOINTMENT)
+    assert [(i.blocking, i.overridden) for i in found.items.all()] == [(True, False)]
 
 
 # --- dates of things that already happened ----------------------------------------------------------------------
@@ -193,7 +197,7 @@ def test_the_page_refuses_an_appointment_a_new_blocker_stops(client_for, cadre, 
 @pytest.mark.django_db
 def test_a_case_cannot_be_opened_on_a_future_date(open_case, clock):
     clock.set(D(2026, 8, 31))
-    with pytest.raises(services.VettingError, match="启动日期（2026-09-01）晚于今天"):
+    with pytest.raises(Refused, match="启动日期（2026-09-01）晚于今天"):
         open_case()
 
 
@@ -201,18 +205,18 @@ def test_a_case_cannot_be_opened_on_a_future_date(open_case, clock):
 def test_step_dates_after_today_are_refused(case, drive, staff, leader, clock):
     """Recommendation, feedback, talk, appointment: each records a fact, so none is dated after today."""
     clock.set(D(2026, 9, 2))
-    with pytest.raises(services.VettingError, match="民主推荐日期"):
+    with pytest.raises(Refused, match="民主推荐日期"):
         services.record_recommendation(case, held_on=D(2026, 9, 3), votes_cast=60, votes_for=48, actor=staff)
     clock.set(D(2026, 10, 20))
     drive.publicity(case)
-    with pytest.raises(services.VettingError, match="收到日期"):
+    with pytest.raises(Refused, match="收到日期"):
         services.record_feedback(case, received_on=D(2026, 10, 21), channel="call", content="反映", actor=staff)
     services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 11), actor=staff)
-    with pytest.raises(services.VettingError, match="谈话日期"):
+    with pytest.raises(Refused, match="谈话日期"):
         services.record_talk(case, talk_date=D(2026, 10, 21), bodies=["organization"], talkers="王建国",
                              key_points="严守纪律", pledge=None, actor=staff)
     drive.record_talk(case)
-    with pytest.raises(services.VettingError, match="任职日期（2026-10-21）晚于今天"):
+    with pytest.raises(Refused, match="任职日期（2026-10-21）晚于今天"):
         services.appoint(case, appointed_on=D(2026, 10, 21), actor=leader)
     assert fresh(case).status == S.TALK
 
@@ -232,7 +236,7 @@ def test_an_appointment_refused_for_its_date_leaves_no_recheck(case, drive, lead
     """Only a gate that could pass records its live cross-check; a refusal for another reason leaves nothing."""
     drive.talk(case)
     drive.record_talk(case)  # talk on 2026-10-13
-    with pytest.raises(services.VettingError, match="不能早于任前廉政谈话日期"):
+    with pytest.raises(Refused, match="不能早于任前廉政谈话日期"):
         services.appoint(case, appointed_on=D(2026, 10, 12), actor=leader)
     assert not case.crosschecks.filter(occasion=CrossCheck.Occasion.APPOINTMENT).exists()
 

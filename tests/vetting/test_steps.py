@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from cadres.registry import CaseRef, register_case_source
-from tests.vetting.conftest import PUBLICITY_START, fresh
+from core.refusals import Refused
+from tests.vetting.conftest import PUBLICITY_START, fresh, refused
 from vetting import services
 from vetting.models import (
     CaseStatus,
@@ -27,7 +28,7 @@ S = CaseStatus
 def test_recommendation_below_half_is_flagged_and_stops_the_case(case, staff):
     rec = services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=29, actor=staff)
     assert rec.share == Decimal("48.33") and rec.below_threshold
-    with pytest.raises(services.StepIncomplete, match="低于50"):
+    with refused("incomplete", match="低于50"):
         services.start_inspection(case, actor=staff)
 
 
@@ -42,9 +43,9 @@ def test_exactly_half_is_not_below(case, staff):
 @pytest.mark.django_db
 def test_only_section_head_or_leader_may_let_a_low_vote_go_on(case, staff, section_head, leader):
     services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=20, actor=staff)
-    with pytest.raises(services.NotAllowed):
+    with refused("denied"):
         services.override_recommendation(case, "工作需要", actor=staff)
-    with pytest.raises(services.VettingError):
+    with pytest.raises(Refused):
         services.override_recommendation(case, "  ", actor=section_head)
     rec = services.override_recommendation(case, "该同志长期在基层一线，推荐范围内熟悉度低，经研究继续考察",
                                            actor=section_head)
@@ -60,7 +61,7 @@ def test_leader_may_override_and_new_figures_need_a_new_decision(case, staff, le
     services.override_recommendation(case, "部务会研究同意继续", actor=leader)
     rec = services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=21, actor=staff)
     assert rec.override_reason == ""
-    with pytest.raises(services.StepIncomplete):
+    with refused("incomplete"):
         services.start_inspection(case, actor=staff)
 
 
@@ -84,7 +85,7 @@ def test_exam_retake_once_and_both_attempts_kept(case, staff, drive):
     second = services.record_exam(case, exam_date=D(2026, 9, 17), score_party_rules=58, score_law=80,
                                   score_integrity=90, actor=staff)
     assert not second.passed and second.attempt_no == 2
-    with pytest.raises(services.VettingError, match="只能补考一次"):
+    with pytest.raises(Refused, match="只能补考一次"):
         services.record_exam(case, exam_date=D(2026, 9, 24), score_party_rules=90, score_law=90,
                              score_integrity=90, actor=staff)
     assert [(a.attempt_no, a.passed) for a in case.exam_attempts.all()] == [(1, False), (2, False)]
@@ -99,7 +100,7 @@ def test_exam_pass_mark_is_editable_and_a_pass_needs_no_retake(case, staff, driv
     first = services.record_exam(case, exam_date=D(2026, 9, 10), score_party_rules=55, score_law=80,
                                  score_integrity=90, actor=staff)
     assert first.passed and first.pass_mark == 50
-    with pytest.raises(services.VettingError, match="已通过"):
+    with pytest.raises(Refused, match="已通过"):
         services.record_exam(case, exam_date=D(2026, 9, 17), score_party_rules=90, score_law=90,
                              score_integrity=90, actor=staff)
 
@@ -119,7 +120,7 @@ def test_publicity_over_national_day_2026_ends_on_the_fifth_working_day():
 def test_publicity_starting_2026_09_28_cannot_end_before_the_fifth_working_day(case, staff, drive, too_early):
     drive.inspection(case)
     drive.checks(case)
-    with pytest.raises(services.VettingError, match="2026-10-10"):
+    with pytest.raises(Refused, match="2026-10-10"):
         services.start_publicity(case, start_date=PUBLICITY_START, end_date=too_early, actor=staff)
     assert fresh(case).status == S.INSPECTION
 
@@ -137,15 +138,15 @@ def test_unverified_feedback_blocks_leaving_publicity(case, staff, leader, drive
     publicity = drive.publicity(case)
     feedback = services.record_feedback(case, received_on=D(2026, 9, 30), channel=FeedbackChannel.CALL,
                                         content="反映该同志在征地工作中作风粗暴", actor=staff)
-    with pytest.raises(services.StepIncomplete, match="尚未核查"):
+    with refused("incomplete", match="尚未核查"):
         services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=publicity.end_date,
                                   actor=staff)
     assert fresh(case).status == S.PUBLICITY
-    with pytest.raises(services.StepNotOpen):
+    with refused("step"):
         services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     services.verify_feedback(case, feedback.code, conclusion=FeedbackConclusion.UNTRUE,
                              verification="经向镇党委和群众了解，反映不实", verified_on=D(2026, 10, 9), actor=staff)
-    with pytest.raises(services.StepIncomplete, match="期满"):
+    with refused("incomplete", match="期满"):
         services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=D(2026, 10, 9),
                                   actor=staff)
     services.decide_publicity(case, outcome=PublicityOutcome.OBJECTION_CLEARED, decided_on=D(2026, 10, 11),
@@ -160,7 +161,7 @@ def test_publicity_outcomes_postpone_and_reject(open_case, cadre, staff, drive):
     postponed = open_case()
     publicity = drive.publicity(postponed)
     after = publicity.end_date + datetime.timedelta(days=1)
-    with pytest.raises(services.VettingError, match="理由"):
+    with pytest.raises(Refused, match="理由"):
         services.decide_publicity(postponed, outcome=PublicityOutcome.POSTPONE, decided_on=after, actor=staff)
     services.decide_publicity(postponed, outcome=PublicityOutcome.POSTPONE, note="反映问题需进一步核实",
                               decided_on=after, actor=staff)
@@ -192,7 +193,7 @@ def test_petition_check_cannot_complete_while_a_specific_clue_case_is_open(case,
                         is_open=True)]
 
     drive.inspection(case)
-    with pytest.raises(services.StepIncomplete, match="XF-2026-00042"):
+    with refused("incomplete", match="XF-2026-00042"):
         services.complete_petition_check(case, checked_on=D(2026, 9, 8), conclusion="已核查", actor=staff)
     state["open"] = False
     check = services.complete_petition_check(case, checked_on=D(2026, 9, 20), conclusion="经核查不影响使用",
@@ -207,5 +208,5 @@ def test_opinion_reply_deadline_is_five_working_days(case, staff, drive):
     drive.inspection(case)
     item = services.request_opinion(case, department=Department.HEALTH, requested_on=PUBLICITY_START, actor=staff)
     assert item.reply_deadline == D(2026, 10, 10) and not item.reply_deadline_provisional
-    with pytest.raises(services.VettingError, match="已向该部门"):
+    with pytest.raises(Refused, match="已向该部门"):
         services.request_opinion(case, department=Department.HEALTH, requested_on=PUBLICITY_START, actor=staff)

@@ -3,7 +3,7 @@
 Audit findings use it (audits.models.Finding); inspection items (matters.models.InspectionItem) and any other
 "problem with a deadline to fix it" reuse it the same way:
 
-    from audits import rectification
+    from core import rectification
 
     class InspectionFinding(rectification.RectificationItem):  # code, recorded by/at, void fields, and the
         inspection = models.ForeignKey(...)                       # status, start, deadline, done-on, required
@@ -22,7 +22,7 @@ The related names `progress_entries` and `evidence_files` are the contract the s
 download view; `dues(...)` inside a deadline provider (reminders to the handler, escalation after N days overdue);
 `status_counts` / `rate` for statistics. Every change is written to the audit log and to the progress log.
 The pages and views over an item (forms, detail context, progress/deadline/evidence/void views) are in
-audits.rectification_views.
+core.rectification_views.
 """
 
 import datetime
@@ -40,6 +40,8 @@ from django.utils import timezone
 
 from core import audit
 from core.deadlines import Due, Level, level_for
+from core.refusals import Refused
+from core.transitions import Machine, Transition
 from core.workdays import add_calendar_days
 
 
@@ -53,22 +55,18 @@ class RectificationStatus(models.TextChoices):
 OPEN_STATUSES = (RectificationStatus.PENDING, RectificationStatus.IN_PROGRESS)
 OPEN_Q = models.Q(rectification_status__in=OPEN_STATUSES)
 
-# The one table of allowed status changes. A progress note may keep an open status unchanged.
-TRANSITIONS = {
-    RectificationStatus.PENDING: {RectificationStatus.IN_PROGRESS, RectificationStatus.DONE,
-                                  RectificationStatus.IMPOSSIBLE},
-    RectificationStatus.IN_PROGRESS: {RectificationStatus.DONE, RectificationStatus.IMPOSSIBLE},
+# The one table of allowed status changes: a progress entry names the status after it (its target). A progress
+# note may keep an open status unchanged.
+R = RectificationStatus
+MACHINE = Machine(R, [
+    Transition("progress", "记录整改进展", source=R.PENDING, target=(R.PENDING, R.IN_PROGRESS, R.DONE, R.IMPOSSIBLE)),
+    Transition("progress", "记录整改进展", source=R.IN_PROGRESS, target=(R.IN_PROGRESS, R.DONE, R.IMPOSSIBLE)),
     # reopened when a review finds the fix did not hold, or the obstacle is gone
-    RectificationStatus.DONE: {RectificationStatus.IN_PROGRESS},
-    RectificationStatus.IMPOSSIBLE: {RectificationStatus.IN_PROGRESS},
-}
+    Transition("progress", "记录整改进展", source=(R.DONE, R.IMPOSSIBLE), target=R.IN_PROGRESS),
+], field="rectification_status")
 
 # Evidence uploads: size limit and the kinds accepted, recognised by content (not by name or browser claim).
 MAX_EVIDENCE_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
-
-
-class RectificationError(ValueError):
-    """A refused change; the message is shown to the user."""
 
 
 def open_deadline_index(name):
@@ -78,7 +76,8 @@ def open_deadline_index(name):
 
 
 def allowed(old, new):
-    return (new == old and old in OPEN_STATUSES) or new in TRANSITIONS.get(old, ())
+    row = MACHINE.find(old, "progress")
+    return row is not None and new in row.target
 
 
 class Rectifiable(models.Model):
@@ -214,7 +213,7 @@ def start(item, start_date, days, deadline=None):
     item.rectification_start = start_date
     item.rectification_deadline = deadline or initial_deadline(start_date, days)
     if item.rectification_deadline < start_date:
-        raise RectificationError("整改期限不能早于起算日期")
+        raise Refused("整改期限不能早于起算日期")
     return item
 
 
@@ -232,14 +231,14 @@ def change_deadline(item, new_deadline, reason, *, actor, request=None, on_date=
     locked = _locked(item)
     reason = (reason or "").strip()
     if not reason:
-        raise RectificationError("调整整改期限须说明理由")
+        raise Refused("调整整改期限须说明理由")
     if not locked.rectification_open:
-        raise RectificationError("整改已完结，不能调整期限")
+        raise Refused("整改已完结，不能调整期限")
     if new_deadline < locked.rectification_start:
-        raise RectificationError("整改期限不能早于起算日期")
+        raise Refused("整改期限不能早于起算日期")
     old = locked.rectification_deadline
     if new_deadline == old:
-        raise RectificationError("新期限与原期限相同")
+        raise Refused("新期限与原期限相同")
     locked.rectification_deadline = new_deadline
     locked.save(update_fields=["rectification_deadline"])
     locked.progress_entries.create(
@@ -254,23 +253,23 @@ def change_deadline(item, new_deadline, reason, *, actor, request=None, on_date=
 
 @transaction.atomic
 def record_progress(item, *, date, note, status, actor, request=None):
-    """Append a dated progress entry and (optionally) change the status, following TRANSITIONS.
+    """Append a dated progress entry and (optionally) change the status, following MACHINE.
     已整改 needs at least one evidence file; 不能整改 and reopening need an explanation."""
     locked = _locked(item)
     note = (note or "").strip()
     old = locked.rectification_status
     if not allowed(old, status):
-        raise RectificationError(
-            f"整改状态不能由“{RectificationStatus(old).label}”改为“{RectificationStatus(status).label}”")
+        raise Refused(
+            f"整改状态不能由“{RectificationStatus(old).label}”改为“{RectificationStatus(status).label}”", code="state")
     if not note:
-        raise RectificationError("请填写整改进展情况")
+        raise Refused("请填写整改进展情况")
     if date > timezone.localdate():
-        raise RectificationError("进展日期不能晚于今天")
+        raise Refused("进展日期不能晚于今天")
     if date < locked.rectification_start:
-        raise RectificationError("进展日期不能早于整改起算日期")
+        raise Refused("进展日期不能早于整改起算日期")
     if status == RectificationStatus.DONE and not locked.evidence_files.filter(voided_at__isnull=True).exists():
-        raise RectificationError("标记为已整改前，请先上传整改佐证材料")
-    locked.rectification_status = status
+        raise Refused("标记为已整改前，请先上传整改佐证材料")
+    MACHINE.apply(locked, "progress", target=status)
     if status == RectificationStatus.DONE:
         locked.rectification_done_on = date
     elif status in OPEN_STATUSES:
@@ -295,7 +294,7 @@ ACCEPTED_DESCRIPTION = "PDF、OFD、JPG、PNG、Word、Excel"
 
 
 def sniff(uploaded):
-    """(content type, extension) recognised from the first bytes of the file, or RectificationError."""
+    """(content type, extension) recognised from the first bytes of the file, or Refused."""
     uploaded.seek(0)
     head = uploaded.read(16)
     uploaded.seek(0)
@@ -320,14 +319,14 @@ def sniff(uploaded):
         for marker, content_type, ext in _ZIP_TYPES:
             if marker in names:
                 return content_type, ext
-    raise RectificationError(f"不支持的文件类型，仅接受 {ACCEPTED_DESCRIPTION}")
+    raise Refused(f"不支持的文件类型，仅接受 {ACCEPTED_DESCRIPTION}")
 
 
 def check_upload(uploaded):
     if uploaded.size > MAX_EVIDENCE_BYTES:
-        raise RectificationError(f"文件过大（上限 {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB）")
+        raise Refused(f"文件过大（上限 {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB）")
     if uploaded.size == 0:
-        raise RectificationError("文件为空")
+        raise Refused("文件为空")
     _refuse_macros_and_bombs(uploaded)
     return sniff(uploaded)
 
@@ -345,7 +344,7 @@ def _refuse_macros_and_bombs(uploaded):
         try:
             uploads.sniff(uploaded)  # the zip's directory only: the file is never read whole into memory
         except ValidationError as error:
-            raise RectificationError("".join(error.messages)) from None
+            raise Refused("".join(error.messages)) from None
 
 
 @transaction.atomic
@@ -372,10 +371,10 @@ def void_evidence(item, evidence, reason, *, actor, request=None):
     """Evidence is never deleted: it is voided with a reason (the file stays for the record)."""
     reason = (reason or "").strip()
     if not reason:
-        raise RectificationError("作废佐证材料须说明理由")
+        raise Refused("作废佐证材料须说明理由")
     evidence = item.evidence_files.select_for_update().get(pk=evidence.pk)
     if evidence.voided_at:
-        raise RectificationError("该材料已作废")
+        raise Refused("该材料已作废")
     evidence.voided_at = timezone.now()
     evidence.void_reason = reason[:200]
     evidence.save(update_fields=["voided_at", "void_reason"])
@@ -390,10 +389,10 @@ def void_item(item, reason, *, noun, actor, request=None):
     Logged as `<app>.<model>.voided`."""
     reason = (reason or "").strip()
     if not reason:
-        raise RectificationError("作废须说明理由")
+        raise Refused("作废须说明理由")
     item = _locked(item)
     if item.voided_at:
-        raise RectificationError(f"该{noun}已作废")
+        raise Refused(f"该{noun}已作废")
     item.voided_at, item.void_reason = timezone.now(), reason[:200]
     item.save(update_fields=["voided_at", "void_reason"])
     audit.record(actor, audit.Action.UPDATE, _event(item, "voided"), item, request=request,

@@ -1,10 +1,10 @@
-"""The web side of rectification (audits.rectification), shared by every app with finding-like records: the four
+"""The web side of rectification (core.rectification), shared by every app with finding-like records: the four
 forms, the detail page's context, and the thin views over progress, deadline, evidence and voiding.
 
 An app builds its views once, saying how to find the item, who may change it and which service voids it:
 
     finding_views = ItemViews(lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding,
-                              voided_message="已作废该问题", refused=(services.AuditError,))
+                              voided_message="已作废该问题")
     # urls.py: the item's detail route, then its actions (finding_progress, ..., evidence_download, ...)
     urlpatterns = [..., *views.finding_views.urlpatterns("<uuid:code>/findings/<uuid:finding_code>/", "finding")]
 
@@ -20,8 +20,9 @@ from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from audits import rectification
+from core import rectification
 from core.permissions import deny, office_required
+from core.refusals import Refused
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -68,13 +69,11 @@ def errors_as_messages(request, form):
 class ItemViews:
     """The views over one kind of finding-like item (see the module docstring)."""
 
-    def __init__(self, *, lookup, can_edit, void_item, voided_message, refused=(),
-                 report_invalid=errors_as_messages):
+    def __init__(self, *, lookup, can_edit, void_item, voided_message, report_invalid=errors_as_messages):
         self.lookup = lookup
         self.can_edit = can_edit
         self.void_item = void_item
         self.voided_message = voided_message
-        self.refused = (rectification.RectificationError, *refused)
         self.report_invalid = report_invalid
 
     def _act(self, request, item, form_class, run):
@@ -87,7 +86,7 @@ class ItemViews:
             return redirect(item)
         try:
             message = run(form.cleaned_data)
-        except self.refused as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, message)
