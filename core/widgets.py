@@ -73,7 +73,8 @@ class UnitSelect(FastSelect):
         field = self.choices.field
         if field.empty_label is not None:
             yield "", field.empty_label
-        rows = list(self.choices.queryset.values_list("pk", "name", "path"))
+        key = field.to_field_name or "pk"  # the value the field reads back (a unit's code for some filters)
+        rows = list(self.choices.queryset.values_list(key, "name", "path"))
         top = min((path.count("/") for _, _, path in rows), default=1)
         chosen = getattr(self, "_selected", set())
         for pk, label, path in rows:
