@@ -22,18 +22,27 @@ def visible_units(user):
     return user.jurisdiction.subtree()
 
 
-PICKER_LEVELS = 2  # levels below the user's jurisdiction offered in a unit drop-down
+PICKER_LEVELS = 2  # levels below the top of the user's tree offered in a unit drop-down
+
+
+def picker_options(rows, top, chosen=(), levels=PICKER_LEVELS):
+    """The one rule of a unit drop-down: (value, name indented by level) of the unit rows (value, name, path) down
+    to `levels` below the depth `top` (a province's thousands of departments would make a page hundreds of KB),
+    plus the ones already chosen (values as strings) wherever they are."""
+    for value, name, path in rows:
+        depth = path.count("/") - top
+        if depth <= levels or str(value) in chosen:
+            yield value, "　" * depth + name
 
 
 def unit_options(user, selected=None, levels=PICKER_LEVELS):
-    """(code, indented name) of the active units a drop-down of a list page offers: down to `levels` below the
-    user's jurisdiction (a province's thousands of departments would make the page hundreds of KB), plus the
-    unit already chosen (`selected`, a code) wherever it is."""
-    base = user.jurisdiction.path.count("/") if user.jurisdiction_id else 0
-    near = Q(path__regex=r"^(\d+/){1,%d}$" % (base + levels))
+    """(code, indented name) of the active units a hand-written drop-down offers (picker_options), read down to
+    `levels` below the user's jurisdiction only, plus the unit already chosen (`selected`, a code)."""
+    top = user.jurisdiction.path.count("/") if user.jurisdiction_id else 1
+    near = Q(path__regex=r"^(\d+/){1,%d}$" % (top + levels))
     units = visible_units(user).filter(is_active=True).filter(near | Q(code=selected or ""))
-    return [(unit.code, "　" * max(unit.path.count("/") - base - 1, 0) + unit.display_name)
-            for unit in units.only("code", "name", "short_name", "path")]
+    rows = [(unit.code, unit.display_name, unit.path) for unit in units.only("code", "name", "short_name", "path")]
+    return list(picker_options(rows, top, {selected}, levels))
 
 
 def restrict_by_unit(queryset, user, *unit_fields):
