@@ -6,26 +6,17 @@ from django.conf import settings
 
 from audits.models import Audit, AuditRules, AuditStatus, Finding
 from core import rectification, roles
-from core.deadlines import Due, level_for
-from core.models import User
-
-
-def _section_heads():
-    users = (User.objects.filter(is_active=True, groups__name=roles.SECTION_HEAD)
-             .select_related("jurisdiction").distinct())
-    return [(user, user.jurisdiction.path if user.jurisdiction_id else "") for user in users]
+from core.deadlines import Covering, Due, level_for
 
 
 def rectification_deadlines(on_date):
     """Open findings near or past their rectification deadline: to the audit's handler; once the rule's number
     of days overdue (30), also to the section heads whose jurisdiction covers the audited unit."""
     rules = AuditRules.current()
-    heads = None
+    heads = Covering([roles.SECTION_HEAD])
 
     def escalation(finding):
-        nonlocal heads
-        heads = _section_heads() if heads is None else heads
-        return [user for user, path in heads if finding.audit.unit.path.startswith(path)]
+        return list(heads(finding.audit.unit))
 
     def recipients(finding):
         user = finding.audit.handler or finding.audit.created_by
@@ -49,17 +40,12 @@ def draft_comment_deadlines(on_date):
     pending = (Audit.objects.filter(status=AuditStatus.IN_PROGRESS, comment_due__isnull=False,
                                     comments_received_on__isnull=True, comment_due__lte=horizon)
                .select_related("unit", "handler", "created_by").order_by("comment_due", "pk"))
-    heads = None
+    heads = Covering([roles.SECTION_HEAD])
     for audit in pending:
         level = level_for(audit.comment_due, on_date)
         if level is None:
             continue
-        user = audit.handler or audit.created_by
-        if user is not None and user.is_active:
-            recipients = (user,)
-        else:
-            heads = _section_heads() if heads is None else heads
-            recipients = tuple(head for head, path in heads if audit.unit.path.startswith(path))
+        recipients = heads.author_or_covering(audit.handler or audit.created_by, audit.unit)
         if audit.comment_due < on_date:
             state = f"已超过反馈期限{(on_date - audit.comment_due).days}天，逾期未提出视同无异议"
         else:

@@ -5,27 +5,9 @@ from django.utils import timezone
 
 from audits.models import Audit, AuditStatus, AuditSubject, Category, Finding, FindingCategory
 from core import rectification
-from core.scoping import visible_units
-
-
-class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
-    """A unit and everything below it."""
-
-    def __init__(self, *args, path_field="unit__path", **kwargs):
-        self.path_field = path_field
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.path_field}__startswith": value.path})
-
+from core.filters import UnitSubtreeFilter
 
 YEAR = forms.NumberInput(attrs={"placeholder": "年度", "style": "width: 7em"})
-
-
-def _units(request):
-    return visible_units(request.user) if request else visible_units(None)
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -34,7 +16,7 @@ class AuditFilter(django_filters.FilterSet):
 
     year = django_filters.NumberFilter(label="年度", widget=YEAR)
     category = django_filters.ChoiceFilter(label="类别", choices=Category.choices, empty_label="全部类别")
-    unit = UnitSubtreeFilter(label="单位", queryset=_units, empty_label="全部单位")
+    unit = UnitSubtreeFilter(label="单位", empty_label="全部单位")
     status = django_filters.ChoiceFilter(label="状态", choices=AuditStatus.choices, empty_label="全部状态")
     rectification = django_filters.ChoiceFilter(label="整改情况", choices=RECTIFICATION, method="by_rectification",
                                                 empty_label="整改情况不限")
@@ -71,7 +53,7 @@ class FindingFilter(django_filters.FilterSet):
                                            empty_label="全部问题类别")
     unit_category = django_filters.ChoiceFilter(label="单位类别", choices=Category.choices,
                                                 field_name="audit__category", empty_label="全部单位类别")
-    unit = UnitSubtreeFilter(label="单位", queryset=_units, path_field="audit__unit__path", empty_label="全部单位")
+    unit = UnitSubtreeFilter(label="单位", field_name="audit__unit", empty_label="全部单位")
     status = django_filters.ChoiceFilter(label="整改状态", choices=rectification.RectificationStatus.choices,
                                          field_name="rectification_status", empty_label="全部整改状态")
     overdue = django_filters.ChoiceFilter(label="逾期", choices=[("yes", "仅看逾期未整改")], empty_label="逾期不限",

@@ -14,7 +14,7 @@ from cadres.models import Cadre, SupervisionMeasure
 from core import rectification
 from core.concurrency import Versioned
 from core.models import Unit
-from core.scoping import restrict_by_unit
+from core.scoping import ScopedQuerySet
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -95,9 +95,8 @@ class AuditRules(models.Model):
 # Classification
 
 
-class UnitClassificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user)
+class UnitClassificationQuerySet(ScopedQuerySet):
+    unit_fields = ("unit",)
 
 
 class UnitClassification(Versioned):
@@ -157,9 +156,8 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", "已批准"
 
 
-class AuditPlanQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user)
+class AuditPlanQuerySet(ScopedQuerySet):
+    unit_fields = ("unit",)
 
 
 class AuditPlan(models.Model):
@@ -257,10 +255,8 @@ class AuditStatus(models.TextChoices):
 DONE_STATUSES = (AuditStatus.REPORTED, AuditStatus.RESULTS, AuditStatus.CLOSED)
 
 
-class AuditQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one place deciding which audits a user sees: by the audited unit."""
-        return restrict_by_unit(self, user)
+class AuditQuerySet(ScopedQuerySet):
+    unit_fields = ("unit",)  # the audited unit
 
     def active(self):
         return self.exclude(status=AuditStatus.CANCELLED)
@@ -394,9 +390,8 @@ class Responsibility(models.TextChoices):
     LEADERSHIP = "leadership", "领导责任"
 
 
-class FindingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user, unit_field="audit__unit")
+class FindingQuerySet(ScopedQuerySet):
+    unit_fields = ("audit__unit",)
 
     def active(self):
         return self.filter(voided_at__isnull=True).exclude(audit__status=AuditStatus.CANCELLED)
@@ -454,9 +449,8 @@ class ResultKind(models.TextChoices):
     ASSESSMENT = "assessment", "纳入考核"
 
 
-class ResultUseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user, unit_field="audit__unit")
+class ResultUseQuerySet(ScopedQuerySet):
+    unit_fields = ("audit__unit",)
 
     def active(self):
         return self.filter(voided_at__isnull=True)

@@ -42,7 +42,7 @@ from core.excel import xlsx_response
 from core.models import Unit, User
 from core.permissions import deny, office_required
 from core.refusals import Refused, show_refusal
-from core.scoping import visible_units
+from core.scoping import unit_options, visible_units
 from core.transitions import ViewAction, dispatch
 
 PAGE_SIZE = 30
@@ -531,4 +531,4 @@ def summary(request):
     result = stats.summary(year, unit=unit, user=request.user)
     return render(request, "audits/summary.html", {
         "year": year, "years": stats.year_range(today), "summary": result, "unit": unit,
-        "units": visible_units(request.user), "statuses": rectification.RectificationStatus.choices})
+        "units": unit_options(request.user, unit and unit.code), "statuses": rectification.RectificationStatus.choices})

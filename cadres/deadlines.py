@@ -4,40 +4,12 @@ from django.urls import reverse
 
 from cadres.models import MeasureKind, SupervisionMeasure
 from cadres.personal_matters import missing_reports, pending_reports, report_due_date
-from core import roles
-from core.deadlines import Due, level_for
-from core.models import User
-
-
-def _office_users():
-    """(user, jurisdiction path or "") of the active staff and section heads."""
-    users = (User.objects.filter(is_active=True, groups__name__in=[roles.STAFF, roles.SECTION_HEAD])
-             .select_related("jurisdiction").distinct())
-    return [(user, user.jurisdiction.path if user.jurisdiction_id else "") for user in users]
-
-
-def _covering(office_users, unit):
-    return tuple(user for user, path in office_users if unit.path.startswith(path))
-
-
-class _Recipients:
-    """Who is reminded of a record: whoever entered it while still active, else the office users covering the
-    cadre's unit (loaded once per scan, only if needed)."""
-
-    def __init__(self):
-        self._office_users = None
-
-    def __call__(self, created_by, unit):
-        if created_by is not None and created_by.is_active:
-            return (created_by,)
-        if self._office_users is None:
-            self._office_users = _office_users()
-        return _covering(self._office_users, unit)
+from core.deadlines import Covering, Due, level_for
 
 
 def inquiry_replies(on_date):
     """函询 delivered and not answered: due soon, due today, overdue."""
-    recipients_for = _Recipients()
+    covering = Covering()  # whoever entered the 函询 while active, else the office users covering the cadre
     pending = (SupervisionMeasure.objects.filter(kind=MeasureKind.INQUIRY, voided_at__isnull=True,
                                                  replied_on__isnull=True, reply_due__isnull=False)
                .select_related("cadre__unit", "created_by"))
@@ -45,7 +17,7 @@ def inquiry_replies(on_date):
         level = level_for(measure.reply_due, on_date)
         if level is None:
             continue
-        recipients = recipients_for(measure.created_by, measure.cadre.unit)
+        recipients = covering.author_or_covering(measure.created_by, measure.cadre.unit)
         mark = "（暂定）" if measure.reply_due_provisional else ""
         yield Due(kind="cadres.inquiry_reply", target=measure, due_date=measure.reply_due, level=level,
                   title=f"函询答复：{measure.cadre.name}，期限{measure.reply_due:%Y-%m-%d}{mark}",
@@ -58,23 +30,23 @@ def personal_matters_reports(on_date):
     level = level_for(due, on_date)
     if level is None:
         return
-    office_users = _office_users()
+    covering = Covering()
     for cadre in missing_reports(on_date.year).select_related("unit"):
         yield Due(kind="cadres.personal_matters_report", target=cadre, due_date=due, level=level,
                   title=f"个人有关事项报告：{cadre.name}（{cadre.unit.display_name}）{on_date.year}年度集中报告"
                         f"{'未按期报告' if due < on_date else '即将截止'}",
-                  recipients=_covering(office_users, cadre.unit),
+                  recipients=covering(cadre.unit),
                   url=reverse("cadres:profile", args=[cadre.code]) + "#personal-matters")
 
 
 def change_and_new_reports(on_date):
     """事项变化/新任 reports owed (registered with personal_matters.expect_report): due 30 days after the event."""
-    recipients_for = _Recipients()
+    covering = Covering()
     for report in pending_reports().select_related("cadre__unit", "created_by"):
         level = level_for(report.due_on, on_date)
         if level is None:
             continue
-        recipients = recipients_for(report.created_by, report.cadre.unit)
+        recipients = covering.author_or_covering(report.created_by, report.cadre.unit)
         yield Due(kind="cadres.change_report", target=report, due_date=report.due_on, level=level,
                   title=f"个人有关事项{report.get_kind_display()}：{report.cadre.name}，"
                         f"期限{report.due_on:%Y-%m-%d}{'（已逾期）' if report.due_on < on_date else ''}",

@@ -5,10 +5,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from cadres import snapshots
 from cadres.models import Cadre, CadreStatus, ManagementLevel, Rank, name_bigrams
 from cadres.warnings import rule_choices
-from core.filters import OrderingFilter
-from core.models import Unit
-from core.scoping import visible_units
-from core.widgets import UnitSelect
+from core.filters import OrderingFilter, UnitSubtreeFilter
 
 ANY_WARNING = "any"
 # Rank order for sorting: the 职务 levels, then the 职级 series, as declared.
@@ -30,27 +27,10 @@ def search(queryset, value):
     return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
 
 
-class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
-    """A unit and everything below it; `field_name` names the unit field filtered on (default: the filter's own
-    name, "unit")."""
-
-    def filter(self, qs, value):
-        if value:
-            return qs.filter(**{f"{self.field_name}__path__startswith": value.path})
-        return qs
-
-
-def unit_choices(request):
-    if request is None:
-        return Unit.objects.none()
-    return visible_units(request.user).filter(is_active=True)
-
-
 class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名或身份证号", method="search",
                                   widget=forms.TextInput(attrs={"placeholder": "姓名（可部分）或完整身份证号"}))
-    unit = UnitSubtreeFilter(label="单位（含下级）", queryset=unit_choices, empty_label="全部单位",
-                             widget=UnitSelect())
+    unit = UnitSubtreeFilter(label="单位（含下级）", empty_label="全部单位", active_only=True)
     rank = django_filters.ChoiceFilter(label="职级", choices=Rank.choices, empty_label="全部职级")
     status = django_filters.ChoiceFilter(label="状态", choices=CadreStatus.choices, empty_label="全部状态")
     management_level = django_filters.ChoiceFilter(label="管理层级", choices=ManagementLevel.choices,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.concurrency import Versioned
 from core.models import Unit
-from core.scoping import can_read_cases, restrict_by_unit
+from core.scoping import ScopedQuerySet, scoped_by
 
 
 class Gender(models.TextChoices):
@@ -66,10 +66,8 @@ def name_bigrams():
                        output_field=ArrayField(models.CharField(max_length=2)))
 
 
-class CadreQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one place that decides which cadres a user may see (by the unit of the current post)."""
-        return restrict_by_unit(self, user)
+class CadreQuerySet(ScopedQuerySet):
+    unit_fields = ("unit",)  # the unit of the current post
 
 
 class Cadre(Versioned):
@@ -212,9 +210,7 @@ class SourceChannel(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class SupervisionMeasureQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user, unit_field="cadre__unit")
+SupervisionMeasureQuerySet = scoped_by("cadre__unit")
 
 
 class SupervisionMeasure(models.Model):
@@ -461,14 +457,9 @@ class PersonalMattersReport(models.Model):
         return self.submitted_on is None
 
 
-class RandomDrawQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Draws made within the user's part of the unit tree (a draw made without a scope: unrestricted users)."""
-        if not can_read_cases(user):
-            return self.none()
-        if user.jurisdiction_id is None:
-            return self
-        return self.filter(scope__path__startswith=user.jurisdiction.path)
+class RandomDrawQuerySet(ScopedQuerySet):
+    # Draws made within the user's part of the unit tree; a draw made without a scope: unrestricted users only.
+    unit_fields = ("scope",)
 
 
 class RandomDraw(models.Model):
@@ -513,9 +504,7 @@ class VerificationResult(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class VerificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user, unit_field="cadre__unit")
+VerificationQuerySet = scoped_by("cadre__unit")
 
 
 class Verification(models.Model):
@@ -647,10 +636,8 @@ class WarningSnapshot(models.Model):
         return f"{self.as_of:%Y-%m-%d}预警快照"
 
 
-class CadreWarningQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """As Cadre.visible_to, by the unit the cadre held at the snapshot (kept in step by cadres.snapshots)."""
-        return restrict_by_unit(self, user)
+class CadreWarningQuerySet(ScopedQuerySet):
+    unit_fields = ("unit",)  # as Cadre's: the unit the cadre held at the snapshot (kept in step by cadres.snapshots)
 
 
 class CadreWarning(models.Model):

@@ -14,9 +14,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.models import Notification
+from core import roles
+from core.models import Notification, User
 
 Level = Notification.Level
+OFFICE_RECIPIENTS = (roles.STAFF, roles.SECTION_HEAD)  # the office users reminded of what nobody else is
 
 _providers = []
 
@@ -53,6 +55,39 @@ def level_for(due_date, on_date, notice_days=None):
     if (due_date - on_date).days <= notice_days:
         return Level.NOTICE
     return None
+
+
+def users_covering(unit, role_names=OFFICE_RECIPIENTS):
+    """The active users with one of `role_names` whose jurisdiction covers `unit` (or who have no limit)."""
+    return Covering(role_names)(unit)
+
+
+class Covering:
+    """users_covering for the many rows of one scan: the users of `role_names` are read once, on first use
+    (one query), then matched to each unit (or unit path) in memory."""
+
+    def __init__(self, role_names=OFFICE_RECIPIENTS):
+        self.role_names = tuple(role_names)
+        self._users = None
+
+    @property
+    def users(self):
+        if self._users is None:
+            self._users = list(User.objects.filter(is_active=True, groups__name__in=self.role_names)
+                               .select_related("jurisdiction").distinct())
+        return self._users
+
+    def __call__(self, unit):
+        path = unit if isinstance(unit, str) else unit.path
+        return tuple(user for user in self.users
+                     if user.jurisdiction_id is None or path.startswith(user.jurisdiction.path))
+
+    def author_or_covering(self, author, unit):
+        """Who hears about a record: whoever entered (or handles) it while still active, else the users covering
+        its unit."""
+        if author is not None and author.is_active:
+            return (author,)
+        return self(unit)
 
 
 def _rows(items):

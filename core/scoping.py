@@ -1,5 +1,6 @@
 """Who may see what: the one place that turns a user into a data scope. Every `visible_to` manager calls it."""
 
+from django.db import models
 from django.db.models import Q
 
 from core import roles
@@ -21,24 +22,70 @@ def visible_units(user):
     return user.jurisdiction.subtree()
 
 
-PICKER_LEVELS = 2  # levels below the user's jurisdiction offered in a unit drop-down
+PICKER_LEVELS = 2  # levels below the top of the user's tree offered in a unit drop-down
+
+
+def picker_options(rows, top, chosen=(), levels=PICKER_LEVELS):
+    """The one rule of a unit drop-down: (value, name indented by level) of the unit rows (value, name, path) down
+    to `levels` below the depth `top` (a province's thousands of departments would make a page hundreds of KB),
+    plus the ones already chosen (values as strings) wherever they are."""
+    for value, name, path in rows:
+        depth = path.count("/") - top
+        if depth <= levels or str(value) in chosen:
+            yield value, "　" * depth + name
 
 
 def unit_options(user, selected=None, levels=PICKER_LEVELS):
-    """(code, indented name) of the active units a drop-down of a list page offers: down to `levels` below the
-    user's jurisdiction (a province's thousands of departments would make the page hundreds of KB), plus the
-    unit already chosen (`selected`, a code) wherever it is."""
-    base = user.jurisdiction.path.count("/") if user.jurisdiction_id else 0
-    near = Q(path__regex=r"^(\d+/){1,%d}$" % (base + levels))
+    """(code, indented name) of the active units a hand-written drop-down offers (picker_options), read down to
+    `levels` below the user's jurisdiction only, plus the unit already chosen (`selected`, a code)."""
+    top = user.jurisdiction.path.count("/") if user.jurisdiction_id else 1
+    near = Q(path__regex=r"^(\d+/){1,%d}$" % (top + levels))
     units = visible_units(user).filter(is_active=True).filter(near | Q(code=selected or ""))
-    return [(unit.code, "　" * max(unit.path.count("/") - base - 1, 0) + unit.display_name)
-            for unit in units.only("code", "name", "short_name", "path")]
+    rows = [(unit.code, unit.display_name, unit.path) for unit in units.only("code", "name", "short_name", "path")]
+    return list(picker_options(rows, top, {selected}, levels))
 
 
-def restrict_by_unit(queryset, user, unit_field="unit"):
-    """Filter a case queryset to the user's scope through its unit foreign key (None for unit-less rows)."""
+def restrict_by_unit(queryset, user, *unit_fields):
+    """Filter a case queryset to an office user's jurisdiction: the rows whose unit, at any of `unit_fields`
+    (default "unit"), lies in it; a row whose unit is empty there is out of a limited user's scope."""
     if not can_read_cases(user):
         return queryset.none()
     if user.jurisdiction_id is None:
         return queryset
-    return queryset.filter(**{f"{unit_field}__path__startswith": user.jurisdiction.path})
+    path = user.jurisdiction.path
+    return queryset.filter(Q(*[Q(**{f"{field}__path__startswith": path}) for field in unit_fields or ("unit",)],
+                             _connector=Q.OR))
+
+
+def in_subtree(queryset, unit, unit_field="unit"):
+    """The rows whose unit (at `unit_field`) is `unit` or below it; all rows without a unit chosen."""
+    if unit is None:
+        return queryset
+    return queryset.filter(**{f"{unit_field}__path__startswith": unit.path})
+
+
+class ScopedQuerySet(models.QuerySet):
+    """`visible_to(user)`, decided once for every case model (style.md §1). A model declares the unit field(s) that
+    scope its rows in `unit_fields` (a row is in scope when any of them lies in the user's jurisdiction); office
+    roles see the rows in their jurisdiction, less what `hidden_from` takes away; any other user sees what
+    `for_other_roles` grants, nothing by default. Special rules override those two hooks, never visible_to."""
+
+    unit_fields = ("unit",)
+
+    def visible_to(self, user):
+        if not can_read_cases(user):
+            return self.for_other_roles(user)
+        return restrict_by_unit(self, user, *self.unit_fields).hidden_from(user)
+
+    def hidden_from(self, user):
+        """Hook: rows an office user never sees even within his jurisdiction (e.g. a case about himself)."""
+        return self
+
+    def for_other_roles(self, user):
+        """Hook: the rows a user without an office role sees (e.g. a liaison officer his unit's reports)."""
+        return self.none()
+
+
+def scoped_by(*unit_fields):
+    """A ScopedQuerySet class for a model with nothing else on its queryset: `scoped_by("cadre__unit")`."""
+    return type("ScopedQuerySet", (ScopedQuerySet,), {"unit_fields": unit_fields, "__module__": __name__})

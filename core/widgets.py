@@ -7,7 +7,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core.scoping import PICKER_LEVELS
+from core.scoping import PICKER_LEVELS, picker_options
 
 
 class FastSelect(forms.Select):
@@ -56,10 +56,9 @@ def _option(value, label, selected):
 
 
 class UnitSelect(FastSelect):
-    """The unit filter of a list: the units down to `levels` below the top of the user's tree (a province's
-    thousands of departments would make every list page a few hundred KB), plus the unit already chosen. Any
-    visible unit is still accepted (the field's queryset is not narrowed), so a link to a department's list works;
-    the names are indented by level."""
+    """The unit filter of a list: the units down to `levels` below the top of the user's tree, plus the unit
+    already chosen, indented by level (core.scoping.picker_options, as every unit drop-down). Any visible unit is
+    still accepted (the field's queryset is not narrowed), so a link to a department's list works."""
 
     def __init__(self, attrs=None, levels=PICKER_LEVELS):
         super().__init__(attrs, label_field="name")
@@ -73,10 +72,7 @@ class UnitSelect(FastSelect):
         field = self.choices.field
         if field.empty_label is not None:
             yield "", field.empty_label
-        rows = list(self.choices.queryset.values_list("pk", "name", "path"))
+        key = field.to_field_name or "pk"  # the value the field reads back (a unit's code for some filters)
+        rows = list(self.choices.queryset.values_list(key, "name", "path"))
         top = min((path.count("/") for _, _, path in rows), default=1)
-        chosen = getattr(self, "_selected", set())
-        for pk, label, path in rows:
-            depth = path.count("/") - top
-            if depth <= self.levels or str(pk) in chosen:
-                yield pk, "　" * depth + label
+        yield from picker_options(rows, top, getattr(self, "_selected", set()), self.levels)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from core import roles
-from core.deadlines import Due, Level, level_for
+from core.deadlines import Covering, Due, Level, level_for
 from core.models import Unit, User
 from liaison.models import (
     Meeting,
@@ -34,17 +34,16 @@ PLENARY_KIND = "liaison.plenary_meeting"
 # A plenary reminder becomes a warning this many days before the year ends (the notice itself starts earlier,
 # ReportingSchedule.plenary_notice_days).
 PLENARY_WARNING_DAYS = 30
-OFFICE_RECIPIENT_ROLES = (roles.STAFF, roles.SECTION_HEAD)
 
 
-def _office_recipients():
-    """[(user id, jurisdiction path or "")] of the office staff and section heads, in one query."""
-    return list(User.objects.filter(is_active=True, groups__name__in=OFFICE_RECIPIENT_ROLES)
-                .values_list("pk", "jurisdiction__path").distinct())
-
-
-def _covering(recipients, unit_path):
-    return tuple(pk for pk, path in recipients if not path or unit_path.startswith(path))
+def _officers(member_unit_ids):
+    """{member unit id: [user id]} of the active liaison officers of those member units, in one query."""
+    officers = defaultdict(list)
+    through = User.groups.through.objects.filter(
+        group__member_unit__in=member_unit_ids, user__is_active=True, user__groups__name=roles.LIAISON)
+    for member_unit_id, user_id in through.values_list("group__member_unit", "user_id"):
+        officers[member_unit_id].append(user_id)
+    return officers
 
 
 def _monthly_reports(period, member_units):
@@ -68,11 +67,7 @@ def report_reminders(on_date):
     reports = _monthly_reports(period, units)
     waiting = [unit for unit in units
                if reports.get(unit.pk) is None or reports[unit.pk].status not in Report.RECEIVED]
-    officers = defaultdict(list)
-    through = User.groups.through.objects.filter(
-        group__member_unit__in=waiting, user__is_active=True, user__groups__name=roles.LIAISON)
-    for member_unit_id, user_id in through.values_list("group__member_unit", "user_id"):
-        officers[member_unit_id].append(user_id)
+    officers = _officers(waiting)
     url = reverse("liaison:report_new") + f"?period={period:%Y-%m}"
     for unit in waiting:
         report = reports.get(unit.pk)
@@ -93,7 +88,7 @@ def missing_reports(on_date):
         return
     units = list(MemberUnit.objects.active_in(period).select_related("unit"))
     reports = _monthly_reports(period, units)
-    recipients = _office_recipients()
+    covering = Covering()
     url = reverse("liaison:compliance") + f"?year={period.year}"
     for unit in units:
         report = reports.get(unit.pk)
@@ -101,7 +96,7 @@ def missing_reports(on_date):
         if _reported_on_time(report) or unit_due >= on_date:
             continue
         state = "逾期报送" if report is not None and report.first_submitted_at else "未报送"
-        users = _covering(recipients, unit.unit.path)
+        users = covering(unit.unit)
         if users:
             yield Due(kind=MISSING_KIND, target=unit, due_date=unit_due, level=Level.OVERDUE,
                       title=f"{unit}{period.year}年{period.month}月月度通报{state}"
@@ -114,10 +109,10 @@ def decision_deadlines(on_date):
     horizon = on_date + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
     decisions = (MeetingDecision.objects.filter(status=MeetingDecision.Status.OPEN, deadline__lte=horizon)
                  .select_related("meeting__organizer", "owner_unit__unit"))
-    recipients = _office_recipients()
+    covering = Covering()
     for decision in decisions:
         level = level_for(decision.deadline, on_date)
-        users = _covering(recipients, decision.meeting.organizer.path)
+        users = covering(decision.meeting.organizer)
         if level is None or not users:
             continue
         state = "已逾期" if level == Level.OVERDUE else "即将到期"
@@ -131,12 +126,7 @@ def decision_deadlines_for_units(on_date):
     decision's own page (the meeting page is the office's)."""
     horizon = on_date + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
     decisions = list(MeetingDecision.objects.open().filter(deadline__lte=horizon).select_related("meeting"))
-    officers = defaultdict(list)
-    through = User.groups.through.objects.filter(
-        group__member_unit__in={d.owner_unit_id for d in decisions}, user__is_active=True,
-        user__groups__name=roles.LIAISON)
-    for member_unit_id, user_id in through.values_list("group__member_unit", "user_id"):
-        officers[member_unit_id].append(user_id)
+    officers = _officers({d.owner_unit_id for d in decisions})
     for decision in decisions:
         level = level_for(decision.deadline, on_date)
         if level is None or not officers[decision.owner_unit_id]:
@@ -155,12 +145,12 @@ def plenary_level(due_date, on_date, notice_days):
     return level
 
 
-def _joint_meeting_areas(recipients):
+def _joint_meeting_areas(office_users):
     """The units whose joint meeting the office runs: each office user's jurisdiction, and the top of the tree for
     users without one. [(unit, path)]"""
-    ids = {jurisdiction_id for _pk, jurisdiction_id, _path in recipients if jurisdiction_id}
+    ids = {user.jurisdiction_id for user in office_users if user.jurisdiction_id}
     areas = Unit.objects.filter(pk__in=ids)
-    if any(jurisdiction_id is None for _pk, jurisdiction_id, _path in recipients):
+    if any(user.jurisdiction_id is None for user in office_users):
         areas = areas | Unit.objects.filter(parent__isnull=True)
     return [(unit, unit.path) for unit in areas.order_by("path")]
 
@@ -176,17 +166,15 @@ def plenary_meeting(on_date):
              if plenary_level(datetime.date(year, 12, 31), on_date, schedule.plenary_notice_days) is not None]
     if not years:
         return
-    recipients = list(User.objects.filter(is_active=True, groups__name__in=OFFICE_RECIPIENT_ROLES)
-                      .values_list("pk", "jurisdiction_id", "jurisdiction__path").distinct())
-    if not recipients:
+    covering = Covering()
+    if not covering.users:
         return
-    areas = _joint_meeting_areas(recipients)
+    areas = _joint_meeting_areas(covering.users)
     members = list(MemberUnit.objects.filter(active_from__lte=datetime.date(years[-1], 12, 31))
                    .values_list("unit__path", "active_from", "active_to"))
     plenaries = list(Meeting.objects.filter(kind=Meeting.Kind.PLENARY, held_on__year__in=years)
                      .values_list("held_on__year", "organizer__path"))
     url = reverse("liaison:meeting_list")
-    covering = [(pk, path) for pk, _jurisdiction_id, path in recipients]
     for year in years:
         first, due = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         level = plenary_level(due, on_date, schedule.plenary_notice_days)
@@ -195,7 +183,7 @@ def plenary_meeting(on_date):
                                 for unit_path, joined, left in members)]
         for area, path in meeting_areas:
             held = sum(1 for held_year, organizer in plenaries if held_year == year and organizer.startswith(path))
-            users = _covering(covering, path)
+            users = covering(path)
             if held >= schedule.plenary_per_year or not users:
                 continue
             where = f"（{area.display_name}）" if len(meeting_areas) > 1 else ""

@@ -15,7 +15,7 @@ from guardian.shortcuts import get_objects_for_user
 from core import roles
 from core.concurrency import Versioned
 from core.models import Unit
-from core.scoping import can_read_cases, restrict_by_unit
+from core.scoping import ScopedQuerySet, restrict_by_unit
 
 GROUP_PREFIX = "联络员-"
 
@@ -156,12 +156,13 @@ class Severity(models.TextChoices):
     SEVERE = "severe", "严重"
 
 
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one place deciding which reports a user sees: office roles by jurisdiction; a liaison officer
-        through the object permissions granted to their unit's group; nobody else anything."""
-        if can_read_cases(user):
-            return restrict_by_unit(self, user, unit_field="member_unit__unit")
+class ReportQuerySet(ScopedQuerySet):
+    """Office roles see the reports by jurisdiction; a liaison officer through the object permissions granted to
+    their unit's group; nobody else anything."""
+
+    unit_fields = ("member_unit__unit",)
+
+    def for_other_roles(self, user):
         if user and user.is_authenticated and user.has_role(roles.LIAISON):
             return get_objects_for_user(user, "liaison.view_report", klass=self, use_groups=True,
                                         with_superuser=False, accept_global_perms=False)
@@ -393,9 +394,8 @@ class Disposal(models.Model):
         return f"{self.item} {self.get_action_display()}"
 
 
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user, unit_field="organizer")
+class MeetingQuerySet(ScopedQuerySet):
+    unit_fields = ("organizer",)
 
 
 class Meeting(Versioned):
@@ -430,13 +430,13 @@ class Meeting(Versioned):
         return reverse("liaison:meeting_detail", args=[self.code])
 
 
-class MeetingDecisionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one place deciding which decisions a user sees: office roles those of the meetings in their
-        jurisdiction; a liaison officer those their own unit leads (through the unit's liaison group); nobody else
-        any."""
-        if can_read_cases(user):
-            return restrict_by_unit(self, user, unit_field="meeting__organizer")
+class MeetingDecisionQuerySet(ScopedQuerySet):
+    """Office roles see the decisions of the meetings in their jurisdiction; a liaison officer those their own
+    unit leads (through the unit's liaison group); nobody else any."""
+
+    unit_fields = ("meeting__organizer",)
+
+    def for_other_roles(self, user):
         if user and user.is_authenticated and user.has_role(roles.LIAISON):
             return self.filter(owner_unit__group__user=user)
         return self.none()

@@ -7,7 +7,6 @@ import os
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -15,7 +14,8 @@ from cadres import services as cadre_services
 from cadres.models import MeasureKind, SourceChannel
 from core import audit, outbox, roles, uploads, workdays
 from core.concurrency import claim_version
-from core.models import Notification, User
+from core.deadlines import users_covering
+from core.models import Notification
 from core.refusals import Refused
 from core.transitions import Machine, Transition
 from liaison import hooks
@@ -419,14 +419,6 @@ def _new_urgent(member_unit, actor, request):
     return report
 
 
-def office_users_for(unit, role_names):
-    """Active users with one of `role_names` whose jurisdiction covers `unit` (or who have no limit)."""
-    parts = [part for part in unit.path.split("/") if part]
-    prefixes = ["/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
-    return (User.objects.filter(is_active=True, groups__name__in=role_names)
-            .filter(Q(jurisdiction__isnull=True) | Q(jurisdiction__path__in=prefixes)).distinct())
-
-
 def notify_urgent_report(report_id):
     """Create the notifications of an urgent report; unique per item and recipient, so a retry adds nothing."""
     report = Report.objects.select_related("member_unit__unit").get(pk=report_id, kind=Report.Kind.URGENT)
@@ -436,7 +428,7 @@ def notify_urgent_report(report_id):
 
     item_type = ContentType.objects.get_for_model(ReportItem)
     sent_on = timezone.localtime(report.first_submitted_at).date()
-    recipients = list(office_users_for(report.member_unit.unit, URGENT_RECIPIENT_ROLES))
+    recipients = users_covering(report.member_unit.unit, URGENT_RECIPIENT_ROLES)
     rows = [
         Notification(recipient=user, kind=URGENT_NOTIFICATION_KIND, target_type=item_type, target_id=str(item.pk),
                      title=f"即时通报：{report.member_unit}报送一把手相关事项（{item.get_aspect_display()}，"

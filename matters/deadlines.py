@@ -8,8 +8,7 @@ from django.conf import settings
 
 from cadres.dates import add_months
 from core import rectification, roles
-from core.deadlines import Due, level_for
-from core.models import User
+from core.deadlines import Covering, Due, level_for
 from matters.models import (
     ApplicationStatus,
     Certificate,
@@ -23,25 +22,9 @@ from matters.models import (
 from matters.services import expiry_notice_from
 
 
-def _office_users(*role_names):
-    users = (User.objects.filter(is_active=True, groups__name__in=role_names or [roles.STAFF, roles.SECTION_HEAD])
-             .select_related("jurisdiction").distinct())
-    return [(user, user.jurisdiction.path if user.jurisdiction_id else "") for user in users]
-
-
-class _Recipients:
-    """Who hears about a row: the user who recorded it (still active), else the office users covering its unit.
-    Office users are read once per scan."""
-
-    def __init__(self):
-        self._office = None
-
-    def __call__(self, user, unit):
-        if user is not None and user.is_active:
-            return (user,)
-        if self._office is None:
-            self._office = _office_users()
-        return tuple(u for u, path in self._office if unit.path.startswith(path))
+def _recipients():
+    """Who hears about a row: the user who recorded it (still active), else the office users covering its unit."""
+    return Covering().author_or_covering
 
 
 def _horizon(on_date):
@@ -54,7 +37,7 @@ def _state(due, on_date):
 
 def certificate_handovers(on_date):
     """A newly issued certificate not yet handed over to the office."""
-    recipients = _Recipients()
+    recipients = _recipients()
     rows = (Certificate.objects.filter(status=CertificateStatus.AWAITING, handover_due__lte=_horizon(on_date))
             .select_related("cadre__unit", "created_by"))
     for certificate in rows:
@@ -69,7 +52,7 @@ def certificate_handovers(on_date):
 def certificate_expiries(on_date):
     """Certificates held (or awaited) whose expiry is within the notice window (6 months) or past."""
     rules = MattersRules.current()
-    recipients = _Recipients()
+    recipients = _recipients()
     limit = add_months(on_date, rules.expiry_notice_months) + datetime.timedelta(days=3)  # month-end slack
     rows = (Certificate.objects.exclude(status=CertificateStatus.CANCELLED).filter(expires_on__lte=limit)
             .select_related("cadre__unit", "created_by"))
@@ -86,7 +69,7 @@ def certificate_expiries(on_date):
 
 def certificate_returns(on_date):
     """Lent certificates due back N days after the trip."""
-    recipients = _Recipients()
+    recipients = _recipients()
     rows = (CertificateLoan.objects.filter(returned_on__isnull=True, return_due__lte=_horizon(on_date))
             .select_related("certificate__cadre__unit", "lent_by", "application"))
     for loan in rows:
@@ -101,7 +84,7 @@ def certificate_returns(on_date):
 
 def opinion_replies(on_date):
     """Joint-review opinions not yet replied."""
-    recipients = _Recipients()
+    recipients = _recipients()
     rows = (ReviewOpinion.objects.filter(replied_on__isnull=True, application__status=ApplicationStatus.REVIEWING,
                                          reply_due__lte=_horizon(on_date))
             .select_related("application__cadre__unit", "application__created_by"))
@@ -121,13 +104,11 @@ def inspection_rectification(on_date):
     """Open inspection rectification items: to the recorder; escalated to the section heads after N days overdue.
     The levels and the escalation are core.rectification.dues, the same code as audit findings."""
     rules = MattersRules.current()
-    recipients = _Recipients()
-    heads = None
+    recipients = _recipients()
+    heads = Covering([roles.SECTION_HEAD])
 
     def escalation(item):
-        nonlocal heads
-        heads = _office_users(roles.SECTION_HEAD) if heads is None else heads
-        return [user for user, path in heads if item.inspection.unit.path.startswith(path)]
+        return list(heads(item.inspection.unit))
 
     def title(item, overdue):
         state = f"已逾期{overdue}天" if overdue else f"期限{item.rectification_deadline:%Y-%m-%d}"

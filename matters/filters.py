@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from cadres.dates import add_months
 from core import rectification
-from core.scoping import visible_units
+from core.filters import UnitSubtreeFilter
 from matters.models import (
     ApplicationStatus,
     Certificate,
@@ -21,21 +21,6 @@ from matters.models import (
 )
 
 
-class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
-    """A unit and everything below it."""
-
-    def __init__(self, *args, path_field="cadre__unit__path", **kwargs):
-        self.path_field = path_field
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        return qs.filter(**{f"{self.path_field}__startswith": value.path}) if value else qs
-
-
-def _units(request):
-    return visible_units(request.user if request else None)
-
-
 def _by_name(qs, name, value):
     value = value.strip()
     return qs.filter(cadre__name__contains=value) if value else qs
@@ -45,7 +30,7 @@ class RegistrationFilter(django_filters.FilterSet):
     STATES = [("active", "备案中"), ("removed", "已撤销"), ("left", "已离开管理范围、应撤销")]
 
     state = django_filters.ChoiceFilter(label="状态", choices=STATES, method="by_state", empty_label="全部状态")
-    unit = UnitSubtreeFilter(label="单位", queryset=_units, empty_label="全部单位")
+    unit = UnitSubtreeFilter(label="单位", field_name="cadre__unit", empty_label="全部单位")
     q = django_filters.CharFilter(label="姓名", method=lambda qs, n, v: _by_name(qs, n, v))
 
     class Meta:
@@ -71,7 +56,7 @@ class CertificateFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="证照类别", choices=CertificateKind.choices, empty_label="全部类别")
     status = django_filters.ChoiceFilter(label="状态", choices=CertificateStatus.choices, empty_label="全部状态")
     flag = django_filters.ChoiceFilter(label="提示", choices=FLAGS, method="by_flag", empty_label="全部提示")
-    unit = UnitSubtreeFilter(label="单位", queryset=_units, empty_label="全部单位")
+    unit = UnitSubtreeFilter(label="单位", field_name="cadre__unit", empty_label="全部单位")
     q = django_filters.CharFilter(label="姓名", method=lambda qs, n, v: _by_name(qs, n, v))
 
     class Meta:
@@ -96,7 +81,7 @@ class CertificateFilter(django_filters.FilterSet):
 class ApplicationFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label="年度")
     status = django_filters.ChoiceFilter(label="状态", choices=ApplicationStatus.choices, empty_label="全部状态")
-    unit = UnitSubtreeFilter(label="单位", queryset=_units, empty_label="全部单位")
+    unit = UnitSubtreeFilter(label="单位", field_name="cadre__unit", empty_label="全部单位")
     q = django_filters.CharFilter(label="姓名", method=lambda qs, n, v: _by_name(qs, n, v))
 
     class Meta:
@@ -108,7 +93,7 @@ class PersonalEventFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label="年度", field_name="event_date__year")
     kind = django_filters.ChoiceFilter(label="事项类别", choices=EventKind.choices, empty_label="全部类别")
     late = django_filters.BooleanFilter(label="仅迟报", method="by_late", widget=django_filters.widgets.BooleanWidget())
-    unit = UnitSubtreeFilter(label="单位", queryset=_units, empty_label="全部单位")
+    unit = UnitSubtreeFilter(label="单位", field_name="cadre__unit", empty_label="全部单位")
     q = django_filters.CharFilter(label="姓名", method=lambda qs, n, v: _by_name(qs, n, v))
 
     class Meta:
@@ -121,7 +106,7 @@ class PersonalEventFilter(django_filters.FilterSet):
 
 class InspectionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="来源", choices=InspectionKind.choices, empty_label="全部来源")
-    unit = UnitSubtreeFilter(label="单位", queryset=_units, path_field="unit__path", empty_label="全部单位")
+    unit = UnitSubtreeFilter(label="单位", empty_label="全部单位")
 
     class Meta:
         model = Inspection
@@ -135,8 +120,7 @@ class ItemFilter(django_filters.FilterSet):
                                          field_name="rectification_status", empty_label="全部状态")
     overdue = django_filters.BooleanFilter(label="仅逾期", method="by_overdue",
                                            widget=django_filters.widgets.BooleanWidget())
-    unit = UnitSubtreeFilter(label="单位", queryset=_units, path_field="inspection__unit__path",
-                             empty_label="全部单位")
+    unit = UnitSubtreeFilter(label="单位", field_name="inspection__unit", empty_label="全部单位")
 
     class Meta:
         model = InspectionItem

@@ -11,19 +11,9 @@ from django.urls import reverse
 from cadres.models import Cadre, MeasureKind, SupervisionMeasure
 from core import rectification
 from core.models import Unit
-from core.scoping import restrict_by_unit
+from core.scoping import ScopedQuerySet, scoped_by
 
 USER = settings.AUTH_USER_MODEL
-
-
-def _scoped(unit_field):
-    """A queryset class whose `visible_to(user)` scopes rows by the unit at `unit_field` (the one place)."""
-
-    class ScopedQuerySet(models.QuerySet):
-        def visible_to(self, user):
-            return restrict_by_unit(self, user, unit_field=unit_field)
-
-    return ScopedQuerySet
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -99,7 +89,7 @@ class ExitEntryRegistration(models.Model):
     created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = _scoped("cadre__unit").as_manager()
+    objects = scoped_by("cadre__unit").as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "出入境登记备案"
@@ -158,7 +148,7 @@ class Certificate(models.Model):
     created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = _scoped("cadre__unit").as_manager()
+    objects = scoped_by("cadre__unit").as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "出入境证照"
@@ -243,7 +233,7 @@ class TravelApplication(models.Model):
     created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = _scoped("cadre__unit").as_manager()
+    objects = scoped_by("cadre__unit").as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "因私出国（境）申请"
@@ -334,7 +324,7 @@ class CertificateLoan(models.Model):
     received_by = models.ForeignKey(USER, verbose_name="接收人", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
 
-    objects = _scoped("certificate__cadre__unit").as_manager()
+    objects = scoped_by("certificate__cadre__unit").as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "证照借出记录"
@@ -387,7 +377,7 @@ class InvestigationRecord(models.Model):
     created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = _scoped("cadre__unit").as_manager()
+    objects = scoped_by("cadre__unit").as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "立案审查调查记录"
@@ -436,7 +426,7 @@ class PersonalEvent(models.Model):
     created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = _scoped("cadre__unit").as_manager()
+    objects = scoped_by("cadre__unit").as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "个人重大事项报告"
@@ -484,7 +474,7 @@ class Inspection(models.Model):
     created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = _scoped("unit").as_manager()
+    objects = scoped_by("unit").as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "巡察整改"
@@ -497,9 +487,8 @@ class Inspection(models.Model):
         return reverse("matters:inspection_detail", args=[self.code])
 
 
-class InspectionItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user, unit_field="inspection__unit")
+class InspectionItemQuerySet(ScopedQuerySet):
+    unit_fields = ("inspection__unit",)
 
     def active(self):
         return self.filter(voided_at__isnull=True)

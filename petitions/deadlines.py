@@ -13,7 +13,6 @@ from django.db.models import Q
 
 from core import deadlines as core_deadlines
 from core import roles, workdays
-from core.models import User
 from petitions.models import (
     CONCLUDED_STATUSES,
     OPEN_STATUSES,
@@ -211,16 +210,9 @@ def days_class(due, on_date):
     return "days-normal"
 
 
-def _section_heads():
-    """Active 科室负责人 with their jurisdiction path ('' = everything)."""
-    heads = (User.objects.filter(is_active=True, groups__name=roles.SECTION_HEAD)
-             .select_related("jurisdiction").distinct())
-    return [(head, head.jurisdiction.path if head.jurisdiction_id else "") for head in heads]
-
-
 def provider(on_date):
     """Deadline scan: what is due within the notice window, due today or overdue."""
-    heads = None
+    heads = core_deadlines.Covering([roles.SECTION_HEAD])  # told of what is overdue in their jurisdiction
     awaiting_review = Q(status__in=REVIEWABLE_STATUSES, review_requests__state=ReviewRequest.State.PENDING)
     cases = (Petition.objects.filter(Q(status__in=OPEN_STATUSES + CONCLUDED_STATUSES[:1]) | awaiting_review)
              .distinct().select_related("unit").prefetch_related("handlers", "transfers", "review_requests"))
@@ -232,8 +224,7 @@ def provider(on_date):
             recipients = list(petition.handlers.all())
             # A 暂定 date is not escalated: it is final only once the year's schedule is entered (require_final).
             if level == core_deadlines.Level.OVERDUE and workdays.is_final(item.date, item.provisional):
-                heads = _section_heads() if heads is None else heads
-                recipients += [head for head, path in heads if petition.unit.path.startswith(path)]
+                recipients += heads(petition.unit)
             if not recipients:
                 continue
             # Never the informant in a title: the case number and the step only.

@@ -15,9 +15,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.filters import UnitSubtreeFilter
 from core.models import Unit, User
 from core.scoping import visible_units
-from core.widgets import FastSelect, UnitSelect
+from core.widgets import FastSelect
 from petitions.forms import office_users
 from petitions.models import OPEN_STATUSES, Channel, Petition, PetitionSubject, ProblemCategory, Status
 
@@ -34,8 +35,7 @@ class PetitionFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(label="渠道", choices=Channel.choices, empty_label="全部渠道")
     category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices, method="by_category",
                                            empty_label="全部类别")
-    unit = django_filters.ModelChoiceFilter(label="单位", queryset=Unit.objects.none(), method="by_unit",
-                                            empty_label="全部单位", widget=UnitSelect())
+    unit = UnitSubtreeFilter(label="单位", queryset=Unit.objects.none(), empty_label="全部单位")
     handler = django_filters.ModelChoiceFilter(label="承办人", queryset=User.objects.none(), field_name="handlers",
                                                empty_label="全部承办人", widget=FastSelect)
     days = django_filters.ChoiceFilter(label="剩余天数", choices=DAYS_CHOICES, method="by_days",
@@ -75,9 +75,6 @@ class PetitionFilter(django_filters.FilterSet):
 
     def by_category(self, queryset, name, value):
         return queryset.filter(categories__contains=[value])
-
-    def by_unit(self, queryset, name, value):
-        return queryset.filter(unit__path__startswith=value.path)
 
     def by_days(self, queryset, name, value):
         today = timezone.localdate()

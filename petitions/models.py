@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.exports import ExportJob
 from core.models import Unit
-from core.scoping import restrict_by_unit
+from core.scoping import ScopedQuerySet
 
 
 class Channel(models.TextChoices):
@@ -154,14 +154,14 @@ class CaseNumberCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class PetitionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one place deciding which cases a user sees: office roles, the user's unit subtree, and never a case
-        that names the user himself (matched through the cadre linked to his login)."""
-        queryset = restrict_by_unit(self, user, unit_field="unit")
-        if getattr(user, "pk", None):
-            queryset = queryset.exclude(subjects__cadre__user=user)
-        return queryset
+class PetitionQuerySet(ScopedQuerySet):
+    """Office roles see the cases in their unit subtree, and never a case that names the user himself (matched
+    through the cadre linked to his login)."""
+
+    unit_fields = ("unit",)
+
+    def hidden_from(self, user):
+        return self.exclude(subjects__cadre__user=user)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

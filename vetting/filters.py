@@ -6,8 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from cadres.filters import UnitSubtreeFilter, unit_choices
-from core.widgets import FastSelect
+from core.filters import UnitSubtreeFilter
 from vetting.models import Batch, CaseStatus, MoveKind, VettingCase
 from vetting.models.cases import CLOSED_STATUSES
 
@@ -21,8 +20,8 @@ class CaseFilter(django_filters.FilterSet):
     move_kind = django_filters.ChoiceFilter(label="任用方式", choices=MoveKind.choices, empty_label="全部方式")
     batch = django_filters.ModelChoiceFilter(label="会议批次", queryset=lambda request: Batch.objects.visible_to(
         request.user), empty_label="全部批次", field_name="batch", to_field_name="code")
-    unit = UnitSubtreeFilter(label="拟任单位（含下级）", field_name="proposed_unit", queryset=unit_choices,
-                             empty_label="全部拟任单位", widget=FastSelect(label_field="name"))
+    unit = UnitSubtreeFilter(label="拟任单位（含下级）", field_name="proposed_unit",
+                             empty_label="全部拟任单位", active_only=True)
     opened_after = django_filters.DateFilter(label="启动日期从", field_name="opened_on", lookup_expr="gte",
                                              widget=DATE)
     opened_before = django_filters.DateFilter(label="启动日期至", field_name="opened_on", lookup_expr="lte",

@@ -26,7 +26,7 @@ from core import audit
 from core.concurrency import EditConflict
 from core.excel import workbook_bytes, write_only_cell, xlsx_response
 from core.permissions import deny, office_required
-from core.scoping import unit_options, visible_units
+from core.scoping import in_subtree, unit_options, visible_units
 
 PAGE_SIZE = 30
 
@@ -162,8 +162,7 @@ def pick(request):
     if not request.GET.get("q", "").strip():
         found = found.none()
     unit = visible_units(request.user).filter(code=request.GET.get("unit", "")).first()
-    if unit is not None:
-        found = found.filter(unit__path__startswith=unit.path)
+    found = in_subtree(found, unit)
     if request.GET.get("principal") == "1":
         found = found.filter(is_principal=True)
     cadres = list(found.order_by("name", "unit__path")[:PICK_LIMIT + 1])
@@ -243,8 +242,7 @@ def warning_list(request):
     unit_code = request.GET.get("unit", "")
     cadres = Cadre.objects.visible_to(request.user)
     unit = visible_units(request.user).filter(code=unit_code).first() if unit_code else None
-    if unit is not None:
-        cadres = cadres.filter(unit__path__startswith=unit.path)
+    cadres = in_subtree(cadres, unit)
     q = request.GET.get("q", "").strip()
     cadres = search(cadres, q)
     only = [rule] if rule in rules else None

@@ -12,7 +12,7 @@ from core import rectification, rectification_views
 from core.excel import table_workbook, xlsx_response
 from core.permissions import office_required
 from core.refusals import Refused
-from core.scoping import visible_units
+from core.scoping import in_subtree, visible_units
 from matters import exports, permissions, services
 from matters.filters import InspectionFilter, ItemFilter
 from matters.forms import (
@@ -94,7 +94,7 @@ def inspection_detail(request, code):
 def item_create(request, code):
     inspection = _inspection(request, code)
     require_edit(request)
-    owners = Cadre.objects.visible_to(request.user).filter(unit__path__startswith=inspection.unit.path)
+    owners = in_subtree(Cadre.objects.visible_to(request.user), inspection.unit)
     form = ItemForm(request.POST or None, cadres=owners.select_related("unit"))
     if request.method == "POST" and form.is_valid():
         try:

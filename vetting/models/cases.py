@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cadres.models import Cadre, PositionHistory, Rank
 from core.models import Unit
-from core.scoping import can_read_cases, restrict_by_unit
+from core.scoping import ScopedQuerySet
 
 
 class CaseStatus(models.TextChoices):
@@ -58,9 +58,8 @@ class StepKind(models.TextChoices):
     CROSSCHECK = "crosscheck", "预警核对"
 
 
-class BatchQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return restrict_by_unit(self, user)
+class BatchQuerySet(ScopedQuerySet):
+    unit_fields = ("unit",)
 
 
 class Batch(models.Model):
@@ -103,17 +102,14 @@ class VettingCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class VettingCaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one place that decides which vetting cases a user may see: office roles, within their
-        jurisdiction (by the proposed post or the candidate's current unit), and never a case about themselves."""
-        if not can_read_cases(user):
-            return self.none()
-        qs = self.exclude(cadre__user=user)
-        if user.jurisdiction_id is None:
-            return qs
-        path = user.jurisdiction.path
-        return qs.filter(Q(proposed_unit__path__startswith=path) | Q(cadre__unit__path__startswith=path))
+class VettingCaseQuerySet(ScopedQuerySet):
+    """Office roles see the cases in their jurisdiction by the proposed post or the candidate's current unit, and
+    never a case about themselves."""
+
+    unit_fields = ("proposed_unit", "cadre__unit")
+
+    def hidden_from(self, user):
+        return self.exclude(cadre__user=user)
 
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
