@@ -215,6 +215,24 @@ class WorkCalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'}"
 
 
+class YearlyCounter(models.Model):
+    """The last number issued in one series (信访件, 任前把关, 审计项目…) and year; advanced only by core.numbering."""
+
+    series = models.CharField("编号序列", max_length=50)
+    year = models.PositiveIntegerField("年度")
+    last = models.PositiveIntegerField("已用至", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件编号计数"
+        constraints = [
+            # the ON CONFLICT target of core.numbering.next_number
+            models.UniqueConstraint(fields=["series", "year"], name="%(app_label)s_%(class)s_one_per_series_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.series} {self.year}: {self.last}"
+
+
 class SecurityPolicy(models.Model):
     """安全策略: one row, edited by the 安全保密管理员 in the admin. Read through `SecurityPolicy.current()`."""
 

@@ -90,19 +90,6 @@ class Batch(models.Model):
         return reverse("vetting:batch", args=[self.code])
 
 
-class VettingCounter(models.Model):
-    """The last case number used in a year (RQ-2026-0012); rows are locked while a number is taken."""
-
-    year = models.PositiveIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "案件编号计数"
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class VettingCaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one place that decides which vetting cases a user may see: office roles, within their
