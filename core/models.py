@@ -233,8 +233,38 @@ class YearlyCounter(models.Model):
         return f"{self.series} {self.year}: {self.last}"
 
 
-class SecurityPolicy(models.Model):
+class SingleRowSettings(models.Model):
+    """A table of local numbers with one row (pk 1), edited in the admin and read through `current()`, which
+    creates the row with the defaults on first use. A table read on every request sets `cache_seconds`: the row is
+    then kept in the process that long (saving it clears the cache of this process; others see it within that time)."""
+
+    cache_seconds = 0
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+        _settings_cache.pop(type(self), None)
+
+    @classmethod
+    def current(cls):
+        if not cls.cache_seconds:
+            return cls.objects.get_or_create(pk=1)[0]
+        cached = _settings_cache.get(cls)
+        if cached is None or time.monotonic() - cached[1] > cls.cache_seconds:
+            cached = _settings_cache[cls] = (cls.objects.get_or_create(pk=1)[0], time.monotonic())
+        return cached[0]
+
+
+_settings_cache = {}  # model class -> (row, time read), for the tables with cache_seconds
+
+
+class SecurityPolicy(SingleRowSettings):
     """安全策略: one row, edited by the 安全保密管理员 in the admin. Read through `SecurityPolicy.current()`."""
+
+    cache_seconds = 60  # read on every request
 
     password_min_length = models.PositiveSmallIntegerField("密码最小长度", default=12)
     password_expiry_days = models.PositiveSmallIntegerField("密码有效期（天）", default=90)
@@ -248,23 +278,6 @@ class SecurityPolicy(models.Model):
 
     def __str__(self):
         return "安全策略"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a single row
-        super().save(*args, **kwargs)
-        _policy_cache.clear()
-
-    @classmethod
-    def current(cls):
-        """The policy, cached in the process for a minute: it is read on every request."""
-        cached = _policy_cache.get("policy")
-        if cached is None or time.monotonic() - cached[1] > 60:
-            cached = (cls.objects.get_or_create(pk=1)[0], time.monotonic())
-            _policy_cache["policy"] = cached
-        return cached[0]
-
-
-_policy_cache = {}
 
 
 from core.outbox import OutboxMessage  # noqa: E402,F401  (the model lives with its service, core/outbox.py)

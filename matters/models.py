@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from audits import rectification
 from cadres.models import Cadre, MeasureKind, SupervisionMeasure
-from core.models import Unit
+from core.models import SingleRowSettings, Unit
 from core.scoping import restrict_by_unit
 
 USER = settings.AUTH_USER_MODEL
@@ -30,7 +30,7 @@ def _scoped(unit_field):
 # Settings (local numbers, editable in the admin)
 
 
-class MattersRules(models.Model):
+class MattersRules(SingleRowSettings):
     """The local numbers of this app, one row."""
 
     handover_days = models.PositiveSmallIntegerField("新领证照交存期限（天）", default=10,
@@ -54,14 +54,6 @@ class MattersRules(models.Model):
     def __str__(self):
         return "重要事项联审参数"
 
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a single row
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class AccountabilitySituation(models.Model):
