@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from cadres.dates import add_months
 from cadres.models import MeasureKind
 from core import cache as shared_cache
 from dashboard import links, queries
-from dashboard.periods import Period, add_months
+from dashboard.periods import Period
 
 # Compliance states counted as "reported" (submitted, on time, nil or late) and as "expected" (not inactive).
 REPORTED_STATES = ("on_time", "nil", "late")

@@ -2,14 +2,13 @@
 appends to the case record (全程纪实, StepEvent) and writes the audit log. The moves between stages go through
 `transition`, which applies vetting.workflow.TRANSITIONS."""
 
-import calendar
-import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from cadres import registry
 from cadres import services as cadre_services
+from cadres.dates import add_months
 from cadres.models import Rank
 from core import audit, numbering, workdays
 from core.concurrency import LATEST
@@ -822,9 +821,3 @@ def _move(case, field, label, old, due):
                          f"任前把关 {case.number}", case.get_absolute_url())
 
 
-def add_months(day, months):
-    """The same day `months` later, clamped to the month's end (a probation of 12 months from 2024-02-29 ends
-    2025-02-28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
