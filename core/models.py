@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 
@@ -56,8 +58,12 @@ class Unit(models.Model):
             self.path = f"{self.parent.path if self.parent_id else ''}{self.pk}/"
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
-                for child in self.children.all():
-                    child.save()  # re-derives the child's path, and so on down
+                self._move_descendants(old_path)
+
+    def _move_descendants(self, old_path):
+        """One UPDATE rewrites the path prefix of every unit below (however deep), instead of a save per unit."""
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(Value(self.path), Substr("path", len(old_path) + 1), output_field=models.CharField()))
 
     def subtree(self):
         """This unit and all units below it."""
