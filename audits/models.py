@@ -13,7 +13,7 @@ from django.utils import timezone
 from cadres.models import Cadre, SupervisionMeasure
 from core import rectification
 from core.concurrency import Versioned
-from core.models import Unit
+from core.models import SingleRowSettings, Unit
 from core.scoping import ScopedQuerySet
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -66,7 +66,7 @@ class CategoryPolicy(models.Model):
         return f"{self.get_category_display()}：每{self.cycle_years}年，{self.get_default_mode_display()}"
 
 
-class AuditRules(models.Model):
+class AuditRules(SingleRowSettings):
     """The local numbers of this app, one row (local practice; edit in the admin)."""
 
     rectification_days = models.PositiveSmallIntegerField("整改期限（天）", default=60)
@@ -85,10 +85,6 @@ class AuditRules(models.Model):
     def __str__(self):
         return "经济责任审计规则参数"
 
-    @classmethod
-    def current(cls):
-        rules = cls.objects.order_by("pk").first()
-        return rules or cls.objects.create()
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ from audits.models import (
 from cadres.models import MeasureKind, SourceChannel
 from cadres.services import record_measure, void_measure
 from core import audit as audit_log
-from core import rectification
+from core import numbering, rectification
 from core.concurrency import claim_version
 from core.refusals import Refused
 from core.transitions import Machine, Transition
@@ -243,12 +243,11 @@ def change_plan_status(plan, action, *, actor, request=None, approved_on=None, a
 # Audit projects
 
 
+CASE_NUMBER_SERIES = "audits.audit"  # core.models.YearlyCounter.series; JZSJ-<year>-<seq>
+
+
 def _next_seq(year):
-    # Serialize numbering per year; the lock ends with the transaction.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [5_000_511, year])
-    last = Audit.objects.filter(year=year).aggregate(m=Max("seq"))["m"] or 0
-    return last + 1
+    return numbering.next_number(CASE_NUMBER_SERIES, year)
 
 
 @transaction.atomic

@@ -1,17 +1,15 @@
-"""Calendar helpers used by impact periods and warning windows."""
+"""Calendar helpers used by impact periods, warning windows, probation and the dashboard's months."""
 
-import calendar
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 
 def add_months(day, months):
-    """The same day `months` later (or earlier), clamped to the month's last day: 2026-08-31 + 6 → 2027-02-28."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    """The same day `months` later (or earlier), clamped to the month's last day: 2026-08-31 + 6 → 2027-02-28,
+    2024-02-29 + 12 → 2025-02-28 (the one month arithmetic of every app)."""
+    return day + relativedelta(months=months)
 
 
 def years_before(day, years):

@@ -10,7 +10,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 
 from core.concurrency import Versioned
-from core.models import Unit
+from core.models import SingleRowSettings, Unit
 from core.scoping import ScopedQuerySet, scoped_by
 
 
@@ -292,7 +292,7 @@ class ImpactPeriod(models.Model):
         return f"{self.get_kind_display()}：{self.months}个月"
 
 
-class CadreSettings(models.Model):
+class CadreSettings(SingleRowSettings):
     """Local thresholds (本地规定) for warnings, inquiries and personal matters; one row, edited in the admin."""
 
     unfit_vote_threshold = models.DecimalField("不称职票比例阈值（%）", max_digits=5, decimal_places=2, default=30)
@@ -327,14 +327,6 @@ class CadreSettings(models.Model):
             if value is not None and not 0 < value <= 100:
                 raise ValidationError({field: "比例应在0到100之间"})
 
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a single row
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class AssessmentGrade(models.TextChoices):

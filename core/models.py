@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 
@@ -56,8 +58,12 @@ class Unit(models.Model):
             self.path = f"{self.parent.path if self.parent_id else ''}{self.pk}/"
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
-                for child in self.children.all():
-                    child.save()  # re-derives the child's path, and so on down
+                self._move_descendants(old_path)
+
+    def _move_descendants(self, old_path):
+        """One UPDATE rewrites the path prefix of every unit below (however deep), instead of a save per unit."""
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(Value(self.path), Substr("path", len(old_path) + 1), output_field=models.CharField()))
 
     def subtree(self):
         """This unit and all units below it."""
@@ -215,8 +221,56 @@ class WorkCalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'}"
 
 
-class SecurityPolicy(models.Model):
+class YearlyCounter(models.Model):
+    """The last number issued in one series (信访件, 任前把关, 审计项目…) and year; advanced only by core.numbering."""
+
+    series = models.CharField("编号序列", max_length=50)
+    year = models.PositiveIntegerField("年度")
+    last = models.PositiveIntegerField("已用至", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件编号计数"
+        constraints = [
+            # the ON CONFLICT target of core.numbering.next_number
+            models.UniqueConstraint(fields=["series", "year"], name="%(app_label)s_%(class)s_one_per_series_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.series} {self.year}: {self.last}"
+
+
+class SingleRowSettings(models.Model):
+    """A table of local numbers with one row (pk 1), edited in the admin and read through `current()`, which
+    creates the row with the defaults on first use. A table read on every request sets `cache_seconds`: the row is
+    then kept in the process that long (saving it clears the cache of this process; others see it within that time)."""
+
+    cache_seconds = 0
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+        _settings_cache.pop(type(self), None)
+
+    @classmethod
+    def current(cls):
+        if not cls.cache_seconds:
+            return cls.objects.get_or_create(pk=1)[0]
+        cached = _settings_cache.get(cls)
+        if cached is None or time.monotonic() - cached[1] > cls.cache_seconds:
+            cached = _settings_cache[cls] = (cls.objects.get_or_create(pk=1)[0], time.monotonic())
+        return cached[0]
+
+
+_settings_cache = {}  # model class -> (row, time read), for the tables with cache_seconds
+
+
+class SecurityPolicy(SingleRowSettings):
     """安全策略: one row, edited by the 安全保密管理员 in the admin. Read through `SecurityPolicy.current()`."""
+
+    cache_seconds = 60  # read on every request
 
     password_min_length = models.PositiveSmallIntegerField("密码最小长度", default=12)
     password_expiry_days = models.PositiveSmallIntegerField("密码有效期（天）", default=90)
@@ -230,23 +284,6 @@ class SecurityPolicy(models.Model):
 
     def __str__(self):
         return "安全策略"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a single row
-        super().save(*args, **kwargs)
-        _policy_cache.clear()
-
-    @classmethod
-    def current(cls):
-        """The policy, cached in the process for a minute: it is read on every request."""
-        cached = _policy_cache.get("policy")
-        if cached is None or time.monotonic() - cached[1] > 60:
-            cached = (cls.objects.get_or_create(pk=1)[0], time.monotonic())
-            _policy_cache["policy"] = cached
-        return cached[0]
-
-
-_policy_cache = {}
 
 
 from core.outbox import OutboxMessage  # noqa: E402,F401  (the model lives with its service, core/outbox.py)

@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from audits import stats as audit_stats
 from cadres import stats as cadre_stats
+from cadres.dates import add_months
 from core import cache as shared_cache
 from core.models import Unit
 from dashboard import links
-from dashboard.periods import Period, add_months
+from dashboard.periods import Period
 from liaison import stats as liaison_stats
 from petitions import stats as petition_stats
 from vetting import stats as vetting_stats

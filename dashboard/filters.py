@@ -1,6 +1,6 @@
 import django_filters
 
-from cadres.models import MeasureKind, SourceChannel
+from cadres.stats import MeasureKind, SourceChannel
 from core.filters import UnitSubtreeFilter
 from dashboard.periods import Period
 

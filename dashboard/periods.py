@@ -6,6 +6,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from cadres.dates import add_months
+
 YEAR, QUARTER, MONTH = "year", "quarter", "month"
 _QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 _PATTERNS = (
@@ -17,11 +19,6 @@ _PATTERNS = (
 
 def month_end(day):
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(first_of_month, months):
-    index = first_of_month.year * 12 + first_of_month.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from core import roles
 from core.concurrency import Versioned
-from core.models import Unit
+from core.models import SingleRowSettings, Unit
 from core.scoping import ScopedQuerySet, restrict_by_unit
 
 GROUP_PREFIX = "联络员-"
@@ -49,7 +49,7 @@ def period_label(period):
     return f"{period.year}年{period.month}月"
 
 
-class ReportingSchedule(models.Model):
+class ReportingSchedule(SingleRowSettings):
     """Local practice of the joint meeting (seed 003): when monthly reports are due, and how many plenary meetings
     a year it holds; one row, editable in the admin by the 系统管理员."""
 
@@ -83,9 +83,6 @@ class ReportingSchedule(models.Model):
         return (f"次月{self.due_day}日前报送，{self.reminder_day}日提醒；"
                 f"每年至少{self.plenary_per_year}次全体会议")
 
-    @classmethod
-    def current(cls):
-        return cls.objects.order_by("pk").first() or cls()
 
 
 class MemberUnitQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cadres.models import Cadre, MeasureKind, SupervisionMeasure
 from core import rectification
-from core.models import Unit
+from core.models import SingleRowSettings, Unit
 from core.scoping import ScopedQuerySet, scoped_by
 
 USER = settings.AUTH_USER_MODEL
@@ -20,7 +20,7 @@ USER = settings.AUTH_USER_MODEL
 # Settings (local numbers, editable in the admin)
 
 
-class MattersRules(models.Model):
+class MattersRules(SingleRowSettings):
     """The local numbers of this app, one row."""
 
     handover_days = models.PositiveSmallIntegerField("新领证照交存期限（天）", default=10,
@@ -44,14 +44,6 @@ class MattersRules(models.Model):
     def __str__(self):
         return "重要事项联审参数"
 
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a single row
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class AccountabilitySituation(models.Model):

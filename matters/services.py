@@ -7,7 +7,7 @@ directly: there is no second copy of that logic here.
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from cadres.dates import add_months
 from cadres.models import CadreStatus, ManagementLevel, SourceChannel
 from cadres.services import record_measure
 from core import audit as audit_log
-from core import rectification, workdays
+from core import numbering, rectification, workdays
 from core.refusals import Refused
 from core.transitions import Machine, Transition
 from matters.models import (
@@ -226,10 +226,11 @@ def opinion_reply_due(requested_on, rules=None):
     return workdays.add_working_days(requested_on, rules.opinion_reply_working_days)
 
 
+CASE_NUMBER_SERIES = "matters.travel_application"  # core.models.YearlyCounter.series; YS-<year>-<seq>
+
+
 def _next_seq(year):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [13_000_101, year])
-    return (TravelApplication.objects.filter(year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
+    return numbering.next_number(CASE_NUMBER_SERIES, year)
 
 
 def create_application(cadre, *, applied_on=None, actor, request=None, **details):

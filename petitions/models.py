@@ -141,19 +141,6 @@ class TimeLimit(models.Model):
         return f"{self.get_case_type_display()} {self.get_stage_display()} {self.days}{self.get_day_kind_display()}"
 
 
-class CaseNumberCounter(models.Model):
-    """Per-year counter behind the readable case numbers (XF-2026-00042); advanced with one atomic UPSERT."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "信访件编号计数"
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class PetitionQuerySet(ScopedQuerySet):
     """Office roles see the cases in their unit subtree, and never a case that names the user himself (matched
     through the cadre linked to his login)."""

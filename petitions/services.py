@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -18,7 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cadres.models import SourceChannel
 from cadres.services import record_measure
-from core import audit, outbox, uploads, workdays
+from core import audit, numbering, outbox, uploads, workdays
 from core.exports import Run
 from core.refusals import Refused
 from petitions import crypto, permissions
@@ -51,17 +51,12 @@ logger = logging.getLogger(__name__)
 
 # --- helpers ----------------------------------------------------------------------------------------------------
 
+CASE_NUMBER_SERIES = "petitions.petition"  # core.models.YearlyCounter.series
+
+
 def next_case_number(year):
-    """XF-<year>-<5 digits>: one UPSERT on the year's counter row, which stays locked until the registering
-    transaction ends, so concurrent registrations get distinct, gap-free numbers."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO petitions_casenumbercounter (year, last) VALUES (%s, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last = petitions_casenumbercounter.last + 1 RETURNING last",
-            [year],
-        )
-        (number,) = cursor.fetchone()
-    return f"XF-{year}-{number:05d}"
+    """XF-<year>-<5 digits>, gap-free (core.numbering)."""
+    return f"XF-{year}-{numbering.next_number(CASE_NUMBER_SERIES, year):05d}"
 
 
 def new_query_code():

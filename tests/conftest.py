@@ -43,11 +43,11 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _fresh_security_policy():
     """The policy is cached per process; each test reads its own database's row (at login, the first read)."""
-    from core.models import _policy_cache
+    from core.models import _settings_cache
 
-    _policy_cache.clear()
+    _settings_cache.clear()
     yield
-    _policy_cache.clear()
+    _settings_cache.clear()
 
 
 @pytest.fixture

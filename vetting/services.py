@@ -9,7 +9,7 @@ from cadres import registry
 from cadres import services as cadre_services
 from cadres.dates import add_months
 from cadres.models import Rank
-from core import audit, workdays
+from core import audit, numbering, workdays
 from core.concurrency import LATEST
 from core.refusals import Refused
 from vetting import permissions, posts, ranks, workflow
@@ -34,7 +34,6 @@ from vetting.models import (
     StepEvent,
     StepKind,
     VettingCase,
-    VettingCounter,
     VettingSettings,
 )
 
@@ -83,12 +82,12 @@ def _values(instance, fields):
     return out
 
 
+CASE_NUMBER_SERIES = "vetting.case"  # core.models.YearlyCounter.series
+
+
 def _next_number(year):
-    VettingCounter.objects.get_or_create(year=year)
-    counter = VettingCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"RQ-{year}-{counter.last:04d}"
+    """RQ-<year>-<4 digits>, gap-free (core.numbering)."""
+    return f"RQ-{year}-{numbering.next_number(CASE_NUMBER_SERIES, year):04d}"
 
 
 def _require(check, user, message):

@@ -15,6 +15,7 @@ PROJECT_APPS = {"core", "cadres", "vetting", "audits", "petitions", "liaison", "
 # Constraints only the system's own code writes to: a violation there is a programming error, not a user's.
 SYSTEM_ONLY = {
     "core_notification_once_per_level",  # the deadline scan inserts with ON CONFLICT DO NOTHING
+    "core_yearlycounter_one_per_series_year",  # the ON CONFLICT target of core.numbering.next_number
     "petitions_petitionexport_progress",  # progress written by the export task
     "dashboard_monthlyexport_progress",
     "dashboard_monthlyexport_month_first_day",  # the month is normalised by the request service

@@ -10,7 +10,6 @@ from vetting.models.cases import (  # noqa: F401
     StepEvent,
     StepKind,
     VettingCase,
-    VettingCounter,
 )
 from vetting.models.config import VettingSettings  # noqa: F401
 from vetting.models.steps import (  # noqa: F401

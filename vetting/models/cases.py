@@ -89,19 +89,6 @@ class Batch(models.Model):
         return reverse("vetting:batch", args=[self.code])
 
 
-class VettingCounter(models.Model):
-    """The last case number used in a year (RQ-2026-0012); rows are locked while a number is taken."""
-
-    year = models.PositiveIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "案件编号计数"
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class VettingCaseQuerySet(ScopedQuerySet):
     """Office roles see the cases in their jurisdiction by the proposed post or the candidate's current unit, and
     never a case about themselves."""

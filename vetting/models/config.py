@@ -3,8 +3,10 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.models import SingleRowSettings
 
-class VettingSettings(models.Model):
+
+class VettingSettings(SingleRowSettings):
     """The local numbers of vetting (domain brief §3 "Vetting"), edited by the system administrator.
 
     One row (pk=1); `current()` creates it with the defaults on first use.
@@ -34,11 +36,3 @@ class VettingSettings(models.Model):
 
     def __str__(self):
         return "任前把关参数"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a single row
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        return cls.objects.get_or_create(pk=1)[0]

@@ -24,8 +24,16 @@ def batched_deadlines():
         yield deadlines.compute
 
 
-def _counter_start(model, year_field, value_field="last"):
-    return dict(model.objects.values_list(year_field, value_field))
+def _counter_start(series):
+    """The last number issued per year in `series` (core.numbering), for numbering rows written in bulk."""
+    return dict(apps.get_model("core", "YearlyCounter").objects.filter(series=series).values_list("year", "last"))
+
+
+def _counter_save(series, counters):
+    from core import numbering
+
+    for year, last in counters.items():
+        numbering.advance_to(series, year, last)
 
 
 class Cases:
@@ -69,6 +77,8 @@ class Cases:
         return table[-1][0]
 
     def build_petitions(self, count):
+        from petitions.services import CASE_NUMBER_SERIES
+
         org, rng, today = self.org, self.rng, self.today
         get = apps.get_model
         petitions = Table(get("petitions", "Petition"), rng)
@@ -77,7 +87,7 @@ class Cases:
         proposals = Table(get("petitions", "HandlingProposal"), rng)
         events = Table(get("petitions", "PetitionEvent"), rng)
         handlers = Table(get("petitions", "Petition").handlers.through)
-        counters = _counter_start(get("petitions", "CaseNumberCounter"), "year")
+        counters = _counter_start(CASE_NUMBER_SERIES)
         ids = {t: max_id(t.model) + 1 for t in (petitions, subjects, identities, proposals, events, handlers)}
         days = sorted(self.day_in_window() for _ in range(count))
         codes = set(get("petitions", "Petition").objects.values_list("query_code", flat=True))
@@ -276,14 +286,14 @@ class Cases:
                         }
                     )
                     ids[events] += 1
-        Counter = get("petitions", "CaseNumberCounter")
-        for year, last in counters.items():
-            Counter.objects.update_or_create(year=year, defaults={"last": last})
+        _counter_save(CASE_NUMBER_SERIES, counters)
         self.log(f"信访举报件 {petitions.count}（实名 {identities.count}，身份已加密），办理过程 {events.count}")
         return [petitions, subjects, identities, proposals, events, handlers]
 
     # --- vetting -----------------------------------------------------------------------------------------------------
     def build_vetting(self, count):
+        from vetting.services import CASE_NUMBER_SERIES
+
         org, rng, today = self.org, self.rng, self.today
         get = apps.get_model
         cases = Table(get("vetting", "VettingCase"), rng)
@@ -303,7 +313,7 @@ class Cases:
             )
         }
         ids = {t: max_id(t.model) + 1 for t in (cases, batches, *tables.values())}
-        counters = _counter_start(get("vetting", "VettingCounter"), "year")
+        counters = _counter_start(CASE_NUMBER_SERIES)
         days = sorted(self.day_in_window() for _ in range(count))
         batch_of_month = {}
         order = ["recommendation", "inspection", "publicity", "talk", "probation", "appointed"]
@@ -372,9 +382,7 @@ class Cases:
                     )
                     self.vetting.append((cid, number, handler, status))
                     self._vetting_steps(writers, ids, tables, cid, opened, status, handler, order)
-        Counter = get("vetting", "VettingCounter")
-        for year, last in counters.items():
-            Counter.objects.update_or_create(year=year, defaults={"last": last})
+        _counter_save(CASE_NUMBER_SERIES, counters)
         self.log(f"任前把关 {cases.count}，全程纪实 {tables['StepEvent'].count}")
         return [cases, batches, *tables.values()]
 
@@ -537,6 +545,8 @@ class Cases:
 
     # --- audits ------------------------------------------------------------------------------------------------------
     def build_audits(self, count):
+        from audits.services import CASE_NUMBER_SERIES
+
         org, rng, today = self.org, self.rng, self.today
         get = apps.get_model
         classes = Table(get("audits", "UnitClassification"), rng)
@@ -546,10 +556,7 @@ class Cases:
         findings = Table(get("audits", "Finding"), rng)
         results = Table(get("audits", "ResultUse"), rng)
         ids = {t: max_id(t.model) + 1 for t in (classes, plans, audits, subjects, findings, results)}
-        seqs = {}
-        Audit = get("audits", "Audit")
-        for year, seq in Audit.objects.values_list("year", "seq").order_by("year", "seq"):
-            seqs[year] = seq
+        seqs = _counter_start(CASE_NUMBER_SERIES)
         principals = [(uid, cid) for uid, cid in self.people.principals.items()]
         plan_of_year = {}
         categories = list(names.FINDING_TEXTS)
@@ -695,5 +702,6 @@ class Cases:
                         }
                     )
                     ids[results] += 1
+        _counter_save(CASE_NUMBER_SERIES, seqs)
         self.log(f"审计项目 {audits.count}，发现问题 {findings.count}")
         return [classes, plans, audits, subjects, findings, results]
