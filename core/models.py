@@ -249,4 +249,5 @@ class SecurityPolicy(models.Model):
 _policy_cache = {}
 
 
+from core.exports import ListExport  # noqa: E402,F401  (the model lives with its lifecycle, core/exports.py)
 from core.outbox import OutboxMessage  # noqa: E402,F401  (the model lives with its service, core/outbox.py)

@@ -31,6 +31,9 @@ LIAISON_APP = "liaison"
 # Patterns the crawl cannot reach from a page, with the reason.
 UNREACHED = {
     "core:mark_read": "POST only, for one's own notification; tests/core/test_shell.py",
+    "core:export_detail": "needs a requested export; tests/core/test_exports_views.py",
+    "core:export_download": "needs a requested export; tests/core/test_exports_views.py",
+    "core:export_status": "needs a requested export; tests/core/test_exports_views.py",
     "audits:entry_decide": "needs an undecided plan entry; tests/audits/test_views.py",
     "cadres:verification_result": "needs an open verification; tests/cadres/test_views.py::test_verification_result",
     "dashboard:export_detail": "needs a generated export; tests/dashboard/test_views.py",
