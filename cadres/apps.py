@@ -7,7 +7,7 @@ class CadresConfig(AppConfig):
     verbose_name = "干部信息"
 
     def ready(self):
-        from cadres import deadlines, services, snapshots, timeline, warnings, workbench  # noqa: F401  (rules, sources)
+        from cadres import deadlines, exports, services, snapshots, timeline, warnings, workbench  # noqa: F401  (rules, sources)
         from cadres.defaults import ensure_defaults
         from core.deadlines import register
 
@@ -16,6 +16,7 @@ class CadresConfig(AppConfig):
         register(deadlines.change_and_new_reports)
         post_migrate.connect(ensure_defaults, sender=self)
         snapshots.connect()
+        exports.register()
         self._register_constraint_messages()
 
     def _register_constraint_messages(self):

@@ -5,6 +5,7 @@ the file. A job is its requester's own: another user's code is 404; a kind the u
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,6 +50,20 @@ def request_list(request, kind):
         messages.error(request, str(error))
         return redirect(export_kind.back[0])
     return redirect(job)
+
+
+def old_address(route, kind, name):
+    """The URL pattern of a list's former synchronous export, now sending a bookmark back to the list."""
+    return path(route, list_redirect, {"kind": kind}, name=name)
+
+
+@office_required
+@require_GET
+def list_redirect(request, kind):
+    """An old address of a list's synchronous export (a bookmark): back to the list with the same filters, where
+    导出Excel now asks for the background export."""
+    url = reverse(_kind(request, kind).back[0])
+    return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
 @office_required

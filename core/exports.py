@@ -222,6 +222,18 @@ class ExportKind:
         return datetime.timedelta(hours=getattr(settings, "EXPORT_TTL_HOURS", 24))
 
 
+class TaskRequest(NamedTuple):
+    """What a list's FilterSet reads from a request (the user, the query), when the export task runs it."""
+
+    user: Any
+    GET: Any
+
+
+def filtered(filterset_class, queryset, user, params):
+    """A list's queryset as its filters give it, for `user`, outside a request (in the export task)."""
+    return filterset_class(params, queryset=queryset, request=TaskRequest(user, params)).qs
+
+
 _KINDS = {}
 
 

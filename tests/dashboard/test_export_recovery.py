@@ -55,7 +55,8 @@ def test_a_stale_run_is_requeued_fenced_and_its_part_file_removed(section_head):
     assert exports.requeue_stale(later()) == 1
     export.refresh_from_db()
     assert export.status == MonthlyExport.Status.PENDING and export.step == "任务中断，重新排队"
-    assert list(OutboxMessage.objects.values_list("task", "args")) == [(exports.BUILD_TASK, ["dashboard.monthlyexport", export.pk])]
+    published = [(exports.BUILD_TASK, ["dashboard.monthlyexport", export.pk])]
+    assert list(OutboxMessage.objects.values_list("task", "args")) == published
     assert not os.path.exists(part)
 
     exports.build(MonthlyExport, export.pk)
