@@ -85,26 +85,3 @@ def xlsx_response(content, filename):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def table_workbook(sheet_title, headers, rows, widths=None):
-    """A one-sheet workbook (write-only, so rows stream): bold header, frozen first row. Returns bytes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([write_only_cell(sheet, header, font=bold) for header in headers])
-    for row in rows:
-        sheet.append([write_only_cell(sheet, value) for value in row])
-    return workbook_bytes(workbook)
-
-
-def _column_letter(index):
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)

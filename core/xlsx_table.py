@@ -23,15 +23,18 @@ TITLE_ROW, HEADER_ROW = 1, 2
 _TITLE_FONT = Font(bold=True, size=14)
 _HEADER_FONT = Font(bold=True)
 _HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
 class TableLayout:
-    """A sheet's name (Excel allows 31 characters), its column headers and their widths (in characters)."""
+    """A sheet's name (Excel allows 31 characters), its column headers, their widths (in characters), and whether
+    long text wraps (a form-like sheet such as the 任前审查意见表) rather than running on."""
 
     sheet: str
     headers: list
     widths: list = field(default_factory=list)
+    wrap: bool = False
 
     def width(self, index):
         """The width of column `index` (0-based): as given, else from its header (CJK characters count double)."""
@@ -61,9 +64,10 @@ def add_table_sheet(workbook, layout, rows, *, title=None, progress=None):
     sheet.append([write_only_cell(sheet, title or layout.sheet, font=_TITLE_FONT)])
     sheet.append([write_only_cell(sheet, header, font=_HEADER_FONT, alignment=_HEADER_ALIGNMENT)
                   for header in layout.headers])
+    style = {"alignment": _WRAP} if layout.wrap else {}
     written = 0
     for written, row in enumerate(rows, start=1):
-        sheet.append([write_only_cell(sheet, value) for value in row])
+        sheet.append([write_only_cell(sheet, value, **style) for value in row])
         if progress is not None and written % PROGRESS_EVERY == 0:
             progress(written)
     return written
