@@ -17,6 +17,7 @@ SYSTEM_ONLY = {
     "core_notification_once_per_level",  # the deadline scan inserts with ON CONFLICT DO NOTHING
     "petitions_petitionexport_progress",  # progress written by the export task
     "dashboard_monthlyexport_progress",
+    "core_listexport_progress",
     "dashboard_monthlyexport_month_first_day",  # the month is normalised by the request service
 }
 
