@@ -1,5 +1,6 @@
-"""Excel exports. Lists are generators of rows written in write-only mode; the annual plan is a small, print-ready
-workbook for the 审计委员会. Money stays Decimal and is written as a number formatted '#,##0.00'."""
+"""Excel exports. The two lists (projects, the rectification ledger) are background exports (core.exports): rows and
+a sheet layout, written by core.xlsx_table; the annual plan is a small, print-ready workbook for the 审计委员会.
+Money stays Decimal and is written as a number formatted '#,##0.00'."""
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -8,14 +9,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from audits.models import EntryDecision, Mode
-from core.excel import set_cell, workbook_bytes, write_only_cell
+from core.excel import set_cell, workbook_bytes
+from core.exports import Rows, filtered, register_export
+from core.xlsx_table import TableLayout
 
-AUDIT_HEADERS = ["项目编号", "年度", "被审计单位", "单位类别", "审计对象", "审计类型", "审计方式",
-                 "审计期间", "审计机关", "进点日期", "审计报告日期", "结果报告日期", "总体评价",
-                 "违规金额（元）", "发现问题数", "未整改数", "状态"]
-FINDING_HEADERS = ["项目编号", "年度", "被审计单位", "问题序号", "问题类别", "涉及金额（元）", "问题描述",
-                   "责任类型", "责任干部", "整改要求", "整改起算日期", "整改期限", "整改状态", "整改完成日期",
-                   "逾期天数"]
+AUDIT_LAYOUT = TableLayout("审计项目", [
+    "项目编号", "年度", "被审计单位", "单位类别", "审计对象", "审计类型", "审计方式", "审计期间", "审计机关",
+    "进点日期", "审计报告日期", "结果报告日期", "总体评价", "违规金额（元）", "发现问题数", "未整改数", "状态"],
+    widths=[14, 6, 28, 8, 16, 10, 8, 24, 16, 12, 12, 12, 10, 16, 8, 8, 10])
+FINDING_LAYOUT = TableLayout("整改台账", [
+    "项目编号", "年度", "被审计单位", "问题序号", "问题类别", "涉及金额（元）", "问题描述", "责任类型", "责任干部",
+    "整改要求", "整改起算日期", "整改期限", "整改状态", "整改完成日期", "逾期天数"],
+    widths=[14, 6, 28, 8, 14, 16, 40, 10, 10, 30, 12, 12, 10, 12, 8])
 
 
 def _period(audit):
@@ -46,15 +51,31 @@ def finding_rows(findings, on_date=None):
                finding.days_overdue(on_date) or None]
 
 
-def list_workbook(title, headers, rows):
-    """A write-only workbook: a header row and the rows as they come (no list is held in memory)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    bold = Font(bold=True)
-    sheet.append([write_only_cell(sheet, header, font=bold) for header in headers])
-    for row in rows:
-        sheet.append([write_only_cell(sheet, value) for value in row])
-    return workbook_bytes(workbook)
+def audit_list_rows(user, params):
+    from audits.filters import AuditFilter
+    from audits.views import audit_list_queryset
+
+    audits = filtered(AuditFilter, audit_list_queryset(user), user, params)
+    return Rows(audits.count(), audit_rows(audits.iterator(2000)))
+
+
+def finding_list_rows(user, params):
+    from audits.filters import FindingFilter
+    from audits.views import finding_list_queryset
+
+    findings = filtered(FindingFilter, finding_list_queryset(user), user, params)
+    return Rows(findings.count(), finding_rows(findings.iterator(2000)))
+
+
+def register():
+    from audits import permissions
+
+    register_export("audits", title="经济责任审计项目", may=permissions.can_view, rows=audit_list_rows,
+                    layout=AUDIT_LAYOUT, unit_word="项", back=("audits:list", "审计项目"),
+                    events=("audits.audit.exported", "audits.audit.export_downloaded"))
+    register_export("audit-findings", title="审计整改台账", may=permissions.can_view, rows=finding_list_rows,
+                    layout=FINDING_LAYOUT, back=("audits:finding_list", "整改台账"),
+                    events=("audits.finding.exported", "audits.finding.export_downloaded"))
 
 
 # ---------------------------------------------------------------------------------------------------------------

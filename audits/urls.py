@@ -1,6 +1,7 @@
 from django.urls import path
 
 from audits import views
+from core import export_views
 
 app_name = "audits"
 
@@ -9,10 +10,10 @@ finding = "<uuid:code>/findings/<uuid:finding_code>/"
 urlpatterns = [
     path("", views.index, name="index"),
     path("list/", views.audit_list, name="list"),
-    path("list/export/", views.audit_export, name="export"),
+    export_views.old_address("list/export/", "audits", "export"),
     path("new/", views.audit_create, name="create"),
     path("findings/", views.finding_list, name="finding_list"),
-    path("findings/export/", views.finding_export, name="finding_export"),
+    export_views.old_address("findings/export/", "audit-findings", "finding_export"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<uuid:code>/", views.plan_detail, name="plan_detail"),
     path("plans/<uuid:code>/export/", views.plan_export, name="plan_export"),

@@ -81,16 +81,6 @@ def audit_list(request):
         "today": timezone.localdate()})
 
 
-@office_required
-def audit_export(request):
-    filterset = AuditFilter(request.GET, queryset=audit_list_queryset(request.user), request=request)
-    audits = filterset.qs
-    content = exports.list_workbook("审计项目", exports.AUDIT_HEADERS, exports.audit_rows(audits.iterator(2000)))
-    audit_log.record_request(request, audit_log.Action.EXPORT, "audits.audit.exported",
-                             summary=f"导出审计项目清单（{audits.count()}项）", changes={"filters": request.GET.dict()})
-    return xlsx_response(content, f"经济责任审计项目_{timezone.localdate():%Y%m%d}.xlsx")
-
-
 def _cadres_in_scope(user):
     return Cadre.objects.visible_to(user).select_related("unit").order_by("unit__path", "-is_principal", "name")
 
@@ -260,17 +250,6 @@ def finding_list(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audits/finding_list.html", {"filter": filterset, "page": page,
                                                         "today": timezone.localdate()})
-
-
-@office_required
-def finding_export(request):
-    filterset = FindingFilter(request.GET, queryset=finding_list_queryset(request.user), request=request)
-    findings = filterset.qs
-    content = exports.list_workbook("整改台账", exports.FINDING_HEADERS, exports.finding_rows(findings.iterator(2000)))
-    audit_log.record_request(request, audit_log.Action.EXPORT, "audits.finding.exported",
-                             summary=f"导出审计整改台账（{findings.count()}条）",
-                             changes={"filters": request.GET.dict()})
-    return xlsx_response(content, f"审计整改台账_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -10,7 +10,15 @@ class CadresConfig(AppConfig):
 
     def ready(self):
         # Models load after AppConfig: import them in ready().
-        from cadres import deadlines, services, snapshots, timeline, warnings, workbench  # noqa: F401  (rules, sources)
+        from cadres import (  # noqa: F401  (rules, sources)
+            deadlines,
+            exports,  # noqa: F401  (rules, sources)
+            services,
+            snapshots,
+            timeline,
+            warnings,
+            workbench,
+        )
         from cadres.defaults import ensure_defaults
         from core.deadlines import register
 
@@ -19,6 +27,7 @@ class CadresConfig(AppConfig):
         register(deadlines.change_and_new_reports)
         post_migrate.connect(ensure_defaults, sender=self)
         snapshots.connect()
+        exports.register()
         self._register_constraint_messages()
 
     def _register_constraint_messages(self):

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from cadres.views import cadres, imports, lrmx, personal_matters, records
+from core import export_views
 
 app_name = "cadres"
 
 urlpatterns = [
     path("", cadres.index, name="index"),
-    path("export.xlsx", cadres.export, name="export"),
+    export_views.old_address("export.xlsx", "cadres", "export"),
     path("new/", cadres.create, name="create"),
     path("warnings/", cadres.warning_list, name="warnings"),
     path("pick/", cadres.pick, name="pick"),

@@ -13,10 +13,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -88,21 +85,3 @@ def xlsx_response(content, filename):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def table_workbook(sheet_title, headers, rows, widths=None):
-    """A one-sheet workbook (write-only, so rows stream): bold header, frozen first row. Returns bytes."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([write_only_cell(sheet, header, font=bold) for header in headers])
-    for row in rows:
-        sheet.append([write_only_cell(sheet, value) for value in row])
-    return workbook_bytes(workbook)
-
-
-def _column_letter(index):
-    return get_column_letter(index)

@@ -286,4 +286,5 @@ class SecurityPolicy(SingleRowSettings):
         return "安全策略"
 
 
+from core.exports import ListExport  # noqa: E402,F401  (the model lives with its lifecycle, core/exports.py)
 from core.outbox import OutboxMessage  # noqa: E402,F401  (the model lives with its service, core/outbox.py)

@@ -37,3 +37,15 @@ def dispatch_outbox():
 def requeue_stale_exports():
     """Every minute: queue again the exports whose worker died (stale heartbeat), remove their *.part files."""
     return {"requeued": exports.requeue_stale()}
+
+
+@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
+def build_export(model_label, job_id):
+    """Build the file of one export job (any registered kind; core.exports.build); progress is written on the row.
+    A rerun does nothing."""
+    from django.apps import apps
+
+    from core import exports
+
+    job = exports.build(apps.get_model(model_label), job_id)
+    return {"export": str(job.code) if job else None, "status": job.status if job else "skipped"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import export_views, views
 
 app_name = "core"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("todo/<int:pk>/read/", views.mark_read, name="mark_read"),
     path("todo/read-all/", views.mark_all_read, name="mark_all_read"),
     path("audit-log/", views.audit_log, name="audit_log"),
+    path("exports/<slug:kind>/", export_views.request_list, name="export_request"),
+    path("exports/<slug:kind>/<uuid:code>/", export_views.detail, name="export_detail"),
+    path("exports/<slug:kind>/<uuid:code>/status/", export_views.status, name="export_status"),
+    path("exports/<slug:kind>/<uuid:code>/download/", export_views.download, name="export_download"),
 ]

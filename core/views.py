@@ -11,9 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core import audit, health, roles, workbench
-from core.excel import table_workbook, xlsx_response
+from core.excel import xlsx_response
 from core.models import AuditEvent, Notification, User
 from core.permissions import role_required
+from core.xlsx_table import TableLayout, table_bytes
 
 
 @login_not_required
@@ -71,6 +72,10 @@ def _filtered_events(request):
     return events, q, action
 
 
+AUDIT_LOG_LAYOUT = TableLayout("审计日志", ["时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要"],
+                               widths=[20, 14, 16, 10, 32, 30, 50])
+
+
 @role_required(roles.SECURITY_AUDITOR)
 def audit_log(request):
     """Only the 安全审计员 reads and exports the audit log; an export is itself logged."""
@@ -80,8 +85,7 @@ def audit_log(request):
                              summary=f"导出审计日志（条件：{q or '无'} {action or '全部操作'}）")
         rows = ((e.at.astimezone(timezone.get_current_timezone()).replace(tzinfo=None), e.actor_username, e.ip,
                  e.get_action_display(), e.name, e.target_repr, e.summary) for e in events.iterator())
-        content = table_workbook("审计日志", ["时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要"], rows,
-                                 widths=[20, 14, 16, 10, 32, 30, 50])
+        content = table_bytes(AUDIT_LOG_LAYOUT, rows, title=f"审计日志（条件：{q or '无'} {action or '全部操作'}）")
         return xlsx_response(content, f"审计日志-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {

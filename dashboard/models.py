@@ -3,21 +3,8 @@
 
 
 from django.db import models
-from django.urls import reverse
-from django.utils import timezone
 
 from core.exports import ExportJob
-
-
-class MonthlyExportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """An export is its requester's own: nobody else sees its progress or downloads its file."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(requested_by=user)
-
-    def expired(self, now=None):
-        return self.filter(expires_at__lte=now or timezone.now()).exclude(status=MonthlyExport.Status.EXPIRED)
 
 
 class MonthlyExport(ExportJob):
@@ -25,9 +12,7 @@ class MonthlyExport(ExportJob):
     unit = models.ForeignKey("core.Unit", verbose_name="单位范围", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
 
-    objects = MonthlyExportQuerySet.as_manager()
-
-    build_task = "dashboard.tasks.build_monthly_workbook"
+    kind = "dashboard-monthly"
     export_dir = "exports"
 
     class Meta:
@@ -45,9 +30,6 @@ class MonthlyExport(ExportJob):
 
     def __str__(self):
         return f"{self.month:%Y年%m月}月度汇总表"
-
-    def get_absolute_url(self):
-        return reverse("dashboard:export_detail", args=[self.code])
 
     @property
     def month_key(self):

@@ -3,7 +3,6 @@ dashboard.permissions, scope from the owning apps' visible_to(user)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -80,42 +79,3 @@ def export_create(request):
         messages.error(request, str(error))
         return redirect("dashboard:index")
     return redirect(export)
-
-
-def _export(request, code):
-    if not permissions.can_export(request.user):
-        deny(request, "（月度联席会议汇总表）")
-    return get_object_or_404(MonthlyExport.objects.visible_to(request.user).select_related("unit"), code=code)
-
-
-@office_required
-@require_GET
-def export_detail(request, code):
-    export = _export(request, code)
-    return render(request, "dashboard/export.html", {"export": export})
-
-
-@office_required
-@require_GET
-def export_status(request, code):
-    export = _export(request, code)
-    return JsonResponse(export.progress_state())
-
-
-@office_required
-@require_GET
-def export_download(request, code):
-    export = _export(request, code)
-    if not export.is_downloadable:
-        raise Http404("文件未生成或已过期")
-    path = services.export_path(export)
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    except FileNotFoundError as error:
-        raise Http404("文件已过期") from error
-    services.record_download(export, request)
-    response = FileResponse(handle, as_attachment=True, filename=export.filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response

@@ -26,10 +26,11 @@ class MattersConfig(AppConfig):
     def ready(self):
         from core import constraints
         from core.deadlines import register
-        from matters import deadlines, services, timeline, warnings  # noqa: F401  (register rules and sources)
+        from matters import deadlines, exports, services, timeline, warnings  # noqa: F401  (register rules and sources)
         from matters.defaults import ensure_defaults
 
         for provider in deadlines.PROVIDERS:
             register(provider)
         post_migrate.connect(ensure_defaults, sender=self)
         constraints.register_many(CONSTRAINT_MESSAGES)
+        exports.register()

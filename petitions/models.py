@@ -541,27 +541,14 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class PetitionExportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """An export is its requester's own: nobody else sees its progress or downloads its file."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(requested_by=user)
-
-    def expired(self, now=None):
-        return self.filter(expires_at__lte=now or timezone.now()).exclude(status=PetitionExport.Status.EXPIRED)
-
-
 class PetitionExport(ExportJob):
-    """导出信访举报件列表: the list's filters as they were asked for, built by a Celery task (petitions.tasks) with the
+    """导出信访举报件列表: the list's filters as they were asked for, built by the export task (core.exports) with the
     requester's scope, the file kept under MEDIA_ROOT/exports/petitions/ until it expires. No identity in it."""
 
     query = models.CharField("筛选条件", max_length=1000, blank=True, help_text="列表的查询参数（URL 编码）")
     rows = models.PositiveIntegerField("件数", default=0)
 
-    objects = PetitionExportQuerySet.as_manager()
-
-    build_task = "petitions.tasks.build_export"
+    kind = "petitions"
     export_dir = "exports/petitions"
 
     class Meta:
@@ -581,9 +568,3 @@ class PetitionExport(ExportJob):
             return "信访举报件列表导出"
         return f"信访举报件列表导出（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
 
-    def get_absolute_url(self):
-        return reverse("petitions:export_detail", args=[self.code])
-
-    @property
-    def filename(self):
-        return f"信访举报件_{timezone.localtime(self.created_at):%Y%m%d_%H%M}.xlsx"

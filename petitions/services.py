@@ -2,16 +2,12 @@
 the case timeline and an event in the audit log. Never an informant's identity in either.
 """
 
-import datetime
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import QueryDict
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from guardian.shortcuts import assign_perm, remove_perm
@@ -19,7 +15,6 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cadres.models import SourceChannel
 from cadres.services import record_measure
 from core import audit, numbering, outbox, uploads, workdays
-from core.exports import Run
 from core.refusals import Refused
 from petitions import crypto, permissions
 from petitions import deadlines as petition_deadlines
@@ -35,7 +30,6 @@ from petitions.models import (
     InterviewRecord,
     Petition,
     PetitionEvent,
-    PetitionExport,
     PetitionSubject,
     ProblemCategory,
     ReporterIdentity,
@@ -731,89 +725,3 @@ def _recompute_one(petition):
             for field, label in _MOVE_LABELS.items()
             if before[field] and getattr(petition, field) and before[field] != getattr(petition, field)]
 
-
-# --- the list export (a background task, as the dashboard's monthly workbook) ----------------------------------------
-
-class ExportError(ValueError):
-    """A refused export request; the message is shown to the user."""
-
-
-def export_ttl():
-    return datetime.timedelta(hours=getattr(settings, "PETITIONS_EXPORT_TTL_HOURS", 24))
-
-
-def export_path(export):
-    return os.path.join(settings.MEDIA_ROOT, PetitionExport.export_dir, f"{export.code}.xlsx")
-
-
-@transaction.atomic
-def request_export(user, query, *, request=None):
-    """Ask for the list as filtered by `query` (the list's URL-encoded parameters); the task is published once
-    committed and builds it with the requester's scope. Logged as an export (who, which filters)."""
-    if not permissions.can_export(user):
-        raise ExportError("无权导出信访举报件列表")
-    query = (query or "").lstrip("?")[:1000]
-    from petitions.filters import PetitionFilter
-
-    filterset = PetitionFilter(QueryDict(query), queryset=Petition.objects.none(), user=user)
-    if not filterset.is_valid():
-        raise ExportError("筛选条件有误，请在列表页重新筛选后导出")
-    purge_expired_exports()
-    export = PetitionExport.objects.create(query=query, requested_by=user, expires_at=timezone.now() + export_ttl())
-    audit.record(user, audit.Action.EXPORT, "petitions.petition.exported", export, request=request,
-                 summary=f"导出信访举报件列表（{query or '全部'}）"[:500], changes={"query": query})
-    outbox.publish(PetitionExport.build_task, export.pk)
-    return export
-
-
-def run_export(export_id):
-    """Build the file of an export. Idempotent: only a pending export (or one whose run died) is built, each run
-    fenced by its attempt number (core.exports.Run), and the file is renamed into place only when complete. Scope
-    and filters are applied now, as the requester."""
-    from petitions import exports
-    from petitions.filters import filtered
-
-    run = Run.claim(PetitionExport, export_id)
-    if run is None:
-        return None
-    export = PetitionExport.objects.select_related("requested_by").get(pk=export_id)
-    user = export.requested_by
-    if not user.is_active or not permissions.can_export(user):
-        run.fail("导出人已无导出权限")
-        return export
-    _filterset, petitions = filtered(QueryDict(export.query), user)
-    total = petitions.count()
-    run.update(rows=total, step=f"共{total}件，正在写入")
-
-    def progress(written):
-        run.progress(written * 100 // max(total, 1), f"已写入{written}/{total}件")
-
-    path = export_path(export)
-    try:
-        exports.write(petitions.iterator(chunk_size=500), timezone.localdate(), path, progress)
-    except Exception:
-        logger.exception("信访举报件列表导出失败（导出 %s）", export.code)
-        run.fail("生成失败，请点击“重试”；仍失败请联系系统管理员")
-        return export
-    run.done(path)
-    export.refresh_from_db()
-    return export
-
-
-def purge_expired_exports(now=None):
-    """Delete the files of expired exports and mark them expired. Returns how many."""
-    count = 0
-    for export in PetitionExport.objects.expired(now).only("pk", "code", "file"):
-        if export.file:
-            try:
-                os.unlink(os.path.join(settings.MEDIA_ROOT, export.file))
-            except FileNotFoundError:
-                pass
-        count += PetitionExport.objects.filter(pk=export.pk).exclude(status=PetitionExport.Status.EXPIRED).update(
-            status=PetitionExport.Status.EXPIRED, file="")
-    return count
-
-
-def record_export_download(export, request):
-    audit.record_request(request, audit.Action.EXPORT, "petitions.petition.export_downloaded", export,
-                         summary="下载信访举报件列表导出文件", changes={"query": export.query})

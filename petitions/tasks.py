@@ -27,11 +27,3 @@ def notify_assigned(petition_id, user_ids):
         created += was_created
     return created
 
-
-@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
-def build_export(export_id):
-    """Build the file of one PetitionExport (by id); progress is written on the row. A rerun does nothing."""
-    from petitions import services
-
-    export = services.run_export(export_id)
-    return {"export": str(export.code) if export else None, "status": export.status if export else "skipped"}

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from core import export_views
 from petitions import views
 
 
@@ -18,14 +19,16 @@ class PetitionCodeConverter:
 register_converter(PetitionCodeConverter, "petition_code")
 
 app_name = "petitions"
+KIND = {"kind": "petitions"}
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
-    path("export/", views.export, name="export"),
-    path("exports/<uuid:code>/", views.export_detail, name="export_detail"),
-    path("exports/<uuid:code>/status/", views.export_status, name="export_status"),
-    path("exports/<uuid:code>/download/", views.export_download, name="export_download"),
+    # the list's export (core.exports); these addresses predate the generic ones under /exports/petitions/
+    path("export/", export_views.request_list, KIND, name="export"),
+    path("exports/<uuid:code>/", export_views.detail, KIND, name="export_detail"),
+    path("exports/<uuid:code>/status/", export_views.status, KIND, name="export_status"),
+    path("exports/<uuid:code>/download/", export_views.download, KIND, name="export_download"),
     path("lookup/", views.lookup, name="lookup"),
     path("statistics/", views.statistics, name="statistics"),
     path("<petition_code:code>/", views.detail, name="detail"),

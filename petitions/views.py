@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cadres.models import SupervisionMeasure
 from core import audit
-from core.excel import XLSX_CONTENT_TYPE
 from core.permissions import deny, office_required
 from core.refusals import Refused, show_refusal
 from core.transitions import ViewAction, dispatch
 from petitions import duplicates, forms, permissions, reviews, services, stats, workflow
 from petitions.deadlines import days_class, days_left, max_extension_days, pending, rolling_stages
 from petitions.filters import filtered
-from petitions.models import CaseType, Petition, PetitionExport, PetitionSubject, ReviewRequest, Status
+from petitions.models import CaseType, Petition, PetitionSubject, ReviewRequest, Status
 from petitions.security import protects_identity
 
 IDENTITY_FIELDS = ("reporter_name", "reporter_id_number", "reporter_phone", "reporter_address")
@@ -47,57 +46,6 @@ def index(request):
         "filter": filterset, "page": page, "rows": rows, "today": today,
         "can_register": permissions.can_register(request.user), "query": request.GET.urlencode(),
     })
-
-
-@office_required
-@require_POST
-def export(request):
-    """导出Excel: the list as filtered, built in the background (as the dashboard's monthly workbook); the page that
-    follows shows the progress and then the download link."""
-    if not permissions.can_export(request.user):
-        deny(request, "导出信访举报件列表")
-    try:
-        job = services.request_export(request.user, request.POST.get("query", ""), request=request)
-    except services.ExportError as error:
-        messages.error(request, str(error))
-        return redirect("petitions:index")
-    return redirect(job)
-
-
-def _export_job(request, code):
-    if not permissions.can_export(request.user):
-        deny(request, "信访举报件列表导出")
-    return get_object_or_404(PetitionExport.objects.visible_to(request.user), code=code)
-
-
-@office_required
-@require_GET
-def export_detail(request, code):
-    job = _export_job(request, code)
-    return render(request, "petitions/export.html", {"export": job})
-
-
-@office_required
-@require_GET
-def export_status(request, code):
-    job = _export_job(request, code)
-    return JsonResponse(job.progress_state())
-
-
-@office_required
-@require_GET
-def export_download(request, code):
-    job = _export_job(request, code)
-    if not job.is_downloadable:
-        raise Http404("文件未生成或已过期")
-    try:
-        handle = open(services.export_path(job), "rb")  # noqa: SIM115 (FileResponse closes it)
-    except FileNotFoundError as error:
-        raise Http404("文件已过期") from error
-    services.record_export_download(job, request)
-    response = FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @office_required

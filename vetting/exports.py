@@ -1,11 +1,9 @@
 """任前审查意见表: one case on one sheet. `sheet(case)` is what the print page shows; `sheet_rows(case)` yields the
-same content as rows for the Excel download."""
+same content as rows for the Excel download (core.xlsx_table writes them)."""
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
 
-from core.excel import set_cell, workbook_bytes
+from core.xlsx_table import TableLayout, table_bytes
 from vetting import checklist, workflow
 
 TITLE = "任前审查意见表"
@@ -82,24 +80,9 @@ def sheet_rows(case):
            + (f"，办结{_date(data['closed_on'])}" if data["closed_on"] else ""))
 
 
+SHEET_LAYOUT = TableLayout(TITLE, ["项目", "情况", "经办及说明"], widths=[18, 50, 60], wrap=True)
+
+
 def sheet_workbook(case):
-    workbook = Workbook()
-    sheet_ = workbook.active
-    sheet_.title = TITLE
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    sheet_.merge_cells("A1:C1")
-    set_cell(sheet_, 1, 1, TITLE, font=Font(size=16, bold=True), alignment=Alignment(horizontal="center"))
-    set_cell(sheet_, 2, 1, f"{case.number}  导出日期{timezone.localdate():%Y-%m-%d}")
-    row = 3
-    for label, value, detail in sheet_rows(case):
-        set_cell(sheet_, row, 1, label, font=Font(bold=True), border=border, alignment=wrap)
-        set_cell(sheet_, row, 2, value, border=border, alignment=wrap)
-        set_cell(sheet_, row, 3, detail, border=border, alignment=wrap)
-        row += 1
-    for column, width in (("A", 18), ("B", 50), ("C", 60)):
-        sheet_.column_dimensions[column].width = width
-    sheet_.page_setup.paperSize = sheet_.PAPERSIZE_A4
-    sheet_.print_options.gridLines = False
-    return workbook_bytes(workbook)
+    return table_bytes(SHEET_LAYOUT, sheet_rows(case),
+                       title=f"{TITLE}　{case.number}　导出日期{timezone.localdate():%Y-%m-%d}")

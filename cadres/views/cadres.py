@@ -1,5 +1,5 @@
-"""The cadre list (search, filter, sort, export), the integrity profile (廉政档案), the warning list, and the
-cadre's own record (create, edit basics, change of post, full ID number)."""
+"""The cadre list (search, filter, sort; exported through cadres.exports), the integrity profile (廉政档案), the
+warning list, and the cadre's own record (create, edit basics, change of post, full ID number)."""
 
 from typing import NamedTuple
 
@@ -11,10 +11,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
 from cadres import permissions, services, snapshots
-from cadres.filters import CadreFilter, search, with_rank_order
+from cadres.exports import list_queryset
+from cadres.filters import CadreFilter, search
 from cadres.forms import CadreEditForm, CadreForm, PostChangeForm
 from cadres.models import Cadre
 from cadres.personal_matters import report_due_date
@@ -24,7 +24,6 @@ from cadres.views.common import cadre_or_404, editable_cadre, form_page, require
 from cadres.warnings import rule_choices, warnings_for
 from core import audit
 from core.concurrency import EditConflict
-from core.excel import workbook_bytes, write_only_cell, xlsx_response
 from core.permissions import deny, office_required
 from core.scoping import in_subtree, unit_options, visible_units
 
@@ -51,8 +50,7 @@ class Tag(NamedTuple):
 
 
 def _filtered(request):
-    base = with_rank_order(Cadre.objects.visible_to(request.user).select_related("unit"))
-    return CadreFilter(request.GET or None, queryset=base, request=request)
+    return CadreFilter(request.GET or None, queryset=list_queryset(request.user), request=request)
 
 
 @office_required
@@ -69,42 +67,6 @@ def index(request):
         "can_edit": permissions.can_edit(request.user),
         "query": request.GET.urlencode(),
     })
-
-
-EXPORT_HEADERS = ["姓名", "性别", "民族", "出生日期", "身份证号", "籍贯", "入党时间", "学历", "现任单位", "现任职务",
-                  "职级", "一把手", "任现职时间", "管理层级", "状态", "预警"]
-
-
-def export_rows(cadres, *, full_id, on_date=None):
-    """Rows of the cadre export (a generator); ID numbers masked unless `full_id`."""
-    warnings = snapshots.warnings_by_cadre(cadres, on_date)
-    for cadre in cadres.iterator(chunk_size=500):
-        yield [cadre.name, cadre.get_gender_display(), cadre.ethnicity, cadre.birth_date,
-               cadre.id_number if full_id else cadre.masked_id_number, cadre.native_place, cadre.party_joined_on,
-               cadre.education, cadre.unit.name, cadre.post_title, cadre.get_rank_display(), cadre.is_principal,
-               cadre.post_since, cadre.get_management_level_display(), cadre.get_status_display(),
-               "；".join(f"{w.label}：{w.reason}" for w in warnings.get(cadre.pk, []))]
-
-
-@office_required
-def export(request):
-    """The list as Excel, with the current filter; full ID numbers only for those allowed to see them."""
-    if not permissions.can_export(request.user):
-        deny(request)
-    filterset = _filtered(request)
-    cadres = filterset.qs
-    full_id = permissions.can_view_full_id(request.user)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("干部信息")
-    sheet.append(EXPORT_HEADERS)
-    count = 0
-    for row in export_rows(cadres, full_id=full_id):
-        sheet.append([write_only_cell(sheet, value) for value in row])
-        count += 1
-    audit.record_request(request, audit.Action.EXPORT, "cadres.cadre.exported",
-                         summary=f"导出干部信息{count}条（{'含完整身份证号' if full_id else '身份证号已脱敏'}）",
-                         changes={"filter": request.GET.dict(), "count": count, "full_id": full_id})
-    return xlsx_response(workbook_bytes(workbook), f"干部信息_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @office_required

@@ -1,4 +1,4 @@
-from matters.views.events import event_create, event_detail, event_export, event_list  # noqa: F401
+from matters.views.events import event_create, event_detail, event_list  # noqa: F401
 from matters.views.inspections import (  # noqa: F401
     accountability_create,
     inspection_close,
@@ -7,7 +7,6 @@ from matters.views.inspections import (  # noqa: F401
     inspection_list,
     item_create,
     item_detail,
-    item_export,
     item_list,
     item_views,
     review_create,
@@ -17,14 +16,12 @@ from matters.views.travel import (  # noqa: F401
     application_action,
     application_create,
     application_detail,
-    application_export,
     application_lend,
     application_list,
     application_return,
     certificate_action,
     certificate_create,
     certificate_detail,
-    certificate_export,
     certificate_list,
     investigation_close,
     investigation_create,
@@ -32,7 +29,6 @@ from matters.views.travel import (  # noqa: F401
     opinion_record,
     reconciliation_export,
     registration_create,
-    registration_export,
     registration_list,
     registration_remove,
 )

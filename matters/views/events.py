@@ -4,11 +4,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from core import audit as audit_log
-from core.excel import table_workbook, xlsx_response
 from core.permissions import office_required
 from core.refusals import Refused
-from matters import exports, permissions, services
+from matters import permissions, services
 from matters.filters import PersonalEventFilter
 from matters.forms import PersonalEventForm
 from matters.models import MattersRules, PersonalEvent
@@ -55,12 +53,4 @@ def event_detail(request, code):
     return render(request, "matters/event_detail.html", {"event": event, "tab": "events"})
 
 
-@office_required
-def event_export(request):
-    filterset = PersonalEventFilter(request.GET, queryset=event_queryset(request.user), request=request)
-    rows = filterset.qs
-    content = table_workbook("个人重大事项报告", exports.EVENT_HEADERS, exports.event_rows(rows.iterator(2000)))
-    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.personal_event.exported",
-                             summary=f"导出个人重大事项报告（{rows.count()}件）",
-                             changes={"filters": request.GET.dict()})
-    return xlsx_response(content, f"个人重大事项报告_{timezone.localdate():%Y%m%d}.xlsx")
+

@@ -7,13 +7,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
-from core import audit as audit_log
 from core import rectification, rectification_views
-from core.excel import table_workbook, xlsx_response
 from core.permissions import office_required
 from core.refusals import Refused
 from core.scoping import in_subtree, visible_units
-from matters import exports, permissions, services
+from matters import permissions, services
 from matters.filters import InspectionFilter, ItemFilter
 from matters.forms import (
     AccountabilityForm,
@@ -191,12 +189,4 @@ def item_list(request):
                                                       "today": timezone.localdate(), "tab": "items"})
 
 
-@office_required
-def item_export(request):
-    filterset = ItemFilter(request.GET, queryset=item_queryset(request.user), request=request)
-    rows = filterset.qs
-    today = timezone.localdate()
-    content = table_workbook("巡察整改台账", exports.ITEM_HEADERS, exports.item_rows(rows.iterator(2000), today))
-    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.inspectionitem.exported",
-                             summary=f"导出巡察整改台账（{rows.count()}条）", changes={"filters": request.GET.dict()})
-    return xlsx_response(content, f"巡察整改台账_{today:%Y%m%d}.xlsx")
+

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.dates import add_months
 from core import audit as audit_log
-from core.excel import table_workbook, xlsx_response
+from core.excel import xlsx_response
 from core.permissions import office_required
 from core.refusals import Refused
 from core.transitions import ViewAction, dispatch
@@ -104,21 +104,6 @@ def registration_remove(request, code):
                        f"登记备案日期：{registration.registered_on:%Y-%m-%d}。干部离开管理范围时撤销备案，并告知公安出入境管理部门。")
 
 
-@office_required
-def registration_export(request):
-    filterset = RegistrationFilter(request.GET, queryset=registration_queryset(request.user), request=request)
-    rows = filterset.qs
-    full_id = permissions.can_export_full_id(request.user)
-    content = table_workbook("登记备案人员", exports.REGISTRATION_HEADERS,
-                             exports.registration_rows(rows.iterator(2000), full_id=full_id),
-                             widths=[6, 10, 6, 12, 22, 28, 24, 10, 10, 14, 14, 20, 8, 20])
-    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.registration.exported",
-                             summary=f"导出出入境登记备案人员名单（{rows.count()}人，"
-                                     f"{'完整身份证号' if full_id else '身份证号已脱敏'}）",
-                             changes={"filters": request.GET.dict()})
-    return xlsx_response(content, f"出入境登记备案人员名单_{timezone.localdate():%Y%m%d}.xlsx")
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Certificates (证照管理)
 
@@ -201,18 +186,6 @@ CERTIFICATE_ACTIONS = {
 @require_POST
 def certificate_action(request, code, action):
     return dispatch(request, _certificate(request, code), CERTIFICATE_ACTIONS, action, prefix=False)
-
-
-@office_required
-def certificate_export(request):
-    filterset = CertificateFilter(request.GET, queryset=certificate_queryset(request.user), request=request)
-    rows = filterset.qs
-    today = timezone.localdate()
-    content = table_workbook("出入境证照", exports.CERTIFICATE_HEADERS,
-                             exports.certificate_rows(rows, today, MattersRules.current()))
-    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.certificate.exported",
-                             summary=f"导出出入境证照清单（{rows.count()}本）", changes={"filters": request.GET.dict()})
-    return xlsx_response(content, f"出入境证照清单_{today:%Y%m%d}.xlsx")
 
 
 @office_required
@@ -404,18 +377,6 @@ def application_return(request, code):
         return "证照已交回入库" + (f"（逾期{late}天，已记入预警）" if late else "")
 
     return _done(request, application, run)
-
-
-@office_required
-def application_export(request):
-    filterset = ApplicationFilter(request.GET, queryset=application_queryset(request.user), request=request)
-    rows = filterset.qs
-    today = timezone.localdate()
-    content = table_workbook("因私出国（境）申请", exports.APPLICATION_HEADERS, exports.application_rows(rows, today))
-    audit_log.record_request(request, audit_log.Action.EXPORT, "matters.application.exported",
-                             summary=f"导出因私出国（境）申请（{rows.count()}件）",
-                             changes={"filters": request.GET.dict()})
-    return xlsx_response(content, f"因私出国（境）申请_{today:%Y%m%d}.xlsx")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from audits.forms import ReportForm
 from audits.models import Audit, Finding
 from core.excel import MONEY_FORMAT, cell_value
 from core.refusals import Refused
+from core.xlsx_table import table_bytes
 from tests.audits import factories
 
 pytestmark = pytest.mark.django_db
@@ -73,19 +74,18 @@ def test_excel_money_cells_are_numbers_with_two_places(leader, staff):
     factories.finding(audit, staff, amount="856000.10")
     audits = (Audit.objects.filter(pk=audit.pk).prefetch_related("subjects__cadre")
               .annotate(n_findings=Count("findings"), n_open=Count("findings")))
-    content = exports.list_workbook("审计项目", exports.AUDIT_HEADERS, exports.audit_rows(audits))
+    content = table_bytes(exports.AUDIT_LAYOUT, exports.audit_rows(audits))
     sheet = load_workbook(io.BytesIO(content)).active
-    column = exports.AUDIT_HEADERS.index("违规金额（元）") + 1
-    cell = sheet.cell(row=2, column=column)
+    column = exports.AUDIT_LAYOUT.headers.index("违规金额（元）") + 1
+    cell = sheet.cell(row=3, column=column)
     assert cell.number_format == MONEY_FORMAT and cell.data_type == "n"
     assert Decimal(str(cell.value)) == Decimal("1286500.35")
     assert "<v>1286500.35</v>" in _sheet_xml(content)  # the digits as written, not a binary float's expansion
 
     findings = Finding.objects.filter(audit=audit).select_related("audit__unit", "responsible_cadre")
-    content = exports.list_workbook("整改台账", exports.FINDING_HEADERS,
-                                    exports.finding_rows(findings, on_date=datetime.date(2026, 3, 2)))
+    content = table_bytes(exports.FINDING_LAYOUT, exports.finding_rows(findings, on_date=datetime.date(2026, 3, 2)))
     sheet = load_workbook(io.BytesIO(content)).active
-    cell = sheet.cell(row=2, column=exports.FINDING_HEADERS.index("涉及金额（元）") + 1)
+    cell = sheet.cell(row=3, column=exports.FINDING_LAYOUT.headers.index("涉及金额（元）") + 1)
     assert cell.number_format == MONEY_FORMAT and "<v>856000.1</v>" in _sheet_xml(content)
     assert Decimal(str(cell.value)).quantize(Decimal("0.01")) == Decimal("856000.10")
 

@@ -17,6 +17,7 @@ from core import rectification
 from core.models import AuditEvent
 from tests.audits import factories
 from tests.factories import UnitFactory
+from tests.support.exports import export_list
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -241,18 +242,29 @@ def test_staff_cannot_approve(world, staff, client_for):
     assert response.status_code == 403
 
 
-def test_list_exports_are_logged_and_formula_safe(world, staff, client_for, county):
+def test_list_exports_are_logged_and_formula_safe(world, staff, client_for, county, settings, tmp_path,
+                                                   django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
     county.name = "=HYPERLINK(\"http://x\")"
     county.save()
     client = client_for(staff)
-    response = client.get(reverse("audits:export"), {"year": "2026"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet["C2"].value.startswith("'=")
-    assert sheet["N2"].value == 1286500.35 and sheet["N2"].number_format == "#,##0.00"
+    job, header, rows = export_list(client, "audits", django_capture_on_commit_callbacks, query="year=2026")
+    assert header[0] == "项目编号" and [row[0] for row in rows] == [world["audit"].number]
+    assert rows[0][2].startswith("'=") and rows[0][13] == 1286500.35
     event = AuditEvent.objects.get(name="audits.audit.exported")
-    assert event.action == "export" and event.changes["filters"] == {"year": "2026"}
-    client.get(reverse("audits:finding_export"))
+    assert event.action == "export" and event.changes == {"query": "year=2026"}
+    _job, header, rows = export_list(client, "audit-findings", django_capture_on_commit_callbacks)
+    assert header[0] == "项目编号" and rows and all(row[0] == world["audit"].number for row in rows)
     assert AuditEvent.objects.filter(name="audits.finding.exported").exists()
+
+
+def test_list_export_holds_only_the_requesters_county(world, staff, other_county_staff, client_for, settings,
+                                                      tmp_path, django_capture_on_commit_callbacks):
+    """A county user's export never contains another county's rows (the scope is the requester's, at run time)."""
+    settings.MEDIA_ROOT = tmp_path
+    for kind in ("audits", "audit-findings"):
+        _job, _header, rows = export_list(client_for(other_county_staff), kind, django_capture_on_commit_callbacks)
+        assert rows == [], kind
 
 
 def test_list_filters(world, staff, client_for, county):

@@ -11,6 +11,7 @@ from cadres.models import Cadre, MeasureKind, RandomDraw, SupervisionMeasure
 from core.audit import AuditEvent
 from tests.cadres.test_import import row, xlsx
 from tests.factories import CadreFactory
+from tests.support.exports import export_list
 
 D = datetime.date
 
@@ -125,22 +126,29 @@ def test_list_query_count_with_every_apps_rules_does_not_grow_with_rows(client_f
     assert _count(client, warning="any")[0] <= few * 2  # the warning filter evaluates the rules once more
 
 
-def test_export_uses_the_current_filter_masks_ids_and_is_logged(client_for, staff, cadre, unit_b):
+def test_export_uses_the_current_filter_masks_ids_and_is_logged(client_for, staff, cadre, unit_b, settings, tmp_path,
+                                                                 django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
     CadreFactory(unit=unit_b, actor=staff, name="李四")
-    response = client_for(staff).get(url("export"), {"q": "志远"})
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    rows = list(sheet.values)
-    assert rows[0][0] == "姓名" and [r[0] for r in rows[1:]] == ["陈志远"]
-    assert rows[1][4] == cadre.masked_id_number
-    assert "同一职位" in rows[1][15]
+    job, header, rows = export_list(client_for(staff), "cadres", django_capture_on_commit_callbacks, query="q=志远")
+    assert header[0] == "姓名" and [r[0] for r in rows] == ["陈志远"] and job.rows == 1
+    assert rows[0][4] == cadre.masked_id_number
+    assert "同一职位" in rows[0][15]
     event = AuditEvent.objects.get(name="cadres.cadre.exported")
-    assert event.action == "export" and event.changes["count"] == 1
+    assert event.action == "export" and event.changes == {"query": "q=志远"}
+    assert AuditEvent.objects.filter(name="cadres.cadre.export_downloaded", actor=staff).exists()
 
 
-def test_section_head_export_has_full_ids(client_for, section_head, cadre):
-    response = client_for(section_head).get(url("export"))
-    assert list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)[1][4] == cadre.id_number
+def test_section_head_export_has_full_ids(client_for, section_head, cadre, settings, tmp_path,
+                                          django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    _job, _header, rows = export_list(client_for(section_head), "cadres", django_capture_on_commit_callbacks)
+    assert rows[0][4] == cadre.id_number
+
+
+def test_the_old_export_address_goes_back_to_the_list(client_for, staff):
+    response = client_for(staff).get(url("export"), {"q": "志远"})
+    assert response.status_code == 302 and response["Location"] == url("index") + "?q=%E5%BF%97%E8%BF%9C"
 
 
 @pytest.mark.parametrize("persona", ["liaison_a", "system_admin", "security_auditor", "outsider"])

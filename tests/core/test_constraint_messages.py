@@ -18,6 +18,7 @@ SYSTEM_ONLY = {
     "core_yearlycounter_one_per_series_year",  # the ON CONFLICT target of core.numbering.next_number
     "petitions_petitionexport_progress",  # progress written by the export task
     "dashboard_monthlyexport_progress",
+    "core_listexport_progress",
     "dashboard_monthlyexport_month_first_day",  # the month is normalised by the request service
 }
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import exports, outbox
-from core.exports import Run
+from core.exports import ExportKind, Run
 from core.models import AuditEvent
 from core.outbox import OutboxMessage
 from dashboard import services
@@ -25,7 +25,7 @@ OCT = datetime.date(2026, 10, 1)
 
 
 def make_export(user, **fields):
-    return MonthlyExport.objects.create(month=OCT, requested_by=user, expires_at=timezone.now() + services.ttl(),
+    return MonthlyExport.objects.create(month=OCT, requested_by=user, expires_at=timezone.now() + ExportKind.ttl(),
                                         **fields)
 
 
@@ -55,10 +55,11 @@ def test_a_stale_run_is_requeued_fenced_and_its_part_file_removed(section_head):
     assert exports.requeue_stale(later()) == 1
     export.refresh_from_db()
     assert export.status == MonthlyExport.Status.PENDING and export.step == "任务中断，重新排队"
-    assert list(OutboxMessage.objects.values_list("task", "args")) == [(MonthlyExport.build_task, [export.pk])]
+    published = [(exports.BUILD_TASK, ["dashboard.monthlyexport", export.pk])]
+    assert list(OutboxMessage.objects.values_list("task", "args")) == published
     assert not os.path.exists(part)
 
-    services.run_export(export.pk)
+    exports.build(MonthlyExport, export.pk)
     export.refresh_from_db()
     assert export.status == MonthlyExport.Status.DONE and export.attempt == 2
     assert not dead.update(progress=50) and not dead.fail("迟到的失败")  # the dead run can no longer write
@@ -70,7 +71,7 @@ def test_a_stale_run_is_requeued_fenced_and_its_part_file_removed(section_head):
 def test_a_second_delivery_while_a_run_is_alive_does_nothing(section_head):
     export = make_export(section_head)
     assert Run.claim(MonthlyExport, export.pk) is not None
-    assert services.run_export(export.pk) is None
+    assert exports.build(MonthlyExport, export.pk) is None
     export.refresh_from_db()
     assert export.status == MonthlyExport.Status.RUNNING and export.attempt == 1
 
@@ -123,7 +124,7 @@ def test_done_offers_the_link(client_for, section_head, django_capture_on_commit
         export = services.request_export(section_head, OCT)
     client = client_for(section_head)
     html = client.get(export.get_absolute_url()).content.decode()
-    download = reverse("dashboard:export_download", args=[export.code])
+    download = export.download_url()
     assert f'href="{download}" data-testid="export-download"' in html
     assert client.get(reverse("dashboard:export_status", args=[export.code])).json()["download_url"] == download
 
@@ -134,7 +135,7 @@ def test_a_failed_export_says_why_and_offers_retry(client_for, section_head, dja
     client = client_for(section_head)
     html = client.get(export.get_absolute_url()).content.decode()
     assert "生成失败，请点击“重试”" in html
-    assert f'<form method="post" action="{reverse("dashboard:export_create")}" data-export-retry>' in html
+    assert f'<form method="post" action="{reverse("dashboard:export_create")}">' in html
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("dashboard:export_create"), {"month": "2026-10"})
     retried = MonthlyExport.objects.exclude(pk=export.pk).get()

@@ -11,11 +11,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core import roles
-from core.exports import Run
+from core import exports, roles
+from core.exports import ExportKind, Run
+from core.tasks import build_export
 from dashboard import services, workbook
 from dashboard.models import MonthlyExport
-from dashboard.tasks import build_monthly_workbook
 
 OCT = datetime.date(2026, 10, 1)
 
@@ -30,12 +30,12 @@ def test_request_and_run(section_head, october, django_capture_on_commit_callbac
     assert load_workbook(path).sheetnames == list(workbook.SHEETS)
     assert abs(export.expires_at - export.created_at - datetime.timedelta(hours=24)) < datetime.timedelta(seconds=5)
     # a second delivery of the same task does nothing
-    assert build_monthly_workbook(export.pk)["status"] == "skipped"
+    assert build_export("dashboard.monthlyexport", export.pk)["status"] == "skipped"
 
 
 def test_progress_is_written_as_the_sheets_are_made(section_head, october, monkeypatch):
     export = MonthlyExport.objects.create(month=OCT, requested_by=section_head,
-                                          expires_at=timezone.now() + services.ttl())
+                                          expires_at=timezone.now() + ExportKind.ttl())
     seen = []
     real = Run.update
 
@@ -44,7 +44,7 @@ def test_progress_is_written_as_the_sheets_are_made(section_head, october, monke
         seen.append(MonthlyExport.objects.values_list("progress", "heartbeat_at").get(pk=run.pk))
 
     monkeypatch.setattr(Run, "update", spy)
-    services.run_export(export.pk)
+    exports.build(MonthlyExport, export.pk)
     progress = [percent for percent, _ in seen]
     assert progress == sorted(progress) and progress[-1] == 100 and len(seen) >= len(workbook.SHEETS)
     beats = [beat for _, beat in seen]
@@ -53,9 +53,9 @@ def test_progress_is_written_as_the_sheets_are_made(section_head, october, monke
 
 def test_requester_who_lost_the_role_gets_nothing(section_head, october):
     export = MonthlyExport.objects.create(month=OCT, requested_by=section_head,
-                                          expires_at=timezone.now() + services.ttl())
+                                          expires_at=timezone.now() + ExportKind.ttl())
     section_head.groups.remove(Group.objects.get(name=roles.SECTION_HEAD))
-    services.run_export(export.pk)
+    exports.build(MonthlyExport, export.pk)
     export.refresh_from_db()
     assert export.status == MonthlyExport.Status.FAILED and not export.file
 
@@ -70,8 +70,8 @@ def test_expired_files_are_removed(section_head, october, django_capture_on_comm
         export = services.request_export(section_head, OCT)
     export.refresh_from_db()
     path = os.path.join(settings.MEDIA_ROOT, export.file)
-    assert services.purge_expired(timezone.now()) == 0 and os.path.exists(path)
-    assert services.purge_expired(timezone.now() + datetime.timedelta(hours=25)) == 1
+    assert exports.purge_expired(MonthlyExport, timezone.now()) == 0 and os.path.exists(path)
+    assert exports.purge_expired(MonthlyExport, timezone.now() + datetime.timedelta(hours=25)) == 1
     export.refresh_from_db()
     assert export.status == MonthlyExport.Status.EXPIRED and not export.file and not os.path.exists(path)
 
@@ -83,8 +83,8 @@ def test_a_real_worker_builds_the_file(celery_workers, section_head, unit_a, set
     workers = celery_workers(extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)})
     workers.start()
     export = MonthlyExport.objects.create(month=OCT, requested_by=section_head,
-                                          expires_at=timezone.now() + services.ttl())
-    build_monthly_workbook.apply_async(args=[export.pk], queue=workers.queue)
+                                          expires_at=timezone.now() + ExportKind.ttl())
+    build_export.apply_async(args=["dashboard.monthlyexport", export.pk], queue=workers.queue)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         export.refresh_from_db()

@@ -19,12 +19,12 @@ CHARTS = 5  # dashboard/templates/dashboard/index.html
 def export_worker(celery_workers, media_root, monkeypatch):
     """A real worker (its own process, the test database, the test's media folder); the export task is routed to
     its private queue, as the live server publishes it."""
-    from dashboard.tasks import build_monthly_workbook
+    from core.tasks import build_export
 
     workers = celery_workers(extra_env={"MEDIA_ROOT": str(media_root)})
     workers.start()
-    monkeypatch.setattr(build_monthly_workbook, "_exec_options",
-                        {**build_monthly_workbook._get_exec_options(), "queue": workers.queue})
+    monkeypatch.setattr(build_export, "_exec_options",
+                        {**build_export._get_exec_options(), "queue": workers.queue})
     return workers.queue
 
 

@@ -4,10 +4,11 @@ download link, which appears only once the file exists; a failed export shows it
 import os
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dashboard import services
+from core.exports import ExportKind
 from dashboard.models import MonthlyExport
 from tests.e2e.helpers import snapshot
 
@@ -26,7 +27,7 @@ def make_export(user, **fields):
     import datetime
 
     return MonthlyExport.objects.create(month=datetime.date(2026, 10, 1), requested_by=user,
-                                        expires_at=timezone.now() + services.ttl(), **fields)
+                                        expires_at=timezone.now() + ExportKind.ttl(), **fields)
 
 
 def test_queued_then_running_then_downloadable(head_page, live_server, section_head):
@@ -52,7 +53,7 @@ def test_queued_then_running_then_downloadable(head_page, live_server, section_h
     expect(card.get_by_test_id("export-state")).to_have_text("状态：已完成")
     expect(page.get_by_test_id("export-download")).to_have_count(0)
 
-    path = os.path.join(services.settings.MEDIA_ROOT, relative)
+    path = os.path.join(settings.MEDIA_ROOT, relative)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as handle:
         handle.write(b"PK")
@@ -68,7 +69,7 @@ def test_running_export_reaches_the_link_without_reload(head_page, live_server, 
     page.goto(live_server.url + export.get_absolute_url())
     expect(page.get_by_test_id("export-download")).to_have_count(0)
     relative = f"exports/{export.code}.xlsx"
-    path = os.path.join(services.settings.MEDIA_ROOT, relative)
+    path = os.path.join(settings.MEDIA_ROOT, relative)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as handle:
         handle.write(b"PK")

@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core import roles
-from core.exports import Run
+from core import exports, roles
+from core.exports import ExportKind, Run
 from core.models import AuditEvent
-from petitions import services
+from core.tasks import build_export
 from petitions.models import PetitionExport, Status
-from petitions.tasks import build_export
 from tests.factories import CadreFactory
 from tests.petitions.factories import force_status, make_petition
 from tests.petitions.test_identity import assert_no_secret
@@ -49,7 +48,7 @@ def cases(staff, other_county_staff):
 
 def codes_in(path):
     sheet = load_workbook(path).active
-    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
 
 
 def test_the_button_requests_an_export_that_a_task_builds(client_for, staff, cases,
@@ -68,10 +67,10 @@ def test_the_button_requests_an_export_that_a_task_builds(client_for, staff, cas
     assert sorted(codes_in(path)) == sorted([cases["october_a"].code, cases["october_b"].code])
     requested = AuditEvent.objects.get(name="petitions.petition.exported")
     assert requested.actor == staff and requested.action == "export" and requested.changes == {"query": query}
-    assert build_export(job.pk)["status"] == "skipped"  # a second delivery does nothing
+    assert build_export("petitions.petitionexport", job.pk)["status"] == "skipped"  # a second delivery does nothing
 
     detail = client.get(job.get_absolute_url()).content.decode()
-    assert 'data-testid="export-download"' in detail and "data-export-status-url" in detail  # followed by app.js
+    assert 'data-testid="export-download"' in detail and "hx-trigger" not in detail  # finished: no more polling
     status = client.get(reverse("petitions:export_status", args=[job.code])).json()
     assert status["status"] == "done" and status["downloadable"] and status["progress"] == 100
     download = client.get(reverse("petitions:export_download", args=[job.code]))
@@ -87,7 +86,7 @@ def test_the_button_requests_an_export_that_a_task_builds(client_for, staff, cas
 
 def test_whole_list_follows_the_requesters_scope_at_run_time(staff, cases, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.request_export(staff, "")
+        job = exports.request_export(staff, "petitions", query="")
     job.refresh_from_db()
     codes = codes_in(os.path.join(settings.MEDIA_ROOT, job.file))
     assert sorted(codes) == sorted(cases[name].code for name in ("october_a", "october_b", "march"))
@@ -96,7 +95,7 @@ def test_whole_list_follows_the_requesters_scope_at_run_time(staff, cases, djang
 def test_progress_is_written(staff, monkeypatch):
     for _ in range(3):
         make_petition(staff, cadre=CadreFactory(unit=staff.jurisdiction), named=False)
-    job = PetitionExport.objects.create(requested_by=staff, expires_at=timezone.now() + services.export_ttl())
+    job = PetitionExport.objects.create(requested_by=staff, expires_at=timezone.now() + ExportKind.ttl())
     seen = []
     real = Run.update
 
@@ -105,15 +104,15 @@ def test_progress_is_written(staff, monkeypatch):
         seen.append(PetitionExport.objects.get(pk=run.pk).progress)
 
     monkeypatch.setattr(Run, "update", spy)
-    monkeypatch.setattr("petitions.exports.PROGRESS_EVERY", 1)
-    services.run_export(job.pk)
+    monkeypatch.setattr("core.xlsx_table.PROGRESS_EVERY", 1)
+    exports.build(PetitionExport, job.pk)
     assert seen == sorted(seen) and seen[-1] == 100 and len(seen) >= 4
 
 
 def test_requester_who_lost_the_role_gets_nothing(staff, cases):
-    job = PetitionExport.objects.create(requested_by=staff, expires_at=timezone.now() + services.export_ttl())
+    job = PetitionExport.objects.create(requested_by=staff, expires_at=timezone.now() + ExportKind.ttl())
     staff.groups.remove(Group.objects.get(name=roles.STAFF))
-    services.run_export(job.pk)
+    exports.build(PetitionExport, job.pk)
     job.refresh_from_db()
     assert job.status == PetitionExport.Status.FAILED and not job.file
 
@@ -121,18 +120,18 @@ def test_requester_who_lost_the_role_gets_nothing(staff, cases):
 def test_expired_files_are_removed_and_not_downloadable(client_for, staff, cases,
                                                         django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.request_export(staff, "")
+        job = exports.request_export(staff, "petitions", query="")
     job.refresh_from_db()
     path = os.path.join(settings.MEDIA_ROOT, job.file)
-    assert services.purge_expired_exports(timezone.now()) == 0 and os.path.exists(path)
-    assert services.purge_expired_exports(timezone.now() + datetime.timedelta(hours=25)) == 1
+    assert exports.purge_expired(PetitionExport, timezone.now()) == 0 and os.path.exists(path)
+    assert exports.purge_expired(PetitionExport, timezone.now() + datetime.timedelta(hours=25)) == 1
     job.refresh_from_db()
     assert job.status == PetitionExport.Status.EXPIRED and not os.path.exists(path)
     assert client_for(staff).get(reverse("petitions:export_download", args=[job.code])).status_code == 404
 
 
 def test_others_exports_are_not_found_and_non_office_users_refused(client_for, staff, section_head, liaison_a):
-    job = PetitionExport.objects.create(requested_by=section_head, expires_at=timezone.now() + services.export_ttl())
+    job = PetitionExport.objects.create(requested_by=section_head, expires_at=timezone.now() + ExportKind.ttl())
     for name in ("petitions:export_detail", "petitions:export_status", "petitions:export_download"):
         assert client_for(staff).get(reverse(name, args=[job.code])).status_code == 404
         assert client_for(liaison_a).get(reverse(name, args=[job.code])).status_code == 403
@@ -151,8 +150,8 @@ def test_bad_filters_are_refused(client_for, staff):
 def test_a_real_worker_builds_the_file(celery_worker_process, staff):
     """Published to a real worker through Redis, the export reaches 已完成 and its file is there."""
     make_petition(staff)
-    job = PetitionExport.objects.create(requested_by=staff, expires_at=timezone.now() + services.export_ttl())
-    build_export.apply_async(args=[job.pk], queue=celery_worker_process)
+    job = PetitionExport.objects.create(requested_by=staff, expires_at=timezone.now() + ExportKind.ttl())
+    build_export.apply_async(args=["petitions.petitionexport", job.pk], queue=celery_worker_process)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         job.refresh_from_db()
@@ -167,14 +166,14 @@ def test_a_queued_export_offers_no_link_and_a_failed_one_offers_retry(client_for
     """Issue 20: a download link only once the file exists; after a failure its message and 重试 (the same filters)."""
     client = client_for(staff)
     job = PetitionExport.objects.create(requested_by=staff, query="status=accepted",
-                                        expires_at=timezone.now() + services.export_ttl())
+                                        expires_at=timezone.now() + ExportKind.ttl())
     html = client.get(job.get_absolute_url()).content.decode()
     assert "排队中" in html and 'data-testid="export-download"' not in html
-    assert f'action="{reverse("petitions:export")}" data-export-retry hidden' in html
+    assert 'data-testid="export-retry"' not in html and 'hx-trigger="every 2s"' in html
     PetitionExport.objects.filter(pk=job.pk).update(status=PetitionExport.Status.FAILED, error="生成失败，请点击“重试”")
     html = client.get(job.get_absolute_url()).content.decode()
     assert "生成失败，请点击“重试”" in html and 'data-testid="export-download"' not in html
-    assert f'action="{reverse("petitions:export")}" data-export-retry>' in html
+    assert f'action="{reverse("core:export_request", args=["petitions"])}"' in html and "hx-trigger" not in html
     assert 'name="query" value="status=accepted"' in html
     state = client.get(reverse("petitions:export_status", args=[job.code])).json()
     assert state["failed"] and not state["downloadable"] and state["error"] == "生成失败，请点击“重试”"
