@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from core import audit_events
+
 
 class Unit(models.Model):
     """单位: an organization in a tree. Every case belongs to units, and data is scoped by subtree."""
@@ -143,6 +145,10 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.target_repr}"
+
+    def get_name_display(self):
+        """The event's Chinese label from the registry (core.audit_events); an old name reads as its new one."""
+        return audit_events.label(self.name)
 
 
 class Notification(models.Model):

@@ -22,6 +22,7 @@ from core import audit, outbox, uploads, workdays
 from core.exports import Run
 from petitions import crypto, permissions
 from petitions import deadlines as petition_deadlines
+from petitions.audit_events import STEP_EVENTS
 from petitions.models import (
     OPEN_STATUSES,
     Attachment,
@@ -101,7 +102,7 @@ def _step(petition, actor, action, *, from_status="", note="", request=None, aud
     summary = f"信访举报件 {petition.code}：{label(action)}"
     if from_status and from_status != petition.status:
         summary += f"（{Status(from_status).label} → {petition.get_status_display()}）"
-    audit.record(actor, audit_action, f"petitions.petition.{action}", petition, request=request, summary=summary,
+    audit.record(actor, audit_action, STEP_EVENTS[action], petition, request=request, summary=summary,
                  changes=changes)
 
 

@@ -14,6 +14,7 @@ from cadres.models import Rank
 from core import audit, workdays
 from core.concurrency import LATEST
 from vetting import permissions, posts, ranks, workflow
+from vetting.audit_events import STATUS_EVENTS
 from vetting.crosscheck import run_crosscheck
 from vetting.models import (
     Appointment,
@@ -166,7 +167,7 @@ def _log_crosscheck(case, check, actor, request=None):
     detail = "；".join(f"{_mark(i)}{i.label}：{i.reason}" for i in items)
     detail = detail or "未发现预警事项"
     _log(case, StepKind.CROSSCHECK, f"预警核对（{check.get_occasion_display()}）", actor,
-         event="vetting.crosscheck.run", detail=detail, changes={"items": len(items), "blocking": blocking},
+         event="vetting.crosscheck.performed", detail=detail, changes={"items": len(items), "blocking": blocking},
          request=request)
 
 
@@ -194,7 +195,7 @@ def transition(case, to_status, *, actor, reason="", request=None, on_date=None)
         case.closed_on = on_date or _today()
     case.save(update_fields=["status", "suspended_from", "status_reason", "closed_on", "updated_at"])
     verb = f"{S(from_status).label} → {S(to_status).label}"
-    _log(case, StepKind.CASE, verb, actor, event=f"vetting.case.{to_status}", detail=reason.strip(),
+    _log(case, StepKind.CASE, verb, actor, event=STATUS_EVENTS[to_status], detail=reason.strip(),
          changes={"status": [from_status, to_status]}, request=request)
     return case
 
