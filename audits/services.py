@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audits import planning
+from audits.audit_events import AUDIT_EVENTS, PLAN_EVENTS
 from audits.models import (
     Audit,
     AuditKind,
@@ -227,7 +228,7 @@ def change_plan_status(plan, action, *, actor, request=None, approved_on=None, a
         plan.approved_on, plan.approval_ref, plan.approved_by = approved_on, approval_ref.strip(), actor
         changes["approval_ref"] = plan.approval_ref
     plan.save()
-    audit_log.record(actor, Action.UPDATE, f"audits.plan.{action}", plan, request=request,
+    audit_log.record(actor, Action.UPDATE, PLAN_EVENTS[action], plan, request=request,
                      summary=f"{plan}：{plan.get_status_display()}", changes=changes)
     if action == "approve":
         entries = plan.entries.filter(decision=EntryDecision.ACCEPTED, audit__isnull=True).select_related("cadre")
@@ -387,7 +388,7 @@ def transition(audit, action, *, actor, request=None, **values):
     _check_dates(audit)
     changes = AUDIT_MACHINE.apply(audit, action, data=values)
     audit.save()
-    audit_log.record(actor, Action.UPDATE, f"audits.audit.{action}", audit, request=request,
+    audit_log.record(actor, Action.UPDATE, AUDIT_EVENTS[action], audit, request=request,
                      summary=f"{audit}：{audit.get_status_display()}",
                      changes={**changes, **{k: str(v) for k, v in values.items()}})
     return audit

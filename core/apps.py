@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Models load after AppConfig: import them in ready().
-        from core import audit, checks, office_settings, security, signals  # noqa: F401  (connect receivers, checks)
+
+        from core import audit, audit_events, checks, office_settings, security, signals  # noqa: F401  (receivers, checks)
+
+        audit_events.autodiscover()
 
         # After every app's post_migrate (not only core's): the settings tables' permissions are created by their
         # own app's post_migrate, which runs after core's.

@@ -21,6 +21,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import connection, transaction
 from django.dispatch import receiver
 
+from core import audit_events
 from core.crypto import hmac_sm3
 from core.models import AuditEvent
 
@@ -40,7 +41,10 @@ def client_ip(request):
 
 
 def record(actor, action, name, target=None, *, request=None, summary="", changes=None, username=""):
-    """Append one event. `actor` is a user (or None); `target` a model instance or None."""
+    """Append one event. `actor` is a user (or None); `target` a model instance or None. `name` must be registered
+    in core.audit_events: a misspelt or undeclared name fails at once, in every environment."""
+    if not audit_events.is_registered(name):
+        raise ValueError(f"审计事件名 {name!r} 未登记：请在所属应用的 audit_events.py 中登记（含中文名称）")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     target_type = target_id = target_repr = ""
@@ -275,13 +279,13 @@ def changed_fields(instance, old_values, fields):
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    record(user, Action.LOGIN, "core.user.login", user, request=request, summary="登录成功")
+    record(user, Action.LOGIN, "core.user.logged_in", user, request=request, summary="登录成功")
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        record(user, Action.LOGOUT, "core.user.logout", user, request=request, summary="登出")
+        record(user, Action.LOGOUT, "core.user.logged_out", user, request=request, summary="登出")
 
 
 @receiver(user_login_failed)

@@ -10,6 +10,8 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from core import audit_events
+
 
 class Unit(models.Model):
     """单位: an organization in a tree. Every case belongs to units, and data is scoped by subtree."""
@@ -149,6 +151,10 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.target_repr}"
+
+    def get_name_display(self):
+        """The event's Chinese label from the registry (core.audit_events); an old name reads as its new one."""
+        return audit_events.label(self.name)
 
 
 class Notification(models.Model):

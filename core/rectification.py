@@ -276,7 +276,7 @@ def record_progress(item, *, date, note, status, actor, request=None):
         locked.rectification_done_on = None
     locked.save(update_fields=["rectification_status", "rectification_done_on"])
     entry = locked.progress_entries.create(date=date, note=note, status_after=status, recorded_by=actor)
-    audit.record(actor, audit.Action.UPDATE, _event(locked, "rectification_progress"), locked, request=request,
+    audit.record(actor, audit.Action.UPDATE, _event(locked, "progress_recorded"), locked, request=request,
                  summary=f"整改进展（{RectificationStatus(status).label}）：{locked}",
                  changes={"rectification_status": [old, status]} if old != status else {})
     item.refresh_from_db()

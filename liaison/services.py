@@ -287,7 +287,7 @@ def _send_urgently(item, actor, request):
     urgent = _new_urgent(monthly.member_unit, actor, request)
     item.report = urgent
     item.save(update_fields=["report", "updated_at"])
-    audit.record(actor, audit.Action.UPDATE, "liaison.item.sent_urgent", item, request=request,
+    audit.record(actor, audit.Action.UPDATE, "liaison.item.escalated", item, request=request,
                  summary=f"一把手相关事项由{monthly}转为即时通报",
                  changes={"report": [str(monthly.code), str(urgent.code)]})
     item.report = submit(urgent, actor=actor, request=request)
@@ -597,7 +597,7 @@ def complete_decision(decision, *, actor, done_on=None, note="", request=None):
     if not updated:
         raise Refused("该议定事项已办结")
     decision.refresh_from_db()
-    audit.record(actor, audit.Action.UPDATE, "liaison.decision.done", decision, request=request,
+    audit.record(actor, audit.Action.UPDATE, "liaison.decision.completed", decision, request=request,
                  summary=f"议定事项办结：{decision.meeting}", changes={"status": ["open", "done"]})
     return decision
 
@@ -613,7 +613,7 @@ def report_decision_done(decision, *, actor, note, request=None):
     if not updated:
         raise Refused("该议定事项已办结")
     decision.refresh_from_db()
-    audit.record(actor, audit.Action.UPDATE, "liaison.decision.reported_done", decision, request=request,
+    audit.record(actor, audit.Action.UPDATE, "liaison.decision.completion_reported", decision, request=request,
                  summary=f"{decision.owner_unit}报告议定事项办结：{decision.meeting}",
                  changes={"status": ["open", "done"]})
     return decision

@@ -18,6 +18,7 @@ from core import audit, numbering, outbox, uploads, workdays
 from core.refusals import Refused
 from petitions import crypto, permissions
 from petitions import deadlines as petition_deadlines
+from petitions.audit_events import STEP_EVENTS
 from petitions.models import (
     OPEN_STATUSES,
     Attachment,
@@ -89,7 +90,7 @@ def _step(petition, actor, action, *, from_status="", note="", request=None, aud
     summary = f"信访举报件 {petition.code}：{MACHINE.label(action)}"
     if from_status and from_status != petition.status:
         summary += f"（{Status(from_status).label} → {petition.get_status_display()}）"
-    audit.record(actor, audit_action, f"petitions.petition.{action}", petition, request=request, summary=summary,
+    audit.record(actor, audit_action, STEP_EVENTS[action], petition, request=request, summary=summary,
                  changes=changes)
 
 

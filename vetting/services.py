@@ -13,6 +13,7 @@ from core import audit, numbering, workdays
 from core.concurrency import LATEST
 from core.refusals import Refused
 from vetting import permissions, posts, ranks, workflow
+from vetting.audit_events import STATUS_EVENTS
 from vetting.crosscheck import run_crosscheck
 from vetting.models import (
     Appointment,
@@ -140,7 +141,7 @@ def _log_crosscheck(case, check, actor, request=None):
     detail = "；".join(f"{_mark(i)}{i.label}：{i.reason}" for i in items)
     detail = detail or "未发现预警事项"
     _log(case, StepKind.CROSSCHECK, f"预警核对（{check.get_occasion_display()}）", actor,
-         event="vetting.crosscheck.run", detail=detail, changes={"items": len(items), "blocking": blocking},
+         event="vetting.crosscheck.performed", detail=detail, changes={"items": len(items), "blocking": blocking},
          request=request)
 
 
@@ -168,7 +169,7 @@ def transition(case, action, *, actor, target=None, reason="", request=None, on_
         case.closed_on = on_date or _today()
     case.save(update_fields=["status", "suspended_from", "status_reason", "closed_on", "updated_at"])
     verb = f"{S(from_status).label} → {S(to_status).label}"
-    _log(case, StepKind.CASE, verb, actor, event=f"vetting.case.{to_status}", detail=reason.strip(),
+    _log(case, StepKind.CASE, verb, actor, event=STATUS_EVENTS[to_status], detail=reason.strip(),
          changes=changes, request=request)
     return case
 

@@ -21,7 +21,7 @@ def anchor_path(settings, tmp_path):
 
 @pytest.fixture
 def events(staff):
-    return [audit.record(staff, audit.Action.VIEW, "core.test.viewed", summary=f"查看 {n}") for n in range(5)]
+    return [audit.record(staff, audit.Action.VIEW, "vetting.case.viewed", summary=f"查看 {n}") for n in range(5)]
 
 
 def as_superuser(statement, params=()):
@@ -69,7 +69,7 @@ class TestAnchors:
     cannot show its newest rows removed; the signed head kept outside the database (issue 22) does."""
 
     def more(self, staff, n=2):
-        return [audit.record(staff, audit.Action.VIEW, "core.test.viewed", summary=f"再查看 {i}") for i in range(n)]
+        return [audit.record(staff, audit.Action.VIEW, "vetting.case.viewed", summary=f"再查看 {i}") for i in range(n)]
 
     def test_an_untouched_log_agrees_with_its_anchor(self, events, staff, capsys):
         audit.write_anchor()
@@ -216,7 +216,7 @@ class TestApplicationRole:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL ROLE {app_role}")
-            audit.record(staff, audit.Action.VIEW, "core.test.viewed")
+            audit.record(staff, audit.Action.VIEW, "vetting.case.viewed")
             assert AuditEvent.objects.count() == 1
 
     def test_unknown_role_gets_a_clear_message(self):

@@ -8,7 +8,7 @@ from core.models import AuditEvent
 
 @pytest.fixture
 def event(staff):
-    return audit.record(staff, audit.Action.VIEW, "core.test.viewed", staff, summary="查看")
+    return audit.record(staff, audit.Action.VIEW, "cadres.cadre.profile_viewed", staff, summary="查看")
 
 
 @pytest.mark.django_db
@@ -49,6 +49,6 @@ class TestLoginEvents:
 
 @pytest.mark.django_db
 def test_record_keeps_target_and_changes(staff, county):
-    event = audit.record(staff, audit.Action.UPDATE, "core.unit.changed", county, changes={"name": ["旧", "新"]})
+    event = audit.record(staff, audit.Action.UPDATE, "cadres.cadre.updated", county, changes={"name": ["旧", "新"]})
     assert (event.target_type, event.target_id, event.target_repr) == ("core.unit", "COUNTY", "青溪县委")
     assert event.changes == {"name": ["旧", "新"]}

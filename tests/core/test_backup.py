@@ -73,7 +73,7 @@ def archive(transactional_db, tmp_path, settings, staff):
     (settings.MEDIA_ROOT / "attachments").mkdir(parents=True)
     (settings.MEDIA_ROOT / "attachments" / "a.pdf").write_bytes(b"%PDF-1.4 test")
     for n in range(3):
-        audit.record(staff, audit.Action.VIEW, "core.test.viewed", summary=f"查看 {n}")
+        audit.record(staff, audit.Action.VIEW, "cadres.cadre.profile_viewed", summary=f"查看 {n}")
     call_command("backup", "--output", str(tmp_path / "backups"))
     (path,) = (tmp_path / "backups").glob("cadre-backup-*.tar.gz")
     return path

@@ -91,14 +91,15 @@ class TestAuditLogExport:
 
         from core import audit
 
-        audit.record(staff, audit.Action.VIEW, "core.test.viewed", summary="查看干部档案")
-        audit.record(staff, audit.Action.VIEW, "core.test.viewed", summary="=HYPERLINK(1)")
+        audit.record(staff, audit.Action.VIEW, "cadres.cadre.profile_viewed", summary="查看干部档案")
+        audit.record(staff, audit.Action.VIEW, "cadres.cadre.profile_viewed", summary="=HYPERLINK(1)")
         response = client_for(security_auditor).get(reverse("core:audit_log"), {"q": "staff", "export": "xlsx"})
         assert response.status_code == 200
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0].startswith("审计日志")  # the title row, then the header
-        assert rows[1] == ("时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要")
+        assert rows[1] == ("时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要", "事件标识")
+        assert ("查看廉政档案", None, "'=HYPERLINK(1)", "cadres.cadre.profile_viewed") in {row[4:] for row in rows[2:]}
         summaries = {row[6] for row in rows[2:]}
         assert "查看干部档案" in summaries and "'=HYPERLINK(1)" in summaries
         assert AuditEvent.objects.filter(action="export", actor=security_auditor).count() == 1

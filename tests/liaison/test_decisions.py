@@ -128,7 +128,7 @@ def test_the_officer_reports_the_decision_done(client_for, liaison_a, decision_a
     assert decision_a.status == MeetingDecision.Status.DONE
     assert (decision_a.done_note, decision_a.done_by) == ("已修订并印发工作规则。", liaison_a)
     assert decision_a.done_on is not None
-    event = AuditEvent.objects.get(name="liaison.decision.reported_done")
+    event = AuditEvent.objects.get(name="liaison.decision.completion_reported")
     assert event.actor == liaison_a and event.changes == {"status": ["open", "done"]}
     # the office sees it on the meeting page
     meeting_page = client_for(staff).get(decision_a.meeting.get_absolute_url()).content.decode()

@@ -32,7 +32,7 @@ def test_a_principal_item_added_to_a_monthly_report_is_sent_at_once(report_a, li
     assert send.call_args.kwargs["args"] == [urgent.pk]
     assert not report_a.items.exists()  # one item, counted and disposed of once
     assert refresh(report_a).status == Report.Status.DRAFT
-    assert AuditEvent.objects.filter(name="liaison.item.sent_urgent").count() == 1
+    assert AuditEvent.objects.filter(name="liaison.item.escalated").count() == 1
 
 
 @pytest.mark.django_db

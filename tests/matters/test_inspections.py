@@ -102,7 +102,7 @@ def test_progress_and_evidence_go_through_the_shared_services(inspection, staff)
     rectification.attach_evidence(item, SimpleUploadedFile("整改报告.pdf", PDF), actor=staff)
     rectification.record_progress(item, date=D(2026, 3, 20), note="完成", status="done", actor=staff)
     assert (item.rectification_status, item.rectification_done_on) == ("done", D(2026, 3, 20))
-    assert AuditEvent.objects.filter(name="matters.inspectionitem.rectification_progress").exists()
+    assert AuditEvent.objects.filter(name="matters.inspectionitem.progress_recorded").exists()
     services.close_inspection(inspection, closed_on=D(2026, 3, 25), actor=staff)
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.CLOSED

@@ -37,7 +37,7 @@ def test_review_within_30_days_is_accepted_with_its_answer_deadline(staff):
     assert review.request_due == workdays.add_calendar_days(TODAY - days(50), 30, roll_over=True).date
     assert review.answer_due == workdays.add_calendar_days(TODAY - days(24), 30, roll_over=True).date
     assert petition.events.filter(action="request_review").exists()
-    assert AuditEvent.objects.filter(name="petitions.petition.request_review", target_id=petition.code).exists()
+    assert AuditEvent.objects.filter(name="petitions.petition.review_requested", target_id=petition.code).exists()
     petition.refresh_from_db()
     assert (petition.next_due, petition.next_due_label) == (review.answer_due, "复查答复")
 

@@ -9,6 +9,7 @@ from cadres.models import MeasureKind, SupervisionMeasure
 from core.models import AuditEvent
 from core.refusals import Refused
 from petitions import reviews, services, workflow
+from petitions.audit_events import STEP_EVENTS
 from petitions.models import CaseType, Conclusion, Disposal, FeedbackMethod, Petition, Status
 from petitions.workflow import MACHINE
 from tests.factories import CadreFactory
@@ -109,7 +110,7 @@ def test_every_legal_transition(action, status, staff, section_head):
     targets = MACHINE.find(status, action).target
     assert petition.status in (targets or (status,))
     assert petition.events.filter(action=action).exists()
-    assert AuditEvent.objects.filter(name=f"petitions.petition.{action}", target_id=petition.code).exists()
+    assert AuditEvent.objects.filter(name=STEP_EVENTS[action], target_id=petition.code).exists()
 
 
 @pytest.mark.parametrize(("action", "status"), ILLEGAL)
