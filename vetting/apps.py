@@ -19,7 +19,7 @@ class VettingConfig(AppConfig):
         from cadres import registry
         from core import constraints, deadlines
         from vetting import deadlines as vetting_deadlines
-        from vetting import services, timeline, workbench  # noqa: F401  (services: the provisional recompute)
+        from vetting import search, services, timeline, workbench  # noqa: F401  (services: the provisional recompute)
 
         for provider in vetting_deadlines.PROVIDERS:
             deadlines.register(provider)
