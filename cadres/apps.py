@@ -7,7 +7,7 @@ class CadresConfig(AppConfig):
     verbose_name = "干部信息"
 
     def ready(self):
-        from cadres import deadlines, search, services, snapshots, timeline, warnings, workbench  # noqa: F401  (rules, sources)
+        from cadres import avoidance, deadlines, search, services, snapshots, timeline, warnings, workbench  # noqa: F401  (rules, sources)
         from cadres.defaults import ensure_defaults
         from core.deadlines import register
 

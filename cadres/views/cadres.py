@@ -67,6 +67,7 @@ def index(request):
         "filter": filterset, "page": page,
         "rows": [(cadre, distinct_labels(warnings.get(cadre.pk, []))) for cadre in cadres],
         "can_edit": permissions.can_edit(request.user),
+        "can_view_family": permissions.can_view_family(request.user),
         "query": request.GET.urlencode(),
     })
 
