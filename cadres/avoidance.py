@@ -24,7 +24,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cadres.models import AppointmentProfile, AvoidanceReview, AvoidanceRules, Cadre, CadreStatus, FamilyMember
+from cadres.models import (
+    AppointmentProfile,
+    AvoidanceReview,
+    AvoidanceRules,
+    Cadre,
+    CadreStatus,
+    FamilyMember,
+    PositionHistory,
+)
 from cadres.registry import register_appointment_check, register_warning_rule
 from core import audit
 from core.models import Unit
@@ -46,7 +54,7 @@ class Relative:
     """One relative of a cadre found among the cadres: who, how related, and why we think it is him."""
 
     cadre: Cadre
-    relation: str  # as written: "妻子" (his registered family), or "李明登记的丈夫" (the other's)
+    relation: str  # as written: "妻子" (his registered family), or "李明登记其为丈夫" (the other's)
     evidence: tuple
 
 
@@ -75,46 +83,57 @@ def _month(day):
     return date_format(day, "Y年n月")
 
 
-def _evidence(member, candidate):
-    """Why the family member `member` is taken for `candidate`, or None when he is not."""
+def _evidence(member, candidate, units):
+    """Why the family member `member` is taken for `candidate` (who served in `units`), or None when he is not."""
     if member.birth_month and (member.birth_month.year, member.birth_month.month) != (
             candidate.birth_date.year, candidate.birth_date.month):
         return None
     text = member.work_unit_and_post or ""
-    named = next((name for name in (candidate.unit.name, candidate.unit.short_name) if name and name in text), "")
+    named = next((name for unit in units for name in (unit.name, unit.short_name) if name and name in text), "")
     if not named:
         return None
     born = f"出生年月相同（{_month(candidate.birth_date)}）" if member.birth_month else "出生年月未登记"
     return ("姓名相同", born, f"工作单位及职务“{text}”含“{named}”")
 
 
+def _units_served(cadres):
+    """{cadre_id: [units]}: the current unit first, then every unit of the position history (the form may have
+    been filled before a move)."""
+    served = {cadre.pk: [cadre.unit] for cadre in cadres}
+    for position in PositionHistory.objects.filter(cadre__in=[c.pk for c in cadres]).select_related("unit"):
+        if position.unit not in served[position.cadre_id]:
+            served[position.cadre_id].append(position.unit)
+    return served
+
+
 def relatives(cadres, rules):
     """{cadre_id: [Relative, ...]} for the cadres given (a list), among the serving cadres, both directions."""
     by_pk = {cadre.pk: cadre for cadre in cadres}
     found = {pk: [] for pk in by_pk}
-    members = (FamilyMember.objects.filter(cadre__in=list(by_pk), relation__in=rules.relations,
-                                           name__in=Cadre.objects.filter(status__in=LEADING).values("name")))
-    members = list(members)
-    candidates = {}
-    for candidate in Cadre.objects.filter(name__in={m.name for m in members}, status__in=LEADING).select_related(
-            "unit"):
-        candidates.setdefault(candidate.name, []).append(candidate)
+    members = list(FamilyMember.objects.filter(cadre__in=list(by_pk), relation__in=rules.relations,
+                                               name__in=Cadre.objects.filter(status__in=LEADING).values("name")))
+    candidates = list(Cadre.objects.filter(name__in={m.name for m in members}, status__in=LEADING)
+                      .select_related("unit"))
+    by_name = {}
+    for candidate in candidates:
+        by_name.setdefault(candidate.name, []).append(candidate)
+    registered_by_others = list(FamilyMember.objects.filter(
+        name__in={c.name for c in cadres}, relation__in=rules.relations, cadre__status__in=LEADING)
+        .select_related("cadre__unit"))
+    served = _units_served([*cadres, *candidates])
     for member in members:
-        for candidate in candidates.get(member.name, []):
-            evidence = _evidence(member, candidate) if candidate.pk != member.cadre_id else None
+        for candidate in by_name.get(member.name, []):
+            evidence = candidate.pk != member.cadre_id and _evidence(member, candidate, served[candidate.pk])
             if evidence:
                 found[member.cadre_id].append(Relative(candidate, member.relation, evidence))
-    by_name = {}
-    for cadre in cadres:
-        by_name.setdefault(cadre.name, []).append(cadre)
-    registered_by_others = (FamilyMember.objects.filter(name__in=list(by_name), relation__in=rules.relations,
-                                                        cadre__status__in=LEADING)
-                            .exclude(cadre__in=list(by_pk)).select_related("cadre__unit"))
     for member in registered_by_others:
-        for cadre in by_name.get(member.name, []):
-            evidence = _evidence(member, cadre)
-            if evidence:
-                found[cadre.pk].append(Relative(member.cadre, f"{member.cadre.name}登记的{member.relation}", evidence))
+        for cadre in cadres:
+            evidence = (cadre.name == member.name and cadre.pk != member.cadre_id
+                        and _evidence(member, cadre, served[cadre.pk]))
+            known = {relative.cadre.pk for relative in found[cadre.pk]}
+            if evidence and member.cadre_id not in known:  # once per pair, his own registration first
+                relation = f"{member.cadre.name}登记其为{member.relation}"
+                found[cadre.pk].append(Relative(member.cadre, relation, evidence))
     return found
 
 
