@@ -67,7 +67,6 @@ def index(request):
         "filter": filterset, "page": page,
         "rows": [(cadre, distinct_labels(warnings.get(cadre.pk, []))) for cadre in cadres],
         "can_edit": permissions.can_edit(request.user),
-        "can_view_family": permissions.can_view_family(request.user),
         "query": request.GET.urlencode(),
     })
 
@@ -263,5 +262,6 @@ def warning_list(request):
         "rows": [(cadre, distinct_labels(found[cadre.pk]), found[cadre.pk]) for cadre in page.object_list],
         "rules": rules, "rule": rule, "units": unit_options(request.user, unit_code), "unit_code": unit_code,
         "snapshot": snapshot, "total": page.paginator.count,
+        "can_view_family": permissions.can_view_family(request.user),
         "q": q,
     })

@@ -9,7 +9,7 @@ from cadres import avoidance, services
 from cadres.models import AvoidanceReview, AvoidanceRules, Cadre, Rank
 from cadres.warnings import warnings_for
 from core import roles
-from core.models import AuditEvent
+from core.models import AuditEvent, Unit
 from tests.cadres.lrmx_files import full_fields, id_number, lrmx_file
 from tests.cadres.test_lrmx import import_files
 from tests.factories import CadreFactory, UnitFactory, UserFactory
@@ -92,7 +92,10 @@ def test_the_cousin_proposed_in_another_unit_is_not_blocked(family, staff, unit_
     assert not [item for item in case.crosschecks.latest("id").items.all() if item.code.startswith("proposed_")]
 
 
-def _appoint(cadre, unit, title, actor, on=D(2026, 11, 2)):
+APPOINTED = D(2026, 11, 2)
+
+
+def _appoint(cadre, unit, title, actor, on=APPOINTED):
     services.change_post(cadre, unit=unit, post_title=title, rank=cadre.rank, start_date=on, actor=actor)
 
 
@@ -116,7 +119,9 @@ def test_a_post_of_regional_avoidance_in_ones_native_county(staff, county):
     secretary = CadreFactory(name="陈立", unit=county, post_title="县委书记", native_place="浙江青溪")
     deputy = CadreFactory(name="陈平", unit=county, post_title="副县长", native_place="浙江青溪")
     outsider = CadreFactory(name="陈安", unit=county, post_title="县委书记", native_place="浙江临安")
-    reasons = {c.cadre: c.text for c in avoidance.conflicts([secretary, deputy, outsider])}
+    township = UnitFactory(name="城关镇", parent=county, kind=Unit.Kind.TOWNSHIP)
+    township_secretary = CadreFactory(name="陈明", unit=township, post_title="纪委书记", native_place="浙江青溪")
+    reasons = {c.cadre: c.text for c in avoidance.conflicts([secretary, deputy, outsider, township_secretary])}
     assert reasons == {secretary: "在本人成长地（青溪）担任县委书记（依据：籍贯“浙江青溪”含“青溪”）"}
 
 
