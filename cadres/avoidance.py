@@ -180,8 +180,8 @@ def _places(units):
 
 
 def _regional_reason(cadre, post, place, birthplace, rules):
-    # The regulation names the county's own leaders; a township's 纪委书记 is not one of them.
-    title = _regional_post(post.title, rules) if post.unit.kind != Unit.Kind.TOWNSHIP else ""
+    # The regulation names the county's own leaders (党政机关): a township's or a hospital's 纪委书记 is not one.
+    title = _regional_post(post.title, rules) if post.unit.kind == Unit.Kind.PARTY_GOVERNMENT else ""
     if not title or not place:
         return "", ()
     origins = [(label, text) for label, text in (("籍贯", cadre.native_place), ("出生地", birthplace)) if text]

@@ -121,7 +121,10 @@ def test_a_post_of_regional_avoidance_in_ones_native_county(staff, county):
     outsider = CadreFactory(name="陈安", unit=county, post_title="县委书记", native_place="浙江临安")
     township = UnitFactory(name="城关镇", parent=county, kind=Unit.Kind.TOWNSHIP)
     township_secretary = CadreFactory(name="陈明", unit=township, post_title="纪委书记", native_place="浙江青溪")
-    reasons = {c.cadre: c.text for c in avoidance.conflicts([secretary, deputy, outsider, township_secretary])}
+    hospital = UnitFactory(name="县人民医院", parent=county, kind=Unit.Kind.PUBLIC_INSTITUTION)
+    hospital_secretary = CadreFactory(name="陈光", unit=hospital, post_title="纪委书记", native_place="浙江青溪")
+    reasons = {c.cadre: c.text for c in avoidance.conflicts([secretary, deputy, outsider, township_secretary,
+                                                             hospital_secretary])}
     assert reasons == {secretary: "在本人成长地（青溪）担任县委书记（依据：籍贯“浙江青溪”含“青溪”）"}
 
 
