@@ -107,26 +107,27 @@ def _units_served(cadres):
 
 
 def relatives(cadres, rules):
-    """{cadre_id: [Relative, ...]} for the cadres given (a list), among the serving cadres, both directions."""
+    """{cadre_id: [Relative, ...]} for the cadres given (a list), among the serving cadres, both directions: the
+    family they registered, and the cadres who registered one of them."""
     by_pk = {cadre.pk: cadre for cadre in cadres}
     found = {pk: [] for pk in by_pk}
-    members = list(FamilyMember.objects.filter(cadre__in=list(by_pk), relation__in=rules.relations,
-                                               name__in=Cadre.objects.filter(status__in=LEADING).values("name")))
+    leading_names = Cadre.objects.filter(status__in=LEADING).values("name")
+    rows = list(FamilyMember.objects.filter(relation__in=rules.relations).filter(
+        Q(cadre__in=list(by_pk), name__in=leading_names)
+        | Q(name__in={c.name for c in cadres}, cadre__status__in=LEADING)).select_related("cadre__unit"))
+    if not rows:
+        return found
+    members = [row for row in rows if row.cadre_id in by_pk]
     candidates = list(Cadre.objects.filter(name__in={m.name for m in members}, status__in=LEADING)
                       .select_related("unit"))
-    by_name = {}
-    for candidate in candidates:
-        by_name.setdefault(candidate.name, []).append(candidate)
-    registered_by_others = list(FamilyMember.objects.filter(
-        name__in={c.name for c in cadres}, relation__in=rules.relations, cadre__status__in=LEADING)
-        .select_related("cadre__unit"))
     served = _units_served([*cadres, *candidates])
     for member in members:
-        for candidate in by_name.get(member.name, []):
-            evidence = candidate.pk != member.cadre_id and _evidence(member, candidate, served[candidate.pk])
+        for candidate in candidates:
+            evidence = (candidate.name == member.name and candidate.pk != member.cadre_id
+                        and _evidence(member, candidate, served[candidate.pk]))
             if evidence:
                 found[member.cadre_id].append(Relative(candidate, member.relation, evidence))
-    for member in registered_by_others:
+    for member in rows:
         for cadre in cadres:
             evidence = (cadre.name == member.name and cadre.pk != member.cadre_id
                         and _evidence(member, cadre, served[cadre.pk]))
@@ -179,9 +180,13 @@ def _places(units):
     return places
 
 
-def _regional_reason(cadre, post, place, birthplace, rules):
+def _regional_title(post, rules):
     # The regulation names the county's own leaders (党政机关): a township's or a hospital's 纪委书记 is not one.
-    title = _regional_post(post.title, rules) if post.unit.kind == Unit.Kind.PARTY_GOVERNMENT else ""
+    return _regional_post(post.title, rules) if post.unit.kind == Unit.Kind.PARTY_GOVERNMENT else ""
+
+
+def _regional_reason(cadre, post, place, birthplace, rules):
+    title = _regional_title(post, rules)
     if not title or not place:
         return "", ()
     origins = [(label, text) for label, text in (("籍贯", cadre.native_place), ("出生地", birthplace)) if text]
@@ -202,13 +207,16 @@ def _dismissed(fingerprints):
 def conflicts(cadres, posts=None, *, include_dismissed=False):
     """[Conflict, ...] of the cadres (a list) in their current posts, or in `posts` ({cadre_id: Post}) for a
     proposed appointment."""
+    if not cadres:
+        return []
     posts = posts or {}
     rules = AvoidanceRules.current()
     related = relatives(cadres, rules)
     held = {cadre.pk: posts.get(cadre.pk) or Post(cadre.unit, cadre.post_title) for cadre in cadres}
-    places = _places({post.unit for post in held.values()})
-    birthplaces = dict(AppointmentProfile.objects.filter(cadre__in=[c.pk for c in cadres])
-                       .values_list("cadre_id", "birthplace"))
+    regional = [pk for pk, post in held.items() if _regional_title(post, rules)]
+    places = _places({held[pk].unit for pk in regional}) if regional else {}
+    birthplaces = dict(AppointmentProfile.objects.filter(cadre__in=regional).values_list("cadre_id", "birthplace")
+                       ) if regional else {}
     found = []
     for cadre in cadres:
         post = held[cadre.pk]
@@ -224,17 +232,31 @@ def conflicts(cadres, posts=None, *, include_dismissed=False):
             found.append(Conflict(REGIONAL, cadre, None, reason, evidence, _fingerprint(
                 REGIONAL, cadre.pk, post.unit.pk, post.title, cadre.native_place, birthplaces.get(cadre.pk)),
                 suspected=False))
-    if include_dismissed:
+    if include_dismissed or not found:
         return found
     dismissed = _dismissed([conflict.fingerprint for conflict in found])
     return [conflict for conflict in found if conflict.fingerprint not in dismissed]
+
+
+def _worth_checking(cadres, rules):
+    """The serving cadres of the queryset with a relative's name among the cadres, or named as someone's relative,
+    or in a post of 地域回避: the only ones the check can flag (one query, so a list of cadres costs no more)."""
+    leading_names = Cadre.objects.filter(status__in=LEADING).values("name")
+    kin = FamilyMember.objects.filter(relation__in=rules.relations)
+    has_relative = Exists(kin.filter(cadre=OuterRef("pk"), name__in=leading_names))
+    is_relative = Exists(kin.filter(name=OuterRef("name")).exclude(cadre=OuterRef("pk")))
+    regional = Q(pk__in=[])
+    for post in rules.regional_posts:
+        regional |= Q(post_title__contains=post)
+    return (cadres.filter(status__in=LEADING).filter(has_relative | is_relative | regional).select_related("unit")
+            .order_by("unit__path", "pk"))
 
 
 @register_warning_rule("avoidance", "任职回避", blocking=True)
 def avoidance_rule(cadres, on_date):
     """The warning: conflicts of the cadres in their current posts."""
     flagged = {}
-    for conflict in conflicts(list(cadres.filter(status__in=LEADING).select_related("unit"))):
+    for conflict in conflicts(list(_worth_checking(cadres, AvoidanceRules.current()))):
         flagged.setdefault(conflict.cadre.pk, []).append(conflict.text)
     return flagged
 
@@ -247,18 +269,8 @@ def for_appointment(cadre, unit, post_title, on_date):
 
 def in_jurisdiction(user):
     """Every current conflict among the cadres the user sees, dismissed ones included (the page shows the
-    decision): [(Conflict, AvoidanceReview or None)]. Only cadres with a relative's name among the cadres, or named
-    as someone's relative, or in a post of 地域回避 are looked at closely."""
-    rules = AvoidanceRules.current()
-    leading_names = Cadre.objects.filter(status__in=LEADING).values("name")
-    kin = FamilyMember.objects.filter(relation__in=rules.relations)
-    has_relative = Exists(kin.filter(cadre=OuterRef("pk"), name__in=leading_names))
-    is_relative = Exists(kin.filter(name=OuterRef("name")).exclude(cadre=OuterRef("pk")))
-    regional = Q(pk__in=[])
-    for post in rules.regional_posts:
-        regional |= Q(post_title__contains=post)
-    cadres = list(Cadre.objects.visible_to(user).filter(status__in=LEADING)
-                  .filter(has_relative | is_relative | regional).select_related("unit").order_by("unit__path", "pk"))
+    decision): [(Conflict, AvoidanceReview or None)]."""
+    cadres = list(_worth_checking(Cadre.objects.visible_to(user), AvoidanceRules.current()))
     found = conflicts(cadres, include_dismissed=True)
     reviews = {review.fingerprint: review for review in AvoidanceReview.objects.filter(
         fingerprint__in=[conflict.fingerprint for conflict in found]).select_related("decided_by")}
