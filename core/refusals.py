@@ -1,0 +1,65 @@
+"""One exception for "the rules refuse this", and one way for a page to show it.
+
+- `Refused(message, field=None, code=None)`: raised by a service when a rule refuses the action (wrong state, a
+  missing reason, a date in the future, a duplicate). The message is a Chinese sentence for the user; `field` names
+  the form field it is about (if any), `code` is a short machine tag for tests and callers ("state", "required"…).
+  It subclasses ValueError so older `except ValueError` callers keep working; it is never a 500.
+- `refusal_text(error)`: the sentence of a Refused (or a Django ValidationError, its messages joined by "；").
+- `form_error_text(form)`: a form's errors as one sentence ("字段 错误；…"), for a page that redirects.
+- `show_refusal(request, error, form=None)`: the page's message: on the form (its field if the refusal names one the
+  form has, else a non-field error) when the page re-renders that form, else a django error message.
+- `show_form_errors(request, form, label)`: "〈label〉未完成：〈errors〉" as an error message, for a page that
+  redirects after an invalid form.
+
+Views catch `Refused` only; anything else a service raises is a programming error.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+
+class Refused(ValueError):
+    """The rules refuse this action; `str(error)` is the sentence to show."""
+
+    def __init__(self, message, *, field=None, code=None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field = field
+        self.code = code
+
+    @property
+    def messages(self):
+        """As ValidationError.messages, so a form's add_error and older joiners take it as is."""
+        return [self.message]
+
+    def __str__(self):
+        return self.message
+
+
+def refusal_text(error):
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error)
+
+
+def form_error_text(form):
+    parts = []
+    for name, texts in form.errors.items():
+        field = form.fields.get(name)
+        prefix = f"{field.label} " if field is not None and field.label else ""
+        parts.append(f"{prefix}{'，'.join(texts)}")
+    return "；".join(parts)
+
+
+def show_refusal(request, error, form=None):
+    """Put the refusal where the page shows it: on `form` when the page re-renders it, else as a message."""
+    text = refusal_text(error)
+    if form is None:
+        messages.error(request, text)
+        return
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, text)
+
+
+def show_form_errors(request, form, label):
+    messages.error(request, f"{label}未完成：{form_error_text(form)}")
