@@ -36,6 +36,7 @@ from cadres.models import (
 from cadres.registry import register_appointment_check, register_warning_rule
 from core import audit
 from core.models import Unit
+from core.refusals import Refused
 
 LEADING = [CadreStatus.SERVING, CadreStatus.PROBATION]
 KINSHIP = "亲属回避"
@@ -281,12 +282,12 @@ def in_jurisdiction(user):
 def decide(user, fingerprint, decision, reason, *, request=None):
     """Confirm or dismiss one current conflict the user sees, with a reason; audited."""
     if decision not in AvoidanceReview.Decision.values:
-        raise ValueError("请选择核实结论")
+        raise Refused("请选择核实结论", field="decision")
     if not reason.strip():
-        raise ValueError("请填写核实理由")
+        raise Refused("请填写核实理由", field="reason")
     conflict = next((c for c, _ in in_jurisdiction(user) if c.fingerprint == fingerprint), None)
     if conflict is None:
-        raise ValueError("该情形已不存在（相关任职或家庭成员信息已变化），请刷新页面")
+        raise Refused("该情形已不存在（相关任职或家庭成员信息已变化），请刷新页面")
     review, _ = AvoidanceReview.objects.update_or_create(fingerprint=fingerprint, defaults={
         "cadre": conflict.cadre, "relative": conflict.relative, "summary": conflict.reason[:300],
         "decision": decision, "reason": reason.strip(), "decided_by": user, "decided_at": timezone.now()})

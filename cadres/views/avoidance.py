@@ -9,6 +9,7 @@ from cadres import avoidance, permissions
 from cadres.models import AvoidanceReview
 from core import audit
 from core.permissions import deny, office_required
+from core.refusals import Refused, show_refusal
 
 
 def _require_family(request):
@@ -39,8 +40,8 @@ def decide(request):
     try:
         review = avoidance.decide(request.user, request.POST.get("fingerprint", ""), request.POST.get("decision", ""),
                                   request.POST.get("reason", ""), request=request)
-    except ValueError as refusal:
-        messages.error(request, str(refusal))
+    except Refused as refusal:
+        show_refusal(request, refusal)
     else:
         messages.success(request, f"已记录：{review.summary}（{review.get_decision_display()}）")
     return redirect("cadres:avoidance")

@@ -10,6 +10,7 @@ from cadres.models import AvoidanceReview, AvoidanceRules, Cadre, Rank
 from cadres.warnings import warnings_for
 from core import roles
 from core.models import AuditEvent, Unit
+from core.refusals import Refused
 from tests.cadres.lrmx_files import full_fields, id_number, lrmx_file
 from tests.cadres.test_lrmx import import_files
 from tests.factories import CadreFactory, UnitFactory, UserFactory
@@ -169,7 +170,7 @@ def test_another_county_sees_none_of_it(client, family, section_head, unit_b, ot
     other_head = _other_section_head(other_county)
     assert avoidance.in_jurisdiction(other_head) == []
     fingerprint = next(c.fingerprint for c in avoidance.conflicts([head]))
-    with pytest.raises(ValueError, match="已不存在"):
+    with pytest.raises(Refused, match="已不存在"):
         avoidance.decide(other_head, fingerprint, "dismissed", "越权")
 
 
