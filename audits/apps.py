@@ -21,7 +21,7 @@ class AuditsConfig(AppConfig):
     verbose_name = "经济责任审计"
 
     def ready(self):
-        from audits import deadlines, exports, timeline, warnings, workbench  # noqa: F401  (rules, sources, timeline, workbench)
+        from audits import deadlines, exports, search, timeline, warnings, workbench  # noqa: F401  (rules, sources, timeline, workbench)
         from audits.defaults import ensure_defaults
         from core import constraints
         from core.deadlines import register

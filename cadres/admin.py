@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cadres.models import CadreSettings, ImpactPeriod
+from cadres.models import AvoidanceRules, CadreSettings, ImpactPeriod
 
 
 @admin.register(ImpactPeriod)
@@ -33,6 +33,19 @@ class CadreSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not CadreSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AvoidanceRules)
+class AvoidanceRulesAdmin(admin.ModelAdmin):
+    """任职回避: the relations, the supervising posts and the posts under 地域回避 (the regulation's by default)."""
+
+    fields = ("relations", "supervising_keywords", "regional_posts")
+
+    def has_add_permission(self, request):
+        return not AvoidanceRules.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

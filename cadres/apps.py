@@ -11,8 +11,10 @@ class CadresConfig(AppConfig):
     def ready(self):
         # Models load after AppConfig: import them in ready().
         from cadres import (  # noqa: F401  (rules, sources)
+            avoidance,
             deadlines,
-            exports,  # noqa: F401  (rules, sources)
+            exports,
+            search,
             services,
             snapshots,
             timeline,

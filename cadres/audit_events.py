@@ -2,12 +2,15 @@
 
 EVENTS = {
     "cadres.cadre.created": "新增干部",
+    "cadres.avoidance.listed": "查看任职回避情形",
+    "cadres.avoidance.reviewed": "核实任职回避情形",
     "cadres.cadre.updated": "修改干部信息",
     "cadres.cadre.post_changed": "任职变动",
     "cadres.cadre.post_corrected": "导入名册更正现任职务",
     "cadres.cadre.id_number_viewed": "查看完整身份证号",
     "cadres.cadre.profile_viewed": "查看廉政档案",
     "cadres.cadre.exported": "导出干部信息",
+    "cadres.cadre.export_downloaded": "下载干部信息导出文件",
     "cadres.cadre.imported": "导入干部名册",
     "cadres.cadre.import_rejected": "干部名册未通过导入检查",
     "cadres.cadre.lrmx_imported": "导入任免审批表",

@@ -4,7 +4,7 @@ flush. Idempotent: existing rows (edited in the admin) are left alone."""
 
 from django.contrib.auth.models import Group, Permission
 
-from cadres.models import CadreSettings, ImpactPeriod
+from cadres.models import AvoidanceRules, CadreSettings, ImpactPeriod
 from core import roles
 
 # (kind, months, note, no_post, higher_post_months). Sources: 《中国共产党问责条例》(2019) 第十一条 and
@@ -47,6 +47,7 @@ def ensure_defaults(sender=None, **kwargs):
         ImpactPeriod.objects.get_or_create(kind=kind, defaults={"months": months, "note": note, "no_post": no_post,
                                                                 "higher_post_months": higher_post_months})
     CadreSettings.current()
+    AvoidanceRules.current()
     head = Group.objects.filter(name=roles.SECTION_HEAD).first()
     if head:
         # 完整身份证号 and 家庭成员 (任免审批表): the section head only, unless granted to others by the 安全保密管理员.

@@ -21,6 +21,7 @@ from cadres.models import (
     CadreStatus,
     DutyIntegrityReport,
     DutyRating,
+    FamilyMember,
     ManagementLevel,
     MeasureKind,
     PersonalMattersReport,
@@ -30,7 +31,7 @@ from cadres.models import (
     SourceChannel,
     VerificationResult,
 )
-from cadres.services import record_inquiry_reply, record_measure
+from cadres.services import change_post, record_inquiry_reply, record_measure
 
 SEED = 20261123
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟"
@@ -105,6 +106,7 @@ def seed(context):
     _assessments(rng, cadres, today, staff)
     _personal_matters(rng, cadres, today, staff)
     _measures(rng, cadres, today, staff)
+    _family(cadres, staff)
     context["cadres"] = list(Cadre.objects.order_by("id"))
 
 
@@ -242,3 +244,20 @@ def _measures(rng, cadres, today, staff):
     chen = next(c for c in cadres if c.name == "陈志远")
     record_measure(chen, MeasureKind.ADMONISHMENT, add_months(today, -4),
                    "违反中央八项规定精神，接受管理服务对象宴请", actor=staff, source_channel=SourceChannel.PETITION)
+
+
+def _family(cadres, staff):
+    """陈志远's family as his 任免审批表 lists it: his wife is the 县教育局's finance head (a 任职回避 conflict to
+    confirm or dismiss on the 任职回避 page), his cousin a deputy head elsewhere (no conflict)."""
+    chen = next(c for c in cadres if c.name == "陈志远")
+    wife = next(c for c in cadres if c.unit_id == chen.unit_id and c.gender == "F" and not c.is_principal
+                and c.status == CadreStatus.SERVING)
+    cousin = next(c for c in cadres if c.unit_id != chen.unit_id and c.gender == "M" and not c.is_principal
+                  and c.status == CadreStatus.SERVING)
+    change_post(wife, unit=wife.unit, post_title="财务股股长", rank=wife.rank,
+                start_date=max(wife.post_since, timezone.localdate() - datetime.timedelta(days=40))
+                + datetime.timedelta(days=1), actor=staff)
+    for order, (relation, person) in enumerate((("妻子", wife), ("堂弟", cousin))):
+        FamilyMember.objects.create(cadre=chen, order=order, relation=relation, name=person.name,
+                                    birth_month=person.birth_date.replace(day=1),
+                                    work_unit_and_post=f"{person.unit.name}{person.post_title}")

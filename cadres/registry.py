@@ -9,6 +9,9 @@
   before promotion). Vetting and the profile read them through `cases_about`.
 - Timeline entries: `@register_timeline` on a function `entries(cadre)` returning `TimelineEntry` items for the
   integrity profile (廉政档案).
+- Appointment checks: `@register_appointment_check("code", "label")` on `check(cadre, unit, post_title, on_date)`
+  returning [reason, ...]: what the proposed post would break (任职回避). Vetting's cross-check adds each reason as
+  a blocking item, as it does the blocking warnings of the current posts.
 - Report counters: `@register_report_counter` on a function `count(cadres, since, until)` (cadres: a queryset
   to use as a subquery, or a list of ids) returning {cadre_id: number of reports (信访举报, 问题线索) received
   in [since, until]}. The cadres warning rule
@@ -23,6 +26,7 @@ _warning_rules = {}
 _timeline_sources = []
 _case_sources = {}
 _report_counters = []
+_appointment_checks = {}
 
 
 @dataclass(frozen=True)
@@ -108,3 +112,22 @@ def unregister_report_counter(counter):
     """For tests."""
     if counter in _report_counters:
         _report_counters.remove(counter)
+
+
+@dataclass(frozen=True)
+class AppointmentCheck:
+    code: str
+    label: str
+    check: object  # callable(cadre, unit, post_title, on_date) -> [reason, ...]
+
+
+def register_appointment_check(code, label):
+    def decorator(check):
+        _appointment_checks[code] = AppointmentCheck(code, label, check)
+        return check
+
+    return decorator
+
+
+def appointment_checks():
+    return list(_appointment_checks.values())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadres.views import cadres, imports, lrmx, personal_matters, records
+from cadres.views import avoidance, cadres, imports, lrmx, personal_matters, records
 from core import export_views
 
 app_name = "cadres"
@@ -11,6 +11,8 @@ urlpatterns = [
     path("new/", cadres.create, name="create"),
     path("warnings/", cadres.warning_list, name="warnings"),
     path("pick/", cadres.pick, name="pick"),
+    path("avoidance/", avoidance.conflicts, name="avoidance"),
+    path("avoidance/decide/", avoidance.decide, name="avoidance_decide"),
     path("import/", imports.upload, name="import"),
     path("import/confirm/", imports.confirm, name="import_confirm"),
     path("import/template.xlsx", imports.template, name="import_template"),

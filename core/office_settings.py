@@ -18,6 +18,7 @@ OFFICE_SETTINGS = (
     ("audits", "auditrules", ["add", "change", "view"]),
     ("cadres", "impactperiod", ["add", "change", "view"]),
     ("cadres", "cadresettings", ["add", "change", "view"]),
+    ("cadres", "avoidancerules", ["add", "change", "view"]),
     ("matters", "mattersrules", ["add", "change", "view"]),
     ("matters", "accountabilitysituation", ["add", "change", "view"]),
     ("petitions", "timelimit", ["change", "view"]),

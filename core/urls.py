@@ -14,4 +14,5 @@ urlpatterns = [
     path("exports/<slug:kind>/<uuid:code>/", export_views.detail, name="export_detail"),
     path("exports/<slug:kind>/<uuid:code>/status/", export_views.status, name="export_status"),
     path("exports/<slug:kind>/<uuid:code>/download/", export_views.download, name="export_download"),
+    path("search/", views.search_view, name="search"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from core import audit, audit_events, health, roles, workbench
+from core import audit, audit_events, health, roles, search, workbench
 from core.excel import xlsx_response
 from core.models import AuditEvent, Notification, User
 from core.permissions import role_required
@@ -36,6 +36,19 @@ def home(request):
     if request.user.has_role(*WORKBENCH_ROLES):
         context["workbench"] = workbench.board(request.user)
     return render(request, "core/home.html", context)
+
+
+@role_required(*roles.OFFICE_ROLES)
+@require_GET
+def search_view(request):
+    """全局搜索: every app's records the query touches, grouped by app; each search is in the audit log."""
+    text = request.GET.get("q", "").strip()
+    groups = search.search(request.user, text)
+    if search.clean(text):
+        search.record_search(request, text, groups)
+    return render(request, "core/search.html", {
+        "q": text, "search_q": text, "groups": groups, "too_short": bool(text) and not search.clean(text),
+        "min_length": search.MIN_LENGTH})
 
 
 def my_tasks(request):

@@ -21,7 +21,7 @@ class LiaisonConfig(AppConfig):
     def ready(self):
         from core import constraints
         from core import deadlines as core_deadlines
-        from liaison import deadlines, timeline, warnings  # noqa: F401  (register with the cadres hub)
+        from liaison import deadlines, search, timeline, warnings  # noqa: F401  (register with the cadres hub)
 
         core_deadlines.register(deadlines.report_reminders)
         core_deadlines.register(deadlines.missing_reports)

@@ -24,7 +24,7 @@ class PetitionsConfig(AppConfig):
         from core import constraints, workdays
         from core import deadlines as core_deadlines
         from liaison import hooks as liaison_hooks
-        from petitions import checks, deadlines, exports, reviews, services, timeline, warnings, workbench  # noqa: F401
+        from petitions import checks, deadlines, exports, reviews, search, services, timeline, warnings, workbench  # noqa: F401
         from petitions.defaults import ensure_defaults
 
         core_deadlines.register(deadlines.provider)

@@ -11,7 +11,7 @@ import datetime
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from core.scoping import visible_units
 from core.widgets import FastSelect
 from petitions.forms import office_users
 from petitions.models import OPEN_STATUSES, Channel, Petition, PetitionSubject, ProblemCategory, Status
+from petitions.search import matching
 
 OPEN = "open"
 STATUS_CHOICES = [(OPEN, "在办（各环节）"), *Status.choices]
@@ -69,9 +70,7 @@ class PetitionFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        named = PetitionSubject.objects.filter(Q(cadre__name__contains=value) | Q(name__contains=value))
-        return queryset.filter(Q(code__icontains=value) | Q(query_code=value.upper()) | Q(summary__contains=value)
-                               | Q(pk__in=named.values("petition_id")))
+        return matching(queryset, value)
 
     def by_category(self, queryset, name, value):
         return queryset.filter(categories__contains=[value])

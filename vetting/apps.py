@@ -19,7 +19,7 @@ class VettingConfig(AppConfig):
         from cadres import registry
         from core import constraints, deadlines
         from vetting import deadlines as vetting_deadlines
-        from vetting import timeline, workbench  # noqa: F401  (workbench registers itself; deadlines the recompute)
+        from vetting import search, timeline, workbench  # noqa: F401  (workbench registers itself; deadlines the recompute)
 
         for provider in vetting_deadlines.PROVIDERS:
             deadlines.register(provider)

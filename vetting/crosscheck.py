@@ -36,6 +36,20 @@ def _warnings(cadre, on_date):
     return found
 
 
+def _appointment(case, on_date):
+    """[(code, label, reason)] of what the proposed post itself would break (任职回避), from every registered
+    appointment check; each blocks. A check that fails is an item of its own, as for the warnings."""
+    found = []
+    for entry in registry.appointment_checks():
+        try:
+            reasons = entry.check(case.cadre, case.proposed_unit, case.proposed_title, on_date)
+        except Exception:  # a broken check must not let the appointment through unseen
+            logger.exception("appointment check %s failed for case %s", entry.code, case.pk)
+            reasons = ["拟任职务核对失败，请人工核对"]
+        found.extend((f"proposed_{entry.code}", f"拟任职务：{entry.label}", reason) for reason in reasons)
+    return found
+
+
 def _open_cases(cadre):
     return [ref for ref in registry.cases_about(cadre) if ref.is_open]
 
@@ -58,6 +72,11 @@ def run_crosscheck(case, occasion, *, actor=None, on_date=None):
         CrossCheckItem(crosscheck=check, source=CrossCheckItem.Source.WARNING, code=code[:64], label=label[:200],
                        reason=reason[:500], blocking=blocking)
         for code, label, reason, blocking in _warnings(case.cadre, on_date)
+    ]
+    items += [
+        CrossCheckItem(crosscheck=check, source=CrossCheckItem.Source.WARNING, code=code[:64], label=label[:200],
+                       reason=reason[:500], blocking=True)
+        for code, label, reason in _appointment(case, on_date)
     ]
     items += [
         CrossCheckItem(crosscheck=check, source=CrossCheckItem.Source.CASE, code=ref.topic[:64],

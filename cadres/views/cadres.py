@@ -222,5 +222,6 @@ def warning_list(request):
         "rows": [(cadre, distinct_labels(found[cadre.pk]), found[cadre.pk]) for cadre in page.object_list],
         "rules": rules, "rule": rule, "units": unit_options(request.user, unit_code), "unit_code": unit_code,
         "snapshot": snapshot, "total": page.paginator.count,
+        "can_view_family": permissions.can_view_family(request.user),
         "q": q,
     })

@@ -1,4 +1,4 @@
-"""core.models.SingleRowSettings: the six one-row settings tables share one `current()` and one `save()`."""
+"""core.models.SingleRowSettings: the one-row settings tables share one `current()` and one `save()`."""
 
 import importlib
 
@@ -6,13 +6,13 @@ import pytest
 from django.apps import apps
 
 from audits.models import AuditRules
-from cadres.models import CadreSettings
+from cadres.models import AvoidanceRules, CadreSettings
 from core.models import SecurityPolicy, SingleRowSettings
 from liaison.models import ReportingSchedule
 from matters.models import MattersRules
 from vetting.models import VettingSettings
 
-SETTINGS = [SecurityPolicy, CadreSettings, AuditRules, ReportingSchedule, MattersRules, VettingSettings]
+SETTINGS = [SecurityPolicy, CadreSettings, AuditRules, ReportingSchedule, MattersRules, VettingSettings, AvoidanceRules]
 
 
 def test_every_table_with_current_is_a_single_row_settings():

@@ -28,15 +28,16 @@ PUBLICITY_START = D(2026, 9, 28)
 
 @pytest.fixture(autouse=True)
 def isolated_registry():
-    """Each vetting test starts with no warning rules and no case sources, and leaves the registry as it was."""
-    saved = (dict(registry._warning_rules), dict(registry._case_sources))
-    registry._warning_rules.clear()
-    registry._case_sources.clear()
+    """Each vetting test starts with no warning rules, case sources or appointment checks, and leaves the registry
+    as it was."""
+    tables = (registry._warning_rules, registry._case_sources, registry._appointment_checks)
+    saved = [dict(table) for table in tables]
+    for table in tables:
+        table.clear()
     yield registry
-    registry._warning_rules.clear()
-    registry._warning_rules.update(saved[0])
-    registry._case_sources.clear()
-    registry._case_sources.update(saved[1])
+    for table, entries in zip(tables, saved, strict=True):
+        table.clear()
+        table.update(entries)
 
 
 TODAY = D(2027, 12, 31)
