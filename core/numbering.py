@@ -26,7 +26,7 @@ def next_number(series, year):
 
 
 def advance_to(series, year, last):
-    """Make sure the next number of `series` in `year` is above `last` (for rows written in bulk, e.g. core.scale)."""
+    """Make sure the next number of `series` in `year` is above `last` (rows written in bulk: the scale generator)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {_TABLE} (series, year, last) VALUES (%s, %s, %s) "  # noqa: S608  # nosec B608

@@ -14,9 +14,9 @@ from audits.audit_events import AUDIT_EVENTS, PLAN_EVENTS
 from core import audit, audit_events
 from core.models import AuditEvent
 from core.office_settings import AUDITED_BY_THEIR_ADMIN, OFFICE_SETTINGS
-from core.scale import names as scale_names
 from petitions import workflow as petition_workflow
 from petitions.audit_events import STEP_EVENTS
+from scripts.bench.scale import names as scale_names
 from vetting.audit_events import STATUS_EVENTS
 from vetting.models import CaseStatus
 

@@ -15,16 +15,15 @@ from core.deadlines import Covering, users_covering
 from core.filters import UnitSubtreeFilter
 from core.models import User
 from core.scoping import ScopedQuerySet, in_subtree, scoped_by, unit_options
-from tests.cadres.factories import make_cadre
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import CadreFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def cadres(county, unit_a, unit_b, other_county, staff):
-    return {"county": make_cadre(county, actor=staff), "a": make_cadre(unit_a, actor=staff),
-            "b": make_cadre(unit_b, actor=staff), "other": make_cadre(other_county, actor=staff)}
+    return {"county": CadreFactory(unit=county, actor=staff), "a": CadreFactory(unit=unit_a, actor=staff),
+            "b": CadreFactory(unit=unit_b, actor=staff), "other": CadreFactory(unit=other_county, actor=staff)}
 
 
 @pytest.fixture
@@ -88,7 +87,7 @@ def test_a_row_without_a_unit_is_seen_only_by_unlimited_users(county, staff, pro
 
 
 def test_hooks_hide_rows_from_office_users_and_grant_rows_to_other_roles(cadres, staff, liaison_a):
-    mine = make_cadre(cadres["a"].unit, actor=staff, user=staff)
+    mine = CadreFactory(unit=cadres["a"].unit, actor=staff, user=staff)
 
     class Special(ScopedQuerySet):
         def hidden_from(self, user):
@@ -202,7 +201,7 @@ def test_an_inactive_author_hands_over_to_the_covering_users(county, staff, sect
 
 def test_reminders_go_to_each_county_own_office(county, other_county, staff, section_head, other_county_staff):
     """The yearly personal-matters report, missing in both counties: each county's office hears of its own."""
-    ours, theirs = make_cadre(county, actor=staff), make_cadre(other_county, actor=other_county_staff)
+    ours, theirs = CadreFactory(unit=county, actor=staff), CadreFactory(unit=other_county, actor=other_county_staff)
     due = {item.target: set(item.recipients) for item in personal_matters_reports(datetime.date(2026, 2, 3))}
     assert due == {ours: {staff, section_head}, theirs: {other_county_staff}}
 
