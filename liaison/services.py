@@ -352,9 +352,7 @@ def submit(report, *, actor, request=None):
                  summary=f"报送{report.get_kind_display()}：{report}"
                          + ("（逾期）" if report.is_late else ""), changes=changes)
     if report.kind == Report.Kind.URGENT:
-        from liaison import tasks
-
-        outbox.publish(tasks.notify_urgent_report, report.pk)
+        outbox.publish("liaison.tasks.notify_urgent_report", report.pk)
     return report
 
 

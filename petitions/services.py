@@ -122,12 +122,10 @@ def _revoke_identity(petition, users):
 
 
 def _notify_assigned(petition, users, actor):
-    from petitions import tasks
-
     user_ids = [user.pk for user in users if user.pk != getattr(actor, "pk", None)]
     if user_ids:
         # Ids only, through the outbox: sent once committed, or later by its dispatcher.
-        outbox.publish(tasks.notify_assigned, petition.pk, user_ids)
+        outbox.publish("petitions.tasks.notify_assigned", petition.pk, user_ids)
 
 
 # --- intake -----------------------------------------------------------------------------------------------------
