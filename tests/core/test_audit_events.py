@@ -88,10 +88,10 @@ def test_record_refuses_an_unregistered_or_legacy_name(staff):
 
 def test_each_workflow_action_has_its_event():
     """The names built from a state table: a new action or status without an event fails here, not in production."""
-    assert set(STEP_EVENTS) == set(petition_workflow.ACTIONS)
+    assert set(STEP_EVENTS) == set(petition_workflow.MACHINE.actions)
     assert set(STATUS_EVENTS) == set(CaseStatus.values)
-    assert set(PLAN_EVENTS) == set(audit_services.PLAN_TRANSITIONS)
-    assert set(AUDIT_EVENTS) == set(audit_services.TRANSITIONS)
+    assert set(PLAN_EVENTS) == set(audit_services.PLAN_MACHINE.actions)
+    assert set(AUDIT_EVENTS) == set(audit_services.AUDIT_MACHINE.actions)
     for name in [*STEP_EVENTS.values(), *STATUS_EVENTS.values(), *PLAN_EVENTS.values(), *AUDIT_EVENTS.values()]:
         assert audit_events.is_registered(name), name
 

@@ -103,11 +103,12 @@ def test_audit_numbers_continue_after_the_highest_already_issued(county, staff):
 @pytest.mark.django_db
 def test_travel_numbers_continue_after_the_highest_already_issued(county, staff):
     from matters.services import CASE_NUMBER_SERIES
+    from tests.factories import CadreFactory
     from tests.matters import factories
 
-    made = factories.application(factories.cadre(county), staff)
+    made = factories.application(CadreFactory(unit=county), staff)
     assert made.number == "YS-2026-001"
     type(made).objects.filter(pk=made.pk).update(seq=12, number="YS-2026-012")
     YearlyCounter.objects.filter(series=CASE_NUMBER_SERIES).delete()
     importlib.import_module("matters.migrations.0003_case_numbers_in_core").seed_counters(apps, None)
-    assert factories.application(factories.cadre(county), staff).number == "YS-2026-013"
+    assert factories.application(CadreFactory(unit=county), staff).number == "YS-2026-013"

@@ -85,7 +85,9 @@ def test_leader_reads_the_dashboard_and_downloads_the_monthly_workbook(page, liv
     page.click("[data-testid=export-monthly]")
     expect(page.locator("[data-testid=export-card]")).to_be_visible()
     expect(page.locator("[data-testid=export-download]")).to_be_visible(timeout=90_000)
-    expect(page.locator("[data-testid=export-progress]")).to_have_attribute("value", "100")
+    # finished: the bar gives way to the state and the link (polling stops)
+    expect(page.locator("[data-testid=export-progress]")).to_have_count(0)
+    expect(page.locator("[data-testid=export-state]")).to_contain_text("已完成")
     with page.expect_download() as info:
         page.click("[data-testid=export-download]")
     path = tmp_path / "monthly.xlsx"

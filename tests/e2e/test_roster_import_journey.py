@@ -63,7 +63,7 @@ def test_roster_with_a_bad_row_then_fixed(page, live_server, login, demo, media_
     expect(page.locator(".messages")).to_contain_text("导入完成：新增3人，更新0人")
     expect(page.locator("h1")).to_have_text("干部信息")
 
-    page.fill("input[name=q]", "骆晓琴")
+    page.fill("form.filters input[name=q]", "骆晓琴")  # not the top bar's search box
     page.click("button:has-text('查询')")
     rows = page.locator("[data-testid=cadre-list] tbody tr")
     expect(rows).to_have_count(1)
