@@ -50,10 +50,7 @@ def validate(user, fields):
 
 
 def register():
-    from petitions.models import PetitionExport
-
     register_export("petitions", title="信访举报件", may=permissions.can_export, rows=rows, layout=LAYOUT,
-                    model=PetitionExport,
                     validate=validate, unit_word="件", all_label="全部（不含重复件、作废件）",
                     events=("petitions.petition.exported", "petitions.petition.export_downloaded"),
                     back=("petitions:index", "信访举报"), note="文件不含举报人身份信息，下载记入审计日志。")

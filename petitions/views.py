@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -326,7 +325,6 @@ def statistics(request):
     scope = {"user": request.user, "start": start, "end": end}
     return render(request, "petitions/stats.html", {
         "summary": stats.summary(**scope), "start": start, "end": end,
-        "export_url": reverse("petitions:export"),
     })
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cadres.models import Cadre
+from core.exports import ListExport
 from core.models import AuditEvent, Notification
 from petitions import checks, crypto, services
 from petitions.models import Disposal, Petition, ReporterIdentity
@@ -23,11 +24,9 @@ from tests.petitions.factories import REPORTER, SECRETS, make_petition
 
 def exported_sheet(client, capture, query=""):
     """Ask for the list export (a background task, run here on commit) and open the downloaded workbook."""
-    from petitions.models import PetitionExport
-
     with capture(execute=True):
         assert client.post(reverse("petitions:export"), {"query": query}).status_code == 302
-    job = PetitionExport.objects.latest("pk")
+    job = ListExport.objects.filter(kind="petitions").latest("pk")
     download = client.get(reverse("petitions:export_download", args=[job.code]))
     assert download.status_code == 200
     return load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
