@@ -21,7 +21,7 @@ class LiaisonConfig(AppConfig):
     def ready(self):
         from core import constraints
         from core import deadlines as core_deadlines
-        from liaison import deadlines, search, timeline, warnings  # noqa: F401  (register with the cadres hub)
+        from liaison import deadlines, exports, search, timeline, warnings  # noqa: F401  (register with the cadres hub)
 
         core_deadlines.register(deadlines.report_reminders)
         core_deadlines.register(deadlines.missing_reports)
@@ -29,3 +29,4 @@ class LiaisonConfig(AppConfig):
         core_deadlines.register(deadlines.decision_deadlines_for_units)
         core_deadlines.register(deadlines.plenary_meeting)
         constraints.register_many(CONSTRAINT_MESSAGES)
+        exports.register()
