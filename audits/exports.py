@@ -8,6 +8,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from audits import permissions
+from audits.filters import AuditFilter, FindingFilter
+from audits.lists import audit_list_queryset, finding_list_queryset
 from audits.models import EntryDecision, Mode
 from core.excel import set_cell, workbook_bytes
 from core.exports import Rows, filtered, register_export
@@ -30,7 +33,7 @@ def _period(audit):
 
 
 def audit_rows(audits):
-    """`audits` annotated with n_findings and n_open and with subjects prefetched (see views.audit_list_queryset)."""
+    """`audits` annotated with n_findings and n_open and with subjects prefetched (see lists.audit_list_queryset)."""
     for audit in audits:
         yield [audit.number, audit.year, audit.unit.name, audit.get_category_display(),
                "、".join(s.cadre.name for s in audit.subjects.all()), audit.get_kind_display(),
@@ -52,24 +55,16 @@ def finding_rows(findings, on_date=None):
 
 
 def audit_list_rows(user, params):
-    from audits.filters import AuditFilter
-    from audits.views import audit_list_queryset
-
     audits = filtered(AuditFilter, audit_list_queryset(user), user, params)
     return Rows(audits.count(), audit_rows(audits.iterator(2000)))
 
 
 def finding_list_rows(user, params):
-    from audits.filters import FindingFilter
-    from audits.views import finding_list_queryset
-
     findings = filtered(FindingFilter, finding_list_queryset(user), user, params)
     return Rows(findings.count(), finding_rows(findings.iterator(2000)))
 
 
 def register():
-    from audits import permissions
-
     register_export("audits", title="经济责任审计项目", may=permissions.can_view, rows=audit_list_rows,
                     layout=AUDIT_LAYOUT, unit_word="项", back=("audits:list", "审计项目"),
                     events=("audits.audit.exported", "audits.audit.export_downloaded"))

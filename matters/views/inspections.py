@@ -20,7 +20,8 @@ from matters.forms import (
     ItemForm,
     JointReviewForm,
 )
-from matters.models import Inspection, InspectionItem, MattersRules
+from matters.lists import inspection_queryset, item_queryset
+from matters.models import Inspection, MattersRules
 from matters.views.common import (
     cadres_in_scope,
     form_errors_to_messages,
@@ -28,15 +29,6 @@ from matters.views.common import (
     render_form,
     require_edit,
 )
-
-
-def inspection_queryset(user):
-    open_q = Q(items__voided_at__isnull=True, items__rectification_status__in=rectification.OPEN_STATUSES)
-    return (Inspection.objects.visible_to(user).select_related("unit", "secretary")
-            .annotate(n_items=Count("items", filter=Q(items__voided_at__isnull=True), distinct=True),
-                      n_open=Count("items", filter=open_q, distinct=True),
-                      n_accountability=Count("accountabilities", distinct=True))
-            .order_by("-feedback_on", "-pk"))
 
 
 @office_required
@@ -175,11 +167,6 @@ def inspection_close(request, code):
         return "已办结：整改完成"
 
     return _inspection_action(request, code, CloseInspectionForm, run)
-
-
-def item_queryset(user):
-    return (InspectionItem.objects.visible_to(user).active().select_related("inspection__unit", "owner_cadre")
-            .order_by("rectification_deadline", "pk"))
 
 
 @office_required

@@ -4,7 +4,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -33,13 +33,12 @@ from matters.forms import (
     ReturnForm,
     WithdrawForm,
 )
+from matters.lists import application_queryset, certificate_queryset, investigation_queryset, registration_queryset
 from matters.models import (
     ApplicationStatus,
     Certificate,
     CertificateLoan,
     CertificateStatus,
-    ExitEntryRegistration,
-    InvestigationRecord,
     MattersRules,
     TravelApplication,
 )
@@ -53,11 +52,6 @@ from matters.views.common import (
 
 # ---------------------------------------------------------------------------------------------------------------
 # Registrations (登记备案)
-
-
-def registration_queryset(user):
-    return (ExitEntryRegistration.objects.visible_to(user).select_related("cadre__unit")
-            .order_by("removed_on", "cadre__unit__path", "cadre__name", "-registered_on"))
 
 
 @office_required
@@ -106,13 +100,6 @@ def registration_remove(request, code):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Certificates (证照管理)
-
-
-def certificate_queryset(user):
-    open_loans = CertificateLoan.objects.filter(returned_on__isnull=True)
-    return (Certificate.objects.visible_to(user).select_related("cadre__unit")
-            .prefetch_related(Prefetch("loans", queryset=open_loans, to_attr="open_loans"))
-            .order_by("cadre__unit__path", "cadre__name", "kind", "pk"))
 
 
 def _flags_context():
@@ -202,11 +189,6 @@ def reconciliation_export(request):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Applications (因私出国（境）申请)
-
-
-def application_queryset(user):
-    return (TravelApplication.objects.visible_to(user).select_related("cadre__unit", "loan")
-            .prefetch_related("opinions").order_by("-year", "-seq"))
 
 
 @office_required
@@ -381,11 +363,6 @@ def application_return(request, code):
 
 # ---------------------------------------------------------------------------------------------------------------
 # 立案审查调查 records
-
-
-def investigation_queryset(user):
-    return InvestigationRecord.objects.visible_to(user).select_related("cadre__unit").order_by("ended_on",
-                                                                                             "-started_on")
 
 
 @office_required
