@@ -19,6 +19,7 @@ class LiaisonConfig(AppConfig):
     verbose_name = "联席会议"
 
     def ready(self):
+        # The apps' modules import models, which load after the AppConfig: import them here, not at the top.
         from core import constraints
         from core import deadlines as core_deadlines
         from liaison import deadlines, exports, search, timeline, warnings  # noqa: F401  (register with the cadres hub)

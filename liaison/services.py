@@ -6,6 +6,7 @@ import logging
 import os
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -422,8 +423,6 @@ def notify_urgent_report(report_id):
     report = Report.objects.select_related("member_unit__unit").get(pk=report_id, kind=Report.Kind.URGENT)
     if report.first_submitted_at is None:
         return 0
-    from django.contrib.contenttypes.models import ContentType
-
     item_type = ContentType.objects.get_for_model(ReportItem)
     sent_on = timezone.localtime(report.first_submitted_at).date()
     recipients = users_covering(report.member_unit.unit, URGENT_RECIPIENT_ROLES)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from guardian.shortcuts import assign_perm, remove_perm
@@ -16,6 +17,7 @@ from cadres.models import SourceChannel
 from cadres.services import record_measure
 from core import audit, numbering, outbox, uploads, workdays
 from core.refusals import Refused
+from liaison.hooks import HandoffResult
 from petitions import crypto, permissions
 from petitions import deadlines as petition_deadlines
 from petitions.audit_events import STEP_EVENTS
@@ -258,8 +260,6 @@ LIAISON_CATEGORIES = {"conduct": ProblemCategory.CONDUCT, "performance": Problem
 def register_from_liaison(item, actor):
     """转信访举报件: the office's disposal of a liaison item registers a case about the item's matched cadre.
     Registered with liaison.hooks in PetitionsConfig.ready(); runs inside the disposal's transaction."""
-    from liaison.hooks import HandoffResult
-
     if item.cadre_id is None:
         raise Refused("请先将事项匹配到干部，再转信访举报件")
     report = item.report
@@ -698,8 +698,6 @@ def recompute_for_schedule(first, last):
     """core.workdays hook: the holiday schedule changed between `first` and `last`. Every open or concluded case
     counted from a date on or before `last` whose stored deadline is on or after `first` is recomputed; returns
     the moved deadlines for the handlers' notifications."""
-    from django.db.models import Q
-
     reaching = Q()
     for field in _MOVE_LABELS:
         reaching |= Q(**{f"{field}__gte": first})

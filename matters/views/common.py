@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.shortcuts import render
 
 from cadres.models import Cadre
 from core.permissions import deny
@@ -31,7 +32,5 @@ def paginate(request, queryset):
 
 
 def render_form(request, form, title, back_url, help_text=""):
-    from django.shortcuts import render
-
     return render(request, "matters/form.html", {"form": form, "title": title, "back_url": back_url,
                                                  "help": help_text})
