@@ -312,7 +312,7 @@ class PetitionSubject(models.Model):
 
 class ReporterIdentity(models.Model):
     """The informant of a named report. Every value is an SM4-GCM token (petitions.crypto); the keyed hashes find
-    repeat reporters without decrypting. Read only through services.reveal_identity."""
+    repeat reporters without decrypting. Read only through petitions.identity.reveal."""
 
     petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="identity")
     name_token = models.TextField(blank=True)

@@ -17,6 +17,7 @@ from cadres.models import Cadre
 from core.exports import ListExport
 from core.models import AuditEvent, Notification
 from petitions import checks, crypto, services
+from petitions.identity import Reporter
 from petitions.models import Disposal, Petition, ReporterIdentity
 from tests.factories import CadreFactory, UserFactory
 from tests.petitions.factories import REPORTER, SECRETS, make_petition
@@ -92,7 +93,7 @@ def test_tampered_or_moved_tokens_do_not_decrypt(staff):
 
 def test_keyed_hash_finds_repeat_reporters_without_decrypting(staff, section_head, client_for):
     first = make_petition(staff)
-    second = make_petition(staff, reporter=services.Reporter(name="另一人", phone="139 1234 5678"))
+    second = make_petition(staff, reporter=Reporter(name="另一人", phone="139 1234 5678"))
     assert ReporterIdentity.objects.get(petition=first).phone_hash == \
         ReporterIdentity.objects.get(petition=second).phone_hash
     response = client_for(section_head).post(reverse("petitions:reveal", args=[second.code]), {"reason": "核查"})
