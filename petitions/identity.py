@@ -1,7 +1,8 @@
-"""The informant's identity (举报人身份) of a named report: stored encrypted (petitions.crypto, a keyed hash beside
-for finding repeat reporters), shown only to a user who may see it (the case's handlers hold the object permission,
-granted and revoked here; petitions.permissions.can_view_identity decides) after a stated reason, corrected with a
-reason, re-encrypted on key rotation. Every view and change is in the audit log; never a value."""
+"""The informant's identity (举报人身份) of a named report: stored encrypted (petitions.crypto), with keyed hashes of
+the phone and ID number to find repeat reporters; shown only to a user who may see it (the case's handlers hold the
+object permission, granted and revoked here; petitions.permissions.can_view_identity decides) after a stated
+reason; corrected with a reason; re-encrypted on key rotation. Every view and change is in the audit log, never a
+value."""
 
 from dataclasses import dataclass
 
@@ -97,7 +98,7 @@ def reveal(petition, *, actor, reason, request=None):
                             values["address_token"], codes)
 
 
-IDENTITY_LABELS = {"name_token": "姓名", "id_number_token": "身份证号", "phone_token": "联系电话",
+FIELD_LABELS = {"name_token": "姓名", "id_number_token": "身份证号", "phone_token": "联系电话",
                    "address_token": "联系地址"}
 
 
@@ -126,7 +127,7 @@ def update(petition, reporter, *, actor, reason, request=None):
     identity.phone_hash = crypto.keyed_hash(values["phone_token"])
     identity.id_number_hash = crypto.keyed_hash(values["id_number_token"])
     identity.save()
-    labels = [IDENTITY_LABELS[field] for field in changed]
+    labels = [FIELD_LABELS[field] for field in changed]
     PetitionEvent.objects.create(petition=petition, actor=actor, action="update_identity", label="更正举报人信息",
                                  note=f"更正项：{'、'.join(labels)}")
     audit.record(actor, audit.Action.UPDATE, "petitions.identity.updated", petition, request=request,
