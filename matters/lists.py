@@ -18,25 +18,36 @@ from matters.models import (
 
 
 def registration_queryset(user):
-    return (ExitEntryRegistration.objects.visible_to(user).select_related("cadre__unit")
-            .order_by("removed_on", "cadre__unit__path", "cadre__name", "-registered_on"))
+    return (
+        ExitEntryRegistration.objects.visible_to(user)
+        .select_related("cadre__unit")
+        .order_by("removed_on", "cadre__unit__path", "cadre__name", "-registered_on")
+    )
 
 
 def certificate_queryset(user):
     open_loans = CertificateLoan.objects.filter(returned_on__isnull=True)
-    return (Certificate.objects.visible_to(user).select_related("cadre__unit")
-            .prefetch_related(Prefetch("loans", queryset=open_loans, to_attr="open_loans"))
-            .order_by("cadre__unit__path", "cadre__name", "kind", "pk"))
+    return (
+        Certificate.objects.visible_to(user)
+        .select_related("cadre__unit")
+        .prefetch_related(Prefetch("loans", queryset=open_loans, to_attr="open_loans"))
+        .order_by("cadre__unit__path", "cadre__name", "kind", "pk")
+    )
 
 
 def application_queryset(user):
-    return (TravelApplication.objects.visible_to(user).select_related("cadre__unit", "loan")
-            .prefetch_related("opinions").order_by("-year", "-seq"))
+    return (
+        TravelApplication.objects.visible_to(user)
+        .select_related("cadre__unit", "loan")
+        .prefetch_related("opinions")
+        .order_by("-year", "-seq")
+    )
 
 
 def investigation_queryset(user):
-    return InvestigationRecord.objects.visible_to(user).select_related("cadre__unit").order_by("ended_on",
-                                                                                             "-started_on")
+    return (
+        InvestigationRecord.objects.visible_to(user).select_related("cadre__unit").order_by("ended_on", "-started_on")
+    )
 
 
 def event_queryset(user):
@@ -45,13 +56,22 @@ def event_queryset(user):
 
 def inspection_queryset(user):
     open_q = Q(items__voided_at__isnull=True, items__rectification_status__in=rectification.OPEN_STATUSES)
-    return (Inspection.objects.visible_to(user).select_related("unit", "secretary")
-            .annotate(n_items=Count("items", filter=Q(items__voided_at__isnull=True), distinct=True),
-                      n_open=Count("items", filter=open_q, distinct=True),
-                      n_accountability=Count("accountabilities", distinct=True))
-            .order_by("-feedback_on", "-pk"))
+    return (
+        Inspection.objects.visible_to(user)
+        .select_related("unit", "secretary")
+        .annotate(
+            n_items=Count("items", filter=Q(items__voided_at__isnull=True), distinct=True),
+            n_open=Count("items", filter=open_q, distinct=True),
+            n_accountability=Count("accountabilities", distinct=True),
+        )
+        .order_by("-feedback_on", "-pk")
+    )
 
 
 def item_queryset(user):
-    return (InspectionItem.objects.visible_to(user).active().select_related("inspection__unit", "owner_cadre")
-            .order_by("rectification_deadline", "pk"))
+    return (
+        InspectionItem.objects.visible_to(user)
+        .active()
+        .select_related("inspection__unit", "owner_cadre")
+        .order_by("rectification_deadline", "pk")
+    )

@@ -52,8 +52,12 @@ class Reporter:
 def store(petition, reporter):
     """Encrypt the informant of a named report at registration (each value bound to its case and field)."""
     identity = ReporterIdentity(petition=petition)
-    values = {"name_token": reporter.name, "id_number_token": reporter.id_number.upper(),
-              "phone_token": reporter.phone, "address_token": reporter.address}
+    values = {
+        "name_token": reporter.name,
+        "id_number_token": reporter.id_number.upper(),
+        "phone_token": reporter.phone,
+        "address_token": reporter.address,
+    }
     for field, value in values.items():
         setattr(identity, field, crypto.encrypt(value.strip(), identity.aad(field)))
     identity.phone_hash = crypto.keyed_hash(reporter.phone)
@@ -85,21 +89,37 @@ def reveal(petition, *, actor, reason, request=None):
     if len(reason) < 2:
         raise Refused("请说明查看举报人身份的事由")
     identity = ReporterIdentity.objects.get(petition=petition)
-    values = {field: crypto.decrypt(getattr(identity, field), identity.aad(field))
-              for field in ReporterIdentity.TOKEN_FIELDS}
+    values = {
+        field: crypto.decrypt(getattr(identity, field), identity.aad(field)) for field in ReporterIdentity.TOKEN_FIELDS
+    }
     other = ReporterIdentity.objects.exclude(petition=petition)
     hashes = [value for value in (identity.phone_hash, identity.id_number_hash) if value]
     matches = other.filter(phone_hash__in=hashes) | other.filter(id_number_hash__in=hashes) if hashes else other.none()
-    codes = tuple(Petition.objects.visible_to(actor).filter(pk__in=matches.values("petition_id"))
-                  .order_by("received_on").values_list("code", flat=True))
-    audit.record(actor, audit.Action.VIEW, "petitions.identity.viewed", petition, request=request,
-                 summary=f"查看信访举报件 {petition.code} 的举报人身份，事由：{reason}"[:500])
-    return RevealedIdentity(values["name_token"], values["id_number_token"], values["phone_token"],
-                            values["address_token"], codes)
+    codes = tuple(
+        Petition.objects.visible_to(actor)
+        .filter(pk__in=matches.values("petition_id"))
+        .order_by("received_on")
+        .values_list("code", flat=True)
+    )
+    audit.record(
+        actor,
+        audit.Action.VIEW,
+        "petitions.identity.viewed",
+        petition,
+        request=request,
+        summary=f"查看信访举报件 {petition.code} 的举报人身份，事由：{reason}"[:500],
+    )
+    return RevealedIdentity(
+        values["name_token"], values["id_number_token"], values["phone_token"], values["address_token"], codes
+    )
 
 
-FIELD_LABELS = {"name_token": "姓名", "id_number_token": "身份证号", "phone_token": "联系电话",
-                   "address_token": "联系地址"}
+FIELD_LABELS = {
+    "name_token": "姓名",
+    "id_number_token": "身份证号",
+    "phone_token": "联系电话",
+    "address_token": "联系地址",
+}
 
 
 @transaction.atomic
@@ -116,10 +136,17 @@ def update(petition, reporter, *, actor, reason, request=None):
     if reporter is None or not reporter.name.strip() or not (reporter.phone.strip() or reporter.address.strip()):
         raise Refused("请填写举报人姓名及联系电话或地址")
     identity = ReporterIdentity.objects.select_for_update().get(petition=petition)
-    values = {"name_token": reporter.name.strip(), "id_number_token": reporter.id_number.strip().upper(),
-              "phone_token": reporter.phone.strip(), "address_token": reporter.address.strip()}
-    changed = [field for field, value in values.items()
-               if crypto.decrypt(getattr(identity, field), identity.aad(field)) != value]
+    values = {
+        "name_token": reporter.name.strip(),
+        "id_number_token": reporter.id_number.strip().upper(),
+        "phone_token": reporter.phone.strip(),
+        "address_token": reporter.address.strip(),
+    }
+    changed = [
+        field
+        for field, value in values.items()
+        if crypto.decrypt(getattr(identity, field), identity.aad(field)) != value
+    ]
     if not changed:
         raise Refused("举报人信息没有变化")
     for field in changed:
@@ -128,11 +155,22 @@ def update(petition, reporter, *, actor, reason, request=None):
     identity.id_number_hash = crypto.keyed_hash(values["id_number_token"])
     identity.save()
     labels = [FIELD_LABELS[field] for field in changed]
-    PetitionEvent.objects.create(petition=petition, actor=actor, action="update_identity", label="更正举报人信息",
-                                 note=f"更正项：{'、'.join(labels)}")
-    audit.record(actor, audit.Action.UPDATE, "petitions.identity.updated", petition, request=request,
-                 summary=f"更正信访举报件 {petition.code} 的举报人信息（{'、'.join(labels)}），原因：{reason}"[:500],
-                 changes={"fields": labels})
+    PetitionEvent.objects.create(
+        petition=petition,
+        actor=actor,
+        action="update_identity",
+        label="更正举报人信息",
+        note=f"更正项：{'、'.join(labels)}",
+    )
+    audit.record(
+        actor,
+        audit.Action.UPDATE,
+        "petitions.identity.updated",
+        petition,
+        request=request,
+        summary=f"更正信访举报件 {petition.code} 的举报人信息（{'、'.join(labels)}），原因：{reason}"[:500],
+        changes={"fields": labels},
+    )
     return labels
 
 

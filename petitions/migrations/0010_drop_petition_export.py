@@ -7,14 +7,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_list_export'),
-        ('petitions', '0009_case_numbers_in_core'),
+        ("core", "0008_list_export"),
+        ("petitions", "0009_case_numbers_in_core"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='PetitionExport',
+            name="PetitionExport",
         ),
     ]
