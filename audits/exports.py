@@ -14,7 +14,7 @@ from audits.lists import audit_list_queryset, finding_list_queryset
 from audits.models import EntryDecision, Mode
 from core.excel import set_cell, workbook_bytes
 from core.exports import Rows, filtered, register_export
-from core.xlsx_table import TableLayout
+from core.xlsx_table import TableLayout, print_setup
 
 AUDIT_LAYOUT = TableLayout("审计项目", [
     "项目编号", "年度", "被审计单位", "单位类别", "审计对象", "审计类型", "审计方式", "审计期间", "审计机关",
@@ -107,16 +107,9 @@ def _plan_sheet(sheet, title, subtitle, entries, note_of):
             set_cell(sheet, row, column, value, font=body_font, border=_BORDER,
                      alignment=Alignment(horizontal="center" if centered else "left", vertical="center",
                                          wrap_text=True))
-    # Print: A4 landscape, one page wide, header row repeated, page numbers in the footer.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    print_setup(sheet, header_row)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.7, bottom=0.7)
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     sheet.freeze_panes = f"A{header_row + 1}"
     return row
 
