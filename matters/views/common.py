@@ -1,6 +1,5 @@
-"""Shared bits of the matters views: form errors as messages, the cadres and units in the user's scope."""
+"""Shared bits of the matters views: the right to edit, the cadres in the user's scope, paging, the form page."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -14,13 +13,6 @@ PAGE_SIZE = 30
 def require_edit(request):
     if not permissions.can_edit(request.user):
         deny(request)
-
-
-def form_errors_to_messages(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
 
 
 def cadres_in_scope(user):

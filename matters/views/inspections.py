@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from cadres.models import Cadre
 from core import rectification, rectification_views
 from core.permissions import office_required
-from core.refusals import Refused
+from core.refusals import Refused, show_form_errors
 from core.scoping import in_subtree, visible_units
 from matters import permissions, services
 from matters.filters import InspectionFilter, ItemFilter
@@ -24,7 +24,6 @@ from matters.lists import inspection_queryset, item_queryset
 from matters.models import Inspection, MattersRules
 from matters.views.common import (
     cadres_in_scope,
-    form_errors_to_messages,
     paginate,
     render_form,
     require_edit,
@@ -117,8 +116,7 @@ def item_detail(request, code, item_code):
 
 # progress, deadline, evidence and voiding: the views shared with audit findings (core.rectification_views)
 item_views = rectification_views.ItemViews(
-    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项",
-    report_invalid=form_errors_to_messages)
+    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项")
 
 
 def _inspection_action(request, code, form_class, run):
@@ -126,7 +124,7 @@ def _inspection_action(request, code, form_class, run):
     require_edit(request)
     form = form_class(request.POST)
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        show_form_errors(request, form)
         return redirect(inspection)
     try:
         message = run(inspection, form.cleaned_data)

@@ -13,7 +13,7 @@ from cadres.dates import add_months
 from core import audit as audit_log
 from core.excel import xlsx_response
 from core.permissions import office_required
-from core.refusals import Refused
+from core.refusals import Refused, show_form_errors
 from core.transitions import ViewAction, dispatch
 from matters import exports, permissions, services
 from matters.filters import ApplicationFilter, CertificateFilter, RegistrationFilter
@@ -44,7 +44,6 @@ from matters.models import (
 )
 from matters.views.common import (
     cadres_in_scope,
-    form_errors_to_messages,
     paginate,
     render_form,
     require_edit,
@@ -288,7 +287,7 @@ def opinion_record(request, code, department):
     require_edit(request)
     form = OpinionForm(request.POST, prefix=department)
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        show_form_errors(request, form)
         return redirect(application)
     data = form.cleaned_data
 
@@ -329,7 +328,7 @@ def application_lend(request, code):
     require_edit(request)
     form = LendForm(request.POST, certificates=_lendable(application))
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        show_form_errors(request, form)
         return redirect(application)
     data = form.cleaned_data
 
@@ -348,7 +347,7 @@ def application_return(request, code):
     require_edit(request)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        show_form_errors(request, form)
         return redirect(application)
     data = form.cleaned_data
 
@@ -399,7 +398,7 @@ def investigation_close(request, code):
     require_edit(request)
     form = InvestigationCloseForm(request.POST)
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        show_form_errors(request, form)
     else:
         try:
             services.close_investigation(record, actor=request.user, request=request, **form.cleaned_data)
