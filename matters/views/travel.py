@@ -269,34 +269,17 @@ def _default_certificate(application):
     return ids[0] if len(ids) == 1 else None
 
 
-def _done(request, application, run):
-    try:
-        message = run()
-    except Refused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect(application)
-
-
 @office_required
 @require_POST
 def opinion_record(request, code, department):
     application = _application(request, code)
     opinion = get_object_or_404(application.opinions, department=department)
-    require_edit(request)
-    form = OpinionForm(request.POST, prefix=department)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect(application)
-    data = form.cleaned_data
-
-    def run():
-        services.record_opinion(application, opinion.department, replied_on=data["replied_on"],
-                                result=data["result"], note=data["note"], actor=request.user, request=request)
-        return f"已记录{opinion.get_department_display()}意见"
-
-    return _done(request, application, run)
+    record = ViewAction(
+        OpinionForm, lambda application, data, request: services.record_opinion(
+            application, opinion.department, replied_on=data["replied_on"], result=data["result"], note=data["note"],
+            actor=request.user, request=request),
+        _may_edit, label="记录意见", success=f"已记录{opinion.get_department_display()}意见")
+    return dispatch(request, application, {department: record}, department)  # the form's prefix is the department
 
 
 def _application_action(action, form, run):
@@ -321,43 +304,36 @@ def application_action(request, code, action):
     return dispatch(request, _application(request, code), APPLICATION_ACTIONS, action, prefix=False)
 
 
+def _returned(loan):
+    late = loan.days_late(loan.returned_on)
+    return "证照已交回入库" + (f"（逾期{late}天，已记入预警）" if late else "")
+
+
+LOAN_ACTIONS = {
+    "lend": ViewAction(
+        LendForm, lambda application, data, request: services.lend_certificate(
+            application, lent_on=data["lent_on"], certificate=data["certificate"], actor=request.user,
+            request=request),
+        _may_edit, label="借出证照", form_kwargs=lambda application, user: {"certificates": _lendable(application)},
+        success=lambda loan: f"已借出{loan.certificate.get_kind_display()}，应于{loan.return_due:%Y-%m-%d}前交回"),
+    "return": ViewAction(
+        ReturnForm, lambda application, data, request: services.return_certificate(
+            application, returned_on=data["returned_on"], report=data["report"], actor=request.user,
+            request=request),
+        _may_edit, label="交回证照", success=_returned),
+}
+
+
 @office_required
 @require_POST
 def application_lend(request, code):
-    application = _application(request, code)
-    require_edit(request)
-    form = LendForm(request.POST, certificates=_lendable(application))
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect(application)
-    data = form.cleaned_data
-
-    def run():
-        loan = services.lend_certificate(application, lent_on=data["lent_on"], certificate=data["certificate"],
-                                         actor=request.user, request=request)
-        return f"已借出{loan.certificate.get_kind_display()}，应于{loan.return_due:%Y-%m-%d}前交回"
-
-    return _done(request, application, run)
+    return dispatch(request, _application(request, code), LOAN_ACTIONS, "lend", prefix=False)
 
 
 @office_required
 @require_POST
 def application_return(request, code):
-    application = _application(request, code)
-    require_edit(request)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect(application)
-    data = form.cleaned_data
-
-    def run():
-        loan = services.return_certificate(application, returned_on=data["returned_on"], report=data["report"],
-                                           actor=request.user, request=request)
-        late = loan.days_late(loan.returned_on)
-        return "证照已交回入库" + (f"（逾期{late}天，已记入预警）" if late else "")
-
-    return _done(request, application, run)
+    return dispatch(request, _application(request, code), LOAN_ACTIONS, "return", prefix=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------
