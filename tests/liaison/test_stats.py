@@ -159,6 +159,9 @@ def test_the_report_list_exports_in_the_background_within_the_users_scope(
     requester's scope; a liaison officer has no such export."""
     ReportFactory(member_unit=member_a)
     ReportFactory(member_unit=member_b, kind=Report.Kind.URGENT)
+    button = f'action="{reverse("core:export_request", args=["liaison-reports"])}"'
+    assert button in client_for(staff).get(reverse("liaison:index"), {"kind": "urgent"}).content.decode()
+    assert button not in client_for(liaison_a).get(reverse("liaison:index")).content.decode()
     for user, query, expected in [(staff, "", 2), (staff, "kind=urgent", 1), (other_county_staff, "", 0)]:
         with django_capture_on_commit_callbacks(execute=True):
             response = client_for(user).post(reverse("core:export_request", args=["liaison-reports"]), {"query": query})
