@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from audits.models import AuditRules, CategoryPolicy
+from core.admin import SingleRowSettingsAdmin
 
 
 @admin.register(CategoryPolicy)
@@ -14,12 +15,6 @@ class CategoryPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditRules)
-class AuditRulesAdmin(admin.ModelAdmin):
+class AuditRulesAdmin(SingleRowSettingsAdmin):
     list_display = ["__str__", "rectification_days", "escalation_overdue_days", "comment_days",
                     "departure_lookback_years", "retirement_age", "same_post_limit_years"]
-
-    def has_add_permission(self, request):
-        return not AuditRules.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

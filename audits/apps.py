@@ -21,6 +21,7 @@ class AuditsConfig(AppConfig):
     verbose_name = "经济责任审计"
 
     def ready(self):
+        # The apps' modules import models, which load after the AppConfig: import them here, not at the top.
         from audits import deadlines, exports, search, timeline, warnings, workbench  # noqa: F401  (rules, sources, timeline, workbench)
         from audits.defaults import ensure_defaults
         from core import constraints

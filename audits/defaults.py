@@ -2,6 +2,8 @@
 
 from django.db import DEFAULT_DB_ALIAS
 
+from audits.models import AuditRules, CategoryPolicy
+
 DEFAULT_POLICIES = [
     ("A", 3, "direct", "经济活动量大、民生任务重"),
     ("B", 4, "direct", "经济活动量较大"),
@@ -12,8 +14,6 @@ DEFAULT_POLICIES = [
 
 def ensure_defaults(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
     """Create the missing rows; never overwrite values an administrator changed."""
-    from audits.models import AuditRules, CategoryPolicy
-
     for category, years, mode, description in DEFAULT_POLICIES:
         CategoryPolicy.objects.using(using).get_or_create(
             category=category, defaults={"cycle_years": years, "default_mode": mode, "description": description})

@@ -8,10 +8,13 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from audits import permissions
+from audits.filters import AuditFilter, FindingFilter
+from audits.lists import audit_list_queryset, finding_list_queryset
 from audits.models import EntryDecision, Mode
 from core.excel import set_cell, workbook_bytes
 from core.exports import Rows, filtered, register_export
-from core.xlsx_table import TableLayout
+from core.xlsx_table import TableLayout, print_setup
 
 AUDIT_LAYOUT = TableLayout("审计项目", [
     "项目编号", "年度", "被审计单位", "单位类别", "审计对象", "审计类型", "审计方式", "审计期间", "审计机关",
@@ -30,7 +33,7 @@ def _period(audit):
 
 
 def audit_rows(audits):
-    """`audits` annotated with n_findings and n_open and with subjects prefetched (see views.audit_list_queryset)."""
+    """`audits` annotated with n_findings and n_open and with subjects prefetched (see lists.audit_list_queryset)."""
     for audit in audits:
         yield [audit.number, audit.year, audit.unit.name, audit.get_category_display(),
                "、".join(s.cadre.name for s in audit.subjects.all()), audit.get_kind_display(),
@@ -52,24 +55,16 @@ def finding_rows(findings, on_date=None):
 
 
 def audit_list_rows(user, params):
-    from audits.filters import AuditFilter
-    from audits.views import audit_list_queryset
-
     audits = filtered(AuditFilter, audit_list_queryset(user), user, params)
     return Rows(audits.count(), audit_rows(audits.iterator(2000)))
 
 
 def finding_list_rows(user, params):
-    from audits.filters import FindingFilter
-    from audits.views import finding_list_queryset
-
     findings = filtered(FindingFilter, finding_list_queryset(user), user, params)
     return Rows(findings.count(), finding_rows(findings.iterator(2000)))
 
 
 def register():
-    from audits import permissions
-
     register_export("audits", title="经济责任审计项目", may=permissions.can_view, rows=audit_list_rows,
                     layout=AUDIT_LAYOUT, unit_word="项", back=("audits:list", "审计项目"),
                     events=("audits.audit.exported", "audits.audit.export_downloaded"))
@@ -112,16 +107,9 @@ def _plan_sheet(sheet, title, subtitle, entries, note_of):
             set_cell(sheet, row, column, value, font=body_font, border=_BORDER,
                      alignment=Alignment(horizontal="center" if centered else "left", vertical="center",
                                          wrap_text=True))
-    # Print: A4 landscape, one page wide, header row repeated, page numbers in the footer.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    print_setup(sheet, header_row)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.7, bottom=0.7)
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     sheet.freeze_panes = f"A{header_row + 1}"
     return row
 

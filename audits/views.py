@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,14 +24,13 @@ from audits.forms import (
     ResultForm,
     ResultVoidForm,
 )
+from audits.lists import audit_list_queryset, finding_list_queryset
 from audits.models import (
     Audit,
     AuditPlan,
     AuditRules,
-    AuditSubject,
     CategoryPolicy,
     EntryDecision,
-    Finding,
     UnitClassification,
 )
 from cadres.models import Cadre
@@ -55,16 +54,6 @@ def _require(request, allowed):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Audit projects
-
-
-def audit_list_queryset(user):
-    """Audits with everything the list and the export show, in a fixed number of queries."""
-    open_q = Q(findings__voided_at__isnull=True, findings__rectification_status__in=rectification.OPEN_STATUSES)
-    return (Audit.objects.visible_to(user).select_related("unit")
-            .prefetch_related(Prefetch("subjects", queryset=AuditSubject.objects.select_related("cadre")))
-            .annotate(n_findings=Count("findings", filter=Q(findings__voided_at__isnull=True)),
-                      n_open=Count("findings", filter=open_q))
-            .order_by("-year", "seq"))
 
 
 @office_required
@@ -237,11 +226,6 @@ def finding_detail(request, code, finding_code):
 # progress, deadline, evidence and voiding: the views shared with every app tracking rectification (see urls.py)
 finding_views = rectification_views.ItemViews(
     lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题")
-
-
-def finding_list_queryset(user):
-    return (Finding.objects.visible_to(user).filter(voided_at__isnull=True)
-            .select_related("audit__unit", "responsible_cadre").order_by("rectification_deadline", "pk"))
 
 
 @office_required

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cadres.models import AvoidanceRules, CadreSettings, ImpactPeriod
+from core.admin import SingleRowSettingsAdmin
 
 
 @admin.register(ImpactPeriod)
@@ -19,7 +20,7 @@ class ImpactPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(CadreSettings)
-class CadreSettingsAdmin(admin.ModelAdmin):
+class CadreSettingsAdmin(SingleRowSettingsAdmin):
     """Local thresholds (本地规定): one row."""
 
     fieldsets = (
@@ -31,21 +32,9 @@ class CadreSettingsAdmin(admin.ModelAdmin):
         ("年度考核", {"fields": ("excellent_share_limit",)}),
     )
 
-    def has_add_permission(self, request):
-        return not CadreSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AvoidanceRules)
-class AvoidanceRulesAdmin(admin.ModelAdmin):
+class AvoidanceRulesAdmin(SingleRowSettingsAdmin):
     """任职回避: the relations, the supervising posts and the posts under 地域回避 (the regulation's by default)."""
 
     fields = ("relations", "supervising_keywords", "regional_posts")
-
-    def has_add_permission(self, request):
-        return not AvoidanceRules.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -40,20 +40,26 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(SecurityPolicy)
-class SecurityPolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "password_min_length", "password_expiry_days", "lockout_failures", "lockout_minutes",
-                    "idle_timeout_minutes", "absolute_timeout_hours"]
+class SingleRowSettingsAdmin(admin.ModelAdmin):
+    """The admin of a one-row settings table (core.models.SingleRowSettings): the row is edited, never deleted, and
+    never added beside itself (a second one would replace it at pk 1). The list makes it with its defaults, so there
+    is always the one row to open."""
 
     def has_add_permission(self, request):
-        return False
+        return super().has_add_permission(request) and not self.model.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        SecurityPolicy.current()  # the single row always exists
+        self.model.current()
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(SingleRowSettingsAdmin):
+    list_display = ["__str__", "password_min_length", "password_expiry_days", "lockout_failures", "lockout_minutes",
+                    "idle_timeout_minutes", "absolute_timeout_hours"]
 
 
 class ScheduleBatchMixin:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from core import rectification
 from core.permissions import deny, office_required
-from core.refusals import Refused
+from core.refusals import Refused, show_form_errors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -60,21 +60,14 @@ def detail_context(item, today):
     }
 
 
-def errors_as_messages(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 class ItemViews:
     """The views over one kind of finding-like item (see the module docstring)."""
 
-    def __init__(self, *, lookup, can_edit, void_item, voided_message, report_invalid=errors_as_messages):
+    def __init__(self, *, lookup, can_edit, void_item, voided_message):
         self.lookup = lookup
         self.can_edit = can_edit
         self.void_item = void_item
         self.voided_message = voided_message
-        self.report_invalid = report_invalid
 
     def _act(self, request, item, form_class, run):
         """Check the right to change, validate the form, run the service; a refusal becomes an error message."""
@@ -82,7 +75,7 @@ class ItemViews:
             deny(request)
         form = form_class(request.POST, request.FILES)
         if not form.is_valid():
-            self.report_invalid(request, form)
+            show_form_errors(request, form)
             return redirect(item)
         try:
             message = run(form.cleaned_data)

@@ -9,8 +9,8 @@
 - `show_refusal(request, error, form=None)`: the page's message: on the form (its field if the refusal names one the
   form has, else a non-field error) when the page re-renders that form, else a django error message. It takes a
   ValidationError too (a model's full_clean, the upload checks), which keeps its own fields on the form.
-- `show_form_errors(request, form, label)`: "〈label〉未完成：〈errors〉" as an error message, for a page that
-  redirects after an invalid form.
+- `show_form_errors(request, form, label="")`: "〈label〉未完成：〈errors〉" (without a label, the errors, each
+  named by its field) as an error message, for a page that redirects after an invalid form.
 
 Views catch `Refused` only; anything else a service raises is a programming error.
 """
@@ -64,5 +64,6 @@ def show_refusal(request, error, form=None):
     form.add_error(error.field if error.field in form.fields else None, text)
 
 
-def show_form_errors(request, form, label):
-    messages.error(request, f"{label}未完成：{form_error_text(form)}")
+def show_form_errors(request, form, label=""):
+    text = form_error_text(form)
+    messages.error(request, f"{label}未完成：{text}" if label else text)

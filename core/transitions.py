@@ -151,7 +151,7 @@ class ViewAction:
     run: Callable  # run(obj, data, request); data is the form's cleaned_data ({} without a form)
     allowed: Callable = _anyone  # allowed(user, obj) -> bool, else 403 (recorded)
     label: str = ""
-    success: str = ""  # the success message; "" = "〈label〉已完成"
+    success: str | Callable = ""  # the success message ("" = "〈label〉已完成"), or success(result of run) -> message
     anchor: str = ""
     files: bool = False
     form_kwargs: Callable | None = None  # form_kwargs(obj, user) -> dict, for forms that take the object
@@ -189,13 +189,13 @@ def dispatch(request, obj, actions, name, *, on_error=None, prefix=True):
         data = dict(form.cleaned_data)
     try:
         with transaction.atomic() if spec.atomic else contextlib.nullcontext():
-            spec.run(obj, data, request)
+            result = spec.run(obj, data, request)
     except Refused as error:
         if on_error is not None and form is not None:
             return on_error(form, error)
         show_refusal(request, error)
     else:
-        messages.success(request, spec.success or f"{label}已完成")
+        messages.success(request, spec.success(result) if callable(spec.success) else spec.success or f"{label}已完成")
     return _back(obj, spec)
 
 

@@ -43,13 +43,15 @@ class TableLayout:
         return max(8, 2 * len(str(self.headers[index])) + 2)
 
 
-def _print_setup(sheet):
+def print_setup(sheet, header_row=HEADER_ROW):
+    """A4 landscape, one page wide, the header row repeated on every page, page numbers in the footer (also for a
+    form-like sheet written cell by cell, such as the audit plan)."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
@@ -60,7 +62,7 @@ def add_table_sheet(workbook, layout, rows, *, title=None, progress=None):
     for index in range(len(layout.headers)):
         sheet.column_dimensions[get_column_letter(index + 1)].width = layout.width(index)
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    _print_setup(sheet)
+    print_setup(sheet)
     sheet.append([write_only_cell(sheet, title or layout.sheet, font=_TITLE_FONT)])
     sheet.append([write_only_cell(sheet, header, font=_HEADER_FONT, alignment=_HEADER_ALIGNMENT)
                   for header in layout.headers])

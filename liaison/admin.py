@@ -10,20 +10,15 @@ from django.contrib import admin
 from django.db.models import Prefetch
 
 from core import audit, roles
+from core.admin import SingleRowSettingsAdmin
 from core.models import User
 from liaison import services
 from liaison.models import MemberUnit, ReportingSchedule
 
 
 @admin.register(ReportingSchedule)
-class ReportingScheduleAdmin(admin.ModelAdmin):
+class ReportingScheduleAdmin(SingleRowSettingsAdmin):
     list_display = ["__str__", "due_day", "reminder_day"]
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not ReportingSchedule.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -19,9 +19,10 @@ class LiaisonConfig(AppConfig):
     verbose_name = "联席会议"
 
     def ready(self):
+        # The apps' modules import models, which load after the AppConfig: import them here, not at the top.
         from core import constraints
         from core import deadlines as core_deadlines
-        from liaison import deadlines, search, timeline, warnings  # noqa: F401  (register with the cadres hub)
+        from liaison import deadlines, exports, search, timeline, warnings  # noqa: F401  (register with the cadres hub)
 
         core_deadlines.register(deadlines.report_reminders)
         core_deadlines.register(deadlines.missing_reports)
@@ -29,3 +30,4 @@ class LiaisonConfig(AppConfig):
         core_deadlines.register(deadlines.decision_deadlines_for_units)
         core_deadlines.register(deadlines.plenary_meeting)
         constraints.register_many(CONSTRAINT_MESSAGES)
+        exports.register()

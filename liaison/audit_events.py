@@ -15,6 +15,7 @@ EVENTS = {
     "liaison.report.viewed": "查看通报",
     "liaison.report.exported": "导出通报",
     "liaison.report.list_exported": "导出通报列表",
+    "liaison.report.list_export_downloaded": "下载通报列表导出文件",
     "liaison.compliance.exported": "导出月度通报报送情况",
     "liaison.item.created": "新增通报事项",
     "liaison.item.updated": "修改通报事项",

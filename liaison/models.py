@@ -14,7 +14,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from core import roles
 from core.concurrency import Versioned
-from core.models import SingleRowSettings, Unit
+from core.models import SingleRowSettings, Unit, User
 from core.scoping import ScopedQuerySet, restrict_by_unit
 
 GROUP_PREFIX = "联络员-"
@@ -129,8 +129,6 @@ class MemberUnit(models.Model):
 
     def officers(self):
         """信息联络员: users in the unit's group who hold the liaison role."""
-        from core.models import User
-
         return User.objects.filter(groups=self.group, is_active=True).filter(groups__name=roles.LIAISON)
 
     def is_active_in(self, period):

@@ -1,11 +1,12 @@
-"""Every domain operation of the liaison app: atomic, audited; status changes only through `_transition` (the
-report `MACHINE`); a rule's refusal is core.refusals.Refused."""
+"""Every domain operation of the liaison app: atomic, audited; status changes only through a state table (a report's
+`MACHINE` through `_transition`, a meeting decision's `DECISION_MACHINE`); a rule's refusal is core.refusals.Refused."""
 
 import datetime
 import logging
 import os
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -422,8 +423,6 @@ def notify_urgent_report(report_id):
     report = Report.objects.select_related("member_unit__unit").get(pk=report_id, kind=Report.Kind.URGENT)
     if report.first_submitted_at is None:
         return 0
-    from django.contrib.contenttypes.models import ContentType
-
     item_type = ContentType.objects.get_for_model(ReportItem)
     sent_on = timezone.localtime(report.first_submitted_at).date()
     recipients = users_covering(report.member_unit.unit, URGENT_RECIPIENT_ROLES)
@@ -586,32 +585,39 @@ def add_decision(meeting, *, actor, content, owner_unit, deadline, request=None)
     return decision
 
 
+# 议定事项: tracked to done, by the office (办结) or by the lead unit's liaison officer (报告办结, with what was done).
+DECISION_MACHINE = Machine(MeetingDecision.Status, [
+    Transition("complete", "办结", source=MeetingDecision.Status.OPEN, target=MeetingDecision.Status.DONE),
+    Transition("report_done", "报告办结", source=MeetingDecision.Status.OPEN, target=MeetingDecision.Status.DONE,
+               required={"note": "办理情况"}),
+])
+
+
+def _finish_decision(decision, action, *, actor, done_on, note):
+    """Lock, check the table, mark done with the date and what was done; returns the row and the audit changes."""
+    locked = MeetingDecision.objects.select_for_update().get(pk=decision.pk)
+    changes = DECISION_MACHINE.apply(locked, action, data={"note": note})
+    locked.done_on, locked.done_note, locked.done_by = done_on, note, actor
+    locked.save(update_fields=["status", "done_on", "done_note", "done_by"])
+    return locked, changes
+
+
 @transaction.atomic
 def complete_decision(decision, *, actor, done_on=None, note="", request=None):
     if done_on and done_on > timezone.localdate():
         raise Refused("办结日期不能晚于今天")
-    updated = MeetingDecision.objects.filter(pk=decision.pk, status=MeetingDecision.Status.OPEN).update(
-        status=MeetingDecision.Status.DONE, done_on=done_on or timezone.localdate(), done_note=note, done_by=actor)
-    if not updated:
-        raise Refused("该议定事项已办结")
-    decision.refresh_from_db()
+    decision, changes = _finish_decision(decision, "complete", actor=actor, done_on=done_on or timezone.localdate(),
+                                         note=note)
     audit.record(actor, audit.Action.UPDATE, "liaison.decision.completed", decision, request=request,
-                 summary=f"议定事项办结：{decision.meeting}", changes={"status": ["open", "done"]})
+                 summary=f"议定事项办结：{decision.meeting}", changes=changes)
     return decision
 
 
 @transaction.atomic
 def report_decision_done(decision, *, actor, note, request=None):
     """The lead unit's liaison officer reports its decision done, with what was done (办理情况)."""
-    note = (note or "").strip()
-    if not note:
-        raise Refused("请填写办理情况")
-    updated = MeetingDecision.objects.filter(pk=decision.pk, status=MeetingDecision.Status.OPEN).update(
-        status=MeetingDecision.Status.DONE, done_on=timezone.localdate(), done_note=note[:2000], done_by=actor)
-    if not updated:
-        raise Refused("该议定事项已办结")
-    decision.refresh_from_db()
+    decision, changes = _finish_decision(decision, "report_done", actor=actor, done_on=timezone.localdate(),
+                                         note=(note or "").strip()[:2000])
     audit.record(actor, audit.Action.UPDATE, "liaison.decision.completion_reported", decision, request=request,
-                 summary=f"{decision.owner_unit}报告议定事项办结：{decision.meeting}",
-                 changes={"status": ["open", "done"]})
+                 summary=f"{decision.owner_unit}报告议定事项办结：{decision.meeting}", changes=changes)
     return decision

@@ -27,6 +27,7 @@ from liaison.models import (
     next_month,
     period_label,
 )
+from liaison.services import report_due_date
 
 
 class Compliance(models.TextChoices):
@@ -151,8 +152,6 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
 
     Queries: the schedule, the member units, the monthly reports, one aggregate of items, and the holiday schedule
     of the due dates' years."""
-    from liaison.services import report_due_date
-
     on_date = on_date or timezone.localdate()
     periods = month_range(first_period, last_period)
     schedule = ReportingSchedule.current()

@@ -18,9 +18,8 @@ from core.concurrency import EditConflict
 from core.permissions import deny, office_required, role_required
 from core.refusals import Refused, show_refusal
 from core.transitions import ViewAction, dispatch
-from liaison import exports, services, stats
+from liaison import exports, lists, services, stats
 from liaison import permissions as perms
-from liaison.filters import ReportFilter
 from liaison.forms import (
     AttachmentForm,
     DecisionDoneForm,
@@ -71,17 +70,7 @@ def _live_items(report, *, office):
 def index(request):
     """Reports the user may see: the office sees every unit in its jurisdiction, an officer their own unit."""
     office = perms.is_office(request.user)
-    reports = (Report.objects.visible_to(request.user).select_related("member_unit__unit")
-               .annotate(item_count=Count("items", filter=Q(items__voided_at__isnull=True), distinct=True),
-                         disposed_count=Count("items", filter=Q(items__voided_at__isnull=True,
-                                                                items__disposals__isnull=False), distinct=True)))
-    report_filter = ReportFilter(request.GET, queryset=reports, user=request.user)
-    reports = report_filter.qs.order_by("-period", "member_unit__sort_order", "-created_at")
-    if request.GET.get("format") == "xlsx":
-        audit.record_request(request, audit.Action.EXPORT, "liaison.report.list_exported",
-                             summary="导出通报列表")
-        content = exports.workbook_bytes("通报列表", exports.report_list_rows(reports.iterator(chunk_size=500)))
-        return excel.xlsx_response(content, "成员单位通报列表.xlsx")
+    report_filter, reports = lists.report_list(request.user, request.GET)
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
     member_unit = None if office else services.member_unit_of(request.user)
     return render(request, "liaison/index.html", {
@@ -300,8 +289,7 @@ def attachment_download(request, code, item_code, attachment_code):
 def report_export(request, code):
     report = perms.get_report_or_404(request, code, Report.objects.select_related("member_unit__unit"))
     office = perms.is_office(request.user)
-    rows = exports.report_rows(report, _live_items(report, office=office), office=office)
-    content = exports.workbook_bytes(f"{report.period:%Y-%m}", rows)
+    content = exports.report_workbook(report, _live_items(report, office=office), office=office)
     audit.record_request(request, audit.Action.EXPORT, "liaison.report.exported", report,
                          summary=f"导出通报：{report}")
     return excel.xlsx_response(content, f"{report.member_unit}{report.period:%Y-%m}{report.get_kind_display()}.xlsx")
@@ -406,8 +394,7 @@ def compliance(request):
     if matrix is not None and request.GET.get("format") == "xlsx":
         audit.record_request(request, audit.Action.EXPORT, "liaison.compliance.exported",
                              summary=f"导出{year}年月度通报报送情况")
-        content = exports.workbook_bytes(f"{year}年报送情况", exports.compliance_rows(matrix))
-        return excel.xlsx_response(content, f"成员单位月度通报报送情况{year}年.xlsx")
+        return excel.xlsx_response(exports.compliance_workbook(matrix, year), f"成员单位月度通报报送情况{year}年.xlsx")
     plenary = Meeting.objects.visible_to(request.user).filter(held_on__year=year, kind=Meeting.Kind.PLENARY).count()
     return render(request, "liaison/compliance.html", {
         "matrix": matrix, "year": year, "years": range(today.year - 3, today.year + 1),

@@ -3,19 +3,14 @@ reads no case data (三员分立)."""
 
 from django.contrib import admin
 
+from core.admin import SingleRowSettingsAdmin
 from matters.models import AccountabilitySituation, MattersRules
 
 
 @admin.register(MattersRules)
-class MattersRulesAdmin(admin.ModelAdmin):
+class MattersRulesAdmin(SingleRowSettingsAdmin):
     list_display = ["__str__", "handover_days", "expiry_notice_months", "return_days", "opinion_reply_working_days",
                     "event_report_lead_days", "inspection_rectification_days", "escalation_overdue_days"]
-
-    def has_add_permission(self, request):
-        return not MattersRules.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccountabilitySituation)

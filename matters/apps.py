@@ -24,6 +24,7 @@ class MattersConfig(AppConfig):
     verbose_name = "重要事项联审"
 
     def ready(self):
+        # The apps' modules import models, which load after the AppConfig: import them here, not at the top.
         from core import constraints
         from core.deadlines import register
         from matters import deadlines, exports, search, services, timeline, warnings  # noqa: F401  (register rules and sources)

@@ -1,6 +1,11 @@
 """Defaults that must exist: the settings row, the accountability situations (an editable list), and the system
 administrator's right to edit them. Run after every migrate (post_migrate); existing rows are never overwritten."""
 
+from django.contrib.auth.models import Group, Permission
+
+from core import roles
+from matters.models import AccountabilitySituation, MattersRules
+
 SITUATIONS = [
     ("未认真履行巡察整改第一责任人责任", "admonishment"),
     ("未召集班子集体研究部署整改", "reminder_talk"),
@@ -13,11 +18,6 @@ SETTINGS_MODELS = ["mattersrules", "accountabilitysituation"]
 
 
 def ensure_defaults(sender=None, **kwargs):
-    from django.contrib.auth.models import Group, Permission
-
-    from core import roles
-    from matters.models import AccountabilitySituation, MattersRules
-
     MattersRules.current()
     if not AccountabilitySituation.objects.exists():
         for order, (label, kind) in enumerate(SITUATIONS, start=1):

@@ -12,6 +12,21 @@ from openpyxl.styles import Font
 from core.excel import workbook_bytes, write_only_cell
 from core.exports import Rows, filtered, register_export
 from core.xlsx_table import TableLayout, add_table_sheet
+from matters import permissions
+from matters.filters import (
+    ApplicationFilter,
+    CertificateFilter,
+    ItemFilter,
+    PersonalEventFilter,
+    RegistrationFilter,
+)
+from matters.lists import (
+    application_queryset,
+    certificate_queryset,
+    event_queryset,
+    item_queryset,
+    registration_queryset,
+)
 from matters.models import CertificateStatus, MattersRules
 from matters.services import expiring_soon
 
@@ -154,51 +169,33 @@ def item_rows(items, on_date):
 
 
 def registration_list_rows(user, params):
-    from matters import permissions
-    from matters.filters import RegistrationFilter
-    from matters.views.travel import registration_queryset
-
     registrations = filtered(RegistrationFilter, registration_queryset(user), user, params)
     full_id = permissions.can_export_full_id(user)
     return Rows(registrations.count(), registration_rows(registrations.iterator(2000), full_id=full_id))
 
 
 def certificate_list_rows(user, params):
-    from matters.filters import CertificateFilter
-    from matters.views.travel import certificate_queryset
-
     certificates = filtered(CertificateFilter, certificate_queryset(user), user, params)
     return Rows(certificates.count(), certificate_rows(certificates, timezone.localdate(), MattersRules.current()))
 
 
 def application_list_rows(user, params):
-    from matters.filters import ApplicationFilter
-    from matters.views.travel import application_queryset
-
     applications = filtered(ApplicationFilter, application_queryset(user), user, params)
     return Rows(applications.count(), application_rows(applications, timezone.localdate()))
 
 
 def event_list_rows(user, params):
-    from matters.filters import PersonalEventFilter
-    from matters.views.events import event_queryset
-
     events = filtered(PersonalEventFilter, event_queryset(user), user, params)
     return Rows(events.count(), event_rows(events.iterator(2000)))
 
 
 def item_list_rows(user, params):
-    from matters.filters import ItemFilter
-    from matters.views.inspections import item_queryset
-
     items = filtered(ItemFilter, item_queryset(user), user, params)
     return Rows(items.count(), item_rows(items.iterator(2000), timezone.localdate()))
 
 
 def register():
-    from matters import permissions
-
-    lists = [
+    kinds = [
         ("matters-registrations", "出入境登记备案人员名单", registration_list_rows, REGISTRATION_LAYOUT, "人",
          "matters:registration_list", "登记备案", "matters.registration"),
         ("matters-certificates", "出入境证照清单", certificate_list_rows, CERTIFICATE_LAYOUT, "本",
@@ -210,6 +207,6 @@ def register():
         ("matters-items", "巡察整改台账", item_list_rows, ITEM_LAYOUT, "条",
          "matters:item_list", "巡察整改", "matters.inspectionitem"),
     ]
-    for name, title, rows, layout, unit_word, list_url, list_label, event in lists:
+    for name, title, rows, layout, unit_word, list_url, list_label, event in kinds:
         register_export(name, title=title, may=permissions.can_view, rows=rows, layout=layout, unit_word=unit_word,
                         back=(list_url, list_label), events=(f"{event}.exported", f"{event}.export_downloaded"))

@@ -19,6 +19,7 @@ from matters.models import (
     PersonalEvent,
     TravelApplication,
 )
+from matters.services import LEFT_STATUSES
 
 
 def _by_name(qs, name, value):
@@ -38,8 +39,6 @@ class RegistrationFilter(django_filters.FilterSet):
         fields = []
 
     def by_state(self, qs, name, value):
-        from matters.services import LEFT_STATUSES
-
         if value == "active":
             return qs.filter(removed_on__isnull=True)
         if value == "removed":

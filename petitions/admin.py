@@ -2,8 +2,11 @@
 read cases), so petitions and identities are not registered here."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from petitions.models import TimeLimit
+from petitions.reviews import recompute_review_deadlines
+from petitions.services import recompute_deadlines
 
 
 @admin.register(TimeLimit)
@@ -14,11 +17,6 @@ class TimeLimitAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        from django.db import transaction
-
-        from petitions.reviews import recompute_review_deadlines
-        from petitions.services import recompute_deadlines
-
         # Stored deadlines of open cases and of 复查/复核 requests awaiting an answer follow the edited limit.
         transaction.on_commit(recompute_deadlines)
         transaction.on_commit(recompute_review_deadlines)

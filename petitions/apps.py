@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
 # Named constraints as sentences (core.constraints): the safety net behind the services' own checks.
@@ -19,6 +20,7 @@ class PetitionsConfig(AppConfig):
     verbose_name = "信访举报"
 
     def ready(self):
+        # The apps' modules import models, which load after the AppConfig: import them here, not at the top.
         # checks: the cipher self-test; timeline/warnings: contributions to the cadres hub (cadres.registry);
         # liaison_hooks: the office's 转信访举报件 disposal of a liaison item registers a case here.
         from core import constraints, workdays
@@ -41,11 +43,9 @@ def forward_waiting_handoffs(using="default", **kwargs):
     """On upgrade, 转信访举报件 disposals recorded while no hand-off was registered become cases. After migrate
     rather than in a data migration: the hand-off runs today's petitions, cadres and audit code, which needs the
     whole schema current, and migrate orders other apps' migrations freely. One EXISTS query when none wait."""
-    from liaison.models import Disposal
+    from liaison.models import Disposal  # here, not at the top: apps.py loads before the models
 
     waiting = Disposal.objects.using(using).filter(action=Disposal.Action.TO_PETITION,
                                                    handoff_status=Disposal.Handoff.PENDING)
     if waiting.exists():
-        from django.core.management import call_command
-
         call_command("forward_liaison_handoffs")

@@ -2,6 +2,11 @@
 0002 creates them; `ensure_defaults` (post_migrate) restores them after a test flush. Existing rows, edited in the
 admin, are left alone."""
 
+from django.contrib.auth.models import Group, Permission
+
+from core import roles
+from petitions.models import TimeLimit
+
 ACCUSATION_RULES = "《纪检监察机关处理检举控告工作规则》"
 LIMITS = [
     # case_type, stage, days, day_kind, counted_from, basis
@@ -20,11 +25,6 @@ LIMITS = [
 
 
 def ensure_defaults(sender=None, **kwargs):
-    from django.contrib.auth.models import Group, Permission
-
-    from core import roles
-    from petitions.models import TimeLimit
-
     for case_type, stage, days, day_kind, counted_from, basis in LIMITS:
         TimeLimit.objects.get_or_create(case_type=case_type, stage=stage, defaults={
             "days": days, "day_kind": day_kind, "counted_from": counted_from, "basis": basis})

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cadres import idcard
 from cadres.models import Cadre, MeasureKind, Rank
-from petitions import services
+from petitions import identity, services
 from petitions.models import CaseType, Channel, Conclusion, Disposal, FeedbackMethod, Petition, ProblemCategory
 
 DEMO_CADRES = [  # (name, gender, birth, unit code, post, rank) — only used when the cadres app made none
@@ -44,7 +44,7 @@ def _cadres(context):
 def _reporter(rng):
     birth = datetime.date(rng.randint(1955, 1995), rng.randint(1, 12), rng.randint(1, 28))
     gender = rng.choice("MF")
-    return services.Reporter(
+    return identity.Reporter(
         name=rng.choice(SURNAMES) + rng.choice(GIVEN),
         id_number=idcard.make(birth, gender, region="331102", sequence=rng.randint(1, 400)),
         phone=f"13{rng.randint(100000000, 999999999)}",

@@ -2,11 +2,14 @@
 column says only 实名 or 匿名."""
 
 from django.http import QueryDict
+from django.utils import timezone
 
 from core.exports import ExportError, Rows, register_export
 from core.xlsx_table import TableLayout
 from petitions import permissions
 from petitions.deadlines import days_left
+from petitions.filters import PetitionFilter, filtered
+from petitions.models import Petition
 
 LAYOUT = TableLayout("信访举报件", [
     "编号", "收件日期", "来源渠道", "件别", "实名/匿名", "被反映人", "涉及单位", "问题类别", "内容摘要", "线索具体",
@@ -31,29 +34,19 @@ def petition_rows(petitions, on_date):
 
 def rows(user, params):
     """The list as filtered by `params` (the list's query), seen by `user`."""
-    from django.utils import timezone
-
-    from petitions.filters import filtered
-
     _filterset, petitions = filtered(params, user)
     return Rows(petitions.count(), petition_rows(petitions.iterator(chunk_size=500), timezone.localdate()))
 
 
 def validate(user, fields):
     """Refuse a query the list would not accept (checked again, as the requester, when the file is built)."""
-    from petitions.filters import PetitionFilter
-    from petitions.models import Petition
-
     query = (fields.get("query") or "").lstrip("?")[:1000]
     if not PetitionFilter(QueryDict(query), queryset=Petition.objects.none(), user=user).is_valid():
         raise ExportError("筛选条件有误，请在列表页重新筛选后导出")
 
 
 def register():
-    from petitions.models import PetitionExport
-
     register_export("petitions", title="信访举报件", may=permissions.can_export, rows=rows, layout=LAYOUT,
-                    model=PetitionExport,
                     validate=validate, unit_word="件", all_label="全部（不含重复件、作废件）",
                     events=("petitions.petition.exported", "petitions.petition.export_downloaded"),
                     back=("petitions:index", "信访举报"), note="文件不含举报人身份信息，下载记入审计日志。")

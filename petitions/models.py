@@ -7,9 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
-from core.exports import ExportJob
 from core.models import Unit
 from core.scoping import ScopedQuerySet
 
@@ -314,7 +312,7 @@ class PetitionSubject(models.Model):
 
 class ReporterIdentity(models.Model):
     """The informant of a named report. Every value is an SM4-GCM token (petitions.crypto); the keyed hashes find
-    repeat reporters without decrypting. Read only through services.reveal_identity."""
+    repeat reporters without decrypting. Read only through petitions.identity.reveal."""
 
     petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="identity")
     name_token = models.TextField(blank=True)
@@ -539,32 +537,3 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-class PetitionExport(ExportJob):
-    """导出信访举报件列表: the list's filters as they were asked for, built by the export task (core.exports) with the
-    requester's scope, the file kept under MEDIA_ROOT/exports/petitions/ until it expires. No identity in it."""
-
-    query = models.CharField("筛选条件", max_length=1000, blank=True, help_text="列表的查询参数（URL 编码）")
-    rows = models.PositiveIntegerField("件数", default=0)
-
-    kind = "petitions"
-    export_dir = "exports/petitions"
-
-    class Meta:
-        verbose_name = verbose_name_plural = "信访举报件导出"
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="%(app_label)s_%(class)s_progress"),
-        ]
-        indexes = [
-            # serves the purge of expired files: expires_at <= now on rows not yet expired
-            models.Index(fields=["expires_at"], condition=~models.Q(status="expired"),
-                         name="petitions_export_live_expiry"),
-        ]
-
-    def __str__(self):
-        if self.created_at is None:
-            return "信访举报件列表导出"
-        return f"信访举报件列表导出（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
-

@@ -3,7 +3,7 @@
 - 监督科工作人员 register cases; the assigned handlers (承办人) work them.
 - 科室负责人 / 部领导 approve proposals, conclude, approve extensions; the 科室负责人 assigns handlers and voids.
 - The informant's identity: only users granted `petitions.view_reporter_identity` on that case (the handlers) and
-  科室负责人 — and only after asking with a reason (services.reveal_identity logs every view).
+  科室负责人 — and only after asking with a reason (identity.reveal logs every view).
 """
 
 from guardian.shortcuts import get_user_perms

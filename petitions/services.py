@@ -4,20 +4,20 @@ the case timeline and an event in the audit log. Never an informant's identity i
 
 import logging
 import secrets
-from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
-from guardian.shortcuts import assign_perm, remove_perm
 
 from cadres.models import SourceChannel
 from cadres.services import record_measure
 from core import audit, numbering, outbox, uploads, workdays
 from core.refusals import Refused
-from petitions import crypto, permissions
+from liaison.hooks import HandoffResult
 from petitions import deadlines as petition_deadlines
+from petitions import identity
 from petitions.audit_events import STEP_EVENTS
 from petitions.models import (
     OPEN_STATUSES,
@@ -33,14 +33,12 @@ from petitions.models import (
     PetitionEvent,
     PetitionSubject,
     ProblemCategory,
-    ReporterIdentity,
     Status,
     Transfer,
 )
 from petitions.workflow import APPROVAL_TARGETS, MACHINE
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
-IDENTITY_PERMISSION = f"petitions.{permissions.IDENTITY_PERMISSION}"
 logger = logging.getLogger(__name__)
 
 
@@ -111,16 +109,6 @@ def _move(petition, action, target, actor, *, note="", request=None, fields=(), 
     return petition
 
 
-def _grant_identity(petition, users):
-    for user in users:
-        assign_perm(IDENTITY_PERMISSION, user, petition)
-
-
-def _revoke_identity(petition, users):
-    for user in users:
-        remove_perm(IDENTITY_PERMISSION, user, petition)
-
-
 def _notify_assigned(petition, users, actor):
     user_ids = [user.pk for user in users if user.pk != getattr(actor, "pk", None)]
     if user_ids:
@@ -129,37 +117,6 @@ def _notify_assigned(petition, users, actor):
 
 
 # --- intake -----------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Reporter:
-    """The informant as entered; its repr never shows the values (logs, error pages)."""
-
-    name: str = ""
-    id_number: str = ""
-    phone: str = ""
-    address: str = ""
-
-    def __repr__(self):
-        return "Reporter(***)"
-
-    __str__ = __repr__
-
-    def is_empty(self):
-        return not any((self.name, self.id_number, self.phone, self.address))
-
-
-@sensitive_variables()
-def _store_identity(petition, reporter):
-    identity = ReporterIdentity(petition=petition)
-    values = {"name_token": reporter.name, "id_number_token": reporter.id_number.upper(),
-              "phone_token": reporter.phone, "address_token": reporter.address}
-    for field, value in values.items():
-        setattr(identity, field, crypto.encrypt(value.strip(), identity.aad(field)))
-    identity.phone_hash = crypto.keyed_hash(reporter.phone)
-    identity.id_number_hash = crypto.keyed_hash(reporter.id_number)
-    identity.save()
-    return identity
-
 
 @transaction.atomic
 @sensitive_variables()
@@ -196,9 +153,9 @@ def register(*, actor, received_on, channel, case_type, is_named, summary, categ
         PetitionSubject.objects.create(petition=petition, name=item["name"], unit_text=item.get("unit_text", ""),
                                        post_title=item.get("post_title", ""))
     if is_named:
-        _store_identity(petition, reporter)
+        identity.store(petition, reporter)
     petition.handlers.add(actor)
-    _grant_identity(petition, [actor])
+    identity.grant(petition, [actor])
     for uploaded in attachments:
         _attach(petition, uploaded, actor)
     PetitionEvent.objects.create(petition=petition, actor=actor, action="register", label="受理登记",
@@ -258,8 +215,6 @@ LIAISON_CATEGORIES = {"conduct": ProblemCategory.CONDUCT, "performance": Problem
 def register_from_liaison(item, actor):
     """转信访举报件: the office's disposal of a liaison item registers a case about the item's matched cadre.
     Registered with liaison.hooks in PetitionsConfig.ready(); runs inside the disposal's transaction."""
-    from liaison.hooks import HandoffResult
-
     if item.cadre_id is None:
         raise Refused("请先将事项匹配到干部，再转信访举报件")
     report = item.report
@@ -360,8 +315,8 @@ def _set_handlers(petition, handlers, actor, request=None):
     wanted = set(handlers)
     added, removed = wanted - current, current - wanted
     petition.handlers.set(wanted)
-    _grant_identity(petition, added)
-    _revoke_identity(petition, removed)
+    identity.grant(petition, added)
+    identity.revoke(petition, removed)
     names = "、".join(sorted(user.display_name for user in wanted))
     _step(petition, actor, "assign_handlers", note=f"承办人：{names}", request=request,
           audit_action=audit.Action.PERMISSION_CHANGE,
@@ -572,107 +527,6 @@ def void(petition, *, actor, reason, request=None):
     return _move(petition, "void", Status.VOIDED, actor, note=reason, request=request, fields=["void_reason"])
 
 
-# --- the informant ----------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RevealedIdentity:
-    name: str
-    id_number: str
-    phone: str
-    address: str
-    other_cases: tuple = ()  # codes of other visible cases from the same phone or ID number
-
-    def __repr__(self):
-        return "RevealedIdentity(***)"
-
-    __str__ = __repr__
-
-
-@sensitive_variables()
-def reveal_identity(petition, *, actor, reason, request=None):
-    """Decrypt the identity for one response, after a stated reason; every call is in the audit log."""
-    if not permissions.can_view_identity(actor, petition):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise Refused("请说明查看举报人身份的事由")
-    identity = ReporterIdentity.objects.get(petition=petition)
-    values = {field: crypto.decrypt(getattr(identity, field), identity.aad(field))
-              for field in ReporterIdentity.TOKEN_FIELDS}
-    other = ReporterIdentity.objects.exclude(petition=petition)
-    hashes = [value for value in (identity.phone_hash, identity.id_number_hash) if value]
-    matches = other.filter(phone_hash__in=hashes) | other.filter(id_number_hash__in=hashes) if hashes else other.none()
-    codes = tuple(Petition.objects.visible_to(actor).filter(pk__in=matches.values("petition_id"))
-                  .order_by("received_on").values_list("code", flat=True))
-    audit.record(actor, audit.Action.VIEW, "petitions.identity.viewed", petition, request=request,
-                 summary=f"查看信访举报件 {petition.code} 的举报人身份，事由：{reason}"[:500])
-    return RevealedIdentity(values["name_token"], values["id_number_token"], values["phone_token"],
-                            values["address_token"], codes)
-
-
-IDENTITY_LABELS = {"name_token": "姓名", "id_number_token": "身份证号", "phone_token": "联系电话",
-                   "address_token": "联系地址"}
-
-
-@transaction.atomic
-@sensitive_variables()
-def update_identity(petition, reporter, *, actor, reason, request=None):
-    """更正举报人信息 (e.g. a wrong phone number), by a user allowed to see the identity, with a reason. Encrypted as at
-    registration, keyed hashes recomputed; the timeline and the audit log name the fields changed, never a value.
-    Returns the labels of the fields changed."""
-    if not permissions.can_view_identity(actor, petition):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise Refused("请说明更正举报人信息的原因")
-    if reporter is None or not reporter.name.strip() or not (reporter.phone.strip() or reporter.address.strip()):
-        raise Refused("请填写举报人姓名及联系电话或地址")
-    identity = ReporterIdentity.objects.select_for_update().get(petition=petition)
-    values = {"name_token": reporter.name.strip(), "id_number_token": reporter.id_number.strip().upper(),
-              "phone_token": reporter.phone.strip(), "address_token": reporter.address.strip()}
-    changed = [field for field, value in values.items()
-               if crypto.decrypt(getattr(identity, field), identity.aad(field)) != value]
-    if not changed:
-        raise Refused("举报人信息没有变化")
-    for field in changed:
-        setattr(identity, field, crypto.encrypt(values[field], identity.aad(field)))
-    identity.phone_hash = crypto.keyed_hash(values["phone_token"])
-    identity.id_number_hash = crypto.keyed_hash(values["id_number_token"])
-    identity.save()
-    labels = [IDENTITY_LABELS[field] for field in changed]
-    PetitionEvent.objects.create(petition=petition, actor=actor, action="update_identity", label="更正举报人信息",
-                                 note=f"更正项：{'、'.join(labels)}")
-    audit.record(actor, audit.Action.UPDATE, "petitions.identity.updated", petition, request=request,
-                 summary=f"更正信访举报件 {petition.code} 的举报人信息（{'、'.join(labels)}），原因：{reason}"[:500],
-                 changes={"fields": labels})
-    return labels
-
-
-def reencrypt_identity(identity, ring=None):
-    """Re-encrypt every value of one identity under the active key and recompute the keyed hashes (key rotation).
-    Returns True when something changed. The caller holds the row lock."""
-    ring = ring or crypto.keyring()
-    changed = False
-    phone = id_number = ""
-    for field in ReporterIdentity.TOKEN_FIELDS:
-        token = getattr(identity, field)
-        plain = crypto.decrypt(token, identity.aad(field), ring=ring)
-        if field == "phone_token":
-            phone = plain
-        elif field == "id_number_token":
-            id_number = plain
-        if token and crypto.key_id_of(token) != ring.active:
-            setattr(identity, field, crypto.encrypt(plain, identity.aad(field), ring=ring))
-            changed = True
-    hashes = (crypto.keyed_hash(phone, ring=ring), crypto.keyed_hash(id_number, ring=ring))
-    if hashes != (identity.phone_hash, identity.id_number_hash):
-        identity.phone_hash, identity.id_number_hash = hashes
-        changed = True
-    if changed:
-        identity.save()
-    return changed
-
-
 # --- recomputing stored deadlines -------------------------------------------------------------------------------
 
 def recompute_deadlines(queryset=None):
@@ -698,8 +552,6 @@ def recompute_for_schedule(first, last):
     """core.workdays hook: the holiday schedule changed between `first` and `last`. Every open or concluded case
     counted from a date on or before `last` whose stored deadline is on or after `first` is recomputed; returns
     the moved deadlines for the handlers' notifications."""
-    from django.db.models import Q
-
     reaching = Q()
     for field in _MOVE_LABELS:
         reaching |= Q(**{f"{field}__gte": first})

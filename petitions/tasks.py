@@ -5,13 +5,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from core.models import Notification, User
+from petitions.models import Petition
 
 
 @shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
 def notify_assigned(petition_id, user_ids):
     """Tell newly assigned handlers (承办人). One notification per user and case and day: a retry adds nothing."""
-    from petitions.models import Petition
-
     petition = Petition.objects.filter(pk=petition_id).first()
     if petition is None:
         return 0

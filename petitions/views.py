@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,7 +19,7 @@ from core import audit
 from core.permissions import deny, office_required
 from core.refusals import Refused, show_refusal
 from core.transitions import ViewAction, dispatch
-from petitions import duplicates, forms, permissions, reviews, services, stats, workflow
+from petitions import duplicates, forms, identity, permissions, reviews, services, stats, workflow
 from petitions.deadlines import days_class, days_left, max_extension_days, pending, rolling_stages
 from petitions.filters import filtered
 from petitions.models import CaseType, Petition, PetitionSubject, ReviewRequest, Status
@@ -70,7 +69,7 @@ def create(request):
     form = forms.RegisterForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        reporter = services.Reporter(data["reporter_name"], data["reporter_id_number"], data["reporter_phone"],
+        reporter = identity.Reporter(data["reporter_name"], data["reporter_id_number"], data["reporter_phone"],
                                      data["reporter_address"]) if data["is_named"] else None
         try:
             petition = services.register(
@@ -263,19 +262,19 @@ def reveal(request, code):
     if not permissions.can_view_identity(request.user, petition):
         deny(request, "查看举报人身份")
     form = forms.RevealForm(request.POST)
-    identity = None
+    revealed = None
     if form.is_valid():
         try:
-            identity = services.reveal_identity(petition, actor=request.user, reason=form.cleaned_data["reason"],
-                                                request=request)
+            revealed = identity.reveal(petition, actor=request.user, reason=form.cleaned_data["reason"],
+                                       request=request)
         except (Refused, PermissionDenied):
             deny(request, "查看举报人身份")
     identity_form = None
-    if identity is not None:
+    if revealed is not None:
         identity_form = forms.IdentityForm(initial={
-            "reporter_name": identity.name, "reporter_id_number": identity.id_number,
-            "reporter_phone": identity.phone, "reporter_address": identity.address})
-    context = _detail_context(request, petition, timezone.localdate(), identity=identity, reveal_form=form,
+            "reporter_name": revealed.name, "reporter_id_number": revealed.id_number,
+            "reporter_phone": revealed.phone, "reporter_address": revealed.address})
+    context = _detail_context(request, petition, timezone.localdate(), identity=revealed, reveal_form=form,
                               identity_form=identity_form)
     return render(request, "petitions/detail.html", context)
 
@@ -292,11 +291,11 @@ def update_identity(request, code):
     form = forms.IdentityForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        reporter = services.Reporter(data["reporter_name"], data["reporter_id_number"], data["reporter_phone"],
+        reporter = identity.Reporter(data["reporter_name"], data["reporter_id_number"], data["reporter_phone"],
                                      data["reporter_address"])
         try:
-            labels = services.update_identity(petition, reporter, actor=request.user,
-                                              reason=data["correction_reason"], request=request)
+            labels = identity.update(petition, reporter, actor=request.user, reason=data["correction_reason"],
+                                     request=request)
         except PermissionDenied:
             deny(request, "更正举报人信息")
         except Refused as error:
@@ -326,7 +325,6 @@ def statistics(request):
     scope = {"user": request.user, "start": start, "end": end}
     return render(request, "petitions/stats.html", {
         "summary": stats.summary(**scope), "start": start, "end": end,
-        "export_url": reverse("petitions:export"),
     })
 
 

@@ -16,6 +16,7 @@ class VettingConfig(AppConfig):
     verbose_name = "任前把关"
 
     def ready(self):
+        # The apps' modules import models, which load after the AppConfig: import them here, not at the top.
         from cadres import registry
         from core import constraints, deadlines
         from vetting import deadlines as vetting_deadlines

@@ -1,7 +1,7 @@
-"""Shared bits of the matters views: form errors as messages, the cadres and units in the user's scope."""
+"""Shared bits of the matters views: the right to edit, the cadres in the user's scope, paging, the form page."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
+from django.shortcuts import render
 
 from cadres.models import Cadre
 from core.permissions import deny
@@ -15,13 +15,6 @@ def require_edit(request):
         deny(request)
 
 
-def form_errors_to_messages(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
-
-
 def cadres_in_scope(user):
     return Cadre.objects.visible_to(user).select_related("unit").order_by("unit__path", "-is_principal", "name")
 
@@ -31,7 +24,5 @@ def paginate(request, queryset):
 
 
 def render_form(request, form, title, back_url, help_text=""):
-    from django.shortcuts import render
-
     return render(request, "matters/form.html", {"form": form, "title": title, "back_url": back_url,
                                                  "help": help_text})

@@ -9,12 +9,9 @@ from core.refusals import Refused
 from matters import permissions, services
 from matters.filters import PersonalEventFilter
 from matters.forms import PersonalEventForm
-from matters.models import MattersRules, PersonalEvent
+from matters.lists import event_queryset
+from matters.models import MattersRules
 from matters.views.common import cadres_in_scope, paginate, render_form, require_edit
-
-
-def event_queryset(user):
-    return PersonalEvent.objects.visible_to(user).select_related("cadre__unit").order_by("-event_date", "-pk")
 
 
 @office_required

@@ -11,6 +11,7 @@ from core import rectification, rectification_views
 from core.permissions import office_required
 from core.refusals import Refused
 from core.scoping import in_subtree, visible_units
+from core.transitions import ViewAction, dispatch
 from matters import permissions, services
 from matters.filters import InspectionFilter, ItemFilter
 from matters.forms import (
@@ -20,23 +21,14 @@ from matters.forms import (
     ItemForm,
     JointReviewForm,
 )
-from matters.models import Inspection, InspectionItem, MattersRules
+from matters.lists import inspection_queryset, item_queryset
+from matters.models import Inspection, MattersRules
 from matters.views.common import (
     cadres_in_scope,
-    form_errors_to_messages,
     paginate,
     render_form,
     require_edit,
 )
-
-
-def inspection_queryset(user):
-    open_q = Q(items__voided_at__isnull=True, items__rectification_status__in=rectification.OPEN_STATUSES)
-    return (Inspection.objects.visible_to(user).select_related("unit", "secretary")
-            .annotate(n_items=Count("items", filter=Q(items__voided_at__isnull=True), distinct=True),
-                      n_open=Count("items", filter=open_q, distinct=True),
-                      n_accountability=Count("accountabilities", distinct=True))
-            .order_by("-feedback_on", "-pk"))
 
 
 @office_required
@@ -125,61 +117,47 @@ def item_detail(request, code, item_code):
 
 # progress, deadline, evidence and voiding: the views shared with audit findings (core.rectification_views)
 item_views = rectification_views.ItemViews(
-    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项",
-    report_invalid=form_errors_to_messages)
+    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项")
 
 
-def _inspection_action(request, code, form_class, run):
-    inspection = _inspection(request, code)
-    require_edit(request)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(inspection)
-    try:
-        message = run(inspection, form.cleaned_data)
-    except Refused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect(inspection)
+def _may_edit(user, inspection):
+    return permissions.can_edit(user)
+
+
+INSPECTION_ACTIONS = {
+    "review": ViewAction(
+        JointReviewForm, lambda inspection, data, request: services.record_joint_review(
+            inspection, actor=request.user, request=request, **data),
+        _may_edit, label="四方会审", success=lambda review: f"已记录四方会审：{review.get_conclusion_display()}"),
+    "accountability": ViewAction(
+        AccountabilityForm, lambda inspection, data, request: services.hold_accountable(
+            inspection, situations=list(data["situations"]), measure_kind=data["measure_kind"],
+            decided_on=data["decided_on"], reason=data["reason"], actor=request.user, request=request),
+        _may_edit, label="登记问责",
+        success=lambda accountability: f"已登记问责：{accountability}，已同步记入干部监督措施"),
+    "close": ViewAction(
+        CloseInspectionForm, lambda inspection, data, request: services.close_inspection(
+            inspection, closed_on=data["closed_on"], actor=request.user, request=request),
+        _may_edit, label="办结", success="已办结：整改完成"),
+}
 
 
 @office_required
 @require_POST
 def review_create(request, code):
-    def run(inspection, data):
-        review = services.record_joint_review(inspection, actor=request.user, request=request, **data)
-        return f"已记录四方会审：{review.get_conclusion_display()}"
-
-    return _inspection_action(request, code, JointReviewForm, run)
+    return dispatch(request, _inspection(request, code), INSPECTION_ACTIONS, "review", prefix=False)
 
 
 @office_required
 @require_POST
 def accountability_create(request, code):
-    def run(inspection, data):
-        accountability = services.hold_accountable(
-            inspection, situations=list(data["situations"]), measure_kind=data["measure_kind"],
-            decided_on=data["decided_on"], reason=data["reason"], actor=request.user, request=request)
-        return f"已登记问责：{accountability}，已同步记入干部监督措施"
-
-    return _inspection_action(request, code, AccountabilityForm, run)
+    return dispatch(request, _inspection(request, code), INSPECTION_ACTIONS, "accountability", prefix=False)
 
 
 @office_required
 @require_POST
 def inspection_close(request, code):
-    def run(inspection, data):
-        services.close_inspection(inspection, closed_on=data["closed_on"], actor=request.user, request=request)
-        return "已办结：整改完成"
-
-    return _inspection_action(request, code, CloseInspectionForm, run)
-
-
-def item_queryset(user):
-    return (InspectionItem.objects.visible_to(user).active().select_related("inspection__unit", "owner_cadre")
-            .order_by("rectification_deadline", "pk"))
+    return dispatch(request, _inspection(request, code), INSPECTION_ACTIONS, "close", prefix=False)
 
 
 @office_required

@@ -4,7 +4,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from cadres.dates import add_months
 from core import audit as audit_log
 from core.excel import xlsx_response
 from core.permissions import office_required
-from core.refusals import Refused
+from core.refusals import Refused, show_form_errors
 from core.transitions import ViewAction, dispatch
 from matters import exports, permissions, services
 from matters.filters import ApplicationFilter, CertificateFilter, RegistrationFilter
@@ -33,19 +33,17 @@ from matters.forms import (
     ReturnForm,
     WithdrawForm,
 )
+from matters.lists import application_queryset, certificate_queryset, investigation_queryset, registration_queryset
 from matters.models import (
     ApplicationStatus,
     Certificate,
     CertificateLoan,
     CertificateStatus,
-    ExitEntryRegistration,
-    InvestigationRecord,
     MattersRules,
     TravelApplication,
 )
 from matters.views.common import (
     cadres_in_scope,
-    form_errors_to_messages,
     paginate,
     render_form,
     require_edit,
@@ -53,11 +51,6 @@ from matters.views.common import (
 
 # ---------------------------------------------------------------------------------------------------------------
 # Registrations (登记备案)
-
-
-def registration_queryset(user):
-    return (ExitEntryRegistration.objects.visible_to(user).select_related("cadre__unit")
-            .order_by("removed_on", "cadre__unit__path", "cadre__name", "-registered_on"))
 
 
 @office_required
@@ -106,13 +99,6 @@ def registration_remove(request, code):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Certificates (证照管理)
-
-
-def certificate_queryset(user):
-    open_loans = CertificateLoan.objects.filter(returned_on__isnull=True)
-    return (Certificate.objects.visible_to(user).select_related("cadre__unit")
-            .prefetch_related(Prefetch("loans", queryset=open_loans, to_attr="open_loans"))
-            .order_by("cadre__unit__path", "cadre__name", "kind", "pk"))
 
 
 def _flags_context():
@@ -204,11 +190,6 @@ def reconciliation_export(request):
 # Applications (因私出国（境）申请)
 
 
-def application_queryset(user):
-    return (TravelApplication.objects.visible_to(user).select_related("cadre__unit", "loan")
-            .prefetch_related("opinions").order_by("-year", "-seq"))
-
-
 @office_required
 def application_list(request):
     filterset = ApplicationFilter(request.GET, queryset=application_queryset(request.user), request=request)
@@ -288,34 +269,17 @@ def _default_certificate(application):
     return ids[0] if len(ids) == 1 else None
 
 
-def _done(request, application, run):
-    try:
-        message = run()
-    except Refused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect(application)
-
-
 @office_required
 @require_POST
 def opinion_record(request, code, department):
     application = _application(request, code)
     opinion = get_object_or_404(application.opinions, department=department)
-    require_edit(request)
-    form = OpinionForm(request.POST, prefix=department)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(application)
-    data = form.cleaned_data
-
-    def run():
-        services.record_opinion(application, opinion.department, replied_on=data["replied_on"],
-                                result=data["result"], note=data["note"], actor=request.user, request=request)
-        return f"已记录{opinion.get_department_display()}意见"
-
-    return _done(request, application, run)
+    record = ViewAction(
+        OpinionForm, lambda application, data, request: services.record_opinion(
+            application, opinion.department, replied_on=data["replied_on"], result=data["result"], note=data["note"],
+            actor=request.user, request=request),
+        _may_edit, label="记录意见", success=f"已记录{opinion.get_department_display()}意见")
+    return dispatch(request, application, {department: record}, department)  # the form's prefix is the department
 
 
 def _application_action(action, form, run):
@@ -340,52 +304,40 @@ def application_action(request, code, action):
     return dispatch(request, _application(request, code), APPLICATION_ACTIONS, action, prefix=False)
 
 
+def _returned(loan):
+    late = loan.days_late(loan.returned_on)
+    return "证照已交回入库" + (f"（逾期{late}天，已记入预警）" if late else "")
+
+
+LOAN_ACTIONS = {
+    "lend": ViewAction(
+        LendForm, lambda application, data, request: services.lend_certificate(
+            application, lent_on=data["lent_on"], certificate=data["certificate"], actor=request.user,
+            request=request),
+        _may_edit, label="借出证照", form_kwargs=lambda application, user: {"certificates": _lendable(application)},
+        success=lambda loan: f"已借出{loan.certificate.get_kind_display()}，应于{loan.return_due:%Y-%m-%d}前交回"),
+    "return": ViewAction(
+        ReturnForm, lambda application, data, request: services.return_certificate(
+            application, returned_on=data["returned_on"], report=data["report"], actor=request.user,
+            request=request),
+        _may_edit, label="交回证照", success=_returned),
+}
+
+
 @office_required
 @require_POST
 def application_lend(request, code):
-    application = _application(request, code)
-    require_edit(request)
-    form = LendForm(request.POST, certificates=_lendable(application))
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(application)
-    data = form.cleaned_data
-
-    def run():
-        loan = services.lend_certificate(application, lent_on=data["lent_on"], certificate=data["certificate"],
-                                         actor=request.user, request=request)
-        return f"已借出{loan.certificate.get_kind_display()}，应于{loan.return_due:%Y-%m-%d}前交回"
-
-    return _done(request, application, run)
+    return dispatch(request, _application(request, code), LOAN_ACTIONS, "lend", prefix=False)
 
 
 @office_required
 @require_POST
 def application_return(request, code):
-    application = _application(request, code)
-    require_edit(request)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(application)
-    data = form.cleaned_data
-
-    def run():
-        loan = services.return_certificate(application, returned_on=data["returned_on"], report=data["report"],
-                                           actor=request.user, request=request)
-        late = loan.days_late(loan.returned_on)
-        return "证照已交回入库" + (f"（逾期{late}天，已记入预警）" if late else "")
-
-    return _done(request, application, run)
+    return dispatch(request, _application(request, code), LOAN_ACTIONS, "return", prefix=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # 立案审查调查 records
-
-
-def investigation_queryset(user):
-    return InvestigationRecord.objects.visible_to(user).select_related("cadre__unit").order_by("ended_on",
-                                                                                             "-started_on")
 
 
 @office_required
@@ -422,7 +374,7 @@ def investigation_close(request, code):
     require_edit(request)
     form = InvestigationCloseForm(request.POST)
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        show_form_errors(request, form)
     else:
         try:
             services.close_investigation(record, actor=request.user, request=request, **form.cleaned_data)

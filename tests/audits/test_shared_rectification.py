@@ -60,17 +60,17 @@ def test_both_apps_route_item_actions_to_the_shared_views(county, staff):
         assert isinstance(resolve(url).func.__self__, ItemViews)
 
 
-def test_each_app_keeps_its_way_of_reporting_an_invalid_form(county, staff, client_for):
-    """audits lists the errors as they are; matters prefixes the field's label (as before the merge)."""
+def test_both_apps_report_an_invalid_form_the_same_way(county, staff, client_for):
+    """One helper (core.refusals.show_form_errors): the field's label, then its error."""
     audit = factories.reported_audit(factories.principal(county), staff)
     finding = factories.finding(audit, staff)
     inspection, item = _inspection_item(county, staff)
     client = client_for(staff)
     response = client.post(reverse("audits:finding_void", args=[audit.code, finding.code]), {"reason": ""})
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["这个字段是必填项。"]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["作废理由 这个字段是必填项。"]
     client.get(finding.get_absolute_url())  # shows (and so clears) the message
     response = client.post(reverse("matters:item_void", args=[inspection.code, item.code]), {"reason": ""})
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["作废理由：这个字段是必填项。"]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["作废理由 这个字段是必填项。"]
     assert Finding.objects.get(pk=finding.pk).voided_at is None
     assert InspectionItem.objects.get(pk=item.pk).voided_at is None
 

@@ -4,12 +4,15 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 
 from audits.models import AuditRules
 from cadres.models import AvoidanceRules, CadreSettings
+from core.admin import SingleRowSettingsAdmin
 from core.models import SecurityPolicy, SingleRowSettings
 from liaison.models import ReportingSchedule
 from matters.models import MattersRules
+from tests.factories import UserFactory
 from vetting.models import VettingSettings
 
 SETTINGS = [SecurityPolicy, CadreSettings, AuditRules, ReportingSchedule, MattersRules, VettingSettings, AvoidanceRules]
@@ -55,3 +58,21 @@ def test_a_row_made_with_a_later_id_moves_to_pk_1(migration, model, field):
     importlib.import_module(migration).one_row_at_pk_1(apps, None)
     assert list(model.objects.values_list("pk", flat=True)) == [1]
     assert getattr(model.current(), field) == 9
+
+
+def test_every_table_is_edited_through_the_one_row_admin():
+    assert all(isinstance(admin.site._registry[model], SingleRowSettingsAdmin) for model in SETTINGS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", SETTINGS)
+def test_the_admin_opens_the_one_row_and_neither_adds_a_second_nor_deletes_it(client_for, county, model):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True, unit=county)
+    model.objects.all().delete()
+    client = client_for(root)
+    opts = model._meta
+    assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/").status_code == 200
+    assert list(model.objects.values_list("pk", flat=True)) == [1]  # the list made the row with its defaults
+    assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/add/").status_code == 403
+    assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/1/delete/").status_code == 403
+    assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/1/change/").status_code == 200

@@ -175,6 +175,14 @@ def test_dispatch_binds_the_prefixed_form_and_passes_its_data():
 
 
 @pytest.mark.django_db
+def test_a_success_message_may_be_made_from_what_the_service_returned():
+    noted = ViewAction(None, lambda report, data, request: f"{report.status}-1", success=lambda code: f"已登记：{code}")
+    request = _post()
+    dispatch(request, Report(status=S.DRAFT), {"note": noted}, "note")
+    assert _messages(request) == [("success", f"已登记：{S.DRAFT}-1")]
+
+
+@pytest.mark.django_db
 def test_dispatch_hands_errors_to_on_error_when_the_page_rerenders():
     seen = []
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from core import deadlines
 from core.models import AuditEvent, Notification
+from core.refusals import Refused
+from liaison import services
 from liaison.models import Meeting, MeetingDecision
 
 
@@ -158,6 +160,41 @@ def test_the_office_does_not_report_for_the_unit(client_for, staff, decision_a):
     """The office closes decisions on the meeting page (decision_done); this form is the unit's."""
     assert client_for(staff).get(detail(decision_a)).status_code == 200
     assert client_for(staff).post(report_url(decision_a), {"note": "x"}).status_code == 403
+    decision_a.refresh_from_db()
+    assert decision_a.status == MeetingDecision.Status.OPEN
+
+
+# ---------------------------------------------------------------- the state table
+
+CALLS = {  # one call per action of the decision machine
+    "complete": lambda decision, staff, officer: services.complete_decision(decision, actor=staff),
+    "report_done": lambda decision, staff, officer: services.report_decision_done(decision, actor=officer,
+                                                                                  note="已办"),
+}
+
+
+def test_every_action_of_the_decision_machine_has_a_call_here():
+    assert set(CALLS) == set(services.DECISION_MACHINE.actions)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "action"), services.DECISION_MACHINE.illegal())
+def test_every_illegal_decision_transition_is_refused(staff, liaison_a, decision_a, status, action):
+    MeetingDecision.objects.filter(pk=decision_a.pk).update(status=status, done_note="原办理情况")
+    label = MeetingDecision.Status(status).label
+    with pytest.raises(Refused, match=f"当前状态为“{label}”，不能{services.DECISION_MACHINE.label(action)}") as refused:
+        CALLS[action](decision_a, staff, liaison_a)
+    assert refused.value.code == "state"
+    decision_a.refresh_from_db()
+    assert (decision_a.status, decision_a.done_note) == (status, "原办理情况")
+    assert not AuditEvent.objects.filter(name__startswith="liaison.decision.").exists()
+
+
+@pytest.mark.django_db
+def test_the_officers_report_needs_what_was_done(liaison_a, decision_a):
+    with pytest.raises(Refused, match="请填写办理情况") as refused:
+        services.report_decision_done(decision_a, actor=liaison_a, note="  ")
+    assert refused.value.field == "note"
     decision_a.refresh_from_db()
     assert decision_a.status == MeetingDecision.Status.OPEN
 

@@ -1,10 +1,14 @@
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.exports import ListExport
+from core.models import AuditEvent
 from liaison import stats
 from liaison.models import Report
 from liaison.stats import Compliance
@@ -139,32 +143,34 @@ def test_the_compliance_page_allowed_denied(client_for, staff, liaison_a, member
 
 @pytest.mark.django_db
 def test_the_compliance_matrix_exports_and_the_export_is_logged(client_for, staff, member_a):
-    import io
-
-    import openpyxl
-
-    from core.models import AuditEvent
-
     report = ReportFactory(member_unit=member_a, period=datetime.date(2026, 8, 1), is_nil=True)
     submitted(report, datetime.date(2026, 9, 2))
     response = client_for(staff).get(reverse("liaison:compliance"), {"year": 2026, "format": "xlsx"})
     assert response.status_code == 200
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "成员单位" and rows[1][0] == "县纪委监委" and "零报告" in rows[1]
+    assert rows[1][0] == "成员单位" and rows[2][0] == "县纪委监委" and "零报告" in rows[2]
     assert AuditEvent.objects.filter(name="liaison.compliance.exported", actor=staff).exists()
 
 
 @pytest.mark.django_db
-def test_the_report_list_exports_within_the_users_scope(client_for, staff, liaison_a, member_a, member_b):
-    import io
-
-    import openpyxl
-
+def test_the_report_list_exports_in_the_background_within_the_users_scope(
+        client_for, staff, other_county_staff, liaison_a, member_a, member_b, django_capture_on_commit_callbacks):
+    """导出 Excel on the list asks for a background export (core.exports) with the list's filters, built with the
+    requester's scope; a liaison officer has no such export."""
     ReportFactory(member_unit=member_a)
-    ReportFactory(member_unit=member_b)
-    response = client_for(staff).get(reverse("liaison:index"), {"format": "xlsx"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert len(rows) == 3
-    response = client_for(liaison_a).get(reverse("liaison:index"), {"format": "xlsx"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert [r[1] for r in rows[1:]] == ["县纪委监委"]
+    ReportFactory(member_unit=member_b, kind=Report.Kind.URGENT)
+    button = f'action="{reverse("core:export_request", args=["liaison-reports"])}"'
+    assert button in client_for(staff).get(reverse("liaison:index"), {"kind": "urgent"}).content.decode()
+    assert button not in client_for(liaison_a).get(reverse("liaison:index")).content.decode()
+    for user, query, expected in [(staff, "", 2), (staff, "kind=urgent", 1), (other_county_staff, "", 0)]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(user).post(reverse("core:export_request", args=["liaison-reports"]), {"query": query})
+        job = ListExport.objects.filter(kind="liaison-reports", requested_by=user).latest("pk")
+        assert response.status_code == 302 and job.status == ListExport.Status.DONE and job.rows == expected
+        download = client_for(user).get(job.download_url())
+        rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+                    .iter_rows(min_row=3, values_only=True))
+        assert len(rows) == expected
+    assert AuditEvent.objects.filter(name="liaison.report.list_exported", actor=staff).count() == 2
+    assert AuditEvent.objects.filter(name="liaison.report.list_export_downloaded", actor=staff).count() == 2
+    assert client_for(liaison_a).post(reverse("core:export_request", args=["liaison-reports"])).status_code == 403

@@ -3,10 +3,11 @@
 import datetime
 
 from petitions import services
+from petitions.identity import Reporter
 from petitions.models import CaseType, Channel, Petition, ProblemCategory
 from tests.factories import CadreFactory
 
-REPORTER = services.Reporter(name="钱多多", id_number="331102198001010027", phone="13912345678",
+REPORTER = Reporter(name="钱多多", id_number="331102198001010027", phone="13912345678",
                              address="青溪县城关镇解放路88号")
 SECRETS = ("钱多多", "331102198001010027", "13912345678", "解放路88号")
 

@@ -14,8 +14,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cadres.models import Cadre
+from core.exports import ListExport
 from core.models import AuditEvent, Notification
 from petitions import checks, crypto, services
+from petitions.identity import Reporter
 from petitions.models import Disposal, Petition, ReporterIdentity
 from tests.factories import CadreFactory, UserFactory
 from tests.petitions.factories import REPORTER, SECRETS, make_petition
@@ -23,11 +25,9 @@ from tests.petitions.factories import REPORTER, SECRETS, make_petition
 
 def exported_sheet(client, capture, query=""):
     """Ask for the list export (a background task, run here on commit) and open the downloaded workbook."""
-    from petitions.models import PetitionExport
-
     with capture(execute=True):
         assert client.post(reverse("petitions:export"), {"query": query}).status_code == 302
-    job = PetitionExport.objects.latest("pk")
+    job = ListExport.objects.filter(kind="petitions").latest("pk")
     download = client.get(reverse("petitions:export_download", args=[job.code]))
     assert download.status_code == 200
     return load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
@@ -93,7 +93,7 @@ def test_tampered_or_moved_tokens_do_not_decrypt(staff):
 
 def test_keyed_hash_finds_repeat_reporters_without_decrypting(staff, section_head, client_for):
     first = make_petition(staff)
-    second = make_petition(staff, reporter=services.Reporter(name="另一人", phone="139 1234 5678"))
+    second = make_petition(staff, reporter=Reporter(name="另一人", phone="139 1234 5678"))
     assert ReporterIdentity.objects.get(petition=first).phone_hash == \
         ReporterIdentity.objects.get(petition=second).phone_hash
     response = client_for(section_head).post(reverse("petitions:reveal", args=[second.code]), {"reason": "核查"})

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from petitions import crypto, services
+from petitions import crypto
+from petitions.identity import Reporter, reveal
 from petitions.models import PetitionEvent, ReporterIdentity
 from tests.factories import UserFactory
 from tests.petitions.factories import REPORTER, make_petition
@@ -70,8 +71,8 @@ def test_a_handler_corrects_the_phone_number(case, staff, client_for):
     assert identity.phone_hash == crypto.keyed_hash(NEW_PHONE) != old_hash
     assert identity.id_number_hash == crypto.keyed_hash(REPORTER.id_number)
     # repeat-reporter matching follows the corrected number
-    other = make_petition(staff, reporter=services.Reporter(name="另一人", phone=NEW_PHONE))
-    revealed = services.reveal_identity(other, actor=staff, reason="核对")
+    other = make_petition(staff, reporter=Reporter(name="另一人", phone=NEW_PHONE))
+    revealed = reveal(other, actor=staff, reason="核对")
     assert case.code in revealed.other_cases
 
 

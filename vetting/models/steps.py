@@ -3,6 +3,7 @@ StepEvent (全程纪实). They are changed only through vetting.services, which 
 closed."""
 
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -49,8 +50,6 @@ class Recommendation(StepRecord):  # noqa: DJ008 (__str__ from StepRecord)
     @property
     def share(self):
         """Share of the votes, in percent (two decimals)."""
-        from decimal import ROUND_HALF_UP, Decimal
-
         return (Decimal(self.votes_for) * 100 / Decimal(self.votes_cast)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 

@@ -22,9 +22,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core import audit
-from petitions import crypto
+from petitions import crypto, identity
 from petitions.models import ReporterIdentity
-from petitions.services import reencrypt_identity
 
 
 def key_usage():
@@ -56,8 +55,8 @@ class Command(BaseCommand):
         changed = 0
         for pk in ReporterIdentity.objects.order_by("pk").values_list("pk", flat=True):
             with transaction.atomic():
-                identity = ReporterIdentity.objects.select_for_update().get(pk=pk)
-                changed += reencrypt_identity(identity, ring)
+                row = ReporterIdentity.objects.select_for_update().get(pk=pk)
+                changed += identity.reencrypt(row, ring)
         after = key_usage()
         remaining = sum(count for kid, count in after.items() if kid != ring.active)
         audit.record(None, audit.Action.UPDATE, "petitions.identity.keys_rotated", username="manage.py",
