@@ -1,0 +1,235 @@
+"""Time limits of a petition: one function per deadline, all reading the editable TimeLimit table, and the provider
+for the daily deadline scan (handlers; the 科室负责人 too once a deadline is overdue).
+
+Two clocks (domain.md §3): a 检举控告 counts working days (core.workdays), a 信访事项 calendar days.
+"""
+
+import contextlib
+import contextvars
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from core import deadlines as core_deadlines
+from core import roles, workdays
+from petitions.models import (
+    CONCLUDED_STATUSES,
+    OPEN_STATUSES,
+    CaseType,
+    DayKind,
+    Disposal,
+    Petition,
+    ReviewLevel,
+    ReviewRequest,
+    Stage,
+    Status,
+    TimeLimit,
+)
+
+# A recompute over thousands of cases reads the (small) table once instead of once per deadline.
+_limits_table = contextvars.ContextVar("petition_time_limits", default=None)
+
+
+def time_limit(case_type, stage):
+    """The TimeLimit row for a case type and stage, or None when the table sets no limit."""
+    table = _limits_table.get()
+    if table is not None:
+        return table.get((case_type, stage))
+    return TimeLimit.objects.filter(case_type=case_type, stage=stage).first()
+
+
+@contextlib.contextmanager
+def limits_loaded():
+    token = _limits_table.set({(row.case_type, row.stage): row for row in TimeLimit.objects.all()})
+    try:
+        yield
+    finally:
+        _limits_table.reset(token)
+
+
+def _add(limit, start, extra_days=0):
+    if limit.day_kind == DayKind.WORKING:
+        deadline = workdays.add_working_days(start, limit.days)
+        if extra_days:
+            deadline = workdays.Deadline(workdays.add_calendar_days(deadline.date, extra_days).date,
+                                         deadline.provisional)
+        return deadline
+    return workdays.add_calendar_days(start, limit.days + extra_days, roll_over=limit.roll_over_holidays)
+
+
+def acceptance_deadline(petition):
+    """检举控告: tell a named reporter whether it was accepted (15 working days of receipt).
+    信访事项: decide on acceptance (15 days of receipt)."""
+    if petition.case_type == CaseType.ACCUSATION and not petition.is_named:
+        return None
+    limit = time_limit(petition.case_type, Stage.ACCEPTANCE)
+    return _add(limit, petition.received_on) if limit else None
+
+
+def forward_deadline(petition):
+    """A report for another level or body is forwarded within the limit (检举控告: 5 working days of receipt),
+    counted as soon as a transfer is proposed."""
+    if Disposal.TRANSFER not in (petition.proposed_disposal, petition.disposal):
+        return None
+    limit = time_limit(petition.case_type, Stage.FORWARD)
+    return _add(limit, petition.received_on) if limit else None
+
+
+def handling_deadline(petition):
+    """信访事项: finished within 60 days of acceptance, plus an approved extension (at most 30 days)."""
+    if petition.accepted_on is None:
+        return None
+    limit = time_limit(petition.case_type, Stage.HANDLING)
+    return _add(limit, petition.accepted_on, petition.extension_days) if limit else None
+
+
+def feedback_deadline(petition):
+    """检举控告: the result is fed back to a named reporter within 15 working days of closing. Without a feedback
+    limit (信访事项) the reply is due with the handling deadline."""
+    if not petition.is_named or petition.concluded_on is None:
+        return None
+    limit = time_limit(petition.case_type, Stage.FEEDBACK)
+    if limit:
+        return _add(limit, petition.concluded_on)
+    return handling_deadline(petition)
+
+
+def rolling_stages(case_type):
+    """Stages of this case type counted in calendar days whose last day moves past a statutory holiday (shown as
+    遇法定节假日顺延 beside the deadline)."""
+    return set(TimeLimit.objects.filter(case_type=case_type, day_kind=DayKind.CALENDAR, roll_over_holidays=True)
+               .values_list("stage", flat=True))
+
+
+def max_extension_days(case_type):
+    """The longest extension the table allows for this case type (0: no extension)."""
+    limit = time_limit(case_type, Stage.EXTENSION)
+    return limit.days if limit else 0
+
+
+REQUEST_STAGES = {ReviewLevel.REVIEW: Stage.REVIEW_REQUEST, ReviewLevel.RECHECK: Stage.RECHECK_REQUEST}
+
+
+def review_request_deadline(case_type, level, reply_received_on):
+    """《信访工作条例》第三十五条、第三十六条: 复查 (复核) may be requested within 30 days of receiving the written
+    reply (the 复查 answer). None when the table sets no limit: this case type has no 复查."""
+    limit = time_limit(case_type, REQUEST_STAGES[level])
+    return _add(limit, reply_received_on) if limit else None
+
+
+def review_answer_deadline(review):
+    """The body that received a 复查 (复核) request answers within 30 days of receiving it."""
+    limit = time_limit(review.petition.case_type, review.answer_stage)
+    return _add(limit, review.received_on) if limit else None
+
+
+def has_reviews(case_type):
+    """Whether the time-limit table gives this case type a 复查 stage (信访事项: yes; 检举控告: no)."""
+    return time_limit(case_type, Stage.REVIEW_REQUEST) is not None
+
+
+@dataclass(frozen=True)
+class PendingDeadline:
+    stage: str
+    label: str
+    date: object
+    provisional: bool = False
+
+
+# A reply has been given: 复查/复核 may follow (the case is 已反馈, possibly archived meanwhile).
+REVIEWABLE_STATUSES = (Status.FED_BACK, Status.ARCHIVED)
+
+
+def pending(petition, transfers=None, reviews=None):
+    """The deadlines still to be met in the case's current status, from the stored dates."""
+    items = []
+    status = petition.status
+    if status in OPEN_STATUSES and petition.acceptance_due:
+        done = (petition.acceptance_notified_on is not None if petition.case_type == CaseType.ACCUSATION
+                else status not in (Status.REGISTERED, Status.PROPOSED))
+        if not done:
+            label = "受理告知" if petition.case_type == CaseType.ACCUSATION else "受理决定"
+            items.append(PendingDeadline(Stage.ACCEPTANCE, label, petition.acceptance_due,
+                                         petition.acceptance_due_provisional))
+    if status in (Status.REGISTERED, Status.PROPOSED) and petition.forward_due:
+        items.append(PendingDeadline(Stage.FORWARD, "转送", petition.forward_due, petition.forward_due_provisional))
+    if status in (Status.INVESTIGATING, Status.ON_HOLD, Status.REVIEWING) and petition.handling_due:
+        items.append(PendingDeadline(Stage.HANDLING, "办结", petition.handling_due,
+                                     petition.handling_due_provisional))
+    if status == Status.TRANSFERRED:
+        transfers = petition.transfers.all() if transfers is None else transfers
+        for transfer in transfers:
+            if transfer.replied_on is None:
+                items.append(PendingDeadline(Stage.TRANSFER_REPLY, "转办回复", transfer.reply_due))
+    if status == Status.CONCLUDED and petition.feedback_due:
+        items.append(PendingDeadline(Stage.FEEDBACK, "反馈", petition.feedback_due,
+                                     petition.feedback_due_provisional))
+    if status in REVIEWABLE_STATUSES:
+        reviews = petition.review_requests.all() if reviews is None else reviews
+        for review in reviews:
+            if review.state == ReviewRequest.State.PENDING and review.answer_due:
+                items.append(PendingDeadline(review.answer_stage, Stage(review.answer_stage).label,
+                                             review.answer_due, review.answer_due_provisional))
+    return sorted(items, key=lambda item: item.date)
+
+
+def compute(petition, transfers=None):
+    """Set the stored deadline fields and the nearest pending one (no save)."""
+    for field, function in (("acceptance_due", acceptance_deadline), ("forward_due", forward_deadline),
+                            ("handling_due", handling_deadline), ("feedback_due", feedback_deadline)):
+        deadline = function(petition)
+        setattr(petition, field, deadline.date if deadline else None)
+        setattr(petition, f"{field}_provisional", bool(deadline and deadline.provisional))
+    items = pending(petition, transfers)
+    first = items[0] if items else None
+    petition.next_due = first.date if first else None
+    petition.next_due_provisional = bool(first and first.provisional)
+    petition.next_due_label = first.label if first else ""
+    return petition
+
+
+DEADLINE_FIELDS = ["acceptance_due", "acceptance_due_provisional", "forward_due", "forward_due_provisional",
+                   "handling_due", "handling_due_provisional", "feedback_due", "feedback_due_provisional",
+                   "next_due", "next_due_provisional", "next_due_label"]
+
+
+def days_left(due, on_date):
+    return None if due is None else (due - on_date).days
+
+
+def days_class(due, on_date):
+    """CSS class for the days-left cell: red on the day and after, yellow within the notice window."""
+    left = days_left(due, on_date)
+    if left is None:
+        return ""
+    if left <= 0:
+        return "days-red"
+    if left <= settings.DEADLINE_NOTICE_DAYS:
+        return "days-yellow"
+    return "days-normal"
+
+
+def provider(on_date):
+    """Deadline scan: what is due within the notice window, due today or overdue."""
+    heads = core_deadlines.Covering([roles.SECTION_HEAD])  # told of what is overdue in their jurisdiction
+    awaiting_review = Q(status__in=REVIEWABLE_STATUSES, review_requests__state=ReviewRequest.State.PENDING)
+    cases = (Petition.objects.filter(Q(status__in=OPEN_STATUSES + CONCLUDED_STATUSES[:1]) | awaiting_review)
+             .distinct().select_related("unit").prefetch_related("handlers", "transfers", "review_requests"))
+    for petition in cases.iterator(chunk_size=500):
+        for item in pending(petition, list(petition.transfers.all()), list(petition.review_requests.all())):
+            level = core_deadlines.level_for(item.date, on_date)
+            if level is None:
+                continue
+            recipients = list(petition.handlers.all())
+            # A 暂定 date is not escalated: it is final only once the year's schedule is entered (require_final).
+            if level == core_deadlines.Level.OVERDUE and workdays.is_final(item.date, item.provisional):
+                recipients += heads(petition.unit)
+            if not recipients:
+                continue
+            # Never the informant in a title: the case number and the step only.
+            title = f"信访举报件 {petition.code}：{item.label}期限 {item.date:%Y-%m-%d}"
+            if item.provisional:
+                title += "（暂定）"
+            yield core_deadlines.Due(kind=f"petitions.{item.stage}", target=petition, due_date=item.date,
+                                     level=level, title=title, recipients=tuple(recipients))
