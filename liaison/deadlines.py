@@ -9,11 +9,10 @@ user's jurisdiction) with 31 December of the year as `due_date`.
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
 from django.urls import reverse
 
 from core import roles
-from core.deadlines import Covering, Due, Level, level_for
+from core.deadlines import Covering, Due, Level, Query, level_for
 from core.models import Unit, User
 from liaison.models import (
     Meeting,
@@ -105,36 +104,45 @@ def missing_reports(on_date):
 
 
 def decision_deadlines(on_date):
-    """Open meeting decisions near or past their deadline, to the office."""
-    horizon = on_date + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
-    decisions = (MeetingDecision.objects.filter(status=MeetingDecision.Status.OPEN, deadline__lte=horizon)
-                 .select_related("meeting__organizer", "owner_unit__unit"))
-    covering = Covering()
-    for decision in decisions:
-        level = level_for(decision.deadline, on_date)
-        users = covering(decision.meeting.organizer)
-        if level is None or not users:
-            continue
-        state = "已逾期" if level == Level.OVERDUE else "即将到期"
-        yield Due(kind=DECISION_KIND, target=decision, due_date=decision.deadline, level=level,
-                  title=f"议定事项{state}：{decision.content[:40]}（牵头：{decision.owner_unit}）",
-                  recipients=users)
+    """Open meeting decisions near or past their deadline, to the office users covering the organizing unit
+    (set-based, core.deadlines.Query)."""
+    q = Query(MeetingDecision, on_date)
+    q.params["open"] = MeetingDecision.Status.OPEN
+    yield q.rows(f"""
+        SELECT '{DECISION_KIND}' AS kind, r.user_id AS recipient_id, d.id AS target_id, d.deadline AS due_date,
+               {q.level("d.deadline")} AS level,
+               '议定事项' || {_decision_state()} || '：' || left(d.content, 40) || '（牵头：'
+                   || COALESCE(NULLIF(u.short_name, ''), u.name) || '）' AS title,
+               {q.url("liaison:meeting_detail", "m.code")} || '#decision-' || d.code AS url
+        FROM liaison_meetingdecision d JOIN liaison_meeting m ON m.id = d.meeting_id
+        JOIN liaison_memberunit o ON o.id = d.owner_unit_id JOIN core_unit u ON u.id = o.unit_id
+        JOIN {q.covering()} r ON r.unit_id = m.organizer_id
+        WHERE d.status = %(open)s AND d.deadline <= %(horizon)s
+    """)
 
 
 def decision_deadlines_for_units(on_date):
-    """The same open decisions near or past their deadline, to the lead unit's liaison officers, linking to the
-    decision's own page (the meeting page is the office's)."""
-    horizon = on_date + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
-    decisions = list(MeetingDecision.objects.open().filter(deadline__lte=horizon).select_related("meeting"))
-    officers = _officers({d.owner_unit_id for d in decisions})
-    for decision in decisions:
-        level = level_for(decision.deadline, on_date)
-        if level is None or not officers[decision.owner_unit_id]:
-            continue
-        state = "已逾期" if level == Level.OVERDUE else "即将到期"
-        yield Due(kind=DECISION_UNIT_KIND, target=decision, due_date=decision.deadline, level=level,
-                  title=f"本单位牵头的议定事项{state}（期限{decision.deadline:%Y-%m-%d}）：{decision.content[:40]}",
-                  recipients=tuple(officers[decision.owner_unit_id]), url=decision.get_unit_url())
+    """The same open decisions near or past their deadline, to the lead unit's active liaison officers, linking to
+    the decision's own page (the meeting page is the office's)."""
+    q = Query(MeetingDecision, on_date)
+    q.params.update(open=MeetingDecision.Status.OPEN, liaison=roles.LIAISON)
+    yield q.rows(f"""
+        SELECT '{DECISION_UNIT_KIND}' AS kind, officer.user_id AS recipient_id, d.id AS target_id,
+               d.deadline AS due_date, {q.level("d.deadline")} AS level,
+               '本单位牵头的议定事项' || {_decision_state()} || '（期限' || {q.ymd("d.deadline")} || '）：'
+                   || left(d.content, 40) AS title,
+               {q.url("liaison:decision_detail", "d.code")} AS url
+        FROM liaison_meetingdecision d JOIN liaison_memberunit o ON o.id = d.owner_unit_id
+        JOIN core_user_groups officer ON officer.group_id = o.group_id
+        JOIN core_user person ON person.id = officer.user_id AND person.is_active
+        WHERE d.status = %(open)s AND d.deadline <= %(horizon)s
+          AND EXISTS (SELECT 1 FROM core_user_groups ug JOIN auth_group g ON g.id = ug.group_id
+                      WHERE ug.user_id = officer.user_id AND g.name = %(liaison)s)
+    """)
+
+
+def _decision_state():
+    return "CASE WHEN d.deadline < %(on_date)s THEN '已逾期' ELSE '即将到期' END"
 
 
 def plenary_level(due_date, on_date, notice_days):
