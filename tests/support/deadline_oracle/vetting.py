@@ -2,10 +2,8 @@
 the end of probation (reminded 30 days ahead by default); and the recompute of those deadlines when the holiday
 schedule changes."""
 
-from core import workdays
 from core.deadlines import Due, level_for
 from vetting.models import Appointment, CaseStatus, DisciplineOpinion, OpinionRequest, Publicity, VettingSettings
-from vetting.workflow import publicity_min_end
 
 
 def _mark(provisional):
@@ -67,51 +65,3 @@ def probation_ends(on_date):
 
 
 PROVIDERS = (discipline_replies, opinion_replies, publicity_ends, probation_ends)
-
-
-# --- provisional deadlines --------------------------------------------------------------------------------------
-
-@workdays.register_recompute
-def recompute_for_schedule(first, last):
-    """core.workdays hook: reply deadlines (N working days after the request) and publicity ends (start + N working
-    days) counted from on or before `last` that end on or after `first` follow the changed holiday schedule."""
-    moves = []
-    for model, label in ((OpinionRequest, "征求意见答复期限"), (DisciplineOpinion, "纪检监察机关回复期限")):
-        reaching = (model.objects.filter(requested_on__lte=last, reply_deadline__gte=first)
-                    .select_related("case__handler").select_for_update(of=("self",)))
-        for item in reaching:
-            due = workdays.add_working_days(item.requested_on, item.reply_days)
-            if (due.date, due.provisional) == (item.reply_deadline, item.reply_deadline_provisional):
-                continue
-            old = item.reply_deadline
-            model.objects.filter(pk=item.pk).update(reply_deadline=due.date,
-                                                    reply_deadline_provisional=due.provisional)
-            if due.date != old and item.replied_on is None:
-                moves.append(_move(item.case, f"{model._meta.model_name}_{item.pk}", label, old, due))
-    reaching = (Publicity.objects.filter(start_date__lte=last, end_date__gte=first)
-                .select_related("case__handler").select_for_update(of=("self",)))
-    for publicity in reaching:
-        move = _recompute_publicity(publicity)
-        if move and not publicity.outcome:
-            moves.append(move)
-    return moves
-
-
-def _recompute_publicity(publicity):
-    """The minimum end follows the schedule; an end chosen at the minimum (or now below it) moves with it."""
-    due = publicity_min_end(publicity.start_date)
-    old_end = publicity.end_date
-    end = due.date if old_end == publicity.min_end_date or old_end < due.date else old_end
-    provisional = due.provisional and end == due.date
-    if (due.date, end, provisional) == (publicity.min_end_date, old_end, publicity.end_provisional):
-        return None
-    Publicity.objects.filter(pk=publicity.pk).update(min_end_date=due.date, end_date=end, end_provisional=provisional)
-    if end == old_end:
-        return None
-    return _move(publicity.case, "publicity_end", "任前公示结束日期", old_end,
-                 workdays.Deadline(end, provisional))
-
-
-def _move(case, field, label, old, due):
-    return workdays.Move(case, field, label, old, due.date, due.provisional, (case.handler,),
-                         f"任前把关 {case.number}", case.get_absolute_url())
