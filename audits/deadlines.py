@@ -5,6 +5,7 @@ from audits.models import Audit, AuditRules, AuditStatus, Finding
 from core import rectification, roles
 from core.deadlines import Query
 
+
 def rectification_deadlines(on_date):
     """Open findings near or past their rectification deadline: to the audit's handler (else its recorder) while
     active; once the rule's number of days overdue (30), also to the section heads covering the audited unit."""
@@ -40,4 +41,4 @@ def draft_comment_deadlines(on_date):
         FROM audits_audit a JOIN core_unit u ON u.id = a.unit_id
         {q.author_or_covering("COALESCE(a.handler_id, a.created_by_id)", "a.unit_id", [roles.SECTION_HEAD])}
         WHERE a.status = %(in_progress)s AND a.comments_received_on IS NULL AND a.comment_due <= %(horizon)s
-    """)
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)

@@ -20,7 +20,7 @@ def inquiry_replies(on_date):
         FROM cadres_supervisionmeasure m JOIN cadres_cadre c ON c.id = m.cadre_id
         {q.author_or_covering("m.created_by_id", "c.unit_id")}
         WHERE m.kind = %(inquiry)s AND m.voided_at IS NULL AND m.replied_on IS NULL AND m.reply_due <= %(horizon)s
-    """)
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def personal_matters_reports(on_date):
@@ -43,7 +43,7 @@ def personal_matters_reports(on_date):
         WHERE c.reports_personal_matters AND c.status <> %(retired)s
           AND NOT EXISTS (SELECT 1 FROM cadres_personalmattersreport p
                           WHERE p.cadre_id = c.id AND p.year = %(year)s AND p.kind = %(annual)s)
-    """)
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def change_and_new_reports(on_date):
@@ -58,4 +58,4 @@ def change_and_new_reports(on_date):
         FROM cadres_personalmattersreport p JOIN cadres_cadre c ON c.id = p.cadre_id
         {q.author_or_covering("p.created_by_id", "c.unit_id")}
         WHERE p.submitted_on IS NULL AND p.due_on <= %(horizon)s
-    """)
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)

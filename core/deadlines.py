@@ -257,11 +257,17 @@ def evaluate(provider, on_date):
     return items
 
 
+_EVALUATE = (
+    "{with_ctes} SELECT due.kind, due.target_id, due.due_date, due.level, due.title, COALESCE(due.url, ''), "
+    "array_agg(due.recipient_id ORDER BY due.recipient_id) FROM ({select}) AS due "
+    "WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 3, 2, 1, 4"
+)
+
+
 def _evaluate_rows(rows):
     ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in rows.ctes)
-    sql = (f"{'WITH ' + ctes if ctes else ''} SELECT due.kind, due.target_id, due.due_date, due.level, due.title, "
-           f"COALESCE(due.url, ''), array_agg(due.recipient_id ORDER BY due.recipient_id) FROM ({rows.select}) AS due "
-           "WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 3, 2, 1, 4")
+    # SQL text from the providers' code; values are parameters.
+    sql = _EVALUATE.format(with_ctes=f"WITH {ctes}" if ctes else "", select=rows.select)
     with connection.cursor() as cursor:
         cursor.execute(sql, rows.params)
         found = cursor.fetchall()

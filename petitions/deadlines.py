@@ -13,7 +13,6 @@ from django.conf import settings
 from core import roles, workdays
 from core.deadlines import Query
 from petitions.models import (
-    CONCLUDED_STATUSES,
     OPEN_STATUSES,
     CaseType,
     DayKind,
@@ -222,7 +221,7 @@ def provider(on_date):
         **{f"stage_{stage.value}": stage.value for stage in Stage},
         **{f"label_{stage.value}": str(stage.label) for stage in (Stage.REVIEW_ANSWER, Stage.RECHECK_ANSWER)},
     )
-    q.ctes["petition_due"] = f"""
+    q.ctes["petition_due"] = """
         SELECT p.id, p.code, p.unit_id, %(stage_acceptance)s AS stage,
                CASE WHEN p.case_type = %(accusation)s THEN '受理告知' ELSE '受理决定' END AS label,
                p.acceptance_due AS due, p.acceptance_due_provisional AS provisional
@@ -266,4 +265,4 @@ def provider(on_date):
         SELECT c.user_id AS recipient_id, {columns}
         FROM petition_due d JOIN {heads} c ON c.unit_id = d.unit_id
         WHERE d.due < %(on_date)s AND NOT d.provisional
-    """)
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)

@@ -1,6 +1,6 @@
-"""Deadline providers for the core scan (set-based, core.deadlines.Query): the 纪委监委 opinion and other opinion replies, the end of publicity, and
-the end of probation (reminded 30 days ahead by default); and the recompute of those deadlines when the holiday
-schedule changes."""
+"""Deadline providers for the core scan (set-based, core.deadlines.Query): the 纪委监委 opinion and other
+opinion replies, the end of publicity, and the end of probation (reminded 30 days ahead by default); and the
+recompute of those deadlines when the holiday schedule changes."""
 
 from core import workdays
 from core.deadlines import Query
@@ -24,14 +24,15 @@ def _step(q, kind, table, due, what, *, where="", notice_days=None):
                {q.url("vetting:case", "vc.number", samples=["RQ-9999-999999"])} AS url
         FROM {table} s JOIN vetting_vettingcase vc ON vc.id = s.case_id JOIN cadres_cadre c ON c.id = vc.cadre_id
         WHERE {where} s.{due} <= %(on_date)s + {notice_days or "%(notice_days)s"}
-    """)
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def discipline_replies(on_date):
     q = Query(DisciplineOpinion, on_date)
     q.params["status"] = CaseStatus.INSPECTION
     yield _step(q, "vetting.discipline_reply", "vetting_disciplineopinion", "reply_deadline",
-                f"'纪委监委党风廉政意见答复期限' || {q.ymd('s.reply_deadline')} || {_mark('s.reply_deadline_provisional')}",
+                f"'纪委监委党风廉政意见答复期限' || {q.ymd('s.reply_deadline')} "
+                f"|| {_mark('s.reply_deadline_provisional')}",
                 where="s.replied_on IS NULL AND vc.status = %(status)s AND")
 
 

@@ -126,8 +126,7 @@ def test_a_change_report_is_due_30_days_after_the_event_and_the_scan_reminds(cou
     """《领导干部报告个人有关事项规定》: a change in family matters, or a new cadre, is reported within 30 days
     (CadreSettings.change_report_days); the office registers what is owed and the core scan reminds it."""
     from cadres.deadlines import change_and_new_reports
-    from core.deadlines import evaluate
-    from core.deadlines import Level
+    from core.deadlines import Level, evaluate
 
     cadre = CadreFactory(unit=county, actor=staff)
     owed = pm.expect_report(cadre, actor=staff, kind=ReportKind.CHANGE, event_on=D(2026, 10, 10))

@@ -39,7 +39,8 @@ def person(county):
 
 
 def _levels(provider, on_date, target=None):
-    return [(due.kind, due.level) for due in deadlines.evaluate(provider, on_date) if target is None or due.target == target]
+    return [(due.kind, due.level) for due in deadlines.evaluate(provider, on_date)
+            if target is None or due.target == target]
 
 
 def _rules(**values):

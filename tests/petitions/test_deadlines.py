@@ -121,7 +121,8 @@ def test_scan_on_a_fixed_date(staff, section_head, other_county_staff):
     assert items[0].recipients == (staff,)
     assert "钱多多" not in items[0].title and petition.code in items[0].title
 
-    assert [i.level for i in core_deadlines.evaluate(provider, datetime.date(2026, 3, 23)) if i.target == petition] == ["warning"]
+    on_the_day = core_deadlines.evaluate(provider, datetime.date(2026, 3, 23))
+    assert [i.level for i in on_the_day if i.target == petition] == ["warning"]
     overdue = [i for i in core_deadlines.evaluate(provider, datetime.date(2026, 3, 24)) if i.target == petition]
     assert overdue[0].level == "overdue"
     # overdue: the section head of the county too, not the staff of another county
