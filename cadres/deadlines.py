@@ -1,53 +1,61 @@
-"""Deadline providers of the cadres app for the core scan (registered in CadresConfig.ready)."""
+"""Deadline providers of the cadres app for the core scan (set-based, core.deadlines.Query; registered in
+CadresConfig.ready)."""
 
-from django.urls import reverse
-
-from cadres.models import MeasureKind, SupervisionMeasure
-from cadres.personal_matters import missing_reports, pending_reports, report_due_date
-from core.deadlines import Covering, Due, level_for
+from cadres.models import Cadre, CadreStatus, MeasureKind, PersonalMattersReport, ReportKind, SupervisionMeasure
+from cadres.personal_matters import report_due_date
+from core.deadlines import Query, level_for
 
 
 def inquiry_replies(on_date):
-    """函询 delivered and not answered: due soon, due today, overdue."""
-    covering = Covering()  # whoever entered the 函询 while active, else the office users covering the cadre
-    pending = (SupervisionMeasure.objects.filter(kind=MeasureKind.INQUIRY, voided_at__isnull=True,
-                                                 replied_on__isnull=True, reply_due__isnull=False)
-               .select_related("cadre__unit", "created_by"))
-    for measure in pending:
-        level = level_for(measure.reply_due, on_date)
-        if level is None:
-            continue
-        recipients = covering.author_or_covering(measure.created_by, measure.cadre.unit)
-        mark = "（暂定）" if measure.reply_due_provisional else ""
-        yield Due(kind="cadres.inquiry_reply", target=measure, due_date=measure.reply_due, level=level,
-                  title=f"函询答复：{measure.cadre.name}，期限{measure.reply_due:%Y-%m-%d}{mark}",
-                  recipients=recipients, url=measure.cadre.get_absolute_url())
+    """函询 delivered and not answered: due soon, due today, overdue. To whoever entered the 函询 while active,
+    else the office users covering the cadre."""
+    q = Query(SupervisionMeasure, on_date)
+    q.params["inquiry"] = MeasureKind.INQUIRY
+    yield q.rows(f"""
+        SELECT 'cadres.inquiry_reply' AS kind, r.recipient_id, m.id AS target_id, m.reply_due AS due_date,
+               {q.level("m.reply_due")} AS level,
+               '函询答复：' || c.name || '，期限' || {q.ymd("m.reply_due")}
+                   || CASE WHEN m.reply_due_provisional THEN '（暂定）' ELSE '' END AS title,
+               {q.url("cadres:profile", "c.code")} AS url
+        FROM cadres_supervisionmeasure m JOIN cadres_cadre c ON c.id = m.cadre_id
+        {q.author_or_covering("m.created_by_id", "c.unit_id")}
+        WHERE m.kind = %(inquiry)s AND m.voided_at IS NULL AND m.replied_on IS NULL AND m.reply_due <= %(horizon)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def personal_matters_reports(on_date):
-    """The annual report due 31 January: a reminder before it, then each missing one once overdue (that year)."""
+    """The annual report due 31 January: a reminder before it, then each missing one once overdue (that year), to
+    the office users covering the cadre. Missing: in the reporting scope, not retired, no annual report that year."""
     due = report_due_date(on_date.year)
     level = level_for(due, on_date)
     if level is None:
         return
-    covering = Covering()
-    for cadre in missing_reports(on_date.year).select_related("unit"):
-        yield Due(kind="cadres.personal_matters_report", target=cadre, due_date=due, level=level,
-                  title=f"个人有关事项报告：{cadre.name}（{cadre.unit.display_name}）{on_date.year}年度集中报告"
-                        f"{'未按期报告' if due < on_date else '即将截止'}",
-                  recipients=covering(cadre.unit),
-                  url=reverse("cadres:profile", args=[cadre.code]) + "#personal-matters")
+    q = Query(Cadre, on_date)
+    q.params.update(due=due, level=level, year=on_date.year, annual=ReportKind.ANNUAL, retired=CadreStatus.RETIRED,
+                    text=f"{on_date.year}年度集中报告{'未按期报告' if due < on_date else '即将截止'}")
+    yield q.rows(f"""
+        SELECT 'cadres.personal_matters_report' AS kind, r.user_id AS recipient_id, c.id AS target_id,
+               %(due)s AS due_date, %(level)s AS level,
+               '个人有关事项报告：' || c.name || '（' || COALESCE(NULLIF(u.short_name, ''), u.name) || '）'
+                   || %(text)s AS title,
+               {q.url("cadres:profile", "c.code")} || '#personal-matters' AS url
+        FROM cadres_cadre c JOIN core_unit u ON u.id = c.unit_id JOIN {q.covering()} r ON r.unit_id = c.unit_id
+        WHERE c.reports_personal_matters AND c.status <> %(retired)s
+          AND NOT EXISTS (SELECT 1 FROM cadres_personalmattersreport p
+                          WHERE p.cadre_id = c.id AND p.year = %(year)s AND p.kind = %(annual)s)
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def change_and_new_reports(on_date):
     """事项变化/新任 reports owed (registered with personal_matters.expect_report): due 30 days after the event."""
-    covering = Covering()
-    for report in pending_reports().select_related("cadre__unit", "created_by"):
-        level = level_for(report.due_on, on_date)
-        if level is None:
-            continue
-        recipients = covering.author_or_covering(report.created_by, report.cadre.unit)
-        yield Due(kind="cadres.change_report", target=report, due_date=report.due_on, level=level,
-                  title=f"个人有关事项{report.get_kind_display()}：{report.cadre.name}，"
-                        f"期限{report.due_on:%Y-%m-%d}{'（已逾期）' if report.due_on < on_date else ''}",
-                  recipients=recipients, url=reverse("cadres:profile", args=[report.cadre.code]) + "#personal-matters")
+    q = Query(PersonalMattersReport, on_date)
+    yield q.rows(f"""
+        SELECT 'cadres.change_report' AS kind, r.recipient_id, p.id AS target_id, p.due_on AS due_date,
+               {q.level("p.due_on")} AS level,
+               '个人有关事项' || {q.label("p.kind", PersonalMattersReport, "kind")} || '：' || c.name || '，期限'
+                   || {q.ymd("p.due_on")} || CASE WHEN p.due_on < %(on_date)s THEN '（已逾期）' ELSE '' END AS title,
+               {q.url("cadres:profile", "c.code")} || '#personal-matters' AS url
+        FROM cadres_personalmattersreport p JOIN cadres_cadre c ON c.id = p.cadre_id
+        {q.author_or_covering("p.created_by_id", "c.unit_id")}
+        WHERE p.submitted_on IS NULL AND p.due_on <= %(horizon)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)

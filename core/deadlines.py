@@ -1,8 +1,10 @@
 """The deadline engine: apps register providers; one daily scan turns what they yield into notifications.
 
-A provider is a function `provider(on_date)` yielding `Due` items for what is due soon, due today or overdue on
-that date. Notifications are unique per (recipient, kind, target, level, due date), so rerunning a scan, or two
-scans at once, creates nothing twice: the database decides, with INSERT ... ON CONFLICT DO NOTHING.
+A provider is a function `provider(on_date)` yielding, for what is due soon, due today or overdue on that date,
+either `Rows` (set-based: one SELECT built with `Query`, which the scan runs as one INSERT ... SELECT; recipients,
+levels and titles are computed by the database) or `Due` items (one Python object per item: for small sets, tests
+and the working-day recompute). Notifications are unique per (recipient, kind, target, level, due date), so
+rerunning a scan, or two scans at once, creates nothing twice: the database decides, with ON CONFLICT DO NOTHING.
 """
 
 import datetime
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import roles
@@ -119,6 +122,161 @@ def _insert(rows):
         return [kind for (kind,) in cursor.fetchall()]
 
 
+# --- set-based providers --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rows:
+    """One set-based provider's notifications: a SELECT with the columns kind, recipient_id, target_id, due_date,
+    level, title and url (one row per recipient; a NULL recipient or level is skipped), targets of one model."""
+    target_model: type
+    ctes: tuple  # (name, sql) the SELECT refers to
+    select: str
+    params: dict
+
+
+# The active users and their roles, read once per statement; jurisdiction key "0" stands for "no limit".
+_OFFICE_CTE = (
+    "SELECT u.id AS user_id, COALESCE(u.jurisdiction_id, 0)::text AS jurisdiction, "
+    "array_agg(g.name::text) AS roles "
+    "FROM core_user u JOIN core_user_groups ug ON ug.user_id = u.id JOIN auth_group g ON g.id = ug.group_id "
+    "WHERE u.is_active GROUP BY u.id"
+)
+# (unit, user) for the users of some roles whose jurisdiction covers the unit: a unit's path "12/40/" lists its
+# ancestors and itself, so covering is an equality join on them (plus "0" for the users without a limit).
+_COVER_CTE = (
+    "SELECT un.id AS unit_id, o.user_id FROM core_unit un "
+    "CROSS JOIN LATERAL unnest(string_to_array('0/' || rtrim(un.path, '/'), '/')) AS above(id) "
+    "JOIN scan_office o ON o.jurisdiction = above.id AND o.roles && {roles}"
+)
+
+
+class Query:
+    """Builds the SELECT of a set-based provider for `on_date`: parameters, levels, dates, links and recipients as
+    SQL fragments, so that the provider's rule reads as one statement.
+
+    Parameters always present: %(on_date)s, %(horizon)s (the end of the notice window), %(notice_days)s."""
+
+    def __init__(self, target_model, on_date):
+        self.target_model = target_model
+        self.notice_days = settings.DEADLINE_NOTICE_DAYS
+        self.params = {"on_date": on_date, "notice_days": self.notice_days,
+                       "horizon": on_date + datetime.timedelta(days=self.notice_days)}
+        self.ctes = {}
+        self._covers = {}
+
+    def param(self, value):
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"%({name})s"
+
+    def level(self, due, notice_days=None):
+        """level_for in SQL: NULL while `due` is further away than the notice window."""
+        notice = "%(notice_days)s" if notice_days is None else notice_days
+        return (f"(CASE WHEN {due} < %(on_date)s THEN 'overdue' WHEN {due} = %(on_date)s THEN 'warning' "
+                f"WHEN {due} - %(on_date)s <= {notice} THEN 'notice' END)")
+
+    @staticmethod
+    def ymd(date):
+        return f"to_char({date}, 'YYYY-MM-DD')"
+
+    def label(self, column, model, field):
+        """get_FOO_display() in SQL: the choice's label, else the stored value."""
+        whens = " ".join(f"WHEN {self.param(value)} THEN {self.param(str(label))}"
+                         for value, label in model._meta.get_field(field).flatchoices)
+        return f"(CASE {column} {whens} ELSE {column} END)"
+
+    @staticmethod
+    def number(expression):
+        """An integer as text, like Python's str()."""
+        return f"({expression})::int::text"
+
+    def url(self, viewname, *codes, samples=None):
+        """reverse(viewname, args=codes) in SQL: the path is reversed with sample codes (UUIDs unless the URL
+        pattern needs others), which the code columns then replace."""
+        markers = samples or [f"00000000-0000-4000-8000-{i:012d}" for i in range(len(codes))]
+        path = reverse(viewname, args=markers)
+        parts = []
+        for marker, code in zip(markers, codes, strict=True):
+            before, path = path.split(marker, 1)
+            parts += [self.param(before), f"({code})::text"]
+        return "(" + " || ".join([*parts, self.param(path)]) + ")"
+
+    def covering(self, role_names=OFFICE_RECIPIENTS):
+        """The name of a relation (unit_id, user_id): users_covering(unit, role_names) for every unit."""
+        self.ctes.setdefault("scan_office", _OFFICE_CTE)
+        key = tuple(sorted(role_names))
+        if key not in self._covers:
+            self._covers[key] = f"scan_cover_{len(self._covers)}"
+            self.ctes[self._covers[key]] = _COVER_CTE.format(roles=f"{self.param(list(key))}::text[]")
+        return self._covers[key]
+
+    def author_or_covering(self, author, unit, role_names=OFFICE_RECIPIENTS, alias="r"):
+        """Joins giving `alias`.recipient_id: Covering.author_or_covering(author, unit) — the author (a user id
+        column) while active, else the users covering the unit (a unit id column)."""
+        cover = self.covering(role_names)
+        return (f"LEFT JOIN core_user {alias}_author ON {alias}_author.id = {author} AND {alias}_author.is_active "
+                f"LEFT JOIN {cover} {alias}_cover ON {alias}_author.id IS NULL AND {alias}_cover.unit_id = {unit} "
+                f"CROSS JOIN LATERAL (SELECT COALESCE({alias}_author.id, {alias}_cover.user_id) AS recipient_id) "
+                f"AS {alias}")
+
+    def rows(self, select):
+        return Rows(self.target_model, tuple(self.ctes.items()), select, dict(self.params))
+
+
+_INSERT_SELECT = """
+WITH {ctes}created AS (
+    INSERT INTO core_notification
+        (recipient_id, kind, target_type_id, target_id, title, url, due_date, level, created_at)
+    SELECT due.recipient_id, due.kind, %(target_type)s, due.target_id::text, left(due.title, 300),
+        left(COALESCE(due.url, ''), 300), due.due_date, due.level, %(now)s
+    FROM ({select}) AS due
+    WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL
+    ON CONFLICT ON CONSTRAINT core_notification_once_per_level DO NOTHING
+    RETURNING kind
+)
+SELECT kind, count(*) FROM created GROUP BY kind
+"""
+
+
+def _insert_select(rows):
+    """Run one Rows as a single INSERT ... SELECT; returns {kind: notifications created}."""
+    ctes = "".join(f"{name} AS MATERIALIZED ({sql}), " for name, sql in rows.ctes)
+    params = {**rows.params, "now": timezone.now(),
+              "target_type": ContentType.objects.get_for_model(rows.target_model).pk}
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SELECT.format(ctes=ctes, select=rows.select), params)
+        return dict(cursor.fetchall())
+
+
+def evaluate(provider, on_date):
+    """What `provider` would notify on `on_date`, as Due items (targets and recipients loaded), without inserting:
+    for tests and checks that read a provider's rule."""
+    items = []
+    for item in provider(on_date):
+        items.extend(_evaluate_rows(item) if isinstance(item, Rows) else [item])
+    return items
+
+
+_EVALUATE = (
+    "{with_ctes} SELECT due.kind, due.target_id, due.due_date, due.level, due.title, COALESCE(due.url, ''), "
+    "array_agg(due.recipient_id ORDER BY due.recipient_id) FROM ({select}) AS due "
+    "WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 3, 2, 1, 4"
+)
+
+
+def _evaluate_rows(rows):
+    ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in rows.ctes)
+    # SQL text from the providers' code; values are parameters.
+    sql = _EVALUATE.format(with_ctes=f"WITH {ctes}" if ctes else "", select=rows.select)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, rows.params)
+        found = cursor.fetchall()
+    targets = rows.target_model._default_manager.in_bulk({row[1] for row in found})
+    users = User.objects.in_bulk({user for row in found for user in row[6]})
+    return [Due(kind, targets[target], due_date, level, title, tuple(users[user] for user in recipients), url)
+            for kind, target, due_date, level, title, url, recipients in found]
+
+
 def scan(on_date=None, batch_size=1000):
     """Run every provider for `on_date` (default today); returns a Counter of notifications created per kind."""
     on_date = on_date or timezone.localdate()
@@ -126,10 +284,14 @@ def scan(on_date=None, batch_size=1000):
     for provider in providers():
         with transaction.atomic():
             batch = []
-            for row in _rows(provider(on_date)):
-                batch.append(row)
-                if len(batch) >= batch_size:
-                    created.update(_insert(batch))
-                    batch = []
+            for item in provider(on_date):
+                if isinstance(item, Rows):
+                    created.update(_insert_select(item))
+                    continue
+                for row in _rows([item]):
+                    batch.append(row)
+                    if len(batch) >= batch_size:
+                        created.update(_insert(batch))
+                        batch = []
             created.update(_insert(batch))
     return created

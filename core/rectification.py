@@ -25,7 +25,6 @@ The pages and views over an item (forms, detail context, progress/deadline/evide
 core.rectification_views.
 """
 
-import datetime
 import hashlib
 import os
 import uuid
@@ -38,8 +37,7 @@ from django.db.models import Count
 from django.http import FileResponse
 from django.utils import timezone
 
-from core import audit
-from core.deadlines import Due, Level, level_for
+from core import audit, roles
 from core.refusals import Refused
 from core.transitions import Machine, Transition
 from core.workdays import add_calendar_days
@@ -416,28 +414,30 @@ def evidence_response(evidence, request):
 # Deadlines and statistics
 
 
-def dues(queryset, on_date, *, kind, title, recipients, escalate_after, escalation_recipients):
-    """Due items for the open rectifications in `queryset` on `on_date`.
+def dues(q, *, kind, tables, where, title, url, recipient, recipient_joins, unit, escalate_after):
+    """The set-based deadline rows (core.deadlines.Query `q`) of the open rectification items `i` in `tables`
+    (FROM and JOINs) matching `where`:
 
-    - to `recipients(item)` at each level (提示 within the notice window, 预警 on the day, 逾期 after);
-    - once `escalate_after` days overdue, also `kind + "_escalated"` to `escalation_recipients(item)`.
-    `title(item, days_overdue)` gives the text (never an informant's identity)."""
-    horizon = on_date + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
-    for item in queryset.filter(OPEN_Q, rectification_deadline__lte=horizon).order_by("rectification_deadline"):
-        due = item.rectification_deadline
-        level = level_for(due, on_date)
-        if level is None:
-            continue
-        overdue = (on_date - due).days if due < on_date else 0
-        people = tuple(user for user in recipients(item) if user is not None)
-        if people:
-            yield Due(kind=kind, target=item, due_date=due, level=level, title=title(item, overdue),
-                      recipients=people)
-        if overdue >= escalate_after:
-            heads = tuple(escalation_recipients(item))
-            if heads:
-                yield Due(kind=f"{kind}_escalated", target=item, due_date=due, level=Level.OVERDUE,
-                          title=f"【逾期{overdue}天，请督办】{title(item, overdue)}", recipients=heads)
+    - to `recipient` (a column of `recipient_joins`) at each level (提示 within the notice window, 预警 on the
+      day, 逾期 after);
+    - once `escalate_after` days overdue, also `kind + "_escalated"` to the section heads covering `unit`.
+    `title` is the SQL text before the state (已逾期N天 / 期限…), never an informant's identity; `url` the link."""
+    q.params.update(open_statuses=list(OPEN_STATUSES), escalate_after=escalate_after)
+    due = "i.rectification_deadline"
+    overdue = f"(CASE WHEN {due} < %(on_date)s THEN %(on_date)s - {due} ELSE 0 END)"
+    state = f"CASE WHEN {due} < %(on_date)s THEN '已逾期' || {overdue} || '天' ELSE '期限' || {q.ymd(due)} END"
+    open_items = f"i.rectification_status = ANY(%(open_statuses)s) AND {due} <= %(horizon)s AND {where}"
+    heads = q.covering([roles.SECTION_HEAD])
+    return q.rows(f"""
+        SELECT '{kind}' AS kind, {recipient} AS recipient_id, i.id AS target_id, {due} AS due_date,
+               {q.level(due)} AS level, {title} || {state} AS title, {url} AS url
+        FROM {tables} {recipient_joins} WHERE {open_items}
+        UNION ALL
+        SELECT '{kind}_escalated', heads.user_id, i.id, {due}, 'overdue',
+               '【逾期' || {overdue} || '天，请督办】' || {title} || {state}, {url}
+        FROM {tables} JOIN {heads} heads ON heads.unit_id = {unit}
+        WHERE {open_items} AND {overdue} >= %(escalate_after)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def status_counts(queryset):

@@ -7,14 +7,13 @@ user's jurisdiction) with 31 December of the year as `due_date`.
 """
 
 import datetime
-from collections import defaultdict
 
 from django.conf import settings
 from django.urls import reverse
 
 from core import roles
-from core.deadlines import Covering, Due, Level, level_for
-from core.models import Unit, User
+from core.deadlines import Covering, Due, Level, Query, level_for
+from core.models import Unit
 from liaison.models import (
     Meeting,
     MeetingDecision,
@@ -22,6 +21,7 @@ from liaison.models import (
     Report,
     ReportingSchedule,
     first_of_month,
+    month_end,
     previous_month,
 )
 from liaison.services import report_due_date
@@ -36,105 +36,113 @@ PLENARY_KIND = "liaison.plenary_meeting"
 PLENARY_WARNING_DAYS = 30
 
 
-def _officers(member_unit_ids):
-    """{member unit id: [user id]} of the active liaison officers of those member units, in one query."""
-    officers = defaultdict(list)
-    through = User.groups.through.objects.filter(
-        group__member_unit__in=member_unit_ids, user__is_active=True, user__groups__name=roles.LIAISON)
-    for member_unit_id, user_id in through.values_list("group__member_unit", "user_id"):
-        officers[member_unit_id].append(user_id)
-    return officers
+def _officers(member_unit):
+    """Joins giving officer.user_id: the active liaison officers of the member unit `member_unit` (an id column)."""
+    return f"""JOIN liaison_memberunit officer_unit ON officer_unit.id = {member_unit}
+        JOIN core_user_groups officer ON officer.group_id = officer_unit.group_id
+        JOIN core_user officer_user ON officer_user.id = officer.user_id AND officer_user.is_active
+        AND EXISTS (SELECT 1 FROM core_user_groups ug JOIN auth_group g ON g.id = ug.group_id
+                    WHERE ug.user_id = officer.user_id AND g.name = %(liaison)s)"""  # noqa: S608  # nosec B608
 
 
-def _monthly_reports(period, member_units):
-    return {report.member_unit_id: report
-            for report in Report.objects.monthly().filter(period=period, member_unit__in=member_units)}
+def _monthly_reports(q, period):
+    """The member units active in `period` (alias mu) with their monthly report of it, if any (alias rp), and the
+    unit's due date (rp's, else the period's %(due)s) as unit_due."""
+    q.params.update(period=period, period_end=month_end(period), monthly=Report.Kind.MONTHLY,
+                    received=list(Report.RECEIVED), liaison=roles.LIAISON)
+    return """liaison_memberunit mu
+        LEFT JOIN liaison_report rp ON rp.member_unit_id = mu.id AND rp.kind = %(monthly)s AND rp.period = %(period)s
+        CROSS JOIN LATERAL (SELECT COALESCE(rp.due_date, %(due)s) AS unit_due) AS d"""
 
 
-def _reported_on_time(report):
-    return report is not None and report.first_submitted_at is not None and not report.is_late
+_ACTIVE = "mu.active_from <= %(period_end)s AND (mu.active_to IS NULL OR mu.active_to >= %(period)s)"
+
+
+def _month_day(date):
+    return f"extract(month FROM {date})::int || '月' || extract(day FROM {date})::int || '日'"
 
 
 def report_reminders(on_date):
     """From the reminder day (10th) to the due day (15th): remind the officers of units that have not reported
-    last month. Target: the member unit; due date: the period's due date."""
+    last month. Target: the member unit; due date: the unit's report's due date (else the period's)."""
     schedule = ReportingSchedule.current()
     period = previous_month(first_of_month(on_date))
     due = report_due_date(period, schedule)
     if not (due.replace(day=schedule.reminder_day) <= on_date <= due):
         return
-    units = list(MemberUnit.objects.active_in(period).select_related("unit"))
-    reports = _monthly_reports(period, units)
-    waiting = [unit for unit in units
-               if reports.get(unit.pk) is None or reports[unit.pk].status not in Report.RECEIVED]
-    officers = _officers(waiting)
-    url = reverse("liaison:report_new") + f"?period={period:%Y-%m}"
-    for unit in waiting:
-        report = reports.get(unit.pk)
-        unit_due = report.due_date if report else due
-        if not officers[unit.pk] or unit_due < on_date:
-            continue
-        yield Due(kind=REMINDER_KIND, target=unit, due_date=unit_due,
-                  level=level_for(unit_due, on_date) or Level.NOTICE,
-                  title=f"请于{unit_due.month}月{unit_due.day}日前报送{period.year}年{period.month}月月度通报",
-                  recipients=tuple(officers[unit.pk]), url=url)
+    q = Query(MemberUnit, on_date)
+    units = _monthly_reports(q, period)
+    q.params.update(due=due, url=reverse("liaison:report_new") + f"?period={period:%Y-%m}",
+                    text=f"前报送{period.year}年{period.month}月月度通报")
+    yield q.rows(f"""
+        SELECT '{REMINDER_KIND}' AS kind, officer.user_id AS recipient_id, mu.id AS target_id,
+               d.unit_due AS due_date, COALESCE({q.level("d.unit_due")}, 'notice') AS level,
+               '请于' || {_month_day("d.unit_due")} || %(text)s AS title, %(url)s AS url
+        FROM {units} {_officers("mu.id")}
+        WHERE {_ACTIVE} AND (rp.id IS NULL OR rp.status <> ALL(%(received)s)) AND d.unit_due >= %(on_date)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def missing_reports(on_date):
-    """After the due day (the 16th on): tell the office which units reported late or not at all last month."""
+    """After the due day (the 16th on): tell the office which units reported late or not at all last month (to the
+    office users covering the member unit)."""
     period = previous_month(first_of_month(on_date))
     due = report_due_date(period)
     if on_date <= due:
         return
-    units = list(MemberUnit.objects.active_in(period).select_related("unit"))
-    reports = _monthly_reports(period, units)
-    covering = Covering()
-    url = reverse("liaison:compliance") + f"?year={period.year}"
-    for unit in units:
-        report = reports.get(unit.pk)
-        unit_due = report.due_date if report else due
-        if _reported_on_time(report) or unit_due >= on_date:
-            continue
-        state = "逾期报送" if report is not None and report.first_submitted_at else "未报送"
-        users = covering(unit.unit)
-        if users:
-            yield Due(kind=MISSING_KIND, target=unit, due_date=unit_due, level=Level.OVERDUE,
-                      title=f"{unit}{period.year}年{period.month}月月度通报{state}"
-                            f"（期限{unit_due.month}月{unit_due.day}日）",
-                      recipients=users, url=url)
+    q = Query(MemberUnit, on_date)
+    units = _monthly_reports(q, period)
+    q.params.update(due=due, url=reverse("liaison:compliance") + f"?year={period.year}",
+                    text=f"{period.year}年{period.month}月月度通报", zone=settings.TIME_ZONE)
+    submitted = "rp.first_submitted_at IS NOT NULL"
+    on_time = f"{submitted} AND (rp.first_submitted_at AT TIME ZONE %(zone)s)::date <= rp.due_date"
+    yield q.rows(f"""
+        SELECT '{MISSING_KIND}' AS kind, r.user_id AS recipient_id, mu.id AS target_id, d.unit_due AS due_date,
+               'overdue' AS level,
+               COALESCE(NULLIF(u.short_name, ''), u.name) || %(text)s
+                   || CASE WHEN {submitted} THEN '逾期报送' ELSE '未报送' END
+                   || '（期限' || {_month_day("d.unit_due")} || '）' AS title, %(url)s AS url
+        FROM {units} JOIN core_unit u ON u.id = mu.unit_id JOIN {q.covering()} r ON r.unit_id = mu.unit_id
+        WHERE {_ACTIVE} AND NOT COALESCE({on_time}, false) AND d.unit_due < %(on_date)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def decision_deadlines(on_date):
-    """Open meeting decisions near or past their deadline, to the office."""
-    horizon = on_date + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
-    decisions = (MeetingDecision.objects.filter(status=MeetingDecision.Status.OPEN, deadline__lte=horizon)
-                 .select_related("meeting__organizer", "owner_unit__unit"))
-    covering = Covering()
-    for decision in decisions:
-        level = level_for(decision.deadline, on_date)
-        users = covering(decision.meeting.organizer)
-        if level is None or not users:
-            continue
-        state = "已逾期" if level == Level.OVERDUE else "即将到期"
-        yield Due(kind=DECISION_KIND, target=decision, due_date=decision.deadline, level=level,
-                  title=f"议定事项{state}：{decision.content[:40]}（牵头：{decision.owner_unit}）",
-                  recipients=users)
+    """Open meeting decisions near or past their deadline, to the office users covering the organizing unit
+    (set-based, core.deadlines.Query)."""
+    q = Query(MeetingDecision, on_date)
+    q.params["open"] = MeetingDecision.Status.OPEN
+    yield q.rows(f"""
+        SELECT '{DECISION_KIND}' AS kind, r.user_id AS recipient_id, d.id AS target_id, d.deadline AS due_date,
+               {q.level("d.deadline")} AS level,
+               '议定事项' || {_decision_state()} || '：' || left(d.content, 40) || '（牵头：'
+                   || COALESCE(NULLIF(u.short_name, ''), u.name) || '）' AS title,
+               {q.url("liaison:meeting_detail", "m.code")} || '#decision-' || d.code AS url
+        FROM liaison_meetingdecision d JOIN liaison_meeting m ON m.id = d.meeting_id
+        JOIN liaison_memberunit o ON o.id = d.owner_unit_id JOIN core_unit u ON u.id = o.unit_id
+        JOIN {q.covering()} r ON r.unit_id = m.organizer_id
+        WHERE d.status = %(open)s AND d.deadline <= %(horizon)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def decision_deadlines_for_units(on_date):
-    """The same open decisions near or past their deadline, to the lead unit's liaison officers, linking to the
-    decision's own page (the meeting page is the office's)."""
-    horizon = on_date + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
-    decisions = list(MeetingDecision.objects.open().filter(deadline__lte=horizon).select_related("meeting"))
-    officers = _officers({d.owner_unit_id for d in decisions})
-    for decision in decisions:
-        level = level_for(decision.deadline, on_date)
-        if level is None or not officers[decision.owner_unit_id]:
-            continue
-        state = "已逾期" if level == Level.OVERDUE else "即将到期"
-        yield Due(kind=DECISION_UNIT_KIND, target=decision, due_date=decision.deadline, level=level,
-                  title=f"本单位牵头的议定事项{state}（期限{decision.deadline:%Y-%m-%d}）：{decision.content[:40]}",
-                  recipients=tuple(officers[decision.owner_unit_id]), url=decision.get_unit_url())
+    """The same open decisions near or past their deadline, to the lead unit's active liaison officers, linking to
+    the decision's own page (the meeting page is the office's)."""
+    q = Query(MeetingDecision, on_date)
+    q.params.update(open=MeetingDecision.Status.OPEN, liaison=roles.LIAISON)
+    yield q.rows(f"""
+        SELECT '{DECISION_UNIT_KIND}' AS kind, officer.user_id AS recipient_id, d.id AS target_id,
+               d.deadline AS due_date, {q.level("d.deadline")} AS level,
+               '本单位牵头的议定事项' || {_decision_state()} || '（期限' || {q.ymd("d.deadline")} || '）：'
+                   || left(d.content, 40) AS title,
+               {q.url("liaison:decision_detail", "d.code")} AS url
+        FROM liaison_meetingdecision d {_officers("d.owner_unit_id")}
+        WHERE d.status = %(open)s AND d.deadline <= %(horizon)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
+
+
+def _decision_state():
+    return "CASE WHEN d.deadline < %(on_date)s THEN '已逾期' ELSE '即将到期' END"
 
 
 def plenary_level(due_date, on_date, notice_days):

@@ -1,14 +1,14 @@
-"""Deadline providers of the matters app for the core scan (registered in MattersConfig.ready):
-certificate handover (10 days after issue), expiry (6 months ahead), return (7 days after coming back), joint-review
-opinion replies (5 working days) and inspection rectification items (core.rectification.dues, with escalation)."""
+"""Deadline providers of the matters app for the core scan (set-based, core.deadlines.Query; registered in
+MattersConfig.ready): certificate handover (10 days after issue), expiry (6 months ahead), return (7 days after
+coming back), joint-review opinion replies (5 working days) and inspection rectification items
+(core.rectification.dues, with escalation). Each reminds the user who recorded the row while active, else the
+office users covering the cadre's (or the inspected) unit."""
 
 import datetime
 
-from django.conf import settings
-
 from cadres.dates import add_months
-from core import rectification, roles
-from core.deadlines import Covering, Due, level_for
+from core import rectification
+from core.deadlines import Query
 from matters.models import (
     ApplicationStatus,
     Certificate,
@@ -19,107 +19,104 @@ from matters.models import (
     MattersRules,
     ReviewOpinion,
 )
-from matters.services import expiry_notice_from
 
 
-def _recipients():
-    """Who hears about a row: the user who recorded it (still active), else the office users covering its unit."""
-    return Covering().author_or_covering
+def _state(q, due):
+    return (f"CASE WHEN {due} < %(on_date)s THEN '已逾期' || (%(on_date)s - {due}) || '天' "
+            f"ELSE '期限' || {q.ymd(due)} END")
 
 
-def _horizon(on_date):
-    return on_date + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
-
-
-def _state(due, on_date):
-    return f"已逾期{(on_date - due).days}天" if due < on_date else f"期限{due:%Y-%m-%d}"
+def _certificate(q, alias="c", cadre="h"):
+    """str(certificate): the holder, the kind and the last four digits of the number only."""
+    return (f"{cadre}.name || ' ' || {q.label(f'{alias}.kind', Certificate, 'kind')} || '（尾号' "
+            f"|| right({alias}.number, 4) || '）'")
 
 
 def certificate_handovers(on_date):
     """A newly issued certificate not yet handed over to the office."""
-    recipients = _recipients()
-    rows = (Certificate.objects.filter(status=CertificateStatus.AWAITING, handover_due__lte=_horizon(on_date))
-            .select_related("cadre__unit", "created_by"))
-    for certificate in rows:
-        level = level_for(certificate.handover_due, on_date)
-        if level is None:
-            continue
-        yield Due(kind="matters.certificate_handover", target=certificate, due_date=certificate.handover_due,
-                  level=level, recipients=recipients(certificate.created_by, certificate.cadre.unit),
-                  title=f"证照交存：{certificate}，{_state(certificate.handover_due, on_date)}")
+    q = Query(Certificate, on_date)
+    q.params["awaiting"] = CertificateStatus.AWAITING
+    yield q.rows(f"""
+        SELECT 'matters.certificate_handover' AS kind, r.recipient_id, c.id AS target_id,
+               c.handover_due AS due_date, {q.level("c.handover_due")} AS level,
+               '证照交存：' || {_certificate(q)} || '，' || {_state(q, "c.handover_due")} AS title,
+               {q.url("matters:certificate_detail", "c.code")} AS url
+        FROM matters_certificate c JOIN cadres_cadre h ON h.id = c.cadre_id
+        {q.author_or_covering("c.created_by_id", "h.unit_id")}
+        WHERE c.status = %(awaiting)s AND c.handover_due <= %(horizon)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def certificate_expiries(on_date):
-    """Certificates held (or awaited) whose expiry is within the notice window (6 months) or past."""
+    """Certificates held (or awaited) whose expiry is within the notice window (6 months, month arithmetic as
+    cadres.dates.add_months: PostgreSQL clamps to the month's end the same way) or past."""
     rules = MattersRules.current()
-    recipients = _recipients()
-    limit = add_months(on_date, rules.expiry_notice_months) + datetime.timedelta(days=3)  # month-end slack
-    rows = (Certificate.objects.exclude(status=CertificateStatus.CANCELLED).filter(expires_on__lte=limit)
-            .select_related("cadre__unit", "created_by"))
-    for certificate in rows:
-        window = (certificate.expires_on - expiry_notice_from(certificate.expires_on, rules)).days
-        level = level_for(certificate.expires_on, on_date, notice_days=window)
-        if level is None:
-            continue
-        state = "已过期" if certificate.expires_on < on_date else f"将于{certificate.expires_on:%Y-%m-%d}到期"
-        yield Due(kind="matters.certificate_expiry", target=certificate, due_date=certificate.expires_on,
-                  level=level, recipients=recipients(certificate.created_by, certificate.cadre.unit),
-                  title=f"证照有效期：{certificate}{state}")
+    q = Query(Certificate, on_date)
+    q.params.update(cancelled=CertificateStatus.CANCELLED, months=rules.expiry_notice_months,
+                    limit=add_months(on_date, rules.expiry_notice_months) + datetime.timedelta(days=3))
+    window = "(c.expires_on - (c.expires_on - %(months)s * interval '1 month')::date)"
+    yield q.rows(f"""
+        SELECT 'matters.certificate_expiry' AS kind, r.recipient_id, c.id AS target_id, c.expires_on AS due_date,
+               {q.level("c.expires_on", window)} AS level,
+               '证照有效期：' || {_certificate(q)}
+                   || CASE WHEN c.expires_on < %(on_date)s THEN '已过期'
+                           ELSE '将于' || {q.ymd("c.expires_on")} || '到期' END AS title,
+               {q.url("matters:certificate_detail", "c.code")} AS url
+        FROM matters_certificate c JOIN cadres_cadre h ON h.id = c.cadre_id
+        {q.author_or_covering("c.created_by_id", "h.unit_id")}
+        WHERE c.status <> %(cancelled)s AND c.expires_on <= %(limit)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def certificate_returns(on_date):
     """Lent certificates due back N days after the trip."""
-    recipients = _recipients()
-    rows = (CertificateLoan.objects.filter(returned_on__isnull=True, return_due__lte=_horizon(on_date))
-            .select_related("certificate__cadre__unit", "lent_by", "application"))
-    for loan in rows:
-        level = level_for(loan.return_due, on_date)
-        if level is None:
-            continue
-        yield Due(kind="matters.certificate_return", target=loan, due_date=loan.return_due, level=level,
-                  recipients=recipients(loan.lent_by, loan.certificate.cadre.unit),
-                  title=f"证照交回：{loan.certificate}（{loan.application.number}），"
-                        f"{_state(loan.return_due, on_date)}")
+    q = Query(CertificateLoan, on_date)
+    yield q.rows(f"""
+        SELECT 'matters.certificate_return' AS kind, r.recipient_id, l.id AS target_id, l.return_due AS due_date,
+               {q.level("l.return_due")} AS level,
+               '证照交回：' || {_certificate(q)} || '（' || a.number || '），' || {_state(q, "l.return_due")} AS title,
+               {q.url("matters:application_detail", "a.code")} AS url
+        FROM matters_certificateloan l JOIN matters_certificate c ON c.id = l.certificate_id
+        JOIN cadres_cadre h ON h.id = c.cadre_id JOIN matters_travelapplication a ON a.id = l.application_id
+        {q.author_or_covering("l.lent_by_id", "h.unit_id")}
+        WHERE l.returned_on IS NULL AND l.return_due <= %(horizon)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def opinion_replies(on_date):
     """Joint-review opinions not yet replied."""
-    recipients = _recipients()
-    rows = (ReviewOpinion.objects.filter(replied_on__isnull=True, application__status=ApplicationStatus.REVIEWING,
-                                         reply_due__lte=_horizon(on_date))
-            .select_related("application__cadre__unit", "application__created_by"))
-    for opinion in rows:
-        level = level_for(opinion.reply_due, on_date)
-        if level is None:
-            continue
-        application = opinion.application
-        mark = "（暂定）" if opinion.reply_due_provisional else ""
-        yield Due(kind="matters.review_opinion", target=opinion, due_date=opinion.reply_due, level=level,
-                  recipients=recipients(application.created_by, application.cadre.unit),
-                  title=f"联审意见答复：{application.number} {application.cadre.name} "
-                        f"{opinion.get_department_display()}，{_state(opinion.reply_due, on_date)}{mark}")
+    q = Query(ReviewOpinion, on_date)
+    q.params["reviewing"] = ApplicationStatus.REVIEWING
+    yield q.rows(f"""
+        SELECT 'matters.review_opinion' AS kind, r.recipient_id, o.id AS target_id, o.reply_due AS due_date,
+               {q.level("o.reply_due")} AS level,
+               '联审意见答复：' || a.number || ' ' || h.name || ' '
+                   || {q.label("o.department", ReviewOpinion, "department")} || '，' || {_state(q, "o.reply_due")}
+                   || CASE WHEN o.reply_due_provisional THEN '（暂定）' ELSE '' END AS title,
+               {q.url("matters:application_detail", "a.code")} AS url
+        FROM matters_reviewopinion o JOIN matters_travelapplication a ON a.id = o.application_id
+        JOIN cadres_cadre h ON h.id = a.cadre_id
+        {q.author_or_covering("a.created_by_id", "h.unit_id")}
+        WHERE o.replied_on IS NULL AND a.status = %(reviewing)s AND o.reply_due <= %(horizon)s
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def inspection_rectification(on_date):
-    """Open inspection rectification items: to the recorder; escalated to the section heads after N days overdue.
-    The levels and the escalation are core.rectification.dues, the same code as audit findings."""
-    rules = MattersRules.current()
-    recipients = _recipients()
-    heads = Covering([roles.SECTION_HEAD])
-
-    def escalation(item):
-        return list(heads(item.inspection.unit))
-
-    def title(item, overdue):
-        state = f"已逾期{overdue}天" if overdue else f"期限{item.rectification_deadline:%Y-%m-%d}"
-        return f"巡察整改：{item}（{item.owner_name or item.owner_cadre or '未指定责任人'}），{state}"
-
-    items = (InspectionItem.objects.active().filter(inspection__status=InspectionStatus.RECTIFYING)
-             .select_related("inspection__unit", "inspection__created_by", "owner_cadre"))
-    yield from rectification.dues(items, on_date, kind="matters.inspection_rectification", title=title,
-                                  recipients=lambda item: recipients(item.inspection.created_by,
-                                                                     item.inspection.unit),
-                                  escalate_after=rules.escalation_overdue_days, escalation_recipients=escalation)
+    """Open inspection rectification items: to the recorder (else the office users covering the inspected unit);
+    escalated to the section heads after N days overdue. The levels and the escalation are
+    core.rectification.dues, the same code as audit findings."""
+    q = Query(InspectionItem, on_date)
+    q.params["rectifying"] = InspectionStatus.RECTIFYING
+    title = ("'巡察整改：' || n.round_name || ' ' || COALESCE(NULLIF(u.short_name, ''), u.name) || ' 问题' || i.number "
+             "|| '（' || COALESCE(NULLIF(i.owner_name, ''), owner.name, '未指定责任人') || '），'")
+    yield rectification.dues(
+        q, kind="matters.inspection_rectification",
+        tables="matters_inspectionitem i JOIN matters_inspection n ON n.id = i.inspection_id "
+               "JOIN core_unit u ON u.id = n.unit_id LEFT JOIN cadres_cadre owner ON owner.id = i.owner_cadre_id",
+        recipient_joins=q.author_or_covering("n.created_by_id", "n.unit_id"),
+        where="i.voided_at IS NULL AND n.status = %(rectifying)s", title=title,
+        url=q.url("matters:item_detail", "n.code", "i.code"), recipient="r.recipient_id", unit="n.unit_id",
+        escalate_after=MattersRules.current().escalation_overdue_days)
 
 
 PROVIDERS = [certificate_handovers, certificate_expiries, certificate_returns, opinion_replies,

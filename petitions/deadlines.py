@@ -9,12 +9,10 @@ import contextvars
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 
-from core import deadlines as core_deadlines
 from core import roles, workdays
+from core.deadlines import Query
 from petitions.models import (
-    CONCLUDED_STATUSES,
     OPEN_STATUSES,
     CaseType,
     DayKind,
@@ -211,25 +209,60 @@ def days_class(due, on_date):
 
 
 def provider(on_date):
-    """Deadline scan: what is due within the notice window, due today or overdue."""
-    heads = core_deadlines.Covering([roles.SECTION_HEAD])  # told of what is overdue in their jurisdiction
-    awaiting_review = Q(status__in=REVIEWABLE_STATUSES, review_requests__state=ReviewRequest.State.PENDING)
-    cases = (Petition.objects.filter(Q(status__in=OPEN_STATUSES + CONCLUDED_STATUSES[:1]) | awaiting_review)
-             .distinct().select_related("unit").prefetch_related("handlers", "transfers", "review_requests"))
-    for petition in cases.iterator(chunk_size=500):
-        for item in pending(petition, list(petition.transfers.all()), list(petition.review_requests.all())):
-            level = core_deadlines.level_for(item.date, on_date)
-            if level is None:
-                continue
-            recipients = list(petition.handlers.all())
-            # A 暂定 date is not escalated: it is final only once the year's schedule is entered (require_final).
-            if level == core_deadlines.Level.OVERDUE and workdays.is_final(item.date, item.provisional):
-                recipients += heads(petition.unit)
-            if not recipients:
-                continue
-            # Never the informant in a title: the case number and the step only.
-            title = f"信访举报件 {petition.code}：{item.label}期限 {item.date:%Y-%m-%d}"
-            if item.provisional:
-                title += "（暂定）"
-            yield core_deadlines.Due(kind=f"petitions.{item.stage}", target=petition, due_date=item.date,
-                                     level=level, title=title, recipients=tuple(recipients))
+    """Deadline scan: what is due within the notice window, due today or overdue — the deadlines `pending` lists, in
+    SQL. To the handlers; once overdue, also to the section heads covering the case's unit, unless the date is 暂定
+    (not escalated: it is final only once the year's schedule is entered, workdays.require_final)."""
+    q = Query(Petition, on_date)
+    q.params.update(
+        open=list(OPEN_STATUSES), before_acceptance=[Status.REGISTERED, Status.PROPOSED],
+        handling=[Status.INVESTIGATING, Status.ON_HOLD, Status.REVIEWING], transferred=Status.TRANSFERRED,
+        concluded=Status.CONCLUDED, reviewable=list(REVIEWABLE_STATUSES), accusation=CaseType.ACCUSATION,
+        review=ReviewLevel.REVIEW, review_pending=ReviewRequest.State.PENDING,
+        **{f"stage_{stage.value}": stage.value for stage in Stage},
+        **{f"label_{stage.value}": str(stage.label) for stage in (Stage.REVIEW_ANSWER, Stage.RECHECK_ANSWER)},
+    )
+    q.ctes["petition_due"] = """
+        SELECT p.id, p.code, p.unit_id, %(stage_acceptance)s AS stage,
+               CASE WHEN p.case_type = %(accusation)s THEN '受理告知' ELSE '受理决定' END AS label,
+               p.acceptance_due AS due, p.acceptance_due_provisional AS provisional
+        FROM petitions_petition p
+        WHERE p.status = ANY(%(open)s) AND p.acceptance_due <= %(horizon)s
+          AND CASE WHEN p.case_type = %(accusation)s THEN p.acceptance_notified_on IS NULL
+                   ELSE p.status = ANY(%(before_acceptance)s) END
+        UNION ALL
+        SELECT p.id, p.code, p.unit_id, %(stage_forward)s, '转送', p.forward_due, p.forward_due_provisional
+        FROM petitions_petition p WHERE p.status = ANY(%(before_acceptance)s) AND p.forward_due <= %(horizon)s
+        UNION ALL
+        SELECT p.id, p.code, p.unit_id, %(stage_handling)s, '办结', p.handling_due, p.handling_due_provisional
+        FROM petitions_petition p WHERE p.status = ANY(%(handling)s) AND p.handling_due <= %(horizon)s
+        UNION ALL
+        SELECT p.id, p.code, p.unit_id, %(stage_transfer_reply)s, '转办回复', t.reply_due, false
+        FROM petitions_petition p JOIN petitions_transfer t ON t.petition_id = p.id
+        WHERE p.status = %(transferred)s AND t.replied_on IS NULL AND t.reply_due <= %(horizon)s
+        UNION ALL
+        SELECT p.id, p.code, p.unit_id, %(stage_feedback)s, '反馈', p.feedback_due, p.feedback_due_provisional
+        FROM petitions_petition p WHERE p.status = %(concluded)s AND p.feedback_due <= %(horizon)s
+        UNION ALL
+        SELECT p.id, p.code, p.unit_id, a.stage, a.label, r.answer_due, r.answer_due_provisional
+        FROM petitions_petition p JOIN petitions_reviewrequest r ON r.petition_id = p.id
+        CROSS JOIN LATERAL (SELECT CASE WHEN r.level = %(review)s THEN %(stage_review_answer)s
+                                        ELSE %(stage_recheck_answer)s END AS stage,
+                                   CASE WHEN r.level = %(review)s THEN %(label_review_answer)s
+                                        ELSE %(label_recheck_answer)s END AS label) AS a
+        WHERE p.status = ANY(%(reviewable)s) AND r.state = %(review_pending)s AND r.answer_due <= %(horizon)s
+    """
+    heads = q.covering([roles.SECTION_HEAD])  # told of what is overdue in their jurisdiction
+    # Never the informant in a title: the case number and the step only.
+    columns = f"""'petitions.' || d.stage AS kind, d.id AS target_id, d.due AS due_date,
+               {q.level("d.due")} AS level,
+               '信访举报件 ' || d.code || '：' || d.label || '期限 ' || {q.ymd("d.due")}
+                   || CASE WHEN d.provisional THEN '（暂定）' ELSE '' END AS title,
+               {q.url("petitions:detail", "d.code", samples=["XF-9999-99999"])} AS url"""
+    yield q.rows(f"""
+        SELECT h.user_id AS recipient_id, {columns}
+        FROM petition_due d JOIN petitions_petition_handlers h ON h.petition_id = d.id
+        UNION ALL
+        SELECT c.user_id AS recipient_id, {columns}
+        FROM petition_due d JOIN {heads} c ON c.unit_id = d.unit_id
+        WHERE d.due < %(on_date)s AND NOT d.provisional
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)

@@ -1,69 +1,67 @@
-"""Deadline providers for the core scan: the 纪委监委 opinion and other opinion replies, the end of publicity, and
-the end of probation (reminded 30 days ahead by default); and the recompute of those deadlines when the holiday
-schedule changes."""
+"""Deadline providers for the core scan (set-based, core.deadlines.Query): the 纪委监委 opinion and other
+opinion replies, the end of publicity, and the end of probation (reminded 30 days ahead by default); and the
+recompute of those deadlines when the holiday schedule changes."""
 
 from core import workdays
-from core.deadlines import Due, level_for
+from core.deadlines import Query
 from vetting.models import Appointment, CaseStatus, DisciplineOpinion, OpinionRequest, Publicity, VettingSettings
+from vetting.models.steps import Department
 from vetting.workflow import publicity_min_end
 
 
 def _mark(provisional):
-    return "（暂定）" if provisional else ""
+    """（暂定） after a date that depends on a year whose holiday schedule is not entered yet."""
+    return f"CASE WHEN {provisional} THEN '（暂定）' ELSE '' END"
+
+
+def _step(q, kind, table, due, what, *, where="", notice_days=None):
+    """One step of open cases in `status`'s stage due near `on_date`: to the case's handler, linking to the case.
+    `what` is the SQL text between the case (number and candidate) and the date."""
+    return q.rows(f"""
+        SELECT '{kind}' AS kind, vc.handler_id AS recipient_id, s.id AS target_id, s.{due} AS due_date,
+               {q.level(f"s.{due}", notice_days)} AS level,
+               vc.number || ' ' || c.name || '：' || {what} AS title,
+               {q.url("vetting:case", "vc.number", samples=["RQ-9999-999999"])} AS url
+        FROM {table} s JOIN vetting_vettingcase vc ON vc.id = s.case_id JOIN cadres_cadre c ON c.id = vc.cadre_id
+        WHERE {where} s.{due} <= %(on_date)s + {notice_days or "%(notice_days)s"}
+    """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def discipline_replies(on_date):
-    waiting = DisciplineOpinion.objects.filter(replied_on__isnull=True, case__status=CaseStatus.INSPECTION)
-    for item in waiting.select_related("case__cadre", "case__handler"):
-        level = level_for(item.reply_deadline, on_date)
-        if level is None:
-            continue
-        case = item.case
-        yield Due(kind="vetting.discipline_reply", target=item, due_date=item.reply_deadline, level=level,
-                  title=f"{case.number} {case.cadre.name}：纪委监委党风廉政意见答复期限"
-                        f"{item.reply_deadline:%Y-%m-%d}{_mark(item.reply_deadline_provisional)}",
-                  recipients=(case.handler,), url=case.get_absolute_url())
+    q = Query(DisciplineOpinion, on_date)
+    q.params["status"] = CaseStatus.INSPECTION
+    yield _step(q, "vetting.discipline_reply", "vetting_disciplineopinion", "reply_deadline",
+                f"'纪委监委党风廉政意见答复期限' || {q.ymd('s.reply_deadline')} "
+                f"|| {_mark('s.reply_deadline_provisional')}",
+                where="s.replied_on IS NULL AND vc.status = %(status)s AND")
 
 
 def opinion_replies(on_date):
-    waiting = OpinionRequest.objects.filter(replied_on__isnull=True, case__status=CaseStatus.INSPECTION)
-    for item in waiting.select_related("case__cadre", "case__handler"):
-        level = level_for(item.reply_deadline, on_date)
-        if level is None:
-            continue
-        case = item.case
-        yield Due(kind="vetting.opinion_reply", target=item, due_date=item.reply_deadline, level=level,
-                  title=f"{case.number} {case.cadre.name}：{item.department_label}征求意见答复期限"
-                        f"{item.reply_deadline:%Y-%m-%d}{_mark(item.reply_deadline_provisional)}",
-                  recipients=(case.handler,), url=case.get_absolute_url())
+    q = Query(OpinionRequest, on_date)
+    q.params.update(status=CaseStatus.INSPECTION, other=Department.OTHER)
+    department = (f"CASE WHEN s.department = %(other)s AND s.department_name <> '' THEN s.department_name "
+                  f"ELSE {q.label('s.department', OpinionRequest, 'department')} END")
+    yield _step(q, "vetting.opinion_reply", "vetting_opinionrequest", "reply_deadline",
+                f"{department} || '征求意见答复期限' || {q.ymd('s.reply_deadline')} "
+                f"|| {_mark('s.reply_deadline_provisional')}",
+                where="s.replied_on IS NULL AND vc.status = %(status)s AND")
 
 
 def publicity_ends(on_date):
-    running = Publicity.objects.filter(case__status=CaseStatus.PUBLICITY).select_related("case__cadre",
-                                                                                          "case__handler")
-    for publicity in running:
-        level = level_for(publicity.end_date, on_date)
-        if level is None:
-            continue
-        case = publicity.case
-        yield Due(kind="vetting.publicity_end", target=publicity, due_date=publicity.end_date, level=level,
-                  title=f"{case.number} {case.cadre.name}：任前公示{publicity.end_date:%Y-%m-%d}期满"
-                        f"{_mark(publicity.end_provisional)}，请核查反映并认定结果",
-                  recipients=(case.handler,), url=case.get_absolute_url())
+    q = Query(Publicity, on_date)
+    q.params["status"] = CaseStatus.PUBLICITY
+    yield _step(q, "vetting.publicity_end", "vetting_publicity", "end_date",
+                f"'任前公示' || {q.ymd('s.end_date')} || '期满' || {_mark('s.end_provisional')} "
+                f"|| '，请核查反映并认定结果'",
+                where="vc.status = %(status)s AND")
 
 
 def probation_ends(on_date):
-    notice_days = VettingSettings.current().probation_notice_days
-    running = Appointment.objects.filter(case__status=CaseStatus.PROBATION, probation_end__isnull=False,
-                                         probation_result="").select_related("case__cadre", "case__handler")
-    for appointment in running:
-        level = level_for(appointment.probation_end, on_date, notice_days=notice_days)
-        if level is None:
-            continue
-        case = appointment.case
-        yield Due(kind="vetting.probation_end", target=appointment, due_date=appointment.probation_end, level=level,
-                  title=f"{case.number} {case.cadre.name}：试用期{appointment.probation_end:%Y-%m-%d}期满，请组织考核",
-                  recipients=(case.handler,), url=case.get_absolute_url())
+    q = Query(Appointment, on_date)
+    q.params.update(status=CaseStatus.PROBATION, notice=VettingSettings.current().probation_notice_days)
+    yield _step(q, "vetting.probation_end", "vetting_appointment", "probation_end",
+                f"'试用期' || {q.ymd('s.probation_end')} || '期满，请组织考核'",
+                where="vc.status = %(status)s AND s.probation_result = '' AND", notice_days="%(notice)s")
 
 
 PROVIDERS = (discipline_replies, opinion_replies, publicity_ends, probation_ends)

@@ -92,7 +92,7 @@ def test_the_report_cannot_predate_the_draft(started, staff):
 
 
 def _dues(on_date):
-    return list(deadlines.draft_comment_deadlines(on_date))
+    return core_deadlines.evaluate(deadlines.draft_comment_deadlines, on_date)
 
 
 def test_reminders_before_on_and_after_the_last_day(started, staff):

@@ -7,7 +7,7 @@ from cadres.deadlines import inquiry_replies, personal_matters_reports
 from cadres.models import ImpactPeriod, MeasureKind, SupervisionMeasure
 from core import workdays
 from core.audit import AuditEvent
-from core.deadlines import Level
+from core.deadlines import Level, evaluate
 from core.models import WorkCalendarYear
 from tests.factories import CadreFactory
 
@@ -81,11 +81,11 @@ def test_a_deadline_in_an_unknown_year_is_provisional_and_recomputed_once_entere
 def test_reply_is_recorded_once_and_stops_the_reminders(cadre, staff):
     measure = services.record_measure(cadre, MeasureKind.INQUIRY, D(2026, 11, 2), "函询", actor=staff,
                                       delivered_on=D(2026, 11, 2))
-    due = list(inquiry_replies(D(2026, 11, 24)))
+    due = evaluate(inquiry_replies, D(2026, 11, 24))
     assert [(d.level, d.target) for d in due] == [(Level.OVERDUE, measure)]
     assert due[0].recipients == (staff,)
     services.record_inquiry_reply(measure, D(2026, 11, 20), "书面说明", actor=staff)
-    assert list(inquiry_replies(D(2026, 11, 24))) == []
+    assert evaluate(inquiry_replies, D(2026, 11, 24)) == []
     with pytest.raises(ValueError, match="已答复"):
         services.record_inquiry_reply(measure, D(2026, 11, 21), "再次", actor=staff)
 
@@ -93,9 +93,9 @@ def test_reply_is_recorded_once_and_stops_the_reminders(cadre, staff):
 def test_inquiry_deadline_levels(cadre, staff):
     services.record_measure(cadre, MeasureKind.INQUIRY, D(2026, 11, 2), "函询", actor=staff,
                             delivered_on=D(2026, 11, 2))
-    assert [d.level for d in inquiry_replies(D(2026, 11, 10))] == []
-    assert [d.level for d in inquiry_replies(D(2026, 11, 20))] == [Level.NOTICE]
-    assert [d.level for d in inquiry_replies(D(2026, 11, 23))] == [Level.WARNING]
+    assert [d.level for d in evaluate(inquiry_replies, D(2026, 11, 10))] == []
+    assert [d.level for d in evaluate(inquiry_replies, D(2026, 11, 20))] == [Level.NOTICE]
+    assert [d.level for d in evaluate(inquiry_replies, D(2026, 11, 23))] == [Level.WARNING]
 
 
 def test_missing_personal_matters_reports_are_reported_after_31_january(cadre, staff, section_head):
@@ -103,10 +103,10 @@ def test_missing_personal_matters_reports_are_reported_after_31_january(cadre, s
 
     reported = CadreFactory(unit=cadre.unit, actor=staff)
     pm.record_report(reported, actor=staff, year=2026, submitted_on=D(2026, 1, 20))
-    assert list(personal_matters_reports(D(2026, 1, 10))) == []
-    soon = list(personal_matters_reports(D(2026, 1, 28)))
+    assert evaluate(personal_matters_reports, D(2026, 1, 10)) == []
+    soon = evaluate(personal_matters_reports, D(2026, 1, 28))
     assert [(d.target, d.level) for d in soon] == [(cadre, Level.NOTICE)]
-    late = list(personal_matters_reports(D(2026, 2, 3)))
+    late = evaluate(personal_matters_reports, D(2026, 2, 3))
     assert [(d.target, d.level, d.due_date) for d in late] == [(cadre, Level.OVERDUE, D(2026, 1, 31))]
     assert set(late[0].recipients) == {staff, section_head}
 

@@ -126,18 +126,18 @@ def test_a_change_report_is_due_30_days_after_the_event_and_the_scan_reminds(cou
     """《领导干部报告个人有关事项规定》: a change in family matters, or a new cadre, is reported within 30 days
     (CadreSettings.change_report_days); the office registers what is owed and the core scan reminds it."""
     from cadres.deadlines import change_and_new_reports
-    from core.deadlines import Level
+    from core.deadlines import Level, evaluate
 
     cadre = CadreFactory(unit=county, actor=staff)
     owed = pm.expect_report(cadre, actor=staff, kind=ReportKind.CHANGE, event_on=D(2026, 10, 10))
     assert owed.due_on == D(2026, 11, 9) and owed.is_pending
-    assert list(change_and_new_reports(D(2026, 10, 20))) == []  # not yet in the notice window
-    [due] = change_and_new_reports(D(2026, 11, 10))
+    assert evaluate(change_and_new_reports, D(2026, 10, 20)) == []  # not yet in the notice window
+    [due] = evaluate(change_and_new_reports, D(2026, 11, 10))
     assert (due.level, due.target, due.recipients) == (Level.OVERDUE, owed, (staff,))
     filed = pm.record_report(cadre, actor=staff, year=2026, kind=ReportKind.CHANGE, event_on=D(2026, 10, 10),
                              submitted_on=D(2026, 11, 12))
     assert filed.pk == owed.pk and not filed.is_pending
-    assert list(change_and_new_reports(D(2026, 11, 20))) == []
+    assert evaluate(change_and_new_reports, D(2026, 11, 20)) == []
     assert "逾期报告" in AuditEvent.objects.filter(name="cadres.pm_report.recorded").latest("id").summary
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from cadres.deadlines import personal_matters_reports
 from cadres.models import Cadre
 from core import roles
-from core.deadlines import Covering, users_covering
+from core.deadlines import Covering, evaluate, users_covering
 from core.filters import UnitSubtreeFilter
 from core.models import User
 from core.scoping import ScopedQuerySet, in_subtree, scoped_by, unit_options
@@ -202,7 +202,7 @@ def test_an_inactive_author_hands_over_to_the_covering_users(county, staff, sect
 def test_reminders_go_to_each_county_own_office(county, other_county, staff, section_head, other_county_staff):
     """The yearly personal-matters report, missing in both counties: each county's office hears of its own."""
     ours, theirs = CadreFactory(unit=county, actor=staff), CadreFactory(unit=other_county, actor=other_county_staff)
-    due = {item.target: set(item.recipients) for item in personal_matters_reports(datetime.date(2026, 2, 3))}
+    due = {item.target: set(item.recipients) for item in evaluate(personal_matters_reports, datetime.date(2026, 2, 3))}
     assert due == {ours: {staff, section_head}, theirs: {other_county_staff}}
 
 

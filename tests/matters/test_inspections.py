@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import matters
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
 from cadres.timeline import timeline
+from core import deadlines as core_deadlines
 from core import rectification, roles
 from core.models import AuditEvent, Notification
 from core.refusals import Refused
@@ -120,14 +121,14 @@ def test_overdue_escalation_comes_from_audits_rectification(inspection, staff, c
     calls = []
     real = rectification.dues
 
-    def spy(queryset, on_date, **kwargs):
+    def spy(query, **kwargs):
         calls.append(kwargs)
-        return real(queryset, on_date, **kwargs)
+        return real(query, **kwargs)
 
     monkeypatch.setattr(rectification, "dues", spy)
-    early = list(matters_deadlines.inspection_rectification(D(2026, 5, 30)))
+    early = core_deadlines.evaluate(matters_deadlines.inspection_rectification, D(2026, 5, 30))
     assert [(d.kind, d.level) for d in early] == [("matters.inspection_rectification", Notification.Level.OVERDUE)]
-    late = list(matters_deadlines.inspection_rectification(D(2026, 5, 31)))
+    late = core_deadlines.evaluate(matters_deadlines.inspection_rectification, D(2026, 5, 31))
     escalated = [d for d in late if d.kind == "matters.inspection_rectification_escalated"]
     assert len(escalated) == 1 and escalated[0].recipients == (head,) and escalated[0].target == item
     assert "【逾期30天，请督办】" in escalated[0].title

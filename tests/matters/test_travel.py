@@ -39,7 +39,8 @@ def person(county):
 
 
 def _levels(provider, on_date, target=None):
-    return [(due.kind, due.level) for due in provider(on_date) if target is None or due.target == target]
+    return [(due.kind, due.level) for due in deadlines.evaluate(provider, on_date)
+            if target is None or due.target == target]
 
 
 def _rules(**values):
@@ -362,11 +363,11 @@ def test_an_investigation_is_a_blocking_warning(person, staff):
 
 def test_unanswered_opinions_are_reported_until_the_review_ends(person, staff):
     app = factories.application(person, staff, applied_on=D(2026, 3, 2))
-    dues = list(matters_deadlines.opinion_replies(D(2026, 3, 10)))
+    dues = deadlines.evaluate(matters_deadlines.opinion_replies, D(2026, 3, 10))
     assert len(dues) == 4 and {d.level for d in dues} == {Level.OVERDUE}
     assert all(app.number in d.title for d in dues)
     factories.review(app, staff, replied_on=D(2026, 3, 10))
-    assert list(matters_deadlines.opinion_replies(D(2026, 3, 11))) == []
+    assert deadlines.evaluate(matters_deadlines.opinion_replies, D(2026, 3, 11)) == []
 
 
 def test_one_active_registration_and_removal_needs_a_reason(person, staff):

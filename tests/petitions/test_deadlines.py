@@ -115,18 +115,19 @@ def test_scan_on_a_fixed_date(staff, section_head, other_county_staff):
     # acceptance notice due 2026-03-23 (see above)
     petition = make_petition(staff, received_on=datetime.date(2026, 3, 2))
     quiet = make_petition(staff, received_on=datetime.date(2026, 3, 20))  # due in April: outside the window
-    items = list(provider(datetime.date(2026, 3, 18)))
+    items = core_deadlines.evaluate(provider, datetime.date(2026, 3, 18))
     expected = [(petition.code, "notice", datetime.date(2026, 3, 23))]
     assert [(i.target.code, i.level, i.due_date) for i in items] == expected
     assert items[0].recipients == (staff,)
     assert "钱多多" not in items[0].title and petition.code in items[0].title
 
-    assert [i.level for i in provider(datetime.date(2026, 3, 23)) if i.target == petition] == ["warning"]
-    overdue = [i for i in provider(datetime.date(2026, 3, 24)) if i.target == petition]
+    on_the_day = core_deadlines.evaluate(provider, datetime.date(2026, 3, 23))
+    assert [i.level for i in on_the_day if i.target == petition] == ["warning"]
+    overdue = [i for i in core_deadlines.evaluate(provider, datetime.date(2026, 3, 24)) if i.target == petition]
     assert overdue[0].level == "overdue"
     # overdue: the section head of the county too, not the staff of another county
     assert set(overdue[0].recipients) == {staff, section_head}
-    assert quiet.pk not in [i.target.pk for i in provider(datetime.date(2026, 3, 24))]
+    assert quiet.pk not in [i.target.pk for i in core_deadlines.evaluate(provider, datetime.date(2026, 3, 24))]
 
     created = core_deadlines.scan(datetime.date(2026, 3, 24))
     assert created["petitions.acceptance"] == 2
@@ -142,7 +143,7 @@ def test_scan_reports_transfer_replies_and_handling(staff, section_head):
     services.approve(transferred, actor=section_head)
     matter = _approve(make_petition(staff, case_type=CaseType.PETITION_MATTER, named=False), staff, section_head,
                       on=datetime.date(2026, 3, 10))
-    found = {(i.kind, i.target.code, i.level) for i in provider(datetime.date(2026, 5, 9))}
+    found = {(i.kind, i.target.code, i.level) for i in core_deadlines.evaluate(provider, datetime.date(2026, 5, 9))}
     assert ("petitions.transfer_reply", transferred.code, "overdue") in found
     assert ("petitions.handling", matter.code, "warning") in found
 

@@ -18,7 +18,7 @@ Level = Notification.Level
 
 
 def dues(provider, on_date):
-    return [(d.kind, d.due_date, d.level) for d in provider(on_date)]
+    return [(d.kind, d.due_date, d.level) for d in deadlines.evaluate(provider, on_date)]
 
 
 @pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_overdue_opinion_replies_are_reported(case, drive, staff):
         ("vetting.opinion_reply", D(2026, 9, 8), Level.OVERDUE)] * 2
     assert dues(vetting_deadlines.discipline_replies, on) == [
         ("vetting.discipline_reply", D(2026, 9, 8), Level.OVERDUE)]
-    titles = [d.title for d in vetting_deadlines.opinion_replies(on)]
+    titles = [d.title for d in deadlines.evaluate(vetting_deadlines.opinion_replies, on)]
     assert any("县税务局" in t for t in titles) and any("公安" in t for t in titles)
     services.record_opinion_reply(case, police.code, replied_on=D(2026, 9, 9), reply="无记录", actor=staff)
     assert len(dues(vetting_deadlines.opinion_replies, on)) == 1
