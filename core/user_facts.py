@@ -6,8 +6,8 @@ A cached entry is used only while it is still true:
   changes a user's 管辖范围 (or 所在单位) takes effect on that user's next request;
 - a change of roles (user.groups, either side of the relation) or of the user row gives the user a new version
   stamp, when it is made and again once it commits, so no entry stored from the rows before it matches again;
-- a change to any unit (a move rewrites the paths below it) or any role group starts a new generation, which makes
-  every entry stale at once;
+- a change to any unit (a move rewrites the paths below it, a new unit may fall outside a jurisdiction that covered
+  every unit) or any role group starts a new generation, which makes every entry stale at once;
 - an entry lives FACTS_SECONDS at most, which bounds a change missed while the cache was down.
 With the cache down, everything is read from the database as before (core.cache).
 """
@@ -47,19 +47,28 @@ def load(user):
         for relation, values in zip(UNIT_RELATIONS, facts["unit_rows"], strict=True):
             if values is not None and not getattr(User, relation).is_cached(user):
                 setattr(user, relation, Unit.from_db("default", UNIT_FIELDS, values))
+        user.jurisdiction_covers_all = facts["covers_all"]
         return frozenset(facts["roles"])
     roles = frozenset(user.groups.values_list("name", flat=True))
     if available:
         if stamp[1] is None:
             stamp[1] = _new_generation()
+        user.jurisdiction_covers_all = _covers_all(user.jurisdiction)
         entry = {
             "stamp": stamp,
             "roles": sorted(roles),
             "units": _unit_ids(user),
             "unit_rows": [_row(getattr(user, relation)) for relation in UNIT_RELATIONS],
+            "covers_all": user.jurisdiction_covers_all,
         }
         shared_cache.set(_key(user.pk), entry, FACTS_SECONDS)
     return roles
+
+
+def _covers_all(jurisdiction):
+    """Whether no unit lies outside the jurisdiction (a province office's root): core.scoping then needs no join to
+    the unit tree, which at province scale is most of a list's count."""
+    return jurisdiction is not None and not Unit.objects.exclude(path__startswith=jurisdiction.path).exists()
 
 
 def _unit_ids(user):

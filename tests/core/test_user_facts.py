@@ -105,3 +105,20 @@ def test_with_the_cache_down_the_facts_come_from_the_database(client_for, staff,
         response, sql = _list(client)
     assert response.status_code == 200 and _reads_facts(sql) == (True, True)
     assert _names(response) == {"甲单位干部", "乙单位干部"}
+
+
+def test_a_jurisdiction_over_every_unit_counts_without_the_unit_tree(client_for, staff, cadres):
+    client = client_for(staff)  # the county is the only top unit: every unit is in the jurisdiction
+    response, sql = _list(client)
+    assert _names(response) == {"甲单位干部", "乙单位干部"}
+    count = next(query for query in sql if query.startswith('SELECT COUNT(*) AS "__count" FROM "cadres_cadre"'))
+    assert "core_unit" not in count
+
+
+def test_a_unit_added_outside_a_jurisdiction_that_covered_every_unit_stays_outside(client_for, staff, cadres):
+    client = client_for(staff)
+    assert _names(_list(client)[0]) == {"甲单位干部", "乙单位干部"}
+    CadreFactory(name="邻县干部", unit=UnitFactory(code="NEIGHBOUR", name="邻县县委"))
+    response, sql = _list(client)
+    assert _names(response) == {"甲单位干部", "乙单位干部"}
+    assert any("core_unit" in query for query in sql if query.startswith("SELECT COUNT(*)"))
