@@ -112,7 +112,7 @@ def test_a_jurisdiction_over_every_unit_counts_without_the_unit_tree(client_for,
     response, sql = _list(client)
     assert _names(response) == {"甲单位干部", "乙单位干部"}
     count = next(query for query in sql if query.startswith('SELECT COUNT(*) AS "__count" FROM "cadres_cadre"'))
-    assert "core_unit" not in count
+    assert "core_unit" not in count and "unit_id" not in count  # every cadre has a unit: no condition at all
 
 
 def test_a_unit_added_outside_a_jurisdiction_that_covered_every_unit_stays_outside(client_for, staff, cadres):
