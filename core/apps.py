@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Models load after AppConfig: import them in ready().
 
-        from core import audit, audit_events, checks, office_settings, security, signals  # noqa: F401  (receivers, checks)
+        from core import audit, audit_events, checks, office_settings, security, signals, user_facts  # noqa: F401  (receivers, checks)
 
         audit_events.autodiscover()
 

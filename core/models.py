@@ -98,9 +98,11 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def role_names(self):
-        """The user's roles, cached on the instance (one query per request at most)."""
+        """The user's roles, kept on the instance and in the shared cache with the jurisdiction (core.user_facts)."""
         if not hasattr(self, "_role_names"):
-            self._role_names = frozenset(self.groups.values_list("name", flat=True)) if self.pk else frozenset()
+            from core import user_facts  # it imports these models
+
+            self._role_names = user_facts.load(self) if self.pk else frozenset()
         return self._role_names
 
     def has_role(self, *roles):

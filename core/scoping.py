@@ -52,9 +52,25 @@ def restrict_by_unit(queryset, user, *unit_fields):
         return queryset.none()
     if user.jurisdiction_id is None:
         return queryset
+    if getattr(user, "jurisdiction_covers_all", False):  # core.user_facts: every unit is in it, so any unit will do
+        fields = unit_fields or ("unit",)
+        if any(_never_empty(queryset.model, field) for field in fields):
+            return queryset  # every row has a unit: no condition at all, so a count can read an index only
+        return queryset.filter(Q(*[Q(**{f"{field}__isnull": False}) for field in fields], _connector=Q.OR))
     path = user.jurisdiction.path
-    return queryset.filter(Q(*[Q(**{f"{field}__path__startswith": path}) for field in unit_fields or ("unit",)],
-                             _connector=Q.OR))
+    return queryset.filter(
+        Q(*[Q(**{f"{field}__path__startswith": path}) for field in unit_fields or ("unit",)], _connector=Q.OR)
+    )
+
+
+def _never_empty(model, field_path):
+    """Whether every row reaches a unit along `field_path` (each step a required foreign key)."""
+    for name in field_path.split("__"):
+        field = model._meta.get_field(name)
+        if not field.many_to_one or field.null:
+            return False
+        model = field.related_model
+    return True
 
 
 def in_subtree(queryset, unit, unit_field="unit"):

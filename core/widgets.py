@@ -3,6 +3,8 @@
 import html
 
 from django import forms
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Length, Replace
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -73,6 +75,18 @@ class UnitSelect(FastSelect):
         if field.empty_label is not None:
             yield "", field.empty_label
         key = field.to_field_name or "pk"  # the value the field reads back (a unit's code for some filters)
-        rows = list(self.choices.queryset.values_list(key, "name", "path"))
+        rows = list(self._near(self.choices.queryset, key).values_list(key, "name", "path"))
         top = min((path.count("/") for _, _, path in rows), default=1)
         yield from picker_options(rows, top, getattr(self, "_selected", set()), self.levels)
+
+    def _near(self, units, key):
+        """The units offered, chosen in SQL: those down to `levels` below the shallowest one, and the chosen ones
+        (a province has thousands of units; reading them all to show a few hundred cost a list page ~15 ms)."""
+        depth = Length("path") - Length(Replace("path", Value("/"), Value("")))
+        top = units.annotate(depth=depth).order_by("depth").values("depth")[:1]
+        chosen = getattr(self, "_selected", set())
+        if key == "pk":
+            chosen = {value for value in chosen if value.isdigit()}  # a mistyped ?unit= shows as not chosen
+        near = Q(depth__lte=Subquery(top) + self.levels)
+        return units.annotate(depth=depth).filter(near | Q(**{f"{key}__in": chosen}))
+

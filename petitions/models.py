@@ -250,6 +250,9 @@ class Petition(models.Model):
             # serves duplicate proposals: summary % 'text' (pg_trgm)
             GinIndex(fields=["summary"], opclasses=["gin_trgm_ops"], name="petitions_summary_trgm"),
             models.Index(fields=["received_on"], name="petitions_petition_received"),
+            # serves the list's exact count (status filter, anti-join on id): an index-only scan instead of reading
+            # every petition row (province: 84 ms -> 34 ms; docs/benchmarks.md)
+            models.Index(fields=["status", "id"], name="petitions_petition_status_id"),
         ]
 
     def __str__(self):

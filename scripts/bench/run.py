@@ -431,7 +431,12 @@ def measure_scan(samples):
 # --- 5. throughput -------------------------------------------------------------------------------------------------
 
 
+WORKER_COUNTS = (1, 2, 4)  # the scaling curve: one worker, one per core, two per core
+CONNECTIONS = (4, 16)
+
+
 def measure_throughput(data, seconds=20):
+    """The cadre list under gunicorn with 1, 2 and 4 sync workers, each at 4 and 16 wrk connections."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -440,68 +445,66 @@ def measure_throughput(data, seconds=20):
     head = get_user_model().objects.get(username=data["head"])
     client = verified_client(head)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    workers = 2 * (os.cpu_count() or 1) + 1
-    env = {**os.environ, **ENV}
+    url = f"http://127.0.0.1:{PORT}/cadres/?status=serving"
+    runs = []
+    for workers in WORKER_COUNTS:
+        result = _throughput_with(workers, url, cookie, seconds)
+        if "error" in result:
+            return result
+        runs.append(result)
+    return {"runs": runs, "seconds": seconds, "url": url}
+
+
+def _throughput_with(workers, url, cookie, seconds):
     server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
+        [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", str(workers),
+         "--log-level", "warning"],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **ENV},
     )
-    results = {"workers": workers}
+    result = {"workers": workers}
     try:
-        url = f"http://127.0.0.1:{PORT}/cadres/?status=serving"
-        request = urllib.request.Request(url, headers={"Cookie": cookie})
-        status = None
-        for _ in range(60):
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
-                    status = response.status
-            except (urllib.error.URLError, ConnectionError) as error:
-                status = getattr(error, "code", None)
-            if status == 200:
-                break
-            time.sleep(1)
-        else:
-            return {"error": f"gunicorn 未就绪（{status}）"}
-        for connections in (4, 16):
-            out = subprocess.run(
-                [
-                    "wrk",
-                    "-t",
-                    "2",
-                    "-c",
-                    str(connections),
-                    "-d",
-                    f"{seconds}s",
-                    "--latency",
-                    "-H",
-                    f"Cookie: {cookie}",
-                    url,
-                ],
-                capture_output=True,
-                text=True,
-                timeout=seconds + 60,
-            )
-            text = out.stdout
-            rps = float(next(line.split()[1] for line in text.splitlines() if line.startswith("Requests/sec")))
-            errors = next((line.strip() for line in text.splitlines() if "Non-2xx" in line), "")
-            p50 = next((line.split()[1] for line in text.splitlines() if line.strip().startswith("50%")), "")
-            p99 = next((line.split()[1] for line in text.splitlines() if line.strip().startswith("99%")), "")
-            results[connections] = {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
-            log(f"吞吐量（{connections} 并发）：{rps:.1f} 请求/秒，p50 {p50}，p99 {p99} {errors}")
+        if not _wait_ready(url, cookie):
+            return {"error": f"gunicorn（{workers} 个 worker）未就绪"}
+        for connections in CONNECTIONS:
+            result[str(connections)] = _wrk(url, cookie, connections, seconds)
+            row = result[str(connections)]
+            log(f"吞吐量（{workers} 个 worker，{connections} 并发）：{row['rps']:.1f} 请求/秒，"
+                f"p50 {row['p50']}，p99 {row['p99']} {row['errors']}")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return results
+    return result
+
+
+def _wait_ready(url, cookie):
+    """Until the list answers 200 (workers booted, caches warm), at most a minute."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310 (loopback)
+    for _ in range(60):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(1)
+    return False
+
+
+def _wrk(url, cookie, connections, seconds):
+    out = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-H", f"Cookie: {cookie}", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    lines = out.stdout.splitlines()
+    return {
+        "rps": float(next(line.split()[1] for line in lines if line.startswith("Requests/sec"))),
+        "errors": next((line.strip() for line in lines if "Non-2xx" in line or "Socket errors" in line), ""),
+        "p50": next((line.split()[1] for line in lines if line.strip().startswith("50%")), ""),
+        "p99": next((line.split()[1] for line in lines if line.strip().startswith("99%")), ""),
+    }
 
 
 PARTS = ("pages", "workbook", "scan", "throughput")

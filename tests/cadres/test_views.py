@@ -70,9 +70,9 @@ def test_the_list_masks_the_id_number(client_for, staff, cadre):
 
 OWN_RULES = ["impact_period", "concealment", "omission", "unfit_votes", "frequent_reports", "long_tenure",
              "non_leading_age"]
-# session, user, roles, the user's jurisdiction (scope), security policy, count, page; warnings: today's snapshot
-# and its rows for the page; the bell count; the unit <select> of the filter form.
-LIST_QUERIES = 11
+# session, user (its roles, unit and jurisdiction come from the cache: core.user_facts), count, page; warnings:
+# today's snapshot and its rows for the page; the bell count; the unit <select> of the filter form.
+LIST_QUERIES = 8
 
 
 def _fill(staff, units, n, start=0):

@@ -137,7 +137,8 @@ def test_query_count_does_not_grow_with_the_number_of_cases(client, staff):
     for _ in range(3):
         petition_due_in(staff, 4), open_vetting(staff), make_audit(CadreFactory(unit=staff.unit), staff)
     assert count() == few
-    # session, user, role names, the jurisdiction (visible_to); petitions + their transfers and review requests
+    # the first request after a login, so the user facts are read and cached (core.user_facts): session, user, role
+    # names, the jurisdiction, whether it covers every unit; petitions + their transfers and review requests
     # (prefetched); audits; vetting cases (deadlines annotated); the layout's unread count and the user's unit;
     # the unread notifications
-    assert few == 12
+    assert few == 13

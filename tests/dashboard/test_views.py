@@ -94,9 +94,9 @@ def test_index_queries_do_not_grow_with_the_data(client_for, leader, staff, sect
     build_month(staff=staff, head=section_head, units=[unit_a, unit_b], n=4)
     larger = _index_queries(client)
     assert small == larger
-    # session, user, two-factor device, roles, bell count; the figures (39, see test_figures); unit picker;
-    # recent exports
-    assert larger == 48
+    # session, user, two-factor device (roles from the cache: core.user_facts), bell count; the figures (39, see
+    # test_figures); unit picker; recent exports
+    assert larger == 45
 
 
 def test_the_board_is_kept_a_minute_per_user_and_recomputed_on_request(client_for, leader, section_head, staff,
@@ -143,9 +143,9 @@ def test_measures_list_queries_are_fixed(client_for, leader, staff, section_head
     build_month(staff=staff, head=section_head, units=[unit_a, unit_b], n=4)
     with CaptureQueriesContext(connection) as larger:
         client.get(MEASURES)
-    # session, user, two-factor device, roles, the jurisdiction (twice: scope and the unit picker), count,
-    # bell count, the unit picker's options, the page of measures (cadre and unit joined)
-    assert len(small) == len(larger) == 10
+    # session, user, two-factor device (roles, unit, jurisdiction from the cache: core.user_facts), count, bell
+    # count, the unit picker's options, the page of measures (cadre and unit joined)
+    assert len(small) == len(larger) == 7
 
 
 # --- the export button ----------------------------------------------------------------------------------------

@@ -153,8 +153,9 @@ def test_list_query_count_does_not_grow_with_rows(staff, client_for, django_asse
     client = client_for(staff)
     make_petition(staff)
     _list(client)  # warm caches (content types, sessions)
-    # session, user, groups (roles), unread count, filter choices: units, handlers; count, page, subjects, handlers
-    with django_assert_num_queries(12) as few:
+    # session, user (roles, unit, jurisdiction from the cache: core.user_facts), unread count, filter choices:
+    # units, handlers; count, page, subjects, handlers
+    with django_assert_num_queries(9) as few:
         _list(client)
     for _ in range(6):
         make_petition(staff, named=False)

@@ -272,9 +272,9 @@ def test_list_query_count_does_not_grow_with_rows(client_for, staff, open_case, 
     _make_cases(12, open_case, town, county)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url("index")).status_code == 200
-    # session, user, roles, unread count, jurisdiction unit, the count, the page of cases (with the blocking and
-    # post-at-opening subqueries), the batch and unit choices of the filter
-    assert len(few) == len(many) == 10
+    # session, user (roles, unit and jurisdiction from the cache: core.user_facts), unread count, the count, the page
+    # of cases (with the blocking and post-at-opening subqueries), the batch and unit choices of the filter
+    assert len(few) == len(many) == 7
 
 
 @pytest.mark.django_db
