@@ -148,7 +148,7 @@ class PetitionInSerializer(serializers.Serializer):
     received_on = serializers.DateField(label="收件日期")
     case_type = serializers.ChoiceField(choices=CaseType.choices, default=CaseType.ACCUSATION, label="件别")
     is_named = serializers.BooleanField(label="实名", help_text="实名举报须填写 reporter（姓名及电话或地址）")
-    reporter = ReporterSerializer(required=False, label="举报人",
+    reporter = ReporterSerializer(required=False, allow_null=True, label="举报人",
                                   help_text="与页面登记一样加密保存（SM4-GCM），任何列表和导出都不显示")
     subjects = SubjectSerializer(many=True, min_length=1, max_length=20, label="被反映人")
     unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", label="涉及单位",
