@@ -2,6 +2,7 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
 
 from api.access import ApiKeyAuthentication, ClientOrOfficeUser, ClientRateThrottle, OfficeSession
 from api.base import record_call
@@ -11,6 +12,11 @@ class SchemaView(SpectacularAPIView):
     authentication_classes = [ApiKeyAuthentication, OfficeSession]
     permission_classes = [ClientOrOfficeUser]
     throttle_classes = [ClientRateThrottle]
+
+    def handle_exception(self, exc):
+        """A refusal in the API's JSON shape, not rendered as a YAML schema."""
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
