@@ -70,3 +70,6 @@ class IdempotentAnswer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "key"], name="%(app_label)s_%(class)s_once")]
+
+    def __str__(self):
+        return f"{self.client_id}:{self.key}"

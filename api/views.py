@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -34,7 +34,8 @@ ERRORS = {
     403: OpenApiResponse(serializers.ErrorSerializer, description="该客户端未获此接口的授权"),
     429: OpenApiResponse(serializers.ErrorSerializer, description="超过调用频率上限；Retry-After 头给出等待秒数"),
 }
-NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description="对象不存在或不属于本客户端（与页面一样为 404）")}
+NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer,
+                                  description="对象不存在或不属于本客户端（与页面一样为 404）")}
 WRITE_ERRORS = {
     **ERRORS,
     409: OpenApiResponse(serializers.ErrorSerializer,
@@ -43,7 +44,8 @@ WRITE_ERRORS = {
     422: OpenApiResponse(serializers.ErrorSerializer, description="Idempotency-Key 已用于另一个请求"),
 }
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
-                               description="每个写请求一个新值（如 UUID）；超时重试时沿用原值，返回首次结果且不重复创建")
+                               description="每个写请求一个新值（如 UUID）；"
+                                           "超时重试时沿用原值，返回首次结果且不重复创建")
 
 
 def _valid(serializer_class, data, **kwargs):
@@ -152,8 +154,9 @@ class ReportDetailView(ApiView):
 
     @extend_schema(
         summary="更正月度通报", tags=["联席会议通报"], parameters=[IDEMPOTENCY],
-        description=("草稿或被退回的月度通报：按 items 更正并重新报送。带 code 的事项按其 version 修改，不带 code 的新增，"
-                     "未列出的原有事项按 void_reason 删除。version 过期返回 409 并列出被修改的字段。"),
+        description=("草稿或被退回的月度通报：按 items 更正并重新报送。带 code 的事项按其 version 修改，"
+                     "不带 code 的新增，未列出的原有事项按 void_reason 删除。"
+                     "version 过期返回 409 并列出被修改的字段。"),
         request=serializers.ReportCorrectionSerializer,
         responses={200: serializers.ReportOutSerializer, **NOT_FOUND, **WRITE_ERRORS},
         examples=[examples.CORRECTION])
@@ -221,9 +224,9 @@ class PetitionIntakeView(ApiView):
 
     @extend_schema(
         summary="登记12380举报", tags=["12380 受理"], parameters=[IDEMPOTENCY],
-        description=("与页面“受理登记”相同：被反映人按身份证号或姓名+单位匹配干部（未匹配的按暂未匹配登记），实名举报人的身份"
-                     "与页面一样加密保存。附件用 multipart/form-data 上传：JSON 放在 payload 字段，文件放在 attachments。"
-                     "返回案件编号、查询码和查重结果。"),
+        description=("与页面“受理登记”相同：被反映人按身份证号或姓名+单位匹配干部（未匹配的按暂未匹配登记），"
+                     "实名举报人的身份与页面一样加密保存。附件用 multipart/form-data 上传："
+                     "JSON 放在 payload 字段，文件放在 attachments。返回案件编号、查询码和查重结果。"),
         request={"application/json": serializers.PetitionInSerializer,
                  "multipart/form-data": serializers.PetitionMultipartSerializer},
         responses={201: serializers.PetitionOutSerializer, **WRITE_ERRORS}, examples=[examples.PETITION])

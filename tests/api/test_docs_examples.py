@@ -5,7 +5,6 @@ import json
 import re
 import shlex
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
