@@ -56,11 +56,13 @@ class ApiView(APIView):
 def record_call(request, response):
     """接口调用: client, endpoint, object and result, for every call (refused ones too)."""
     client = client_of(request) if hasattr(request, "_authenticator") else None
+    user = getattr(request, "_user", None)  # set once authenticated: the client's account or a session's user
     match = request.resolver_match
     endpoint = f"{request.method} {match.route if match else request.path}"
     target = getattr(request, "api_object", None)
-    audit.record(client.user if client else None, audit.Action.VIEW if request.method == "GET" else audit.Action.UPDATE,
-                 "api.call.answered", target, request=request._request, username="" if client else "（未认证）",
+    action = audit.Action.VIEW if request.method == "GET" else audit.Action.UPDATE
+    audit.record(user if user is not None and user.is_authenticated else None, action,
+                 "api.call.answered", target, request=request._request, username="（未认证）",
                  summary=f"{client or '未认证调用'}：{request.method} {request.path} → {response.status_code}",
                  changes={"client": str(client.code) if client else "", "endpoint": endpoint,
                           "status": response.status_code})

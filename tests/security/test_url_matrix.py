@@ -255,7 +255,8 @@ def test_every_url_with_every_role(demo_county):
             if app == LIAISON_APP and not user.has_role(*roles.OFFICE_ROLES, roles.LIAISON) and status != 403:
                 problems.append(f"{persona} 无权使用联席会议，{method} {path} → {status}（应为 403）")
             if app == API_PAGES:
-                allowed = persona == "secadmin" or (name == "api_pages:reference" and office)
+                allowed = persona == "secadmin" or (name == "api_pages:reference"
+                                                    and user.has_role(*roles.OFFICE_ROLES))
                 if (status == 403) == allowed:
                     problems.append(f"{persona} {method} {path} → {status}（{'应可访问' if allowed else '应为 403'}）")
             if name == "core:audit_log" and persona != "auditor" and status != 403:
