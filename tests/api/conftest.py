@@ -77,3 +77,12 @@ class Caller:
 @pytest.fixture
 def call_as():
     return lambda issued: Caller(issued[1])
+
+
+@pytest.fixture
+def post_migrate_state():
+    """For a transactional test: put back content types, permissions and role groups that an earlier flush removed
+    (as tests/liaison/conftest.py does)."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
