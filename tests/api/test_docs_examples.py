@@ -1,7 +1,7 @@
 """docs/api.md's examples, run as written: the curl bodies and the Python script (its `requests` answered by
 Django's test client), for the demo's member unit, so the page never shows a call that does not work."""
 
-import json
+import datetime
 import re
 import shlex
 from pathlib import Path
@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from liaison.models import Report
 
@@ -44,7 +45,13 @@ class Requests:
 
 def test_the_curl_examples(unit_client):
     _client, key = unit_client
-    calls = [shlex.split(command.replace("\\\n", " ")) for command in blocks("sh")[0].split("\n\n")]
+    this_month = timezone.localdate().replace(day=1)
+    months = {"$THIS_MONTH": f"{this_month:%Y-%m}",
+              "$LAST_MONTH": f"{this_month - datetime.timedelta(days=1):%Y-%m}"}
+    text = blocks("sh")[0]
+    for name, value in months.items():
+        text = text.replace(f'"{name}"', value)
+    calls = [shlex.split(command.replace("\\\n", " ")) for command in text.split("\n\n")]
     answers = []
     for words in calls:
         if "curl" not in words:
@@ -57,7 +64,8 @@ def test_the_curl_examples(unit_client):
     assert [answer.status_code for answer in answers] == [201, 201], [a.content for a in answers]
     nil, two = (Report.objects.get(code=answer.json()["code"]) for answer in answers)
     assert nil.is_nil and nil.status == two.status == Report.Status.SUBMITTED
-    assert two.items.count() == 2 and json.loads(blocks("sh")[0].split("-d '")[2].split("'")[0])["items"]
+    assert nil.period_value == months["$LAST_MONTH"] and two.period_value == months["$THIS_MONTH"]
+    assert two.items.count() == 2
 
 
 def test_the_python_example(unit_client, monkeypatch, capsys):
