@@ -183,11 +183,19 @@ class PetitionOutSerializer(serializers.Serializer):
 
 # --- statistics --------------------------------------------------------------------------------------------------
 
+@extend_schema_field({"type": "number", "nullable": True})
+class FigureValueField(serializers.Field):
+    """A count stays an integer; a percentage (Decimal) becomes a number; nothing to measure is null."""
+
+    def to_representation(self, value):
+        return value if value is None or isinstance(value, int) else float(value)
+
+
 class FigureSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
-    value = serializers.FloatField(allow_null=True)
-    previous = serializers.FloatField(allow_null=True)
+    value = FigureValueField(allow_null=True)
+    previous = FigureValueField(allow_null=True)
     suffix = serializers.CharField()
     percent = serializers.BooleanField()
 
