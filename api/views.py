@@ -23,7 +23,7 @@ from dashboard import figures
 from dashboard.periods import Period, default_period
 from liaison import permissions as liaison_perms
 from liaison import services as liaison_services
-from liaison.models import Disposal, Report, parse_period
+from liaison.models import Disposal, Report, ReportItem, parse_period
 from petitions import duplicates
 from petitions import forms as petition_forms
 from petitions import services as petition_services
@@ -57,13 +57,10 @@ def _valid(serializer_class, data, **kwargs):
 # --- liaison -----------------------------------------------------------------------------------------------------
 
 def _member_unit(request):
-    client = client_of(request)
-    return client.member_unit
+    return client_of(request).member_unit
 
 
 def _live_items(report_ids):
-    from liaison.models import ReportItem
-
     disposals = Disposal.objects.order_by("decided_on", "id")
     return list(ReportItem.objects.filter(report_id__in=report_ids, voided_at__isnull=True)
                 .select_related("report").prefetch_related(Prefetch("disposals", queryset=disposals))
