@@ -35,3 +35,7 @@ PETITION = OpenApiExample("12380网站举报（实名）", request_only=True, va
     "subjects": [{"name": "钱某某", "unit": "县教育局", "post_title": "副局长"}],
     "categories": ["selection"], "summary": "反映县教育局2026年中层干部调整中存在突击提拔问题。",
     "full_text": "（反映内容全文）", "clues_specific": True})
+
+CROSSING = OpenApiExample("一条出境记录", request_only=True, value={
+    "id_number": "331102198003150012", "direction": "exit", "crossed_on": "2026-11-02", "port": "上海浦东国际机场",
+    "document_number": "E12345678"})

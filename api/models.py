@@ -14,11 +14,12 @@ class Scope(models.TextChoices):
 
     LIAISON_READ = "liaison.read", "联席会议通报：读取"
     LIAISON_WRITE = "liaison.write", "联席会议通报：报送与更正"
+    MATTERS_WRITE = "matters.write", "出入境记录：报送（公安）"
     PETITIONS_WRITE = "petitions.write", "12380举报：登记"
     STATS_READ = "stats.read", "监督态势统计：读取"
 
 
-UNIT_SCOPES = {Scope.LIAISON_READ, Scope.LIAISON_WRITE}
+UNIT_SCOPES = {Scope.LIAISON_READ, Scope.LIAISON_WRITE, Scope.MATTERS_WRITE}
 OFFICE_SCOPES = {Scope.PETITIONS_WRITE, Scope.STATS_READ}
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from liaison.models import Aspect, ItemSource, Severity
+from matters.models import CrossingDirection
 from petitions.models import CaseType, Channel, ProblemCategory
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -179,6 +180,24 @@ class PetitionOutSerializer(serializers.Serializer):
     status = serializers.CharField()
     matched_subjects = serializers.IntegerField(help_text="已匹配到干部的被反映人数")
     duplicates = DuplicateSerializer(many=True, help_text="查重：可能反映同一问题的已登记件")
+
+
+# --- exit-entry records ------------------------------------------------------------------------------------------
+
+class CrossingInSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=18, label="身份证号", help_text="已登记备案干部的身份证号")
+    direction = serializers.ChoiceField(choices=CrossingDirection.choices, label="出/入境")
+    crossed_on = serializers.DateField(label="出入境日期")
+    port = serializers.CharField(max_length=100, label="口岸")
+    document_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="",
+                                            label="证件号码")
+
+
+class CrossingOutSerializer(serializers.Serializer):
+    code = serializers.UUIDField()
+    created = serializers.BooleanField(help_text="false：同一记录此前已报送，未重复保存")
+    matched = serializers.BooleanField(help_text="是否有对应的已批准因私出国（境）申请")
+    application = serializers.CharField(allow_null=True, help_text="对应申请编号；无对应审批时为 null，并产生预警")
 
 
 # --- statistics --------------------------------------------------------------------------------------------------

@@ -19,5 +19,6 @@ urlpatterns = [
     path("liaison/reports/<uuid:code>/", _open(views.ReportDetailView), name="report_detail"),
     path("liaison/urgent/", _open(views.UrgentReportView), name="urgent"),
     path("petitions/", _open(views.PetitionIntakeView), name="petitions"),
+    path("matters/crossings/", _open(views.CrossingView), name="crossings"),
     path("stats/", _open(views.StatsView), name="stats"),
 ]

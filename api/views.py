@@ -24,6 +24,7 @@ from dashboard.periods import Period, default_period
 from liaison import permissions as liaison_perms
 from liaison import services as liaison_services
 from liaison.models import Disposal, Report, ReportItem, parse_period
+from matters import services as matter_services
 from petitions import duplicates
 from petitions import forms as petition_forms
 from petitions import services as petition_services
@@ -326,6 +327,34 @@ def _form_errors(form):
     for name, messages in form.errors.items():
         errors.setdefault(FORM_FIELDS.get(name, name), []).extend(messages)
     return errors
+
+
+# --- exit-entry records (公安) -------------------------------------------------------------------------------------
+
+class CrossingView(ApiView):
+    scopes = {"POST": Scope.MATTERS_WRITE}
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="报送出入境记录（公安）", tags=["出入境"], parameters=[IDEMPOTENCY],
+        description=("已登记备案干部的一条出入境记录：与已批准的因私出国（境）申请比对；无对应审批的记入预警"
+                     "“出入境记录无对应审批”。同一记录重复报送只保存一次（created 为 false）。"),
+        request=serializers.CrossingInSerializer,
+        responses={201: serializers.CrossingOutSerializer, 200: serializers.CrossingOutSerializer, **WRITE_ERRORS},
+        examples=[examples.CROSSING])
+    def post(self, request):
+        data = _valid(serializers.CrossingInSerializer, request.data)
+
+        def run():
+            crossing, created = matter_services.record_crossing(actor=request.user, request=request._request, **data)
+            request.api_object = crossing
+            application = crossing.application
+            answer = {"code": crossing.code, "created": created, "matched": application is not None,
+                      "application": application.number if application else None}
+            return (status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+                    serializers.CrossingOutSerializer(answer).data)
+
+        return idempotent(request, run)
 
 
 # --- statistics --------------------------------------------------------------------------------------------------

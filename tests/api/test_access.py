@@ -32,9 +32,10 @@ ENDPOINTS = [
     ("put", f"{REPORTS}{uuid.uuid4()}/", Scope.LIAISON_WRITE),
     ("post", "/api/v1/liaison/urgent/", Scope.LIAISON_WRITE),
     ("post", "/api/v1/petitions/", Scope.PETITIONS_WRITE),
+    ("post", "/api/v1/matters/crossings/", Scope.MATTERS_WRITE),
     ("get", "/api/v1/stats/", Scope.STATS_READ),
 ]
-UNIT_ONLY = {Scope.LIAISON_READ, Scope.LIAISON_WRITE}
+UNIT_ONLY = {Scope.LIAISON_READ, Scope.LIAISON_WRITE, Scope.MATTERS_WRITE}
 
 
 @pytest.mark.parametrize("scope", Scope.values)

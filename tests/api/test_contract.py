@@ -11,14 +11,17 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
+from api.models import UNIT_SCOPES
 from liaison import services as liaison_services
 from liaison.models import Report
+from tests.api.conftest import issue
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 20
 WRITES = [("/api/v1/liaison/reports/", "POST"), ("/api/v1/liaison/reports/{code}/", "PUT"),
-          ("/api/v1/liaison/urgent/", "POST"), ("/api/v1/petitions/", "POST")]
+          ("/api/v1/liaison/urgent/", "POST"), ("/api/v1/petitions/", "POST"),
+          ("/api/v1/matters/crossings/", "POST")]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +43,8 @@ def send(case, key, path):
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize(("route", "method"), WRITES)
-def test_no_write_endpoint_answers_500(schema, route, method, mode, unit_client, office_client, staff):
+def test_no_write_endpoint_answers_500(schema, route, method, mode, unit_client, office_client, security_admin):
+    unit_client = issue(security_admin, unit_client[0].member_unit, sorted(UNIT_SCOPES))
     key = office_client[1] if route.startswith("/api/v1/petitions") else unit_client[1]
     path = route
     if "{code}" in route:  # a returned report of the client's unit, so bodies reach the services
