@@ -21,7 +21,7 @@ test: setup
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --cache-dir var/import_linter_cache
-	$(VENV)/bin/bandit -q -r config core cadres vetting audits petitions liaison matters dashboard -x '*/migrations/*' -ll
+	$(VENV)/bin/bandit -q -r config core cadres vetting audits petitions liaison matters dashboard api -x '*/migrations/*' -ll
 	@scripts/check_deploy.sh
 
 # Province-scale data in its own database (cs_scale), then docs/benchmarks.md. Long; not part of `make test`.

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "vetting",
     "matters",
     "dashboard",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -265,3 +268,27 @@ DEADLINE_NOTICE_DAYS = env_int("DEADLINE_NOTICE_DAYS", 5)
 PETITION_KEYS = env_str("PETITION_KEYS", "")
 PETITION_ACTIVE_KEY = env_str("PETITION_ACTIVE_KEY", "")
 PETITION_HASH_KEY = env_str("PETITION_HASH_KEY", "")
+
+# The REST API (/api/v1/, app `api`): keys per client (api.access), one JSON error shape (api.errors), each
+# client's own rate limit counted in the cache above. Sessions are accepted only for the schema (api.schema).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.access.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.ClientRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "干部监督信息平台 数据接口",
+    "DESCRIPTION": ("成员单位报送联席会议通报、12380 平台登记举报、监督科读取统计。密钥由安全保密管理员签发："
+                    "Authorization: Bearer api_…；写请求须带 Idempotency-Key。错误统一为 {code, message, fields}。"),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", 1024 * 1024)

@@ -23,5 +23,7 @@ urlpatterns = [
     path("vetting/", include("vetting.urls")),
     path("matters/", include("matters.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("", include("api.page_urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("core.urls")),
 ]

@@ -12,6 +12,7 @@ def shell(request):
             "office": user.has_role(*roles.OFFICE_ROLES),
             "liaison": user.has_role(roles.LIAISON),
             "auditor": user.has_role(roles.SECURITY_AUDITOR),
+            "security_admin": user.has_role(roles.SECURITY_ADMIN),
             "admin_site": user.is_staff,
         },
     }

@@ -2,6 +2,7 @@
 
 EVENTS = {
     "matters.registration.created": "出入境登记备案",
+    "matters.crossing.recorded": "接收出入境记录",
     "matters.registration.removed": "撤销出入境登记备案",
     "matters.registration.exported": "导出出入境登记备案人员名单",
     "matters.registration.export_downloaded": "下载出入境登记备案人员名单导出文件",

@@ -102,6 +102,41 @@ class ExitEntryRegistration(models.Model):
         return self.removed_on is None
 
 
+class CrossingDirection(models.TextChoices):
+    EXIT = "exit", "出境"
+    ENTRY = "entry", "入境"
+
+
+class BorderCrossing(models.Model):
+    """出入境记录: pushed by the 公安 exit-entry system (REST API) for a registered cadre, matched to the approved
+    travel application whose dates contain the day; one without is a warning (matters.unapproved_crossing)."""
+
+    code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="border_crossings")
+    direction = models.CharField("出/入境", max_length=8, choices=CrossingDirection.choices)
+    crossed_on = models.DateField("出入境日期")
+    port = models.CharField("口岸", max_length=100)
+    document_number = models.CharField("证件号码", max_length=30, blank=True)
+    application = models.ForeignKey("TravelApplication", verbose_name="对应申请", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="crossings")
+    reported_by = models.ForeignKey(USER, verbose_name="报送人", null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("报送时间", auto_now_add=True)
+
+    objects = scoped_by("cadre__unit").as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "出入境记录"
+        ordering = ["-crossed_on", "-id"]
+        constraints = [
+            # the same record pushed twice is stored once
+            models.UniqueConstraint(fields=["cadre", "direction", "crossed_on", "port"],
+                                    name="%(app_label)s_%(class)s_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.crossed_on:%Y-%m-%d} {self.get_direction_display()}（{self.port}）"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Certificates in custody (证照管理)
 

@@ -22,6 +22,7 @@ from core.transitions import Machine, Transition
 from matters.models import (
     Accountability,
     ApplicationStatus,
+    BorderCrossing,
     Certificate,
     CertificateLoan,
     CertificateStatus,
@@ -636,3 +637,34 @@ def recompute_opinions_for_schedule(first, last):
                                        due.provisional, (application.created_by,),
                                        f"因私出国（境）申请 {application.cadre.name}", application.get_absolute_url()))
     return moves
+
+
+# --- exit-entry records (出入境记录, pushed by the 公安 system) ---------------------------------------------------
+
+# Statuses of an application that allow the travel (approved, on the way, back).
+TRAVEL_ALLOWED = (ApplicationStatus.APPROVED, ApplicationStatus.TRAVELLING, ApplicationStatus.COMPLETED)
+
+
+@transaction.atomic
+def record_crossing(*, id_number, direction, crossed_on, port, document_number="", actor, request=None):
+    """One 出入境记录 for a cadre with an active 登记备案, matched to the approved application whose dates contain
+    the day. Without one the record stays unmatched, and the warning rule matters.unapproved_crossing flags the
+    cadre. The same record pushed twice is stored once. Returns (crossing, created)."""
+    _not_future(crossed_on, "出入境日期")
+    registration = (ExitEntryRegistration.objects.select_related("cadre")
+                    .filter(cadre__id_number=(id_number or "").strip().upper(), removed_on__isnull=True).first())
+    if registration is None:
+        raise Refused("未找到该身份证号的登记备案干部", field="id_number")
+    cadre = registration.cadre
+    application = (TravelApplication.objects.filter(cadre=cadre, status__in=TRAVEL_ALLOWED,
+                                                    departs_on__lte=crossed_on, returns_on__gte=crossed_on)
+                   .order_by("-departs_on").first())
+    crossing, created = BorderCrossing.objects.get_or_create(
+        cadre=cadre, direction=direction, crossed_on=crossed_on, port=port.strip()[:100],
+        defaults={"document_number": document_number.strip()[:30], "application": application,
+                  "reported_by": actor})
+    if created:
+        audit_log.record(actor, audit_log.Action.CREATE, "matters.crossing.recorded", crossing, request=request,
+                         summary=f"接收出入境记录：{crossing}",
+                         changes={"application": application.number if application else ""})
+    return crossing, created

@@ -6,10 +6,12 @@ from django.db.models import F, Q
 from cadres.dates import add_months, period_until
 from cadres.registry import register_warning_rule
 from cadres.snapshots import register_warning_source
-from matters.models import CertificateLoan, InvestigationRecord, MattersRules
+from matters.models import BorderCrossing, CertificateLoan, InvestigationRecord, MattersRules
 
 LATE_RETURN_RULE = "matters.late_certificate_return"
 INVESTIGATION_RULE = "matters.under_investigation"
+UNAPPROVED_CROSSING_RULE = "matters.unapproved_crossing"
+CROSSING_WINDOW_MONTHS = 12  # an unapproved crossing stays a warning for a year, like a late certificate return
 
 
 @register_warning_rule(LATE_RETURN_RULE, "出国（境）证照逾期交回")
@@ -45,4 +47,18 @@ def under_investigation(cadres, on_date):
     return flagged
 
 
+@register_warning_rule(UNAPPROVED_CROSSING_RULE, "出入境记录无对应审批")
+def unapproved_crossing(cadres, on_date):
+    """出入境记录 (from the 公安 system) within the window (12 months) that no approved application covers."""
+    since = add_months(on_date, -CROSSING_WINDOW_MONTHS)
+    crossings = (BorderCrossing.objects.filter(cadre__in=cadres, application__isnull=True, crossed_on__gt=since,
+                                               crossed_on__lte=on_date).order_by("crossed_on"))
+    flagged = {}
+    for crossing in crossings:
+        flagged.setdefault(crossing.cadre_id, []).append(
+            f"{crossing.crossed_on:%Y-%m-%d}经{crossing.port}{crossing.get_direction_display()}，无对应的因私出国（境）审批")
+    return flagged
+
+
 register_warning_source(CertificateLoan, lambda loan: [loan.certificate.cadre_id])
+register_warning_source(BorderCrossing, lambda crossing: [crossing.cadre_id])

@@ -53,13 +53,20 @@ UNREACHED = {
     "petitions:export_detail": "needs a requested export; tests/petitions/test_export.py",
     "petitions:export_download": "needs a requested export; tests/petitions/test_export.py",
     "petitions:export_status": "needs a requested export; tests/petitions/test_export.py",
+    "api_pages:client_detail": "needs an issued API client; tests/api/test_access.py",
+    "api_pages:client_action": "POST only, needs an issued API client; tests/api/test_access.py",
 }
+# The REST API (/api/v1/) authenticates by key, not by session: its routes are walked by test_every_api_route below.
+API_APP = "api"
+# The API's pages: the client list is the 安全保密管理员's; the reference page the office's and his.
+API_PAGES = "api_pages"
 # Form targets shown only after a step (the roster preview).
 EXTRA = {"cadres:import_confirm": ("post", "/cadres/import/confirm/"),
          "cadres:lrmx_import_confirm": ("post", "/cadres/import/lrmx/confirm/"),
          "audits:classification_edit": ("get", "/audits/classification/QX-JY/"),
          # asked by the cadre picker's script, not linked
-         "cadres:pick": ("get", "/cadres/pick/?q=%E7%8E%8B")}
+         "cadres:pick": ("get", "/cadres/pick/?q=%E7%8E%8B"),
+         "api_pages:clients": ("get", "/api-clients/")}
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -215,7 +222,7 @@ def test_every_url_with_every_role(demo_county):
     complete(found, patterns)
     settle_methods(found, login(users["head01"]))
     missing = sorted(name for name in patterns if name not in found and name not in UNREACHED and name not in PUBLIC
-                     and not name.startswith("admin:"))
+                     and not name.startswith(("admin:", f"{API_APP}:")))
     assert missing == [], f"这些 URL 没有被矩阵测试覆盖（页面上无链接可达，也不在 UNREACHED 中）：{missing}"
 
     problems = []
@@ -226,6 +233,8 @@ def test_every_url_with_every_role(demo_county):
                ["staff01", "liaison_jw", "liaison_sj", "sysadmin", "secadmin", "auditor", "outsider", "other_staff"]}
     for name, (method, path) in sorted(found.items()):
         app = name.split(":")[0]
+        if app == API_APP:
+            continue  # keys, not sessions: test_every_api_route
         # anonymous: always the login page
         response = fetch(anonymous, method, path)
         if not (response.status_code == 302 and response["Location"].startswith("/login/")):
@@ -245,6 +254,11 @@ def test_every_url_with_every_role(demo_county):
                 problems.append(f"{persona} 无权使用 {app}，{method} {path} → {status}（应为 403）")
             if app == LIAISON_APP and not user.has_role(*roles.OFFICE_ROLES, roles.LIAISON) and status != 403:
                 problems.append(f"{persona} 无权使用联席会议，{method} {path} → {status}（应为 403）")
+            if app == API_PAGES:
+                allowed = persona == "secadmin" or (name == "api_pages:reference"
+                                                    and user.has_role(*roles.OFFICE_ROLES))
+                if (status == 403) == allowed:
+                    problems.append(f"{persona} {method} {path} → {status}（{'应可访问' if allowed else '应为 403'}）")
             if name == "core:audit_log" and persona != "auditor" and status != 403:
                 problems.append(f"{persona} 读取审计日志 → {status}（应为 403）")
             has_object = bool(UUID_RE.search(path)) or re.search(r"/[A-Z]{2}-\d{4}-\d+", path)
@@ -259,6 +273,37 @@ def test_every_url_with_every_role(demo_county):
                 problems.append(f"审计局联络员访问纪委监委的 {method} {path} → {status}（应为 404）")
     assert problems == [], "\n".join(problems)
     hidden_objects_look_exactly_like_missing_ones(users, found)
+
+
+def test_every_api_route(demo_county):
+    """Every /api/v1/ route, every method, without a key: anonymous and every persona's session get 401 in the
+    API's JSON shape — except the schema, which a logged-in office user (or the 安全保密管理员) may read."""
+    from django.urls import reverse
+
+    users = demo_county
+    clients = {"anonymous": Client(), **{name: login(users[name]) for name in
+                                         ["staff01", "head01", "leader01", "liaison_jw", "sysadmin", "secadmin",
+                                          "auditor", "outsider"]}}
+    routes = sorted((name, keys) for name, keys in url_names() if name.startswith(f"{API_APP}:"))
+    assert len(routes) >= 6
+    problems = []
+    for name, keys in routes:
+        path = reverse(name, kwargs={key: uuid.uuid4() for key in keys})
+        for persona, client in clients.items():
+            user = users.get(persona)
+            reads_schema = user is not None and user.has_role(*roles.OFFICE_ROLES, roles.SECURITY_ADMIN)
+            for method in ("get", "post", "put"):
+                response = getattr(client, method)(path)
+                status = response.status_code
+                if name == f"{API_APP}:schema" and method == "get" and reads_schema:
+                    expected = {200}
+                elif name == f"{API_APP}:schema" and user is not None:
+                    expected = {403, 405}
+                else:
+                    expected = {401}
+                if status not in expected or (status != 200 and set(response.json()) < {"code", "message", "fields"}):
+                    problems.append(f"{persona} {method} {path} → {status}（应为 {sorted(expected)}）")
+    assert problems == [], "\n".join(problems)
 
 
 def hidden_objects_look_exactly_like_missing_ones(users, found):
