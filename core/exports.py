@@ -122,6 +122,17 @@ class ExportJob(models.Model):
         return (self.status == ExportStatus.DONE and self.expires_at > timezone.now() and bool(self.file)
                 and os.path.isfile(os.path.join(settings.MEDIA_ROOT, self.file)))
 
+    @property
+    def unavailable_reason(self):
+        """Why a finished, not failed, job offers no file (expired, or the file is gone), so the page says so and
+        offers 重试 rather than a bare 已完成 without a link; "" otherwise."""
+        if self.status == ExportStatus.EXPIRED or (self.status == ExportStatus.DONE and
+                                                    self.expires_at <= timezone.now()):
+            return "文件已过期删除，如仍需要请点击“重试”重新生成。"
+        if self.status == ExportStatus.DONE and not self.is_downloadable:
+            return "未找到生成的文件，请点击“重试”重新生成；仍不行请联系系统管理员。"
+        return ""
+
     def progress_state(self):
         """The status view's JSON (the page itself follows the same state through htmx)."""
         downloadable = self.is_downloadable

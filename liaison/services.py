@@ -4,6 +4,7 @@
 import datetime
 import logging
 import os
+from typing import NamedTuple
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -116,6 +117,28 @@ def reportable_periods(member_unit, today=None, back=12):
             periods.append(period)
         period = (period - datetime.timedelta(days=1)).replace(day=1)
     return periods
+
+
+class MonthDue(NamedTuple):
+    period: datetime.date
+    due_date: datetime.date
+    report: object  # the unit's draft (or returned) report of that month, or None before it is started
+    has_items: bool  # then 填报事项 leads on; 零报告 is offered only for a report with nothing in it
+
+
+def month_due(member_unit, today=None):
+    """The month a unit owes its report for now: last month (due on the schedule's day of this month), unless it is
+    already submitted or the unit was not a member then. The officer's list shows it with 填报 and 零报告."""
+    today = today or timezone.localdate()
+    period = first_of_month(first_of_month(today) - datetime.timedelta(days=1))
+    if not member_unit.is_active_in(period):
+        return None
+    report = Report.objects.monthly().filter(member_unit=member_unit, period=period).first()
+    if report is not None and report.status in (Report.Status.SUBMITTED, Report.Status.SIGNED):
+        return None
+    if report is None:
+        return MonthDue(period, report_due_date(period), None, False)
+    return MonthDue(period, report.due_date, report, report.items.filter(voided_at__isnull=True).exists())
 
 
 # ---------------------------------------------------------------- member units and officers

@@ -76,6 +76,7 @@ def index(request):
     return render(request, "liaison/index.html", {
         "page": page, "filter": report_filter, "office": office, "member_unit": member_unit,
         "can_handle": perms.is_handler(request.user),
+        "month_due": services.month_due(member_unit) if member_unit else None,
     })
 
 
@@ -96,13 +97,20 @@ def report_new(request):
                                             actor=request.user, request=request)
         except services.ReportExists as exists:
             messages.warning(request, "该月通报已存在，已为您打开。")
-            return redirect(exists.report)
+            return _open_new(request, exists.report)
         except Refused as error:
             show_refusal(request, error)
         else:
             messages.success(request, f"已新建{report.period_label}月度通报，请填报事项或声明零报告。")
-            return redirect(report)
+            return _open_new(request, report)
     return render(request, "liaison/report_new.html", {"form": form, "member_unit": member_unit})
+
+
+def _open_new(request, report):
+    """The new (or existing) report; its 零报告 confirmation when the officer chose 零报告 on the list."""
+    if request.POST.get("then") == "nil":
+        return redirect("liaison:report_nil", report.code)
+    return redirect(report)
 
 
 @liaison_required

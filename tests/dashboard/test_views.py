@@ -205,6 +205,28 @@ def test_expired_or_unfinished_export_is_not_downloadable(client_for, leader):
     assert not AuditEvent.objects.filter(name="dashboard.monthly.downloaded").exists()
 
 
+def test_a_finished_export_without_its_file_says_why_and_offers_retry(client_for, leader, settings, tmp_path):
+    """Issue 20: 已完成 with no link read as broken; an expired or vanished file is explained, with 重试."""
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(leader)
+    hour = datetime.timedelta(hours=1)
+    month = datetime.date(2026, 10, 1)
+    gone = MonthlyExport.objects.create(month=month, requested_by=leader, file="exports/gone.xlsx", progress=100,
+                                        status=MonthlyExport.Status.DONE, expires_at=timezone.now() + hour)
+    expired = MonthlyExport.objects.create(month=month, requested_by=leader, status=MonthlyExport.Status.EXPIRED,
+                                           expires_at=timezone.now() - hour)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "here.xlsx").write_bytes(b"PK")
+    ready = MonthlyExport.objects.create(month=month, requested_by=leader, file="exports/here.xlsx", progress=100,
+                                         status=MonthlyExport.Status.DONE, expires_at=timezone.now() + hour)
+    pages = {export: client.get(export.get_absolute_url()).content.decode() for export in (gone, expired, ready)}
+    assert "未找到生成的文件" in pages[gone] and "已过期" in pages[expired]
+    for export in (gone, expired):
+        assert 'data-testid="export-retry"' in pages[export] and 'data-testid="export-download"' not in pages[export]
+    assert 'data-testid="export-download"' in pages[ready]
+    assert 'data-testid="export-retry"' not in pages[ready] and 'data-testid="export-unavailable"' not in pages[ready]
+
+
 def test_export_month_must_be_valid_and_not_in_the_future(client_for, leader):
     client = client_for(leader)
     assert client.post(reverse("dashboard:export_create"), {"month": "bad"}).status_code == 302

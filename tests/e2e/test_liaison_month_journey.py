@@ -4,6 +4,7 @@ monthly by the 15th of the following month, and a unit with nothing to report sa
 
 from playwright.sync_api import expect
 
+from liaison import services
 from liaison.models import Report
 from tests.e2e.helpers import file_item, new_report, snapshot, submit_report, transport_deputy
 
@@ -38,4 +39,27 @@ def test_a_nil_month_and_a_month_with_two_items(page, live_server, login, demo):
     expect(page.locator("[data-testid=nil-button]")).to_have_count(0)
     submit_report(page)
     snapshot(page, "liaison_month_4_items_submitted")
+    assert page.console_errors == [], page.console_errors
+
+
+def test_the_month_owed_is_a_nil_report_from_the_list(page, live_server, login, demo):
+    """Issue 20: an officer with nothing to report finds 零报告 where he lands, on the month he owes; confirmed, the
+    month is submitted and the list stops asking."""
+    login("liaison_jw")
+    officer_unit = Report.objects.filter(member_unit__unit__code="QX-JW").first().member_unit
+    due = services.month_due(officer_unit)
+    assert due is not None and due.report is None  # the demo leaves last month to report
+    page.click("nav.sidenav >> text=月度通报")
+    card = page.get_by_test_id("month-due")
+    expect(card).to_contain_text(f"{due.period.year}年{due.period.month}月月度通报")
+    expect(card).to_contain_text(f"应于{due.due_date.month}月{due.due_date.day}日前报送")
+    snapshot(page, "liaison_month_due_card")
+    card.get_by_test_id("month-due-nil").click()
+    expect(page.locator("[data-testid=nil-confirm]")).to_contain_text("无应报告的干部监督信息")
+    page.click("button:has-text('确认零报告并报送')")
+    expect(page.locator("[data-testid=report-status]")).to_have_text(SUBMITTED)
+    page.click("nav.sidenav >> text=月度通报")
+    expect(page.get_by_test_id("month-due")).to_have_count(0)
+    report = Report.objects.get(member_unit=officer_unit, period=due.period, kind="monthly")
+    assert (report.status, report.is_nil) == (Report.Status.SUBMITTED, True)
     assert page.console_errors == [], page.console_errors

@@ -2,6 +2,8 @@
 the statement and submits through services.submit_nil. Seed 003 (联席会议制度): each member unit reports monthly, and a
 unit with nothing to report says so explicitly (零报告)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -102,3 +104,36 @@ def test_an_urgent_report_has_no_nil(client_for, liaison_a, member_a):
     assert client_for(liaison_a).get(reverse("liaison:report_nil", args=[urgent.code])).status_code == 403
     with pytest.raises(Refused):
         services.submit_nil(urgent, actor=liaison_a, version=urgent.version)
+
+
+# --- the month owed, on the officer's list (issue 20: "cannot find where to say so") ------------------------------
+
+def test_month_due_is_last_month_until_it_is_submitted(member_a, report_a, liaison_a):
+    november = datetime.date(2026, 11, 5)  # report_a is October's, due in November
+    due = services.month_due(member_a, today=november)
+    assert (due.period, due.due_date, due.report, due.has_items) == (report_a.period, report_a.due_date, report_a,
+                                                                      False)
+    ItemFactory(report=report_a)
+    assert services.month_due(member_a, today=november).has_items is True
+    services.submit(report_a, actor=liaison_a)
+    assert services.month_due(member_a, today=november) is None
+    # December: November is owed and not started yet
+    due = services.month_due(member_a, today=datetime.date(2026, 12, 5))
+    assert (due.period, due.report) == (datetime.date(2026, 11, 1), None)
+    assert due.due_date == services.report_due_date(datetime.date(2026, 11, 1))
+
+
+def test_the_list_offers_nil_for_the_month_owed_and_leads_to_its_confirmation(client_for, liaison_a, member_a):
+    client = client_for(liaison_a)
+    due = services.month_due(member_a)
+    page = client.get(reverse("liaison:index")).content.decode()
+    assert 'data-testid="month-due-nil"' in page and f"{due.period.year}年{due.period.month}月月度通报" in page
+    response = client.post(reverse("liaison:report_new"), {"period": f"{due.period:%Y-%m}", "then": "nil"})
+    report = Report.objects.get(member_unit=member_a, period=due.period)
+    assert response.status_code == 302 and response["Location"] == reverse("liaison:report_nil", args=[report.code])
+    assert report.status == S.DRAFT  # nothing is submitted before the officer confirms
+    assert "无应报告的干部监督信息" in client.get(response["Location"]).content.decode()
+
+
+def test_the_office_list_shows_no_month_owed(client_for, staff, member_a):
+    assert 'data-testid="month-due"' not in client_for(staff).get(reverse("liaison:index")).content.decode()
