@@ -26,7 +26,7 @@ class MattersConfig(AppConfig):
     def ready(self):
         from core import constraints
         from core.deadlines import register
-        from matters import deadlines, exports, search, services, timeline, warnings  # noqa: F401  (register rules and sources)
+        from matters import deadlines, exports, search, services, timeline, warnings, workbench  # noqa: F401  (register rules and sources)
         from matters.defaults import ensure_defaults
 
         for provider in deadlines.PROVIDERS:

@@ -28,8 +28,7 @@ def test_staff_sees_his_cases_with_days_left_and_opens_one(page, live_server, lo
     first = rows.first
     expect(first).to_contain_text(expected[0].code)
     expect(first.locator("td.days-left")).to_have_text(days_text(expected[0]))
-    if expected[0].urgency() == "urgent":
-        expect(first).to_have_class(re.compile("due-urgent"))
+    expect(first).to_have_class(re.compile(f"due-{expected[0].urgency() or 'none'}"))
     expect(page.locator("[data-testid=quick-actions] a")).to_have_text(["登记信访件", "启动任前考察", "录入监督措施"])
     snapshot(page, "workbench_staff01")
 
