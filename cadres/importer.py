@@ -157,6 +157,9 @@ def _text(value):
 
 def _date_text(value):
     """1975年5月20日, 1975/5/20, 1975.05.20, 19750520 → 1975-05-20; 1998.7, 199807 → 1998-07."""
+    if isinstance(value, float) and not value.is_integer() and 1900 < value < 2200:
+        # a number cell: rosters type 2008.10 for October 2008, which Excel keeps as 2008.1 (not January)
+        value = f"{value:.2f}"
     text = _text(value).replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
     text = text.strip("-")
     if text.isdigit() and len(text) == 8:

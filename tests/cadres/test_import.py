@@ -117,6 +117,22 @@ def test_the_headers_real_rosters_use_are_mapped_and_shown(unit_a):
     assert Cadre.objects.count() == 0
 
 
+def test_year_month_typed_as_numbers_keep_their_month(unit_a):
+    """Rosters type 出生年月 and 任现职时间 as 1980.10: Excel stores the number 1980.1, which is October, not
+    January (a text cell 2021.1 is January as written)."""
+    header = [*HEADER, "入党时间"]
+    person = row("孙立", D(1980, 10, 6), post_since=2021.1)
+    person[2] = 1980.1
+    plan = parse(xlsx([*person, 2003.07], header=header))
+    assert plan.ok, plan.errors
+    data = plan.rows[0].data
+    assert (data["birth_date"], data["post_since"], data["party_joined_on"]) == (
+        D(1980, 10, 6), D(2021, 10, 1), D(2003, 7, 1))
+    as_text = parse(xlsx(row("李平", D(1980, 1, 6), post_since="2021.1")))
+    assert as_text.ok, as_text.errors
+    assert as_text.rows[0].data["post_since"] == D(2021, 1, 1)
+
+
 @pytest.mark.parametrize("headers", [("单位", "工作单位"), ("身份证号", "身份证")])
 def test_two_columns_for_the_same_field_are_refused_naming_both(db, headers):
     header = [*HEADER, headers[1]] if headers[0] in HEADER else [*HEADER, *headers]
