@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from cadres import idcard, importer
@@ -131,6 +132,21 @@ def test_year_month_typed_as_numbers_keep_their_month(unit_a):
     as_text = parse(xlsx(row("李平", D(1980, 1, 6), post_since="2021.1")))
     assert as_text.ok, as_text.errors
     assert as_text.rows[0].data["post_since"] == D(2021, 1, 1)
+
+
+def test_the_preview_shows_the_dates_as_read_and_saves_nothing(client_for, staff, unit_a, settings, tmp_path):
+    """The preview lists each row's 出生日期 and 任现职时间 as they will be stored, so a misread date is seen
+    before 确认导入; a row without 任现职时间 says it takes the import date."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    person = row("孙立", D(1980, 10, 6), post_since=2021.1)
+    person[2] = 1980.1
+    upload = xlsx(person, row("李平", D(1981, 2, 3), sequence=2, post_since=None))
+    upload.name = "名册.xlsx"
+    response = client_for(staff).post(reverse("cadres:import"), {"file": upload})
+    body = response.content.decode()
+    assert response.context["plan"].ok
+    assert "<td>1980-10-06</td>" in body and "<td>2021-10-01</td>" in body and "导入当日" in body
+    assert Cadre.objects.count() == 0
 
 
 @pytest.mark.parametrize("headers", [("单位", "工作单位"), ("身份证号", "身份证")])
