@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audits import services as audit_services
+from audits.models import Category, EntryDecision
 from cadres.models import Rank
 from core import workbench
 from core.models import Notification
@@ -17,8 +19,9 @@ from matters import services as matters_services
 from matters.models import InspectionKind, OpinionResult, ReviewDepartment
 from petitions import services as petition_services
 from petitions.models import Petition, Status
+from tests.audits import factories as audit_factories
 from tests.audits.factories import audit as make_audit
-from tests.factories import CadreFactory
+from tests.factories import CadreFactory, UnitFactory
 from tests.matters.factories import application as make_application
 from tests.petitions.factories import force_status, make_petition
 from vetting import services as vetting_services
@@ -69,6 +72,17 @@ def travel_application(staff):
     return make_application(CadreFactory(unit=staff.unit), staff, applied_on=TODAY(),
                             departs_on=TODAY() + datetime.timedelta(days=40),
                             returns_on=TODAY() + datetime.timedelta(days=45))
+
+
+def submitted_plan(staff):
+    """Next year's audit plan of the staff's county, one due leader accepted, sent to the 审计委员会."""
+    bureau = UnitFactory(code="CZ", name="县财政局", parent=staff.unit)
+    audit_factories.classify(bureau, Category.A)
+    audit_factories.closed_audit(audit_factories.principal(bureau, name="程芳"), staff, TODAY().year - 2)
+    plan = audit_services.create_plan(TODAY().year + 1, staff.unit, actor=staff)
+    for entry in plan.entries.all():
+        audit_services.decide_entry(entry, EntryDecision.ACCEPTED, actor=staff)
+    return audit_services.change_plan_status(plan, "submit", actor=staff)
 
 
 def page(client, user):
@@ -138,6 +152,16 @@ def test_returned_case_shows_under_came_back(client, staff, section_head):
     assert [(r.code, r.came_back) for r in board["came_back"]] == [(petition.code, "退回补充办理")]
 
 
+def test_a_returned_audit_plan_is_back_on_its_authors_desk(client, staff, section_head):
+    plan = submitted_plan(staff)
+    assert plan.get_absolute_url() not in [r.url for r in page(client, staff).context["workbench"]["cases"]]
+    audit_services.change_plan_status(plan, "return", reason="补充说明", actor=section_head)
+    board = page(client, staff).context["workbench"]
+    assert [(r.url, r.came_back) for r in board["came_back"]] == [(plan.get_absolute_url(), "退回修改")]
+    assert plan.get_absolute_url() in [r.url for r in board["cases"]]
+    assert page(client, section_head).context["workbench"]["came_back"] == []
+
+
 def test_registered_this_week_lists_what_the_user_registered(client, staff, section_head):
     mine = make_petition(staff, received_on=TODAY())
     make_petition(section_head, received_on=TODAY())
@@ -180,13 +204,14 @@ def test_query_count_does_not_grow_with_the_number_of_cases(client, staff):
     def one_of_each(days):
         petition_due_in(staff, days), open_vetting(staff), make_audit(CadreFactory(unit=staff.unit), staff)
         inspection_due_in(staff, days), travel_application(staff)
+        audit_services.create_plan(TODAY().year + days, UnitFactory(parent=staff.unit), actor=staff)
 
     one_of_each(3)
     few = count()
-    for _ in range(3):
-        one_of_each(4)
+    for days in range(4, 7):
+        one_of_each(days)
     assert count() == few
     # session, user, role names, the jurisdiction (visible_to); petitions + their transfers and review requests
-    # (prefetched); audits; vetting cases (deadlines annotated); inspections and travel applications (deadlines
-    # annotated); the layout's unread count and the user's unit; the unread notifications
-    assert few == 14
+    # (prefetched); audits; draft audit plans; vetting cases (deadlines annotated); inspections and travel
+    # applications (deadlines annotated); the layout's unread count and the user's unit; the unread notifications
+    assert few == 15
