@@ -118,6 +118,16 @@ def test_the_headers_real_rosters_use_are_mapped_and_shown(unit_a):
     assert Cadre.objects.count() == 0
 
 
+@pytest.mark.parametrize("combined", ["工作单位及职务", "现工作单位及职务", "单位职务"])
+def test_unit_and_post_in_one_column_is_refused_asking_to_split_it(unit_a, combined):
+    header = ["姓名", "性别", "出生日期", "身份证号", combined, "职级"]
+    person = row("钱进", D(1980, 5, 6))
+    plan = parse(xlsx([*person[:4], "县纪委监委副主任", "副科"], header=header))
+    assert plan.file_error.startswith(f"“{combined}”把单位和职务写在一列")
+    assert "拆成“单位”和“职务”两列" in plan.file_error
+    assert not plan.rows
+
+
 def test_year_month_typed_as_numbers_keep_their_month(unit_a):
     """Rosters type 出生年月 and 任现职时间 as 1980.10: Excel stores the number 1980.1, which is October, not
     January (a text cell 2021.1 is January as written)."""
