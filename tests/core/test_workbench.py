@@ -23,6 +23,7 @@ from tests.audits import factories as audit_factories
 from tests.audits.factories import audit as make_audit
 from tests.factories import CadreFactory, UnitFactory
 from tests.matters.factories import application as make_application
+from tests.matters.factories import travelling
 from tests.petitions.factories import force_status, make_petition
 from vetting import services as vetting_services
 from vetting.models import MoveKind, VettingCase
@@ -119,6 +120,13 @@ def test_matters_the_user_registered_show_their_nearest_open_deadline(client, st
     travel = rows[application.get_absolute_url()]
     assert travel.deadline == application.opinions.get(department=ReviewDepartment.DISCIPLINE).reply_due
     assert [row.code for row in board["came_back"]] == [application.number]
+
+
+def test_a_trip_under_way_shows_when_the_certificate_is_due_back(client, staff):
+    application, loan = travelling(CadreFactory(unit=staff.unit), staff)
+    rows = {row.url: row for row in page(client, staff).context["workbench"]["cases"]}
+    mine = rows[application.get_absolute_url()]
+    assert (mine.deadline, mine.deadline_label, mine.urgency()) == (loan.return_due, "证照交回", "urgent")
 
 
 def test_overdue_deadline_is_counted_in_days_and_red(client, staff):
