@@ -1,11 +1,12 @@
 """The audits on a user's workbench (core.workbench): the audit projects they handle (承办人) that are not
-closed, with the deadline for the written comments on the draft report, and the ones they registered this week.
+closed, with the deadline for the written comments on the draft report, and the ones they registered this week;
+and the annual plans they draw up (编制人) while still drafts, a returned one (退回修改) marked as come back.
 Rectification deadlines of findings stay on the findings list and in the daily reminders."""
 
 from django.db.models import Q
 from django.utils import timezone
 
-from audits.models import Audit, AuditStatus
+from audits.models import Audit, AuditPlan, AuditStatus, PlanStatus
 from core.workbench import CaseRow, recent_since, register_cases, week_start
 
 LABEL = "经济责任审计"
@@ -29,4 +30,15 @@ def my_open_cases(user):
             came_back="书面意见已反馈" if handled and came_in else "",
             registered_on=timezone.localdate(audit.created_at) if audit.created_by_id == user.pk else None,
             handled_by_me=handled))
-    return rows
+    return rows + _draft_plans(user)
+
+
+def _draft_plans(user):
+    """A draft once submitted was returned (退回修改 sends it back to 编制中): it waits on its author until
+    submitted again."""
+    plans = AuditPlan.objects.visible_to(user).filter(created_by=user, status=PlanStatus.DRAFT).select_related("unit")
+    return [CaseRow(label="年度审计计划", code=f"{plan.year}年度计划", title=plan.unit.display_name,
+                    state=plan.get_status_display(), url=plan.get_absolute_url(),
+                    came_back="退回修改" if plan.submitted_on else "",
+                    registered_on=timezone.localdate(plan.created_at))
+            for plan in plans]

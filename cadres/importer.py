@@ -157,6 +157,9 @@ def _text(value):
 
 def _date_text(value):
     """1975年5月20日, 1975/5/20, 1975.05.20, 19750520 → 1975-05-20; 1998.7, 199807 → 1998-07."""
+    if isinstance(value, float) and not value.is_integer() and 1900 < value < 2200:
+        # a number cell: rosters type 2008.10 for October 2008, which Excel keeps as 2008.1 (not January)
+        value = f"{value:.2f}"
     text = _text(value).replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
     text = text.strip("-")
     if text.isdigit() and len(text) == 8:
@@ -262,6 +265,12 @@ def _mapping(values):
     return uses
 
 
+def _is_unit_and_post(header):
+    """工作单位及职务, 单位职务, 现工作单位及职务: rosters often write both in one cell (县财政局副局长)."""
+    text = _header_text(header)
+    return "单位" in text and "职务" in text
+
+
 def _header_error(uses):
     by_column = {}
     for use in uses:
@@ -271,6 +280,10 @@ def _header_error(uses):
     if duplicated:
         return f"表头不正确：{'；'.join(duplicated)}，请只保留一列"
     missing = [column for column in COLUMNS if column.required and column.header not in by_column]
+    combined = [use.found for use in uses if use.column is None and _is_unit_and_post(use.found)]
+    if combined and {"现任单位", "现任职务"} & {column.header for column in missing}:
+        return (f"“{combined[0]}”把单位和职务写在一列，无法分开导入：请拆成“单位”和“职务”两列"
+                f"（如“县财政局”和“副局长”）后重新上传")
     if missing:
         return "缺少必填列：" + "；".join(f"{c.header}（可用列名：{'、'.join((c.header, *c.aliases))}）"
                                         for c in missing)

@@ -35,6 +35,8 @@ def home(request):
     context = {"open_notifications": request.user.notifications.filter(read_at__isnull=True)[:8]}
     if request.user.has_role(*WORKBENCH_ROLES):
         context["workbench"] = workbench.board(request.user)
+    elif request.user.has_role(roles.LEADER):
+        context["leader"] = True  # a leader reads the dashboard rather than works cases: point to it
     return render(request, "core/home.html", context)
 
 

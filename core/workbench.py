@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.deadlines import Level, level_for
+
 # How far back a reply or a return counts as "came back to me", and "this week" for registrations.
 RECENT_DAYS = 7
-# Days left at or under which a deadline is shown red (overdue too) or amber.
-URGENT_DAYS = 2
-SOON_DAYS = 5
+# A deadline's colour follows the level of the reminder the daily scan sends for it (core.deadlines.level_for):
+# red once due today or overdue, amber within the notice period (DEADLINE_NOTICE_DAYS).
+URGENCY = {Level.OVERDUE: "urgent", Level.WARNING: "urgent", Level.NOTICE: "soon"}
 
 _case_sources = []
 _action_sources = []
@@ -39,13 +41,10 @@ class CaseRow:
         return None if self.deadline is None else (self.deadline - (today or timezone.localdate())).days
 
     def urgency(self, today=None):
-        """'urgent' (overdue or within URGENT_DAYS), 'soon' (within SOON_DAYS) or '': the deadline's colour."""
-        left = self.days_left(today)
-        if left is None:
+        """'urgent' (due today or overdue), 'soon' (within the notice period) or '': the deadline's colour."""
+        if self.deadline is None:
             return ""
-        if left <= URGENT_DAYS:
-            return "urgent"
-        return "soon" if left <= SOON_DAYS else ""
+        return URGENCY.get(level_for(self.deadline, today or timezone.localdate()), "")
 
 
 @dataclass(frozen=True)

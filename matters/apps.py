@@ -27,7 +27,7 @@ class MattersConfig(AppConfig):
         # The apps' modules import models, which load after the AppConfig: import them here, not at the top.
         from core import constraints
         from core.deadlines import register
-        from matters import deadlines, exports, search, services, timeline, warnings  # noqa: F401  (register rules and sources)
+        from matters import deadlines, exports, search, services, timeline, warnings, workbench  # noqa: F401  (register rules and sources)
         from matters.defaults import ensure_defaults
 
         for provider in deadlines.PROVIDERS:

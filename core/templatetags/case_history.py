@@ -16,11 +16,12 @@ def _target_id(obj):
 
 
 @register.inclusion_tag("includes/change_history.html")
-def change_history(obj, limit=50, also=None):
-    """变更记录: who changed this record, when, and which fields (from the audit log, one query).
+def change_history(obj, limit=50, also=None, anchor=""):
+    """变更记录: who changed this record, when, and which fields (from the audit log, one query), folded.
 
     `also`: records that belong to this one and have no page of their own (e.g. an audit's uses of results, a
-    finding's evidence files); their events are listed with the record's own."""
+    finding's evidence files); their events are listed with the record's own. `anchor`: the id of the history,
+    and `<anchor>-list` of its table, for a page outline (a link to the table unfolds it)."""
     models = {obj._meta.label_lower: type(obj)}
     ids = {obj._meta.label_lower: {_target_id(obj)}}
     for other in also or ():
@@ -36,4 +37,4 @@ def change_history(obj, limit=50, also=None):
         changes = [(verbose_name(model, name), field_label(model, name, values[0]), field_label(model, name, values[1]))
                    for name, values in (event.changes or {}).items() if isinstance(values, list) and len(values) == 2]
         rows.append((event, changes))
-    return {"rows": rows}
+    return {"rows": rows, "limit": limit, "anchor": anchor}

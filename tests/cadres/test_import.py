@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from cadres import idcard, importer
@@ -114,6 +115,47 @@ def test_the_headers_real_rosters_use_are_mapped_and_shown(unit_a):
                        "任现职务时间": "任现职时间", "备注": None}
     data = plan.rows[0].data
     assert (data["unit"], data["post_title"], data["rank"], plan.rows[0].row) == (unit_a, "副局长", "section_chief", 3)
+    assert Cadre.objects.count() == 0
+
+
+@pytest.mark.parametrize("combined", ["工作单位及职务", "现工作单位及职务", "单位职务"])
+def test_unit_and_post_in_one_column_is_refused_asking_to_split_it(unit_a, combined):
+    header = ["姓名", "性别", "出生日期", "身份证号", combined, "职级"]
+    person = row("钱进", D(1980, 5, 6))
+    plan = parse(xlsx([*person[:4], "县纪委监委副主任", "副科"], header=header))
+    assert plan.file_error.startswith(f"“{combined}”把单位和职务写在一列")
+    assert "拆成“单位”和“职务”两列" in plan.file_error
+    assert not plan.rows
+
+
+def test_year_month_typed_as_numbers_keep_their_month(unit_a):
+    """Rosters type 出生年月 and 任现职时间 as 1980.10: Excel stores the number 1980.1, which is October, not
+    January (a text cell 2021.1 is January as written)."""
+    header = [*HEADER, "入党时间"]
+    person = row("孙立", D(1980, 10, 6), post_since=2021.1)
+    person[2] = 1980.1
+    plan = parse(xlsx([*person, 2003.07], header=header))
+    assert plan.ok, plan.errors
+    data = plan.rows[0].data
+    assert (data["birth_date"], data["post_since"], data["party_joined_on"]) == (
+        D(1980, 10, 6), D(2021, 10, 1), D(2003, 7, 1))
+    as_text = parse(xlsx(row("李平", D(1980, 1, 6), post_since="2021.1")))
+    assert as_text.ok, as_text.errors
+    assert as_text.rows[0].data["post_since"] == D(2021, 1, 1)
+
+
+def test_the_preview_shows_the_dates_as_read_and_saves_nothing(client_for, staff, unit_a, settings, tmp_path):
+    """The preview lists each row's 出生日期 and 任现职时间 as they will be stored, so a misread date is seen
+    before 确认导入; a row without 任现职时间 says it takes the import date."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    person = row("孙立", D(1980, 10, 6), post_since=2021.1)
+    person[2] = 1980.1
+    upload = xlsx(person, row("李平", D(1981, 2, 3), sequence=2, post_since=None))
+    upload.name = "名册.xlsx"
+    response = client_for(staff).post(reverse("cadres:import"), {"file": upload})
+    body = response.content.decode()
+    assert response.context["plan"].ok
+    assert "<td>1980-10-06</td>" in body and "<td>2021-10-01</td>" in body and "导入当日" in body
     assert Cadre.objects.count() == 0
 
 
