@@ -229,37 +229,23 @@ def _loaded(sender, instance, **kwargs):
     instance._tally_units = {source: _plain(units(instance)) for source, units, _moves_only in _watched[sender]}
 
 
-class _Batch:
-    """The units (or lazy querysets of units) one transaction touched, per source, refreshed when it commits."""
-
-    def __init__(self):
-        self.units = {}
-        self.done = False
-
-    def add(self, source, units):
-        self.units.setdefault(source, []).extend(units)
-
-    def flush(self):
-        self.done = True
-        for source, units in self.units.items():
-            ids = set()
-            for unit in units:
-                ids.update([unit] if isinstance(unit, int) or unit is None else list(unit))
-            refresh_units(source, ids)
-
-    def waiting(self):
-        return not self.done and any(func == self.flush for _, func, _ in transaction.get_connection().run_on_commit)
+def _flush():
+    """Refresh the units touched so far on this thread. Every touch queues this on commit; the first to run finds
+    them all, the others nothing (so units touched before a rolled-back savepoint are merely refreshed too)."""
+    pending, _pending.units = getattr(_pending, "units", {}), {}
+    for source, units in pending.items():
+        ids = set()
+        for unit in units:
+            ids.update([unit] if isinstance(unit, int) or unit is None else list(unit))
+        refresh_units(source, ids)
 
 
 def touch(source, unit_ids):
     """Refresh the source's tallies of these units when the transaction commits (at once outside one)."""
-    batch = getattr(_pending, "batch", None)
-    if batch is None or not batch.waiting():
-        batch = _pending.batch = _Batch()
-        batch.add(source, unit_ids)
-        transaction.on_commit(batch.flush)
-    else:
-        batch.add(source, unit_ids)
+    if not hasattr(_pending, "units"):
+        _pending.units = {}
+    _pending.units.setdefault(source, []).extend(unit_ids)
+    transaction.on_commit(_flush)
 
 
 def _changed(sender, instance, **kwargs):
