@@ -154,9 +154,9 @@ def own_work(user, on_date):
 class FromTallies:
     """The dashboard's petition figures summed from the per-unit, per-month tallies instead of counting the cases:
     the same answers as this module's totals, flow, by_month_channel, by_category (cases only) and by_unit (cases
-    only), for periods made of whole months between `first` and `last`. Four queries: whether the tallies were
-    built, the sums, the sums by unit, whether the viewer is hidden any case in scope (when he is: their tallies,
-    six more, to take off)."""
+    only), for periods made of whole months between `first` and `last`. Three queries, and one for by_unit: whether
+    the tallies were built, the sums, whether the viewer is hidden any case in scope (when he is: their tallies, six
+    more, to take off); by_unit sums the period's months by unit."""
 
     METRICS = (tallied.CASES, tallied.DUPLICATES, tallied.CATEGORY, tallied.OPEN, tallied.DUE, tallied.CONCLUDED)
 
@@ -164,13 +164,8 @@ class FromTallies:
         self.user, self.unit = user, unit
         window = {"user": user, "unit": unit, "first": first.replace(day=1), "last": last.replace(day=1)}
         self.sums = tallies.sums(tallied.SOURCE, self.METRICS, **window)
-        self.units = tallies.sums(tallied.SOURCE, [tallied.CASES], **window, by=("unit_id", "metric", "month"),
-                                  check=False)
-        hidden = self._hidden()
-        if hidden:
-            tallies.subtract(self.sums, hidden)
-            tallies.subtract(self.units, [row for row in hidden if row[1] == tallied.CASES],
-                             by=("unit", "metric", "month"))
+        self.hidden = self._hidden()
+        tallies.subtract(self.sums, self.hidden)
 
     def _hidden(self):
         """Tally rows of the cases in scope that visible_to hides from the viewer (a case about himself)."""
@@ -206,8 +201,8 @@ class FromTallies:
 
     def by_unit(self, *, start, end, **_scope):
         first, last = tallies.whole_months(start, end)
-        cases = {}
-        for (unit_id, _metric, month), n in self.units.items():
-            if first <= month <= last:
-                cases[unit_id] = cases.get(unit_id, 0) + n
-        return [{"key": unit_id, "cases": n} for unit_id, n in cases.items() if n]
+        cases = tallies.sums(tallied.SOURCE, [tallied.CASES], user=self.user, unit=self.unit, first=first,
+                             last=last, by=("unit_id",), check=False)
+        tallies.subtract(cases, [row for row in self.hidden if row[1] == tallied.CASES and first <= row[2] <= last],
+                         by=("unit",))
+        return [{"key": unit_id, "cases": n} for (unit_id,), n in cases.items() if n]
