@@ -1,7 +1,8 @@
 """The dashboard's figures and charts, computed once here for the page and for the monthly workbook's cover (so
 the two always agree). Everything comes from the owning apps' public statistics (petitions.stats, vetting.stats,
 audits.stats, liaison.stats, cadres.stats), by SQL aggregation in a fixed number of queries whatever the amount of
-data.
+data; petitions and supervision measures from their per-unit tallies (core.tallies, `direct=True`: counted from the
+cases, the reference the tallies are tested against).
 
     board = figures.build(user, Period.month(2026, 10), unit=None, today=date(2026, 11, 23))
     board.sections → [Section(title, figures=[Figure ...], details=[Figure ...])]
