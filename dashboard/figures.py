@@ -360,9 +360,10 @@ def _by_unit_chart(board, scope, source):
     period, unit, user = board.period, scope["unit"], scope["user"]
     rows = source.by_unit(start=period.start, end=period.end, **scope)
     base = unit or (user.jurisdiction if user is not None and user.jurisdiction_id else None)
-    paths = dict(Unit.objects.filter(pk__in=[row["key"] for row in rows]).values_list("pk", "path"))
-    ancestors = {int(pk) for path in paths.values() for pk in path.strip("/").split("/") if pk}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=ancestors | ({base.pk} if base else set()))}
+    # Every row lies in base's subtree: its units in one read (a province's thousands, without a list of ids).
+    tree = Unit.objects.filter(path__startswith=base.path) if base is not None else Unit.objects.all()
+    units = {u.pk: u for u in tree.only("pk", "code", "path", "name", "short_name")}
+    paths = {row["key"]: units[row["key"]].path for row in rows}
     totals = _roll_up(rows, paths, base)
     # A single bar says nothing: go down while everything sits below one unit.
     while len(totals) == 1 and (base is None or next(iter(totals)) != base.pk):
