@@ -245,7 +245,9 @@ def touch(source, unit_ids):
     if not hasattr(_pending, "units"):
         _pending.units = {}
     _pending.units.setdefault(source, []).extend(unit_ids)
-    transaction.on_commit(_flush)
+    # robust: a refresh that fails is logged, not raised into a request whose change is already committed; the
+    # nightly rebuild then puts the figures right
+    transaction.on_commit(_flush, robust=True)
 
 
 def _changed(sender, instance, **kwargs):
