@@ -17,6 +17,7 @@ class CadresConfig(AppConfig):
             search,
             services,
             snapshots,
+            tallies,
             timeline,
             warnings,
             workbench,
@@ -30,6 +31,7 @@ class CadresConfig(AppConfig):
         post_migrate.connect(ensure_defaults, sender=self)
         snapshots.connect()
         exports.register()
+        tallies.register()
         self._register_constraint_messages()
 
     def _register_constraint_messages(self):

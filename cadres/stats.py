@@ -12,13 +12,15 @@ from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import Count, Q
 
 from cadres import snapshots
+from cadres import tallies as tallied
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
 from cadres.warnings import rule_choices
+from core import tallies
 from core.stats import CHUNK, in_unit, visible
 
-__all__ = ["MeasureKind", "SourceChannel", "WarnedCadre", "live_measures", "measure_kinds_by_source", "measure_list",
-           "measure_queryset", "measure_rows", "measures_by_kind", "measures_by_kind_and_source", "warning_rows",
-           "warning_summary"]
+__all__ = ["FromTallies", "MeasureKind", "SourceChannel", "WarnedCadre", "live_measures", "measure_kinds_by_source",
+           "measure_list", "measure_queryset", "measure_rows", "measures_by_kind", "measures_by_kind_and_source",
+           "warning_rows", "warning_summary"]
 
 
 # --- supervision measures ---------------------------------------------------------------------------------------
@@ -113,3 +115,21 @@ def warning_rows(*, user=None, unit=None, on_date=None):
         _, name, short_name, unit_name, post_title = group[0][:5]
         yield WarnedCadre(name, short_name or unit_name, post_title), snapshots.as_warnings(
             [row[5:] for row in group], labels)
+
+
+class FromTallies:
+    """measures_by_kind summed from the per-unit, per-month tallies (core.tallies, cadres.tallies) for periods made
+    of whole months between `first` and `last`: two queries (whether the tallies were built, the sums)."""
+
+    def __init__(self, *, user=None, unit=None, first, last):
+        self.sums = tallies.sums(tallied.SOURCE, [tallied.KIND], user=user, unit=unit,
+                                 first=first.replace(day=1), last=last.replace(day=1))
+
+    def measures_by_kind(self, *, start, end, **_scope):
+        """{kind: n}, every kind present (zeros included), like measures_by_kind."""
+        first, last = tallies.whole_months(start, end)
+        counts = dict.fromkeys(MeasureKind.values, 0)
+        for (_metric, month, kind), n in self.sums.items():
+            if first <= month <= last and kind in counts:
+                counts[kind] += n
+        return counts

@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cadres.tasks.refresh_warnings",
         "schedule": crontab(minute=1),
     },
+    # the dashboard's per-unit tallies (core.tallies) recomputed in full: what a bulk change did not report
+    "rebuild-tallies-nightly": {
+        "task": "core.tasks.rebuild_tallies",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # the audit log's head written, signed, outside the database (core.audit.write_anchor); backups anchor too
     "anchor-audit-log-daily": {
         "task": "core.tasks.anchor_audit_log",

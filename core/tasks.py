@@ -2,7 +2,7 @@ import datetime
 
 from celery import shared_task
 
-from core import audit, deadlines, exports, outbox
+from core import audit, deadlines, exports, outbox, tallies
 from core.models import Unit
 
 
@@ -49,3 +49,9 @@ def build_export(model_label, job_id):
 
     job = exports.build(apps.get_model(model_label), job_id)
     return {"export": str(job.code) if job else None, "status": job.status if job else "skipped"}
+
+
+@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
+def rebuild_tallies():
+    """Nightly: recompute the dashboard's tallies (core.tallies) in full, catching what no signal reported."""
+    return tallies.rebuild_all()

@@ -1,7 +1,8 @@
 """The dashboard's figures and charts, computed once here for the page and for the monthly workbook's cover (so
 the two always agree). Everything comes from the owning apps' public statistics (petitions.stats, vetting.stats,
 audits.stats, liaison.stats, cadres.stats), by SQL aggregation in a fixed number of queries whatever the amount of
-data.
+data; petitions and supervision measures from their per-unit tallies (core.tallies, `direct=True`: counted from the
+cases, the reference the tallies are tested against).
 
     board = figures.build(user, Period.month(2026, 10), unit=None, today=date(2026, 11, 23))
     board.sections → [Section(title, figures=[Figure ...], details=[Figure ...])]
@@ -133,36 +134,53 @@ def for_page(user, period, unit=None, today=None, *, fresh=False):
     return board
 
 
-def build(user, period, unit=None, today=None, *, charts=True):
+def build(user, period, unit=None, today=None, *, charts=True, direct=False):
+    """The board. Petitions and supervision measures are summed from the stored per-unit tallies (core.tallies);
+    `direct=True` counts the cases themselves instead: the reference the tallies are tested against."""
     today = today or timezone.localdate()
     board = Board(period=period, unit=unit, today=today, liaison_month=liaison_month(period, today))
     scope = {"user": user, "unit": unit}
     previous = period.previous()
-    petitions = _petitions(board, scope, previous)
+    sources = _sources(board, scope, previous, direct)
+    petitions = _petitions(board, scope, previous, sources["petitions"])
     vetting = _vetting(board, scope, previous)
     audit_summary, audit_section = _audits(board, scope)
     matrix, liaison = _liaison(board, user, unit)
     warnings = _warnings(board, scope, previous)
-    measures = _measures(board, scope, previous)
+    measures = _measures(board, scope, previous, sources["measures"])
     board.sections = [petitions, vetting, audit_section, liaison, warnings, measures]
     if charts:
         board.charts = {
-            **_petition_charts(board, scope),
+            **_petition_charts(board, scope, sources["petitions"]),
             "findings": _findings_chart(board, audit_summary),
             "compliance": _compliance_chart(board, matrix),
         }
     return board
 
 
+def _sources(board, scope, previous, direct):
+    """Where the petition and measure figures come from: the apps' direct statistics, or their tallies over the
+    months the board shows (the period, the one before it, the twelve months of the trend)."""
+    if direct:
+        return {"petitions": petition_stats, "measures": cadre_stats}
+    first = min(previous.start, _trend_start(board.period))
+    window = {**scope, "first": first, "last": board.period.end}
+    return {"petitions": petition_stats.FromTallies(**window), "measures": cadre_stats.FromTallies(**window)}
+
+
+def _trend_start(period):
+    return add_months(period.end.replace(day=1), -11)
+
+
 # --- sections -------------------------------------------------------------------------------------------------
 
-def _petitions(board, scope, previous):
+def _petitions(board, scope, previous, counts):
 
     period, today = board.period, board.today
-    now = petition_stats.totals(period.as_of(today), start=period.start, end=period.end, **scope)
-    before = petition_stats.totals(previous.as_of(today), start=previous.start, end=previous.end, **scope)
-    flow = petition_stats.flow(start=period.start, end=period.end, **scope)
-    flow_before = petition_stats.flow(start=previous.start, end=previous.end, **scope)
+    now = counts.totals(period.as_of(today), start=period.start, end=period.end, **scope)
+    before = counts.totals(previous.as_of(today), start=previous.start, end=previous.end, **scope)
+    flow = counts.flow(start=period.start, end=period.end, **scope)
+    flow_before = counts.flow(start=previous.start, end=previous.end, **scope)
     dates = {"unit": scope["unit"], "start": period.start, "end": period.end}
     label = period.short_label
     return Section("petitions", "信访举报", figures=[
@@ -285,10 +303,10 @@ def _warnings(board, scope, previous):
     ])
 
 
-def _measures(board, scope, previous):
+def _measures(board, scope, previous, counts):
     period = board.period
-    now = cadre_stats.measures_by_kind(start=period.start, end=period.end, **scope)
-    before = cadre_stats.measures_by_kind(start=previous.start, end=previous.end, **scope)
+    now = counts.measures_by_kind(start=period.start, end=period.end, **scope)
+    before = counts.measures_by_kind(start=previous.start, end=previous.end, **scope)
     unit = scope["unit"]
     return Section("measures", "监督措施与组织处理", figures=[
         Figure("measures_total", "监督措施", sum(now.values()), sum(before.values()),
@@ -303,13 +321,13 @@ def _measures(board, scope, previous):
 
 # --- charts ---------------------------------------------------------------------------------------------------
 
-def _petition_charts(board, scope):
+def _petition_charts(board, scope, source):
 
     period, unit = board.period, scope["unit"]
     # The trend shows twelve months ending with the period (a year period: its own twelve months).
-    first = add_months(period.end.replace(day=1), -11)
+    first = _trend_start(period)
     months = [add_months(first, n) for n in range(12)]
-    rows = petition_stats.by_month_channel(start=first, end=period.end, **scope)
+    rows = source.by_month_channel(start=first, end=period.end, **scope)
     counts = {(row["month"], row["channel"]): row["cases"] for row in rows}
     used = [channel for channel in petition_stats.Channel if any((month, channel.value) in counts for month in months)]
     by_month = {
@@ -322,29 +340,30 @@ def _petition_charts(board, scope):
         } for channel in used],
     }
     dates = {"unit": unit, "start": period.start, "end": period.end}
-    categories = petition_stats.by_category(start=period.start, end=period.end, **scope)
+    categories = source.by_category(start=period.start, end=period.end, **scope)
     by_category = {
         "categories": [row["label"] for row in categories],
         "series": [{"name": "件数", "data": [
             {"value": row["cases"], "url": links.petitions(category=row["key"], **dates)} for row in categories]}],
     }
     return {"petitions_by_month": by_month, "petitions_by_category": by_category,
-            "petitions_by_unit": _by_unit_chart(board, scope)}
+            "petitions_by_unit": _by_unit_chart(board, scope, source)}
 
 
 def _month_end(month):
     return add_months(month, 1) - datetime.timedelta(days=1)
 
 
-def _by_unit_chart(board, scope):
+def _by_unit_chart(board, scope, source):
     """Cases by unit, rolled up to the units right below the selected one (or the user's jurisdiction)."""
 
     period, unit, user = board.period, scope["unit"], scope["user"]
-    rows = petition_stats.by_unit(start=period.start, end=period.end, **scope)
+    rows = source.by_unit(start=period.start, end=period.end, **scope)
     base = unit or (user.jurisdiction if user is not None and user.jurisdiction_id else None)
-    paths = dict(Unit.objects.filter(pk__in=[row["key"] for row in rows]).values_list("pk", "path"))
-    ancestors = {int(pk) for path in paths.values() for pk in path.strip("/").split("/") if pk}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=ancestors | ({base.pk} if base else set()))}
+    # Every row lies in base's subtree: its units in one read (a province's thousands, without a list of ids).
+    tree = Unit.objects.filter(path__startswith=base.path) if base is not None else Unit.objects.all()
+    units = {u.pk: u for u in tree.only("pk", "code", "path", "name", "short_name")}
+    paths = {row["key"]: units[row["key"]].path for row in rows}
     totals = _roll_up(rows, paths, base)
     # A single bar says nothing: go down while everything sits below one unit.
     while len(totals) == 1 and (base is None or next(iter(totals)) != base.pk):

@@ -26,7 +26,18 @@ class PetitionsConfig(AppConfig):
         from core import constraints, workdays
         from core import deadlines as core_deadlines
         from liaison import hooks as liaison_hooks
-        from petitions import checks, deadlines, exports, reviews, search, services, timeline, warnings, workbench  # noqa: F401
+        from petitions import (  # noqa: F401
+            checks,
+            deadlines,
+            exports,
+            reviews,
+            search,
+            services,
+            tallies,
+            timeline,
+            warnings,
+            workbench,
+        )
         from petitions.defaults import ensure_defaults
 
         core_deadlines.register(deadlines.provider)
@@ -37,6 +48,7 @@ class PetitionsConfig(AppConfig):
         post_migrate.connect(forward_waiting_handoffs, sender=self)
         constraints.register_many(CONSTRAINT_MESSAGES)
         exports.register()
+        tallies.register()
 
 
 def forward_waiting_handoffs(using="default", **kwargs):

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from cadres import idcard
 from cadres.models import Cadre, MeasureKind, Rank
+from core import tallies
 from petitions import identity, services
+from petitions import tallies as petition_tallies
 from petitions.models import CaseType, Channel, Conclusion, Disposal, FeedbackMethod, Petition, ProblemCategory
 
 DEMO_CADRES = [  # (name, gender, birth, unit code, post, rank) — only used when the cadres app made none
@@ -55,6 +57,7 @@ def _reporter(rng):
 def _backdate(petition, **fields):
     """Demo cases happened in the past: move their dates back, then recompute the stored deadlines."""
     Petition.objects.filter(pk=petition.pk).update(**fields)
+    tallies.touch(petition_tallies.SOURCE, [petition.unit_id])  # an update sends no signal
     petition.refresh_from_db()
     services.refresh_deadlines(petition)
     return petition

@@ -139,6 +139,9 @@ class TimeLimit(models.Model):
         return f"{self.get_case_type_display()} {self.get_stage_display()} {self.days}{self.get_day_kind_display()}"
 
 
+ABOUT_USER = "subjects__cadre__user"  # a case naming the user (through the cadre linked to his login)
+
+
 class PetitionQuerySet(ScopedQuerySet):
     """Office roles see the cases in their unit subtree, and never a case that names the user himself (matched
     through the cadre linked to his login)."""
@@ -146,7 +149,11 @@ class PetitionQuerySet(ScopedQuerySet):
     unit_fields = ("unit",)
 
     def hidden_from(self, user):
-        return self.exclude(subjects__cadre__user=user)
+        return self.exclude(**{ABOUT_USER: user})
+
+    def about(self, user):
+        """The cases hidden_from takes away (the dashboard takes them off its per-unit tallies)."""
+        return self.filter(pk__in=Petition.objects.filter(**{ABOUT_USER: user}).values("pk"))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

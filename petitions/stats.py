@@ -11,7 +11,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cadres import stats as cadres_stats
+from core import tallies
+from core.scoping import in_subtree, restrict_by_unit
 from core.stats import CHUNK, chunks
+from petitions import tallies as tallied
 from petitions.models import (
     CONCLUDED_STATUSES,
     OPEN_STATUSES,
@@ -24,8 +27,8 @@ from petitions.models import (
 )
 
 # The choices a reader of these figures needs are part of this public surface.
-__all__ = ["Channel", "ProblemCategory", "base_queryset", "by_category", "by_channel", "by_conclusion", "by_month",
-           "by_month_channel", "by_unit", "concluded_rows", "flow", "own_work", "summary", "totals"]
+__all__ = ["Channel", "FromTallies", "ProblemCategory", "base_queryset", "by_category", "by_channel", "by_conclusion",
+           "by_month", "by_month_channel", "by_unit", "concluded_rows", "flow", "own_work", "summary", "totals"]
 
 
 def base_queryset(*, user=None, unit=None, start=None, end=None):
@@ -144,3 +147,62 @@ def own_work(user, on_date):
             .aggregate(open=Count("id", distinct=True, filter=Q(status__in=OPEN_STATUSES)),
                        overdue=Count("id", distinct=True, filter=Q(
                            status__in=OPEN_STATUSES + (Status.CONCLUDED,), next_due__lt=on_date))))
+
+
+# --- from the stored tallies (core.tallies, petitions.tallies) ----------------------------------------------------
+
+class FromTallies:
+    """The dashboard's petition figures summed from the per-unit, per-month tallies instead of counting the cases:
+    the same answers as this module's totals, flow, by_month_channel, by_category (cases only) and by_unit (cases
+    only), for periods made of whole months between `first` and `last`. Three queries, and one for by_unit: whether
+    the tallies were built, the sums, whether the viewer is hidden any case in scope (when he is: their tallies, six
+    more, to take off); by_unit sums the period's months by unit."""
+
+    METRICS = (tallied.CASES, tallied.DUPLICATES, tallied.CATEGORY, tallied.OPEN, tallied.DUE, tallied.CONCLUDED)
+
+    def __init__(self, *, user=None, unit=None, first, last):
+        self.user, self.unit = user, unit
+        window = {"user": user, "unit": unit, "first": first.replace(day=1), "last": last.replace(day=1)}
+        self.sums = tallies.sums(tallied.SOURCE, self.METRICS, **window)
+        self.hidden = self._hidden()
+        tallies.subtract(self.sums, self.hidden)
+
+    def _hidden(self):
+        """Tally rows of the cases in scope that visible_to hides from the viewer (a case about himself)."""
+        if self.user is None:
+            return []
+        about = in_subtree(restrict_by_unit(Petition.objects.about(self.user), self.user), self.unit)
+        return list(tallied.tally(about)) if about.exists() else []
+
+    def _sum(self, metric, start, end, key=None):
+        first, last = tallies.whole_months(start, end)
+        return sum(n for (name, month, value), n in self.sums.items()
+                   if name == metric and first <= month <= last and (key is None or key(value)))
+
+    def totals(self, on_date=None, *, start, end, **_scope):
+        on_date = (on_date or timezone.localdate()).isoformat()
+        cases = self._sum(tallied.CASES, start, end)
+        return {"cases": cases, "reports": cases + self._sum(tallied.DUPLICATES, start, end),
+                "open": self._sum(tallied.OPEN, start, end),
+                "overdue": self._sum(tallied.DUE, start, end, key=lambda due: due < on_date)}
+
+    def flow(self, *, start, end, **_scope):
+        return {"concluded": self._sum(tallied.CONCLUDED, start, end)}
+
+    def by_month_channel(self, *, start, end, **_scope):
+        first, last = tallies.whole_months(start, end)
+        return [{"month": month, "channel": channel, "cases": n}
+                for (name, month, channel), n in sorted(self.sums.items())
+                if name == tallied.CASES and first <= month <= last and n]
+
+    def by_category(self, *, start, end, **_scope):
+        return [{"key": value, "label": label, "cases": n} for value, label in ProblemCategory.choices
+                if (n := self._sum(tallied.CATEGORY, start, end, key=lambda key, value=value: key == value))]
+
+    def by_unit(self, *, start, end, **_scope):
+        first, last = tallies.whole_months(start, end)
+        cases = tallies.sums(tallied.SOURCE, [tallied.CASES], user=self.user, unit=self.unit, first=first,
+                             last=last, by=("unit_id",), check=False)
+        tallies.subtract(cases, [row for row in self.hidden if row[1] == tallied.CASES and first <= row[2] <= last],
+                         by=("unit",))
+        return [{"key": unit_id, "cases": n} for (unit_id,), n in cases.items() if n]
