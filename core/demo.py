@@ -1,8 +1,8 @@
 """Demo data for the core app: a city (临江市) with two counties, their units and users. Idempotent (natural keys).
 
 青溪县 (QX) is county A, where every original demo account works; 白石县 (BS) is county B, with its own 干部监督科.
-The city's 部领导 and the city 组织部's 干部监督科 have no jurisdiction (they see both counties); county users see
-their county's subtree only (core/scoping.py)."""
+The city's 部领导 and the city 组织部's 干部监督科 have the city as jurisdiction (both counties and the city's own
+units); county users see their county's subtree only (core/scoping.py)."""
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -53,7 +53,7 @@ UNITS = [
     ("BS-CZ", "白石县财政局", "白石县财政局", Unit.Kind.PARTY_GOVERNMENT, "BS-ZF"),
     ("BS-SLZ", "白石县石岭镇", "石岭镇", Unit.Kind.TOWNSHIP, "BS"),
 ]
-COUNTY_A, COUNTY_B = "QX", "BS"
+CITY, COUNTY_A, COUNTY_B = "LJ", "QX", "BS"
 COUNTIES = (COUNTY_A, COUNTY_B)
 
 # (username, full name, role, unit code, jurisdiction code or None for the whole city, is_staff for the admin site)
@@ -61,15 +61,15 @@ USERS = [
     ("staff01", "张敏", roles.STAFF, "QX-ZZB", COUNTY_A, False),
     ("staff02", "刘洋", roles.STAFF, "QX-ZZB", COUNTY_A, False),
     ("head01", "李强", roles.SECTION_HEAD, "QX-ZZB", COUNTY_A, False),
-    ("leader01", "王建国", roles.LEADER, "LJ-ZZB", None, False),  # the city's 部领导: both counties
+    ("leader01", "王建国", roles.LEADER, "LJ-ZZB", CITY, False),  # the city's 部领导: both counties
     ("liaison_jw", "赵丽", roles.LIAISON, "QX-JW", None, False),
     ("liaison_sj", "孙涛", roles.LIAISON, "QX-SJ", None, False),
     ("sysadmin", "周平", roles.SYSTEM_ADMIN, "LJ-ZZB", None, True),
     ("secadmin", "吴静", roles.SECURITY_ADMIN, "LJ-ZZB", None, True),
     ("auditor", "郑华", roles.SECURITY_AUDITOR, "LJ-ZZB", None, True),
     # the city 组织部's 干部监督科: both counties
-    ("city_staff01", "钱进", roles.STAFF, "LJ-ZZB", None, False),
-    ("city_head01", "冯伟", roles.SECTION_HEAD, "LJ-ZZB", None, False),
+    ("city_staff01", "钱进", roles.STAFF, "LJ-ZZB", CITY, False),
+    ("city_head01", "冯伟", roles.SECTION_HEAD, "LJ-ZZB", CITY, False),
     # county B's 干部监督科 and a member unit's liaison officer
     ("bs_staff01", "何静", roles.STAFF, "BS-ZZB", COUNTY_B, False),
     ("bs_head01", "罗斌", roles.SECTION_HEAD, "BS-ZZB", COUNTY_B, False),
