@@ -86,8 +86,10 @@ def test_the_page_shows_the_breakdown_to_the_city_only(client_for, city, people,
 def test_the_workbook_cover_lists_the_counties(tmp_path, city, people, cases):
     path = tmp_path / "monthly.xlsx"
     workbook.write_monthly(MARCH.start, path, user=people["leader"], today=TODAY)
-    cover = [[cell for cell in row if cell is not None]
-             for row in load_workbook(path)["封面与说明"].iter_rows(values_only=True)]
+    cover = [
+        [cell for cell in row if cell is not None]
+        for row in load_workbook(path)["封面与说明"].iter_rows(values_only=True)
+    ]
     rows = {(row[0], row[1]): row[2] for row in cover if len(row) == 3}
     assert rows[(city["A"].name, "信访收件（件）")] == 2
     assert rows[(city["B"].name, "信访收件（件）")] == 1

@@ -13,8 +13,7 @@ from petitions.models import Petition, PetitionExport
 from tests.e2e.helpers import pick_cadre, snapshot, transport_deputy
 
 
-def test_a_county_never_sees_the_other_countys_petition(page, live_server, login, logout, demo, settings,
-                                                          tmp_path):
+def test_a_county_never_sees_the_other_countys_petition(page, live_server, login, logout, demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     transport_deputy("邵景川")  # 青溪县交通运输局 (county A)
 
@@ -62,8 +61,13 @@ def test_a_county_never_sees_the_other_countys_petition(page, live_server, login
         page.get_by_test_id("export-download").click()
     path = tmp_path / "export.xlsx"
     download.value.save_as(path)
-    cells = {str(cell) for sheet in load_workbook(path).worksheets for row in sheet.iter_rows(values_only=True)
-             for cell in row if cell is not None}
+    cells = {
+        str(cell)
+        for sheet in load_workbook(path).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    }
     assert own.code in cells and code not in cells
     logout()
 
