@@ -2,7 +2,8 @@
 measures (incl. 函询 waiting for a reply), assessments, 述职述廉, personal matters reports, a random draw and its
 verifications. Deterministic (fixed seed; dates relative to today so warnings are live) and idempotent.
 
-Puts `context["cadres"]` (a list, ordered by id) for the later apps. No cadre is linked to a user account.
+Puts `context["cadres"]` (county A's, a list ordered by id) and `context["county_b_cadres"]` for the later apps.
+No cadre is linked to a user account.
 """
 
 import datetime
@@ -32,6 +33,7 @@ from cadres.models import (
     VerificationResult,
 )
 from cadres.services import change_post, record_inquiry_reply, record_measure
+from core.demo import COUNTY_A, COUNTY_B, county_units
 
 SEED = 20261123
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟"
@@ -55,6 +57,8 @@ COUNTY_POSTS = {
     "QX": [("县委书记", True, Rank.DIVISION_CHIEF, 1), ("县委副书记", False, Rank.DIVISION_DEPUTY, 2),
            ("县委常委", False, Rank.DIVISION_DEPUTY, 4)],
     "QX-ZF": [("县长", True, Rank.DIVISION_CHIEF, 1), ("副县长", False, Rank.DIVISION_DEPUTY, 5)],
+    "BS": [("县委书记", True, Rank.DIVISION_CHIEF, 1), ("县委副书记", False, Rank.DIVISION_DEPUTY, 1)],
+    "BS-ZF": [("县长", True, Rank.DIVISION_CHIEF, 1), ("副县长", False, Rank.DIVISION_DEPUTY, 2)],
 }
 EDUCATION = ["大学", "大学", "大学", "研究生", "研究生", "大专"]
 PLACES = ["浙江青溪", "浙江青溪", "浙江丽水", "浙江金华", "浙江温州", "江西上饶", "福建南平"]
@@ -94,12 +98,22 @@ def _date_between(rng, start, end):
 
 
 def seed(context):
-    if Cadre.objects.exists():
-        context["cadres"] = list(Cadre.objects.order_by("id"))
-        return
+    units = context["units"]
+    if not _in_county(units[COUNTY_A]).exists():
+        _seed_county_a(context, county_units(units, COUNTY_A))
+    if not _in_county(units[COUNTY_B]).exists():
+        _seed_county_b(context, county_units(units, COUNTY_B))
+    context["cadres"] = list(_in_county(units[COUNTY_A]).order_by("id"))
+    context["county_b_cadres"] = list(_in_county(units[COUNTY_B]).order_by("id"))
+
+
+def _in_county(county):
+    return Cadre.objects.select_related("unit").filter(unit__path__startswith=county.path)
+
+
+def _seed_county_a(context, units):
     rng = random.Random(SEED)  # noqa: S311  (demo data)
     today = timezone.localdate()
-    units = context["units"]
     staff = context["users"]["staff01"]
     cadres = _create_cadres(rng, units, today)
     _histories(rng, cadres, list(units.values()), today)
@@ -107,11 +121,27 @@ def seed(context):
     _personal_matters(rng, cadres, today, staff)
     _measures(rng, cadres, today, staff)
     _family(cadres, staff)
-    context["cadres"] = list(Cadre.objects.order_by("id"))
 
 
-def _create_cadres(rng, units, today):
-    used, cadres, sequence = {"陈志远"}, [], 0
+def _seed_county_b(context, units):
+    """County B: a smaller roster entered by its own office, with reports, its own random draw and a few measures."""
+    rng = random.Random(SEED + 1)  # noqa: S311  (demo data)
+    today = timezone.localdate()
+    staff = context["users"]["bs_staff01"]
+    cadres = _create_cadres(rng, units, today, region="331125", first=5000)
+    _histories(rng, cadres, list(units.values()), today)
+    _assessments(rng, cadres, today, staff)
+    _personal_matters(rng, cadres, today, staff)
+    for cadre, kind in zip(rng.sample(cadres, 4), [MeasureKind.REMINDER_TALK, MeasureKind.INQUIRY,
+                                                    MeasureKind.CRITICISM, MeasureKind.ADMONISHMENT], strict=True):
+        record_measure(cadre, kind, _date_between(rng, add_months(today, -8), today - datetime.timedelta(days=3)),
+                       rng.choice(REASONS[kind]), actor=staff, source_channel=SourceChannel.PETITION,
+                       delivered_on=today - datetime.timedelta(days=2) if kind == MeasureKind.INQUIRY else None)
+
+
+def _create_cadres(rng, units, today, region="331124", first=0):
+    used = {"陈志远"} | set(Cadre.objects.values_list("name", flat=True))
+    cadres, sequence = [], first
     for unit in units.values():
         for title, principal, rank, count in _posts_for(unit):
             for _ in range(count):
@@ -127,21 +157,22 @@ def _create_cadres(rng, units, today):
                     else ManagementLevel.COUNTY
                 cadres.append(Cadre(
                     name=_name(rng, used), gender=gender, ethnicity=rng.choice(ETHNICITY), birth_date=birth,
-                    id_number=idcard.make(birth, gender, region="331124", sequence=sequence),
+                    id_number=idcard.make(birth, gender, region=region, sequence=sequence),
                     native_place=rng.choice(PLACES), education=rng.choice(EDUCATION),
                     party_joined_on=_date_between(rng, add_months(birth, 12 * 20), add_months(birth, 12 * 30)),
                     unit=unit, post_title=title, rank=rank, is_principal=principal, post_since=post_since,
                     management_level=level, status=CadreStatus.SERVING,
                 ))
     # One cadre the walkthrough and other apps' demos can find by name: 县教育局 principal.
-    education = next(c for c in cadres if c.unit.code == "QX-JY" and c.is_principal)
-    education.name, education.gender = "陈志远", "M"
-    education.birth_date = datetime.date(1976, 4, 18)
-    education.id_number = idcard.make(education.birth_date, "M", region="331124", sequence=999)
+    education = next((c for c in cadres if c.unit.code == "QX-JY" and c.is_principal), None)
+    if education is not None:
+        education.name, education.gender = "陈志远", "M"
+        education.birth_date = datetime.date(1976, 4, 18)
+        education.id_number = idcard.make(education.birth_date, "M", region="331124", sequence=999)
     for cadre in cadres[::23]:
         cadre.status = CadreStatus.PROBATION
-    Cadre.objects.bulk_create(cadres)
-    return list(Cadre.objects.select_related("unit").order_by("id"))
+    created = Cadre.objects.bulk_create(cadres)
+    return list(Cadre.objects.select_related("unit").filter(pk__in=[c.pk for c in created]).order_by("id"))
 
 
 def _histories(rng, cadres, units, today):
@@ -193,7 +224,8 @@ def _personal_matters(rng, cadres, today, staff):
                 reports.append(PersonalMattersReport(cadre=cadre, year=year, kind=ReportKind.ANNUAL,
                                                      submitted_on=submitted, created_by=staff))
     PersonalMattersReport.objects.bulk_create(reports)
-    draw = pm.draw_random_sample(actor=staff, year=today.year, cadres=Cadre.objects.all())
+    population = Cadre.objects.filter(pk__in=[cadre.pk for cadre in cadres])
+    draw = pm.draw_random_sample(actor=staff, year=today.year, cadres=population)
     verifications = list(draw.verifications.select_related("cadre").order_by("cadre_id"))
     for index, verification in enumerate(verifications[:-4]):  # the last few still being checked
         result = VerificationResult.CONSISTENT

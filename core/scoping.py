@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from core import roles
-from core.models import Unit
+from core.models import Unit, User
 
 
 def can_read_cases(user):
@@ -43,6 +43,23 @@ def unit_options(user, selected=None, levels=PICKER_LEVELS):
     units = visible_units(user).filter(is_active=True).filter(near | Q(code=selected or ""))
     rows = [(unit.code, unit.display_name, unit.path) for unit in units.only("code", "name", "short_name", "path")]
     return list(picker_options(rows, top, {selected}, levels))
+
+
+def regions_below(user, unit=None):
+    """The counties (县、市、区) a city user's figures break down by: the jurisdictions of other office users that lie
+    strictly below the top of what he looks at (`unit`, else his jurisdiction, else the whole tree), outermost only,
+    in the units' order. A county has its own 干部监督科, whose users' jurisdiction is the county; a county user
+    gets []. One query."""
+    top = unit or (user.jurisdiction if user.jurisdiction_id else None)
+    offices = User.objects.filter(is_active=True, jurisdiction__isnull=False, groups__name__in=roles.OFFICE_ROLES)
+    units = Unit.objects.filter(pk__in=offices.values("jurisdiction")).order_by("path")
+    if top is not None:
+        units = units.filter(path__startswith=top.path).exclude(pk=top.pk)
+    regions = []
+    for region in units:  # by path: a unit comes after the units above it
+        if not any(region.path.startswith(outer.path) for outer in regions):
+            regions.append(region)
+    return sorted(regions, key=lambda region: (region.sort_order, region.path))
 
 
 def restrict_by_unit(queryset, user, *unit_fields):

@@ -20,6 +20,7 @@ from cadres import stats as cadre_stats
 from cadres.dates import add_months
 from core import cache as shared_cache
 from core.models import Unit
+from core.scoping import regions_below
 from dashboard import links
 from dashboard.periods import Period
 from liaison import stats as liaison_stats
@@ -96,6 +97,7 @@ class Board:
     liaison_month: datetime.date
     sections: list = field(default_factory=list)
     charts: dict = field(default_factory=dict)
+    regions: list = field(default_factory=list)  # Region rows: the figures by county, for a city user
     computed_at: datetime.datetime | None = None
     cache_unavailable: bool = False  # computed live because the shared cache is down (core.cache)
 
@@ -149,6 +151,7 @@ def build(user, period, unit=None, today=None, *, charts=True, direct=False):
     warnings = _warnings(board, scope, previous)
     measures = _measures(board, scope, previous, sources["measures"])
     board.sections = [petitions, vetting, audit_section, liaison, warnings, measures]
+    board.regions = _regions(board, user, unit, matrix)
     if charts:
         board.charts = {
             **_petition_charts(board, scope, sources["petitions"]),
@@ -317,6 +320,54 @@ def _measures(board, scope, previous, counts):
                previous_label=period.short_label)
         for kind in cadre_stats.MeasureKind
     ])
+
+
+# --- by county -----------------------------------------------------------------------------------------------
+
+@dataclass
+class Region:
+    """One county's row of the breakdown: the headline figures the page and the workbook cover show by county."""
+
+    unit: Unit
+    figures: list  # [Figure], in REGION_COLUMNS order
+
+
+REGION_COLUMNS = ("信访收件", "信访在办", "信访逾期", "启动考察", "监督措施", "预警干部", "成员单位已报送",
+                  "成员单位应报送")
+
+
+def _regions(board, user, unit, matrix):
+    """The figures of each county below the user's view (core.scoping.regions_below): about six queries a county,
+    none for a county's own users."""
+    if user is None:
+        return []
+    period = board.period
+    _periods, rows = matrix
+    regions = []
+    for region in regions_below(user, unit):
+        scope = {"user": user, "unit": region}
+        dates = {"unit": region, "start": period.start, "end": period.end}
+        petitions = petition_stats.totals(period.as_of(board.today), start=period.start, end=period.end, **scope)
+        vetting = sum(row["count"] for row in vetting_stats.by_stage(since=period.start, until=period.end, **scope))
+        measures = sum(cadre_stats.measures_by_kind(start=period.start, end=period.end, **scope).values())
+        warned = cadre_stats.warning_summary(on_date=period.as_of(board.today), **scope)["cadres"]
+        states = _states([row for row in rows if row.member_unit.unit.path.startswith(region.path)],
+                         board.liaison_month)
+        compliance = links.liaison_compliance(board.liaison_month.year)
+        values = [
+            (petitions["cases"], links.petitions(**dates), "件"),
+            (petitions["open"], links.petitions(status="open", **dates), "件"),
+            (petitions["overdue"], links.petitions(days="overdue", **dates), "件"),
+            (vetting, links.vetting(**dates), "件"),
+            (measures, links.measures(period=period, unit=region), "人次"),
+            (warned, links.warnings(unit=region), "人"),
+            (sum(states[s] for s in REPORTED_STATES), links.liaison_reports(month=board.liaison_month), "家"),
+            (sum(states[s] for s in EXPECTED_STATES), compliance, "家"),
+        ]
+        regions.append(Region(region, [Figure(f"region_{n}", label, value, url=url, suffix=suffix)
+                                       for n, (label, (value, url, suffix)) in
+                                       enumerate(zip(REGION_COLUMNS, values, strict=True))]))
+    return regions
 
 
 # --- charts ---------------------------------------------------------------------------------------------------

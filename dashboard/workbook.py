@@ -88,7 +88,14 @@ def _cover(workbook, context):
                           _figure_value(figure, figure.previous), _figure_value(figure, figure.change),
                           _figure_note(figure)])
     sheet.blank()
-    sheet.block("二、说明")
+    if board.regions:
+        sheet.block("二、分县（市、区）情况")
+        sheet.header(["县（市、区）", "指标", "本月"])
+        for region in board.regions:
+            for figure in region.figures:
+                sheet.values([region.unit.name, f"{figure.label}（{figure.suffix}）", figure.value])
+        sheet.blank()
+    sheet.block(f"{'三' if board.regions else '二'}、说明")
     notes = [
         "1. 本表由干部监督信息平台按月自动生成，数据与平台“监督态势”页面同月数据一致。",
         "2. 信访举报按收件日期统计，重复件并入主件计算；在办、逾期为本月收件截至制表日的情况。",

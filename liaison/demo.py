@@ -25,7 +25,10 @@ from liaison.models import (
 
 MEMBER_UNITS = ["QX-JW", "QX-SJ", "QX-FY", "QX-JCY", "QX-GA", "QX-XF", "QX-XCBAN", "QX-XCB", "QX-RS", "QX-WJ",
                 "QX-TJ", "QX-CZ", "QX-ZRZY"]
-OFFICERS = {"liaison_jw": "QX-JW", "liaison_sj": "QX-SJ"}
+# County B's member units joined in October 2026: 纪委监委 reported October, 审计局 has not (逾期未报送).
+MEMBER_UNITS_B = ["BS-JW", "BS-SJ"]
+JOINED_B = datetime.date(2026, 10, 1)
+OFFICERS = {"liaison_jw": "QX-JW", "liaison_sj": "QX-SJ", "bs_liaison_jw": "BS-JW"}
 LATE_UNIT = "QX-RS"
 MISSING_UNIT = "QX-TJ"
 FIRST_PERIOD = datetime.date(2025, 11, 1)
@@ -70,11 +73,16 @@ def seed(context):
     member_units = {}
     for order, code in enumerate(MEMBER_UNITS):
         member_units[code] = services.ensure_member_unit(units[code], active_from=JOINED, sort_order=order)
+    for order, code in enumerate(MEMBER_UNITS_B, start=len(MEMBER_UNITS)):
+        member_units[code] = services.ensure_member_unit(units[code], active_from=JOINED_B, sort_order=order)
     for username, code in OFFICERS.items():
         if not member_units[code].group.user_set.filter(username=username).exists():
             member_units[code].group.user_set.add(users[username])
     context["member_units"] = member_units
-    if Report.objects.exists():
+    if not Report.objects.filter(member_unit__unit__code="BS-JW").exists():
+        _monthly(random.Random(20261016), member_units["BS-JW"], JOINED_B,  # noqa: S311  (demo data)
+                 context.get("county_b_cadres") or [], users["bs_staff01"], users)
+    if Report.objects.exclude(member_unit__unit__code__in=MEMBER_UNITS_B).exists():
         return
     rng = random.Random(20261015)  # noqa: S311  (deterministic demo data, not security)
     cadres = _cadres(context)
@@ -92,7 +100,7 @@ def _monthly(rng, member_unit, period, cadres, staff, users):
     due = services.report_due_date(period)
     if code == MISSING_UNIT and period >= datetime.date(2026, 8, 1):
         return  # 县统计局 has not reported since August
-    officer = users["liaison_jw"] if code == "QX-JW" else users["liaison_sj"] if code == "QX-SJ" else None
+    officer = next((users[name] for name, unit_code in OFFICERS.items() if unit_code == code), None)
     report = Report.objects.create(member_unit=member_unit, kind=Report.Kind.MONTHLY, period=period, due_date=due,
                                    created_by=officer)
     services.grant_unit_access(report)
@@ -185,7 +193,7 @@ def _meetings(member_units, units, staff):
         agenda="一、通报2025年干部监督信息联享工作情况\n二、审议《干部监督信息联享工作规则（修订）》\n三、部署2026年重点工作",
         minutes="会议听取了县委组织部关于2025年干部监督工作联席会议运行情况的通报，各成员单位交流了信息报送情况。"
                 "会议强调，要严格落实月度通报和一把手事项即时通报制度，确保信息报得准、报得及时。")
-    plenary.attendees.set(member_units.values())
+    plenary.attendees.set(member_units[code] for code in MEMBER_UNITS)
     thematic = Meeting.objects.create(
         organizer=units["QX-ZZB"], kind=Meeting.Kind.THEMATIC, title="领导干部个人有关事项查核专题会议",
         held_on=datetime.date(2026, 7, 15), created_by=staff,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cadres import idcard
 from cadres.models import Cadre, MeasureKind, Rank
 from core import tallies
+from core.demo import COUNTY_B
 from petitions import identity, services
 from petitions import tallies as petition_tallies
 from petitions.models import CaseType, Channel, Conclusion, Disposal, FeedbackMethod, Petition, ProblemCategory
@@ -64,8 +65,45 @@ def _backdate(petition, **fields):
 
 
 def seed(context):
-    if Petition.objects.exists():
-        return
+    county_b = context["units"][COUNTY_B]
+    if not Petition.objects.exclude(unit__path__startswith=county_b.path).exists():
+        _seed_county_a(context)
+    if context.get("county_b_cadres") and not Petition.objects.filter(unit__path__startswith=county_b.path).exists():
+        _seed_county_b(context)  # (only with the cadres app's roster: county B's cases are about its cadres)
+    context["petitions"] = list(Petition.objects.exclude(unit__path__startswith=county_b.path).order_by("id"))
+
+
+def _seed_county_b(context):
+    """County B's office registers and handles its own cases: registered, proposed, under check, concluded."""
+    rng = random.Random(5)  # noqa: S311 (demo data)
+    users = context["users"]
+    staff, head = users["bs_staff01"], users["bs_head01"]
+    principals = [c for c in context["county_b_cadres"] if c.is_principal]
+    today = timezone.localdate()
+    cat = ProblemCategory
+
+    def new(days_ago, summary, categories, index, named=False):
+        return services.register(
+            actor=staff, received_on=today - datetime.timedelta(days=days_ago), channel=Channel.WEB_12380,
+            case_type=CaseType.ACCUSATION, is_named=named, summary=summary, categories=categories,
+            clues_specific=True, cadres=[principals[index % len(principals)]],
+            reporter=_reporter(rng) if named else None)
+
+    new(4, "反映白石县教育局主要负责人违规插手招生", [cat.INTEGRITY], 0, named=True)
+    proposed = new(9, "反映石岭镇主要负责人工作作风粗暴", [cat.CONDUCT], 1)
+    services.propose(proposed, actor=staff, disposal=Disposal.TALK_INQUIRY, reason="问题较轻，建议谈话函询")
+    checking = new(25, "反映白石县财政局主要负责人违规发放津补贴", [cat.INTEGRITY], 2)
+    services.propose(checking, actor=staff, disposal=Disposal.PRELIMINARY_CHECK, reason="线索具体，可查性强")
+    services.approve(checking, actor=head, note="同意")
+    concluded = new(60, "反映白石县审计局主要负责人个人有关事项报告不实", [cat.PERSONAL_MATTERS], 3, named=True)
+    services.propose(concluded, actor=staff, disposal=Disposal.PRELIMINARY_CHECK, reason="线索具体")
+    services.approve(concluded, actor=head, note="同意")
+    services.submit_findings(concluded, actor=staff, findings="经查，漏报一处车位，属一般性漏报。")
+    services.conclude(concluded, actor=head, conclusion=Conclusion.PARTLY_TRUE, note="漏报属实，情节轻微",
+                      measures=[(principals[3 % len(principals)], MeasureKind.CRITICISM)])
+
+
+def _seed_county_a(context):
     rng = random.Random(4)  # noqa: S311 (demo data)
     users = context["users"]
     staff, staff2, head = users["staff01"], users["staff02"], users["head01"]
@@ -159,4 +197,3 @@ def seed(context):
                    case_type=CaseType.PETITION_MATTER, clues=False, actor=staff2)
     to_investigation(extended, accepted_days_ago=58)
     services.extend(extended, actor=head, days=30, reason="涉及多个部门，需进一步调查核实")
-    context["petitions"] = list(Petition.objects.order_by("id"))

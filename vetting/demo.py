@@ -14,10 +14,12 @@ import datetime
 import random
 
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 
 from cadres import idcard, registry
 from cadres.models import Cadre, CadreStatus, Rank
+from core.demo import COUNTIES
 from core.models import Unit
 from vetting import posts, services
 from vetting.models import (
@@ -75,7 +77,8 @@ def _candidates(context, today, wanted=12):
     if not cadres:
         cadres = _make_cadres(context)
     flagged, blocking = _flagged(today)
-    top = set(Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True))  # 县委 itself is not vetted here
+    # 县委 itself (and the city above it) is not vetted here
+    top = set(Unit.objects.filter(Q(parent__isnull=True) | Q(code__in=COUNTIES)).values_list("pk", flat=True))
     two_years_ago = _days(today, -730)
     deputies = [c for c in cadres if c.rank in DEPUTY_TO_PRINCIPAL and not c.is_principal
                 and "副" in c.post_title.split("、")[-1] and c.unit_id not in top

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0008_list_export'),
-        ('petitions', '0009_case_numbers_in_core'),
+        ('petitions', '0010_drop_petition_export'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -212,3 +212,22 @@ def test_hand_written_drop_downs_follow_the_same_rule_as_the_filter(staff, count
     html = str(filtered(staff, None).form["unit"])
     widget_levels = [len(indent) for indent in re.findall(r'<option value="\d+"[^>]*>(　*)', html)]
     assert [len(label) - len(label.lstrip("　")) for _code, label in unit_options(staff)] == widget_levels == [0, 1, 2]
+
+
+@pytest.mark.django_db
+def test_regions_below_are_the_outermost_office_jurisdictions_under_the_view():
+    from core.scoping import regions_below
+
+    city = UnitFactory(code="CITY")
+    first, second = (UnitFactory(code=code, parent=city, sort_order=n) for n, code in enumerate(("A", "B"), 1))
+    town = UnitFactory(code="A-TOWN", parent=first)
+    bureau = UnitFactory(code="CITY-SJ", parent=city)
+    leader = UserFactory(roles=[roles.LEADER], unit=city, jurisdiction=city)
+    for unit in (first, second, town):  # a town office inside county A does not make it a county of the city
+        UserFactory(roles=[roles.STAFF], unit=unit, jurisdiction=unit)
+    UserFactory(roles=[roles.LIAISON], unit=bureau, jurisdiction=bureau)  # not an office
+    UserFactory(roles=[roles.STAFF], unit=bureau, jurisdiction=bureau, is_active=False)
+    assert regions_below(leader) == [first, second]
+    assert regions_below(leader, first) == [town]
+    county_staff = User.objects.get(jurisdiction=second)
+    assert regions_below(county_staff) == []

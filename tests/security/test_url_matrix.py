@@ -161,11 +161,19 @@ def demo_county(db):
     return users
 
 
-def samples(users):
+# County B of the demo city (白石县): its own office, who must find nothing of county A (青溪县), where head01 works.
+COUNTY_B_OFFICE = ("bs_staff01", "bs_head01")
+
+
+def samples(users, county_a=None):
+    """One sample URL per route; `county_a` (a dict), if given, receives the samples of head01's crawl alone: the
+    objects of county A, which county B's office may not open."""
     found = {}
     starts = ["/", "/todo/", "/dashboard/", "/cadres/", "/petitions/", "/audits/", "/liaison/", "/vetting/",
               "/matters/"]
     crawl(login(users["head01"]), starts, found)
+    if county_a is not None:
+        county_a.update(found)
     crawl(login(users["leader01"]), ["/dashboard/"], found)
     liaison_found = {}
     crawl(login(users["liaison_jw"]), ["/liaison/"], liaison_found)
@@ -217,7 +225,8 @@ def fetch(client, method, path):
 def test_every_url_with_every_role(demo_county):
     """One crawl of the demo county serves both the matrix and the hidden-versus-missing comparison."""
     users = demo_county
-    found, liaison_found = samples(users)
+    county_a = {}
+    found, liaison_found = samples(users, county_a)
     patterns = dict(url_names())
     complete(found, patterns)
     settle_methods(found, login(users["head01"]))
@@ -230,7 +239,8 @@ def test_every_url_with_every_role(demo_county):
     # head01 and leader01 walked every page in the crawl (a server error would have shown there as a failure to
     # reach the page); staff01 stands for the office here.
     clients = {name: login(users[name]) for name in
-               ["staff01", "liaison_jw", "liaison_sj", "sysadmin", "secadmin", "auditor", "outsider", "other_staff"]}
+               ["staff01", "city_staff01", "liaison_jw", "liaison_sj", "sysadmin", "secadmin", "auditor", "outsider",
+                "other_staff", *COUNTY_B_OFFICE]}
     for name, (method, path) in sorted(found.items()):
         app = name.split(":")[0]
         if app == API_APP:
@@ -241,9 +251,10 @@ def test_every_url_with_every_role(demo_county):
             problems.append(f"匿名 {method} {path} → {response.status_code}")
         for persona, client in clients.items():
             user = users[persona]
-            office = user.has_role(*roles.OFFICE_ROLES) and persona != "other_staff"
+            office = user.has_role(*roles.OFFICE_ROLES) and persona != "other_staff" and persona not in COUNTY_B_OFFICE
             allowed_here = office if app in OFFICE_APPS else (office or persona == "liaison_jw")
-            if method == "post" and allowed_here:
+            has_object = bool(UUID_RE.search(path)) or re.search(r"/[A-Z]{2}-\d{4}-\d+", path)
+            if method == "post" and (allowed_here or (persona in COUNTY_B_OFFICE and not has_object)):
                 continue  # a POST by someone allowed would change the demo case; the apps' own tests do that
             response = fetch(client, method, path)
             status = response.status_code
@@ -261,9 +272,12 @@ def test_every_url_with_every_role(demo_county):
                     problems.append(f"{persona} {method} {path} → {status}（{'应可访问' if allowed else '应为 403'}）")
             if name == "core:audit_log" and persona != "auditor" and status != 403:
                 problems.append(f"{persona} 读取审计日志 → {status}（应为 403）")
-            has_object = bool(UUID_RE.search(path)) or re.search(r"/[A-Z]{2}-\d{4}-\d+", path)
             if persona == "other_staff" and has_object and app in OFFICE_APPS | {LIAISON_APP} and status != 404:
                 problems.append(f"邻县人员 {method} {path} → {status}（应为 404）")
+            in_county_a = county_a.get(name) == (method, path)
+            if persona in COUNTY_B_OFFICE and in_county_a and has_object and app in OFFICE_APPS | {LIAISON_APP} \
+                    and status != 404:
+                problems.append(f"白石县 {persona} 打开青溪县的 {method} {path} → {status}（应为 404）")
     # The 纪委监委 officer's own objects (his crawl's samples, not head01's, which may be the 审计局's own) are
     # hidden from the 审计局 officer.
     for method, path in sorted(liaison_found.values()):
@@ -377,28 +391,58 @@ def neighbour_county_cases(users):
     return principal, draw
 
 
+def _county_words(county):
+    """What only a user who sees `county` may read: its units' full names, its cadres' names, its petitions' codes
+    and summaries and its random draws' codes."""
+    from cadres.models import Cadre, RandomDraw
+    from petitions.models import Petition
+
+    inside = {"unit__path__startswith": county.path}
+    petitions = Petition.objects.filter(**inside)
+    return {"names": set(Cadre.objects.filter(**inside).values_list("name", flat=True)),
+            "marks": {*county.subtree().values_list("name", flat=True),
+                      *petitions.values_list("code", flat=True), *petitions.values_list("summary", flat=True),
+                      *(str(code) for code in RandomDraw.objects.filter(scope__path__startswith=county.path)
+                        .values_list("code", flat=True))}}
+
+
+def _foreign(own, others):
+    """The other counties' words, less a name that is part of one of the user's own (王建 inside 王建国) or of a
+    user's name (the accounts are shown on shared pages)."""
+    people = set(User.objects.values_list("full_name", flat=True))
+    words = {word for other in others for word in other["marks"]}
+    words |= {name for other in others for name in other["names"]
+              if not any(name in mine for mine in (*own["names"], *people))}
+    return sorted(words)
+
+
 def test_lists_search_and_exports_show_only_the_users_jurisdiction(demo_county):
+    """The demo city's two counties and a neighbouring one (LX): each county's office, its liaison officers and the
+    neighbour read every list, search, export and notification page; nothing of another county may appear. The
+    city's 部领导 and 监督科 see both demo counties."""
     from django.urls import reverse
 
-    from cadres.models import Cadre
-
     users = demo_county
-    # The demo office sees every unit (no jurisdiction); here it is the demo county's office, as in a city deployment.
-    county = Unit.objects.get(parent=None, code="QX")
-    User.objects.filter(username__in=["staff01", "head01", "leader01"]).update(jurisdiction=county)
-    users.update({user.username: user for user in User.objects.filter(jurisdiction=county)})
     principal, draw = neighbour_county_cases(users)
-    demo_names = set(Cadre.objects.exclude(unit__path__startswith=Unit.objects.get(code="LX").path)
-                     .values_list("name", flat=True))
+    call_command("scan_deadlines", stdout=open("/dev/null", "w"))  # noqa: SIM115  (the notifications to read)
+    counties = {code: Unit.objects.get(code=code) for code in ("QX", "BS", "LX")}
+    words = {code: _county_words(unit) for code, unit in counties.items()}
+    words["LX"]["marks"] |= {NEIGHBOUR_MARK, str(draw.code)}
+    personas = {"staff01": "QX", "head01": "QX", "liaison_jw": "QX", "liaison_sj": "QX", "bs_staff01": "BS",
+                "bs_head01": "BS", "bs_liaison_jw": "BS", "other_staff": "LX", "leader01": None,
+                "city_head01": None}
     pages = sorted(reverse(name) for name, keys in url_names()
                    if not keys and not name.startswith("admin:") and name not in PUBLIC)
     leaks = []
-    for persona in ["staff01", "head01", "leader01", "liaison_jw", "liaison_sj", "other_staff"]:
+    for persona, own in personas.items():
         client = login(users[persona])
-        neighbour = persona == "other_staff"
-        foreign = sorted(demo_names) if neighbour else [NEIGHBOUR_MARK, principal.name, str(principal.code),
-                                                            str(draw.code)]
-        query = sorted(demo_names)[0] if neighbour else principal.name
+        if own is None:  # the city (jurisdiction 临江市) sees QX and BS, not the neighbour outside the city
+            foreign = _foreign({"names": words["QX"]["names"] | words["BS"]["names"]}, [words["LX"]])
+        else:
+            foreign = _foreign(words[own], [words[code] for code in counties if code != own])
+        # searched: a cadre of the county next door (for the city: the neighbour's principal)
+        query = {"QX": sorted(set(foreign) & words["BS"]["names"]), "BS": sorted(set(foreign) & words["QX"]["names"]),
+                 "LX": sorted(set(foreign) & words["QX"]["names"])}.get(own, [principal.name])[0]
         for path in pages:
             for url, searched in ((path, None), (f"{path}?q={query}", query)):
                 response = client.get(url)
@@ -409,7 +453,23 @@ def test_lists_search_and_exports_show_only_the_users_jurisdiction(demo_county):
                 seen = [word for word in foreign if word in text and word != searched]
                 if seen:
                     leaks.append(f"{persona} {url}：{'、'.join(seen[:3])}")
-    # the check can fail: each county does see its own cases
+        leaks += _foreign_notifications(users[persona], client)
+    # the check can fail: each county does see its own cases, and the city both counties'
+    b_code = sorted(code for code in words["BS"]["marks"] if code.startswith("XF-"))[0]  # a petition of county B
     assert principal.name in page_text(login(users["other_staff"]).get("/cadres/"))
-    assert any(name in page_text(login(users["staff01"]).get("/cadres/")) for name in demo_names)
+    assert any(name in page_text(login(users["staff01"]).get("/cadres/")) for name in words["QX"]["names"])
+    assert any(name in page_text(login(users["bs_staff01"]).get("/cadres/")) for name in words["BS"]["names"])
+    for persona in ("leader01", "city_head01"):
+        found = page_text(login(users[persona]).get("/petitions/"))
+        assert any(code.startswith("XF-") and code in found for code in words["QX"]["marks"]), persona
+        assert b_code in found, persona
     assert leaks == [], "列表中出现了其他辖区的对象：\n" + "\n".join(leaks)
+
+
+def _foreign_notifications(user, client):
+    """A notification its recipient cannot open (a 404) is about a case outside his jurisdiction."""
+    from core.models import Notification
+
+    notes = Notification.objects.filter(recipient=user).exclude(url="")
+    return [f"{user.username} 收到无权查看的提醒：{note.title}" for note in notes
+            if client.get(note.url).status_code == 404]

@@ -10,7 +10,7 @@ from core.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（一个县的单位、各角色用户及各模块案例）。可重复运行，不会重复创建。"
+    help = "载入演示数据（一个市及其两个县的单位、各角色用户及各模块案例）。可重复运行，不会重复创建。"
 
     def handle(self, *args, **options):
         context = {}
