@@ -8,8 +8,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from core import exports
+from core.exports import ListExport
 from core.models import Unit
-from petitions.models import Petition, PetitionExport
+from petitions.models import Petition
 from tests.e2e.helpers import pick_cadre, snapshot, transport_deputy
 
 
@@ -54,8 +55,8 @@ def test_a_county_never_sees_the_other_countys_petition(page, live_server, login
     # ... nor in the export of his list (built here as the worker would, then downloaded from its page)
     page.goto(f"{live_server.url}/petitions/")
     page.click("[data-testid=export-list]")
-    job = PetitionExport.objects.filter(requested_by__username="bs_staff01").latest("created_at")
-    exports.build(PetitionExport, job.pk)
+    job = ListExport.objects.filter(kind="petitions", requested_by__username="bs_staff01").latest("created_at")
+    exports.build(ListExport, job.pk)
     page.goto(live_server.url + job.get_absolute_url())
     with page.expect_download() as download:
         page.get_by_test_id("export-download").click()
