@@ -22,6 +22,8 @@
 import datetime
 from dataclasses import dataclass
 
+from core.bundles import run, task, together
+
 _warning_rules = {}
 _timeline_sources = []
 _case_sources = {}
@@ -90,11 +92,14 @@ def register_case_source(topic):
 
 def cases_about(cadre, topic=None):
     """CaseRefs from every registered source (or one topic) about this cadre."""
-    refs = []
-    for name, source in _case_sources.items():
-        if topic is None or topic == name:
-            refs.extend(source(cadre))
-    return refs
+    return run({"cases": cases_steps(cadre, topic)})["cases"]
+
+
+def cases_steps(cadre, topic=None):
+    """`cases_about` as steps (core.bundles): the sources' queries go out together."""
+    found = yield from together({name: task(source, cadre) for name, source in _case_sources.items()
+                                 if topic is None or topic == name})
+    return [ref for name in _case_sources if name in found for ref in found[name]]
 
 
 def register_report_counter(counter):

@@ -271,6 +271,15 @@ class SingleRowSettings(models.Model):
             cached = _settings_cache[cls] = (cls.objects.get_or_create(pk=1)[0], time.monotonic())
         return cached[0]
 
+    @classmethod
+    def current_steps(cls):
+        """`current()` as steps (core.bundles): the row is read with the other queries of its round."""
+        cached = _settings_cache.get(cls) if cls.cache_seconds else None
+        if cached is not None and time.monotonic() - cached[1] <= cls.cache_seconds:
+            return cached[0]
+        rows = yield cls.objects.filter(pk=1)
+        return rows[0] if rows else cls.current()
+
 
 _settings_cache = {}  # model class -> (row, time read), for the tables with cache_seconds
 
