@@ -11,13 +11,13 @@ import datetime
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Func, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.filters import UnitSubtreeFilter
 from core.models import Unit, User
-from core.scoping import visible_units
+from core.scoping import can_read_cases, restrict_by_unit, visible_units
 from core.widgets import FastSelect
 from petitions.forms import office_users
 from petitions.models import OPEN_STATUSES, Channel, Petition, PetitionSubject, ProblemCategory, Status
@@ -107,3 +107,16 @@ def filtered(params, user):
     empty query too): without a status the list shows the counted cases."""
     filterset = PetitionFilter(params, queryset=list_queryset(user), user=user)
     return filterset, filterset.qs.order_by("-received_on", "-code")
+
+
+def count(params, user):
+    """How many cases `filtered(params, user)` lists, in one statement: the cases of the user's units that pass the
+    filters, less those of them about the user himself (what hidden_from takes away). The large count is then a
+    plain index scan, not an anti-join of every case with the subjects (at province scale a third of the list's
+    time). Exact: the cases about the user are a part of the first count."""
+    if not can_read_cases(user):
+        return filtered(params, user)[1].count()
+    in_units = restrict_by_unit(Petition.objects.all(), user, *Petition.objects.all().unit_fields)
+    passing = PetitionFilter(params, queryset=in_units, user=user).qs.order_by()
+    about = passing.about(user).values(n=Func("pk", function="COUNT"))
+    return passing.aggregate(n=Count("pk") - Subquery(about))["n"]

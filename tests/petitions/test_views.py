@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cadres.models import SupervisionMeasure
+from cadres.models import Cadre, SupervisionMeasure
 from petitions import services
 from petitions.models import Conclusion, Disposal, Petition, Status
 from tests.factories import CadreFactory
@@ -161,6 +161,31 @@ def test_list_query_count_does_not_grow_with_rows(staff, client_for, django_asse
         make_petition(staff, named=False)
     with django_assert_num_queries(len(few.captured_queries)):
         _list(client)
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "registered"}, {"status": "open"}, {"status": "voided"},
+                                    {"q": "反映"}, {"channel": "letter"}, {"status": "archived", "days": "none"}])
+def test_list_count_is_the_number_of_cases_listed(staff, other_county_staff, unit_a, client_for, params):
+    """The count (petitions.filters.count) takes away the cases about the user himself, as the rows do."""
+    from django.http import QueryDict
+
+    from petitions.filters import count, filtered
+
+    me = CadreFactory(unit=unit_a)
+    Cadre.objects.filter(pk=me.pk).update(user=staff)
+    about_me = make_petition(staff, cadre=me)
+    make_petition(staff, cadre=me, channel="letter")
+    for channel in ("letter", "phone_12380", "letter"):
+        make_petition(staff, named=False, channel=channel)
+    make_petition(other_county_staff)
+    query = QueryDict(mutable=True)
+    query.update(params)
+    listed = filtered(query, staff)[1]
+    assert about_me not in listed
+    assert count(query, staff) == listed.count()
+    if not params:
+        assert listed.count() == 3
+        assert client_for(staff).get(reverse("petitions:index")).context["page"].paginator.count == 3
 
 
 def test_list_filters(staff, section_head, client_for):
