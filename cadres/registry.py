@@ -17,6 +17,10 @@
   in [since, until]}. The cadres warning rule
   "frequent_reports" (three or more reports in 12 months) adds up every registered counter, so the petitions app
   (and any other app that receives reports about cadres) only has to register one.
+
+Any of these functions may be written as `core.bundles` steps (`@steps` on a generator that yields its querysets):
+the integrity profile then reads its queries with every other source's, in one statement per round
+(`cadres.warnings.evaluation`, `cadres.timeline.timeline_steps`, `cases_steps`); called directly it works as before.
 """
 
 import datetime
