@@ -17,7 +17,7 @@ from tests.bench_budgets.test_query_budgets import SMALL, _grow, _heaviest, _loa
 # records; then every warning rule and the audit plan's records; then the audit plan's own queries); the user's
 # permissions (two: the full ID number); the bell count; the change history.
 PROFILE_QUERIES = 16
-ALL_SECTIONS = ("positions", "measures", "assessments", "pm_reports", "timeline", "cases", "warnings")
+ALL_SECTIONS = ("positions", "measures", "assessments", "duty_reports", "pm_reports", "timeline", "cases", "warnings")
 TIMELINE_CATEGORIES = {"任职经历", "监督措施", "年度考核", "信访举报", "经济责任审计", "联席会议通报", "任前把关"}
 
 
@@ -30,8 +30,21 @@ def _profile(client, cadre):
 
 @pytest.fixture
 def heaviest(db):
+    """The generated cadre with the most records, given what the generator leaves empty for it."""
+    from cadres import services
+    from cadres.models import MeasureKind
+    from vetting.models import VettingCase
+
     _load(SMALL, 1)
-    return _heaviest()[0]
+    cadre = _heaviest()[0]
+    today = timezone.localdate()
+    if not cadre.measures.exists():
+        services.record_measure(cadre, MeasureKind.ADMONISHMENT, today, "接受宴请", actor=None)
+    if not VettingCase.objects.filter(cadre=cadre).exists():
+        VettingCase.objects.filter(pk=VettingCase.objects.order_by("pk").values("pk")[:1]).update(cadre=cadre)
+    if not cadre.duty_reports.exists():
+        services.record_duty_report(cadre, actor=None, year=today.year - 1, reported_on=today, summary="述职")
+    return cadre
 
 
 def test_profile_query_count_is_pinned_and_does_not_grow(viewer, heaviest):
