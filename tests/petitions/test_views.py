@@ -242,3 +242,14 @@ def test_duplicate_linked_from_the_page(staff, client_for):
     new.refresh_from_db()
     assert new.status == Status.MERGED and new.duplicate_of == main
     assert Petition.objects.counted().filter(pk=new.pk).count() == 0
+
+
+def test_handler_filter_offers_the_office_users_by_their_names(staff, section_head, liaison_a, client_for):
+    from core.models import User
+
+    User.objects.filter(pk=section_head.pk).update(full_name="")
+    staff.refresh_from_db()
+    page = _list(client_for(staff), handler=staff.pk).content.decode()
+    assert f'<option value="{staff.pk}" selected>{staff}</option>' in page
+    assert f'<option value="{section_head.pk}">{section_head.username}</option>' in page
+    assert f'<option value="{liaison_a.pk}"' not in page
