@@ -97,6 +97,10 @@ def _from_json(field, value):
         return json.dumps(value)  # its from_db_value decodes the text
     if isinstance(field, _PARSED):
         return field.to_python(value)
+    if isinstance(field, models.FloatField):
+        return float(value)  # parse_float gave a Decimal
+    if isinstance(field, models.BinaryField):
+        return bytes.fromhex(value.removeprefix("\\x"))  # bytea arrives as "\x…"
     return value
 
 

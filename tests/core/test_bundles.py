@@ -8,6 +8,7 @@ from django.db.models import Count
 from cadres import services
 from cadres.models import AnnualAssessment, Cadre, MeasureKind, SupervisionMeasure
 from core import bundles
+from core.models import AuditEvent
 from tests.factories import CadreFactory
 
 D = datetime.date
@@ -20,6 +21,7 @@ def cadres(unit_a, unit_b, staff):
     services.record_measure(first, MeasureKind.ADMONISHMENT, D(2026, 9, 1), "接受宴请", actor=staff)
     services.record_measure(first, MeasureKind.REMINDER_TALK, D(2026, 10, 1), "提醒", actor=staff)
     AnnualAssessment.objects.create(cadre=first, year=2025, grade="competent", unfit_vote_share="32.50")
+    services.update_cadre(first, actor=staff, version=first.version, native_place="浙江杭州")  # an event with changes
     return first, second
 
 
@@ -39,6 +41,7 @@ def test_one_statement_gives_what_each_queryset_gives(cadres, django_assert_num_
         "flat": Cadre.objects.values_list("pk", flat=True).order_by("pk"),
         "nothing": Cadre.objects.filter(pk__in=[]),
         "empty": Cadre.objects.filter(name="无此人"),
+        "events": AuditEvent.objects.order_by("id"),  # JSON (changes), timestamps, IP addresses
     }
     expected = {name: list(queryset) for name, queryset in querysets.items()}
     with django_assert_num_queries(1):
@@ -53,6 +56,8 @@ def test_one_statement_gives_what_each_queryset_gives(cadres, django_assert_num_
     assert fetched["measures"][0].created_by == expected["measures"][0].created_by
     assert fetched["assessments"][0].unfit_vote_share == expected["assessments"][0].unfit_vote_share
     assert isinstance(fetched["measures"][0].created_at, datetime.datetime)
+    assert [e.changes for e in fetched["events"]] == [e.changes for e in expected["events"]]
+    assert any(e.changes for e in fetched["events"])
 
 
 def _rule(cadres_queryset):
