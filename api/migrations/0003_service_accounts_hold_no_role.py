@@ -14,6 +14,15 @@ def to_service_accounts(apps, schema_editor):
     for client in ApiClient.objects.select_related("user"):
         client.user.groups.remove(*people)
         client.user.groups.add(service)
+    _forget_cached_roles()
+
+
+def _forget_cached_roles():
+    """Historical models send no signals: tell core.user_facts that every cached set of roles is stale, or the
+    accounts would act on their old roles (without the mark) until their entries expire."""
+    from core import user_facts
+
+    user_facts._forget_everyone()
 
 
 def to_role_holders(apps, schema_editor):
@@ -23,6 +32,7 @@ def to_role_holders(apps, schema_editor):
         role, _ = Group.objects.get_or_create(name=LIAISON if client.member_unit_id else STAFF)
         client.user.groups.add(role)
         client.user.groups.remove(*Group.objects.filter(name=SERVICE_ACCOUNT))
+    _forget_cached_roles()
 
 
 class Migration(migrations.Migration):
