@@ -25,7 +25,7 @@ from liaison import permissions as liaison_perms
 from liaison import services as liaison_services
 from liaison.models import Disposal, Report, ReportItem, parse_period
 from matters import services as matter_services
-from petitions import duplicates
+from petitions import duplicates, identity
 from petitions import forms as petition_forms
 from petitions import services as petition_services
 
@@ -255,8 +255,8 @@ class PetitionIntakeView(ApiView):
         if not form.is_valid():  # the page's own checks (informant ID number, named reports' contact)
             raise ValidationError(_form_errors(form))
         cleaned = form.cleaned_data
-        reporter = petition_services.Reporter(cleaned["reporter_name"], cleaned["reporter_id_number"],
-                                              cleaned["reporter_phone"], cleaned["reporter_address"]) \
+        reporter = identity.Reporter(cleaned["reporter_name"], cleaned["reporter_id_number"],
+                                     cleaned["reporter_phone"], cleaned["reporter_address"]) \
             if cleaned["is_named"] else None
         petition = petition_services.register(
             actor=user, received_on=cleaned["received_on"], channel=cleaned["channel"],
