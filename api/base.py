@@ -90,6 +90,11 @@ class ApiView(APIView):
         return response
 
 
+# The audit log is read by the office, not by programmers: the HTTP method in words.
+METHOD_WORDS = {"GET": "读取", "HEAD": "读取", "OPTIONS": "查询接口说明", "POST": "提交", "PUT": "更新",
+                "PATCH": "修改", "DELETE": "删除"}
+
+
 def record_call(request, response):
     """接口调用: client, endpoint, object and result, for every call (refused ones too)."""
     client = client_of(request) if hasattr(request, "_authenticator") else None
@@ -100,7 +105,8 @@ def record_call(request, response):
     action = audit.Action.VIEW if request.method == "GET" else audit.Action.UPDATE
     audit.record(user if user is not None and user.is_authenticated else None, action,
                  "api.call.answered", target, request=request._request, username="（未认证）",
-                 summary=f"{client or '未认证调用'}：{request.method} {request.path} → {response.status_code}",
+                 summary=f"{client or '未认证调用'}：{METHOD_WORDS.get(request.method, '调用')} {request.path} → "
+                 f"{response.status_code}",
                  changes={"client": str(client.code) if client else "", "endpoint": endpoint,
                           "status": response.status_code})
 

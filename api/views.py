@@ -260,7 +260,7 @@ class PetitionIntakeView(ApiView):
             raise ValidationError(_form_errors(form))
         cleaned = form.cleaned_data
         reporter = identity.Reporter(cleaned["reporter_name"], cleaned["reporter_id_number"],
-                                              cleaned["reporter_phone"], cleaned["reporter_address"]) \
+                                     cleaned["reporter_phone"], cleaned["reporter_address"]) \
             if cleaned["is_named"] else None
         petition = petition_services.register(
             actor=user, received_on=cleaned["received_on"], channel=cleaned["channel"],
