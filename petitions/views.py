@@ -259,9 +259,11 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None, i
     }
 
 
-# The section of the page that the case's status works on: unfolded; the other stages fold into their summary line.
+# The section of the page that the case's status works on, unfolded (a finished case's: its conclusion); the other
+# stages fold into their summary line.
 STAGE_SECTIONS = {Status.PROPOSED: "proposals", Status.INVESTIGATING: "investigation",
-                  Status.REVIEWING: "investigation", Status.TRANSFERRED: "transfers", Status.CONCLUDED: "conclusion"}
+                  Status.REVIEWING: "investigation", Status.TRANSFERRED: "transfers", Status.CONCLUDED: "conclusion",
+                  Status.FED_BACK: "conclusion", Status.ARCHIVED: "conclusion"}
 
 
 def _unfolded_stage(petition, review_requests):
