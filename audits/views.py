@@ -1,5 +1,7 @@
 """Thin views: look up through `visible_to` (404 when not visible), check audits.permissions (403), call services."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
@@ -29,6 +31,7 @@ from audits.models import (
     Audit,
     AuditPlan,
     AuditRules,
+    AuditStatus,
     CategoryPolicy,
     EntryDecision,
     UnitClassification,
@@ -105,21 +108,43 @@ def _audit(request, code):
 def audit_detail(request, code):
     audit = _audit(request, code)
     today = timezone.localdate()
-    findings = audit.findings.select_related("responsible_cadre").annotate(
-        n_evidence=Count("evidence_files", filter=Q(evidence_files__voided_at__isnull=True)))
+    findings = list(audit.findings.select_related("responsible_cadre").annotate(
+        n_evidence=Count("evidence_files", filter=Q(evidence_files__voided_at__isnull=True))))
+    results = list(audit.results.select_related("cadre", "measure"))
     subjects = audit.subjects.select_related("cadre__unit")
     can_edit = permissions.can_edit(request.user)
     machine = services.AUDIT_MACHINE
     actions = [(action, machine.label(action)) for action in machine.available(audit)] if can_edit else []
     return render(request, "audits/audit_detail.html", {
         "audit": audit, "subjects": subjects, "findings": findings, "today": today,
-        "results": audit.results.select_related("cadre", "measure"), "can_edit": can_edit, "actions": actions,
+        "results": results, "can_edit": can_edit, "actions": actions,
+        # the section the audit's status works on leads the page; the other folds into its summary line
+        "current": {"findings": audit.status in (AuditStatus.IN_PROGRESS, AuditStatus.REPORTED),
+                    "results": audit.status == AuditStatus.RESULTS},
+        "findings_line": _findings_line(findings), "results_line": _results_line(results),
         "result_form": ResultForm(cadres=Cadre.objects.filter(audit_subjects__audit=audit),
                                   initial={"date": today}),
         "can_add_results": can_edit and audit.status in services.RESULT_STATUSES,
         "can_void_results": permissions.can_void_result(request.user),
         "can_add_findings": can_edit and audit.is_open_for_findings,
     })
+
+
+def _findings_line(findings):
+    """问题5项：未整改2项、整改中1项、已整改1项 (the voided ones left out)."""
+    kept = [f for f in findings if not f.voided_at]
+    if not kept:
+        return "尚未登记发现问题"
+    counts = Counter(f.rectification_status for f in kept)
+    return f"问题{len(kept)}项：" + "、".join(f"{label}{counts[status]}项" for status, label
+                                           in rectification.RectificationStatus.choices if counts[status])
+
+
+def _results_line(results):
+    kept = [r for r in results if not r.voided_at]
+    if not kept:
+        return "尚未登记结果运用"
+    return f"结果运用{len(kept)}项：" + "、".join(dict.fromkeys(r.get_kind_display() for r in kept))
 
 
 def _handlers(user):

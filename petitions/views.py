@@ -225,18 +225,23 @@ def detail(request, code):
 def _detail_context(request, petition, today, identity=None, reveal_form=None, identity_form=None):
     user = request.user
     actions = offered_actions(petition, user)
+    transfers = list(petition.transfers.all())
+    review_requests = list(petition.review_requests.all())
     deadlines = [(item, days_left(item.date, today), days_class(item.date, today))
-                 for item in pending(petition, list(petition.transfers.all()), list(petition.review_requests.all()))]
+                 for item in pending(petition, transfers, review_requests)]
     review_window = reviews.window(petition)
     candidates = (duplicates.for_petition(petition, user) if petition.status in (Status.REGISTERED, Status.PROPOSED)
                   else [])
+    proposals = list(petition.proposals.select_related("proposed_by", "decided_by"))
     return {
         "petition": petition, "today": today, "deadlines": deadlines,
         "rolling_stages": rolling_stages(petition.case_type) if deadlines else set(),
         "forms": [(action, ACTIONS[action].label, ACTIONS[action].make_form(petition, user, prefix=action))
                   for action in actions],
         "events": petition.events.select_related("actor"),
-        "proposals": petition.proposals.select_related("proposed_by", "decided_by"),
+        "proposals": proposals, "last_proposal": proposals[-1] if proposals else None,
+        "transfers": transfers, "last_transfer": transfers[-1] if transfers else None,
+        "unfold": {_unfolded_stage(petition, review_requests): True},
         "interviews": petition.interviews.select_related("recorded_by"),
         "measures": SupervisionMeasure.objects.filter(source_type=petition._meta.label_lower,
                                                       source_code=petition.code).select_related("cadre"),
@@ -248,11 +253,25 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None, i
         # 更正举报人信息: only on the identity page (a reveal's response, or a refused correction sent back)
         "identity_form": identity_form,
         "max_extension": max_extension_days(petition.case_type),
-        "review_requests": petition.review_requests.all(),
+        "review_requests": review_requests,
+        "review_line": f"复查、复核请求{len(review_requests)}件" if review_requests else "",
         # the petitioner's own window to ask for 复查/复核: shown, never a reminder to the office
         "review_window": review_window,
         "review_window_left": days_left(review_window[1].date, today) if review_window else None,
     }
+
+
+# The section of the page that the case's status works on, unfolded (a finished case's: its conclusion); the other
+# stages fold into their summary line.
+STAGE_SECTIONS = {Status.PROPOSED: "proposals", Status.INVESTIGATING: "investigation",
+                  Status.REVIEWING: "investigation", Status.TRANSFERRED: "transfers", Status.CONCLUDED: "conclusion",
+                  Status.FED_BACK: "conclusion", Status.ARCHIVED: "conclusion"}
+
+
+def _unfolded_stage(petition, review_requests):
+    if any(r.answered_on is None for r in review_requests):
+        return "reviews"
+    return STAGE_SECTIONS.get(petition.status, "")
 
 
 @office_required

@@ -22,6 +22,8 @@ class Item:
     recorded_by: object = None
     recorded_at: object = None
     lines: list = field(default_factory=list)  # details for the printed sheet
+    done_on: object = None  # the date of its result (a folded step's summary line on the case page)
+    current: bool = False  # the case page leads with it, unfolded (vetting.views._mark_current)
 
     @property
     def state_label(self):
@@ -48,6 +50,7 @@ def _recommendation(case, item):
             item.lines.append(f"继续推进理由（{rec.override_by.display_name if rec.override_by else ''}）："
                               f"{rec.override_reason}")
     item.state = DONE if not workflow.recommendation_gaps(case) else IN_PROGRESS
+    item.done_on = rec.held_on
     _stamp(item, rec)
 
 
@@ -55,7 +58,7 @@ def _archive(case, item):
     review = _record(case, "archive_review")
     if review is None:
         return
-    item.state = DONE
+    item.state, item.done_on = DONE, review.reviewed_on
     item.summary = review.get_result_display()
     if review.problems:
         item.summary += "：" + "、".join(review.problem_labels())
@@ -68,7 +71,7 @@ def _personal_matters(case, item):
     check = _record(case, "personal_matters")
     if check is None:
         return
-    item.state = DONE
+    item.state, item.done_on = DONE, check.checked_on
     item.summary = f"查核结果：{check.get_result_display()}"
     if check.verification_ref:
         item.summary += f"（查核记录{check.verification_ref}）"
@@ -88,7 +91,7 @@ def _discipline(case, item):
         item.summary = f"{opinion.requested_on:%Y-%m-%d}已发函，待回复"
         item.deadline, item.deadline_provisional = opinion.reply_deadline, opinion.reply_deadline_provisional
         return
-    item.state = DONE
+    item.state, item.done_on = DONE, opinion.replied_on
     item.summary = f"{opinion.replied_on:%Y-%m-%d}回复：{opinion.get_conclusion_display()}"
     if opinion.reply:
         item.lines.append(opinion.reply)
@@ -98,7 +101,7 @@ def _petition(case, item):
     check = _record(case, "petition_check")
     if check is None:
         return
-    item.state = DONE
+    item.state, item.done_on = DONE, check.checked_on
     item.summary = f"{check.checked_on:%Y-%m-%d}核查，相关案件{len(check.cases_seen)}件"
     item.lines.append(check.conclusion)
     _stamp(item, check)
@@ -112,6 +115,8 @@ def _opinions(case, item):
     waiting = [r for r in requests if r.replied_on is None]
     item.state = IN_PROGRESS if waiting else DONE
     item.summary = f"已回复{len(requests) - len(waiting)}/{len(requests)}个部门"
+    if not waiting:
+        item.done_on = max(r.replied_on for r in requests)
     if waiting:
         first = min(waiting, key=lambda r: r.reply_deadline)
         item.deadline, item.deadline_provisional = first.reply_deadline, first.reply_deadline_provisional
@@ -133,6 +138,7 @@ def _exam(case, item):
         return
     item.state = DONE if any(a.passed for a in attempts) else IN_PROGRESS
     last = attempts[-1]
+    item.done_on = last.exam_date
     item.summary = f"{last.label}{'通过' if last.passed else '未通过'}"
     if not last.passed:
         item.summary += "，可补考一次" if last.attempt_no == 1 else "，补考未通过"
@@ -150,6 +156,7 @@ def _publicity(case, item):
     item.summary = f"{publicity.start_date:%Y-%m-%d}至{publicity.end_date:%Y-%m-%d}"
     if publicity.outcome:
         item.summary += f"，{publicity.get_outcome_display()}"
+        item.done_on = publicity.decided_on
     else:
         item.deadline, item.deadline_provisional = publicity.end_date, publicity.end_provisional
     feedback = list(publicity.feedback.all())
@@ -166,7 +173,7 @@ def _talk(case, item):
     talk = _record(case, "talk")
     if talk is None:
         return
-    item.state = DONE
+    item.state, item.done_on = DONE, talk.talk_date
     item.summary = f"{talk.talk_date:%Y-%m-%d}，{'、'.join(talk.body_labels())}：{talk.talkers}；已签廉政承诺"
     item.lines.append(talk.key_points)
     _stamp(item, talk)
@@ -176,7 +183,7 @@ def _appointment(case, item):
     appointment = _record(case, "appointment")
     if appointment is None:
         return
-    item.state = DONE
+    item.state, item.done_on = DONE, appointment.appointed_on
     item.summary = f"{appointment.appointed_on:%Y-%m-%d}任{case.proposed_unit.display_name}{case.proposed_title}"
     if appointment.document_no:
         item.summary += f"（{appointment.document_no}）"
@@ -193,7 +200,7 @@ def _probation(case, item):
         item.summary = "提拔担任非选举产生的领导职务，试用期一年"
         return
     if appointment.probation_result:
-        item.state = DONE
+        item.state, item.done_on = DONE, appointment.assessed_on
         item.summary = f"{appointment.assessed_on:%Y-%m-%d}考核：{appointment.get_probation_result_display()}"
         item.lines.append(appointment.assessment_note)
         if appointment.probation_result == ProbationResult.INCOMPETENT:
@@ -230,6 +237,13 @@ def build(case):
                 item.state = NOT_APPLICABLE
         items.append(item)
     return items
+
+
+def progress(items):
+    """How far the checklist is, in one line: 已完成8项，进行中2项，未开始1项."""
+    counts = {state: sum(1 for item in items if item.state == state) for state in STATE_LABELS}
+    order = (DONE, IN_PROGRESS, NOT_STARTED, NOT_APPLICABLE)
+    return "，".join(f"{STATE_LABELS[state]}{counts[state]}项" for state in order if counts[state])
 
 
 # The step records a case page needs, loaded with the case in a fixed number of queries.

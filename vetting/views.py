@@ -14,7 +14,7 @@ from core.refusals import Refused, show_refusal
 from core.transitions import ViewAction, dispatch
 from vetting import checklist, exports, forms, permissions, posts, services, workflow
 from vetting.filters import CaseFilter
-from vetting.models import Batch, CaseStatus, VettingCase
+from vetting.models import Batch, CaseStatus, StepKind, VettingCase
 
 S = CaseStatus
 
@@ -170,20 +170,44 @@ def _item_forms(rows, forms_available, name, form_class, bound):
     return out
 
 
+# The forms that move a case on, offered in a step that may be finished: that step stays unfolded while they are.
+ADVANCES = {"start_inspection": StepKind.RECOMMENDATION, "start_publicity": StepKind.EXAM}
+
+
+def _mark_current(case, items, available, bound):
+    """Mark the steps the case page leads with, unfolded (every other step folds into its summary line): those in
+    progress, the one holding the move to the next stage, and the one whose form came back with an error. A suspended
+    case leads with 恢复办理 instead; returns whether the 暂缓 / 恢复 / 终止 section leads."""
+    lead = {step for name, step in ADVANCES.items() if name in available}
+    if bound:
+        lead.add(ACTIONS[bound[0]].anchor.removeprefix("step-"))
+    suspended = case.status == S.SUSPENDED
+    for item in items:
+        item.current = (item.state == checklist.IN_PROGRESS and not suspended) or item.step in lead
+    return "resume" in available or "status" in lead
+
+
 def _render_case(request, case, bound=None, status=200):
     items = checklist.build(case)
     available = _forms_for(case, request.user, bound)
+    status_leads = _mark_current(case, items, available, bound)
     publicity = getattr(case, "publicity", None)
     check = workflow.latest_crosscheck(case)
+    crosscheck_items = list(check.items.all()) if check else []
+    unresolved_blocking = workflow.unresolved_blocking(case)
     refs = services.petition_refs(case.cadre) if case.status == S.INSPECTION else None
     context = {
-        "case": case, "items": items, "forms": available,
+        "case": case, "items": items, "forms": available, "steps": {item.step: item for item in items},
+        "leads": status_leads or any(item.current for item in items), "status_leads": status_leads,
         "opinion_rows": _item_forms([(r, r.replied_on is None) for r in case.opinion_requests.all()], available,
                                     "opinion_reply", forms.OpinionReplyForm, bound),
         "feedback_rows": _item_forms([(f, not f.is_verified) for f in publicity.feedback.all()] if publicity else [],
                                      available, "feedback_verify", forms.FeedbackVerifyForm, bound),
-        "crosscheck": check, "crosscheck_items": list(check.items.all()) if check else [],
-        "unresolved_blocking": workflow.unresolved_blocking(case),
+        "crosscheck": check, "crosscheck_items": crosscheck_items, "unresolved_blocking": unresolved_blocking,
+        "crosscheck_line": _crosscheck_line(check, crosscheck_items),
+        # folded unless a blocking item waits for a 部领导 or its form came back with an error
+        "crosscheck_open": bool(unresolved_blocking) or bool(bound and ACTIONS[bound[0]].anchor == "crosscheck"),
+        "progress": checklist.progress(items),
         "refs": refs, "blocking_petitions": workflow.blocking_petitions(case.cadre) if refs is not None else [],
         "events": case.events.select_related("actor"),
         "gaps": _gaps(case),
@@ -192,6 +216,19 @@ def _render_case(request, case, bound=None, status=200):
         "today": timezone.localdate(),
     }
     return render(request, "vetting/case.html", context, status=status)
+
+
+def _crosscheck_line(check, items):
+    """The folded 预警核对's summary line."""
+    if check is None:
+        return "尚未核对"
+    if not items:
+        return f"{check.get_occasion_display()}：未发现预警事项"
+    blocking = sum(1 for item in items if item.blocking)
+    line = f"{check.get_occasion_display()}：预警事项{len(items)}项"
+    if blocking:
+        line += f"，其中阻止任职{blocking}项" + ("（已经部领导书面批准）" if check.is_overridden else "")
+    return line
 
 
 def _gaps(case):

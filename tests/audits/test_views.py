@@ -18,6 +18,7 @@ from core.models import AuditEvent
 from tests.audits import factories
 from tests.factories import UnitFactory
 from tests.support.exports import export_list
+from tests.support.folds import fold
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -276,6 +277,15 @@ def test_list_filters(world, staff, client_for, county):
     assert client.get(reverse("audits:list"), {"category": "A", "unit": county.pk}).context["page"].object_list
     findings = client.get(reverse("audits:finding_list"), {"status": "pending"}).context["page"].object_list
     assert [f.pk for f in findings] == [world["finding"].pk]
+
+
+@pytest.mark.django_db
+def test_the_page_leads_with_the_current_step_and_folds_the_other(world, staff, client_for):
+    page = client_for(staff).get(world["audit"].get_absolute_url()).content.decode()  # 结果运用中
+    assert fold(page, "results") == {"open": True, "current": True}
+    assert fold(page, "findings") == {"open": False, "current": False}
+    assert '<span class="fold-result">问题1项：未整改1项</span>' in page
+    assert '<a href="#findings-body">审计发现问题</a>' in page
 
 
 def _more_audits(county, staff, n):

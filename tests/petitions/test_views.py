@@ -10,6 +10,7 @@ from petitions import services
 from petitions.models import Conclusion, Disposal, Petition, Status
 from tests.factories import CadreFactory
 from tests.petitions.factories import make_petition
+from tests.support.folds import fold
 
 MISSING = "XF-2026-99999"
 
@@ -143,6 +144,27 @@ def test_whole_case_through_the_pages(staff, section_head, client_for):
     page = client_for(staff).get(case.get_absolute_url()).content.decode()
     for text in ("受理登记", "拟办", "审批同意", "谈话记录", "提交查核情况", "审核办结", "反馈", "归档", "诫勉"):
         assert text in page
+
+
+@pytest.mark.django_db
+def test_the_page_leads_with_the_actions_and_folds_the_finished_stages(staff, section_head, client_for):
+    case = make_petition(staff, cadre=CadreFactory(unit=staff.jurisdiction))
+    act = lambda user, action, data: client_for(user).post(  # noqa: E731
+        reverse("petitions:act", args=[case.code, action]), {f"{action}-{k}": v for k, v in data.items()})
+    act(staff, "propose", {"disposal": Disposal.PRELIMINARY_CHECK, "reason": "线索具体"})
+    act(section_head, "approve", {"note": "同意"})
+    act(staff, "add_interview", {"held_on": "2026-03-10", "interviewee": "知情人", "content": "要点"})
+    page = client_for(staff).get(case.get_absolute_url()).content.decode()
+    assert '<section class="card is-current" id="actions"' in page
+    assert fold(page, "investigation")["open"] is True  # 查核中: the stage the case is at
+    assert fold(page, "proposals")["open"] is False
+    act(staff, "submit_findings", {"findings": "部分属实"})
+    act(section_head, "conclude", {"conclusion": Conclusion.PARTLY_TRUE, "note": "部分属实"})
+    page = client_for(staff).get(case.get_absolute_url()).content.decode()
+    assert fold(page, "conclusion")["open"] is True
+    assert fold(page, "investigation")["open"] is False and fold(page, "proposals")["open"] is False
+    assert '<span class="fold-result">部分属实</span>' in page  # the folded 查核's summary line
+    assert '<a href="#investigation-body">查核</a>' in page  # the outline link unfolds it
 
 
 def _list(client, **params):

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from cadres.registry import register_warning_rule
 from core.models import AuditEvent
 from tests.factories import CadreFactory
+from tests.support.folds import fold
 from tests.vetting.conftest import fresh
 from tests.vetting.factories import BatchFactory
 from vetting.models import CaseStatus, VettingCase
@@ -93,6 +94,48 @@ def test_case_page_shows_checklist_and_record(client_for, staff, case):
         assert label in body
     assert "进行中" in body and "未开始" in body
     assert AuditEvent.objects.filter(name="vetting.case.viewed", target_id=case.number).exists()
+
+
+@pytest.mark.django_db
+def test_case_page_leads_with_the_current_step_and_folds_the_finished_ones(client_for, staff, case, drive):
+    drive.talk(case)
+    page = client_for(staff).get(url("case", case)).content.decode()
+    for step in ("talk", "appointment"):  # 任前廉政谈话 and 任职: in progress, unfolded, marked
+        assert fold(page, f"step-{step}") == {"open": True, "current": True}, step
+    for step in ("recommendation", "archive", "personal_matters", "discipline", "petition", "opinions", "exam",
+                 "publicity", "probation"):
+        assert fold(page, f"step-{step}") == {"open": False, "current": False}, step
+    assert fold(page, "status") == {"open": False, "current": False}  # 暂缓 / 终止: at hand, folded
+    assert fold(page, "checklist")["open"] is False
+    # a folded step's summary line: its result and date; the outline links into it (following one unfolds it)
+    summary = '<span class="fold-result">得票率80.00%（48/60，2026-09-02）</span><span class="fold-date">2026-09-02'
+    assert summary in page
+    assert '<a href="#step-recommendation-body">民主推荐</a>' in page
+    assert '<a class="current" href="#step-talk-body">任前廉政谈话</a>' in page
+
+
+@pytest.mark.django_db
+def test_the_step_holding_the_move_on_stays_unfolded_and_so_does_a_refused_form(client_for, staff, case, drive):
+    drive.inspection(case)
+    drive.checks(case)  # every check done: 开始任前公示 sits in the finished 三考
+    client = client_for(staff)
+    page = client.get(url("case", case)).content.decode()
+    assert fold(page, "step-exam") == {"open": True, "current": True}
+    assert fold(page, "step-archive")["open"] is False
+    response = client.post(url("action", case, action="archive"), {"archive-reviewed_on": ""})
+    assert response.status_code == 400
+    assert fold(response.content.decode(), "step-archive") == {"open": True, "current": True}
+
+
+@pytest.mark.django_db
+def test_a_suspended_case_leads_with_resuming(client_for, staff, case, drive):
+    from vetting import services
+
+    drive.inspection(case)
+    services.suspend(case, "等待纪委监委核查结果", actor=staff)
+    page = client_for(staff).get(url("case", case)).content.decode()
+    assert fold(page, "status") == {"open": True, "current": True}
+    assert fold(page, "step-archive") == {"open": False, "current": False}
 
 
 @pytest.mark.django_db
