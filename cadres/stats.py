@@ -20,7 +20,7 @@ from core.stats import CHUNK, in_unit, visible
 
 __all__ = ["FromTallies", "MeasureKind", "SourceChannel", "WarnedCadre", "live_measures", "measure_kinds_by_source",
            "measure_list", "measure_queryset", "measure_rows", "measures_by_kind", "measures_by_kind_and_source",
-           "warning_rows", "warning_summary"]
+           "measures_by_unit", "warned_by_unit", "warning_rows", "warning_summary"]
 
 
 # --- supervision measures ---------------------------------------------------------------------------------------
@@ -48,6 +48,11 @@ def measures_by_kind(*, user=None, unit=None, start=None, end=None):
     """{kind: n} of the measures (not voided) dated in the period, every kind present (zeros included)."""
     counts = dict(_measures(user, unit, start, end).order_by().values_list("kind").annotate(n=Count("pk")))
     return {kind: counts.get(kind, 0) for kind in MeasureKind.values}
+
+
+def measures_by_unit(*, user=None, unit=None, start=None, end=None):
+    """{unit_id of the cadre: n} of the measures (not voided) dated in the period (one query)."""
+    return dict(_measures(user, unit, start, end).order_by().values_list("cadre__unit_id").annotate(n=Count("pk")))
 
 
 def measures_by_kind_and_source(*, user=None, unit=None, start=None, end=None):
@@ -96,6 +101,13 @@ def warning_summary(*, user=None, unit=None, on_date=None):
                                   for code, label in rule_choices()]}
 
 
+def warned_by_unit(*, user=None, unit=None, on_date=None):
+    """{unit_id: cadres under any warning} by the unit the snapshot stores for each cadre (one per cadre, so the
+    counts of a subtree's units add up to its warning_summary "cadres") (two queries)."""
+    rows = _warned(user, unit, on_date).order_by().values_list("unit_id").annotate(n=Count("cadre_id", distinct=True))
+    return dict(rows)
+
+
 class WarnedCadre(NamedTuple):
     name: str
     unit_name: str  # the unit's short name, as of the snapshot
@@ -119,11 +131,20 @@ def warning_rows(*, user=None, unit=None, on_date=None):
 
 class FromTallies:
     """measures_by_kind summed from the per-unit, per-month tallies (core.tallies, cadres.tallies) for periods made
-    of whole months between `first` and `last`: two queries (whether the tallies were built, the sums)."""
+    of whole months between `first` and `last`: two queries (whether the tallies were built, the sums); and
+    measures_by_unit, one more."""
 
     def __init__(self, *, user=None, unit=None, first, last):
+        self.user, self.unit = user, unit
         self.sums = tallies.sums(tallied.SOURCE, [tallied.KIND], user=user, unit=unit,
                                  first=first.replace(day=1), last=last.replace(day=1))
+
+    def measures_by_unit(self, *, start, end, **_scope):
+        """{unit_id: n} like the module's measures_by_unit (one query)."""
+        first, last = tallies.whole_months(start, end)
+        units = tallies.per_unit(tallied.SOURCE, {"n": (tallied.KIND, None)}, user=self.user, unit=self.unit,
+                                 first=first, last=last, check=False)
+        return {unit_id: row["n"] for unit_id, row in units.items()}
 
     def measures_by_kind(self, *, start, end, **_scope):
         """{kind: n}, every kind present (zeros included), like measures_by_kind."""

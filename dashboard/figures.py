@@ -12,7 +12,9 @@ cases, the reference the tallies are tested against).
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
+from django.db.models import Q
 from django.utils import timezone
 
 from audits import stats as audit_stats
@@ -151,7 +153,7 @@ def build(user, period, unit=None, today=None, *, charts=True, direct=False):
     warnings = _warnings(board, scope, previous)
     measures = _measures(board, scope, previous, sources["measures"])
     board.sections = [petitions, vetting, audit_section, liaison, warnings, measures]
-    board.regions = _regions(board, user, unit, matrix)
+    board.regions = _regions(board, scope, matrix, sources)
     if charts:
         board.charts = {
             **_petition_charts(board, scope, sources["petitions"]),
@@ -336,38 +338,70 @@ REGION_COLUMNS = ("信访收件", "信访在办", "信访逾期", "启动考察"
                   "成员单位应报送")
 
 
-def _regions(board, user, unit, matrix):
-    """The figures of each county below the user's view (core.scoping.regions_below): about six queries a county,
-    none for a county's own users."""
-    if user is None:
+def _regions(board, scope, matrix, sources):
+    """The figures of each county below the user's view (core.scoping.regions_below), in a fixed number of queries
+    whatever the number of counties: each figure counted by unit in one query, the units then summed by county
+    (one query for the counties' units); one query in all when there is no county below (a county's own users)."""
+    if scope["user"] is None:
         return []
-    period = board.period
+    regions = regions_below(scope["user"], scope["unit"])
+    if not regions:
+        return []
+    period, on_date = board.period, board.period.as_of(board.today)
+    dates = {"start": period.start, "end": period.end}
+    petitions = sources["petitions"].totals_by_unit(on_date, **dates, **scope)
+    columns = [
+        {unit_id: row["cases"] for unit_id, row in petitions.items()},
+        {unit_id: row["open"] for unit_id, row in petitions.items()},
+        {unit_id: row["overdue"] for unit_id, row in petitions.items()},
+        vetting_stats.count_by_unit(since=period.start, until=period.end, **scope),
+        sources["measures"].measures_by_unit(**dates, **scope),
+        cadre_stats.warned_by_unit(on_date=on_date, **scope),
+    ]
+    region_of = _region_of_units(regions)
+    totals = [_by_region(column, region_of) for column in columns]
     _periods, rows = matrix
-    regions = []
-    for region in regions_below(user, unit):
-        scope = {"user": user, "unit": region}
-        dates = {"unit": region, "start": period.start, "end": period.end}
-        petitions = petition_stats.totals(period.as_of(board.today), start=period.start, end=period.end, **scope)
-        vetting = sum(row["count"] for row in vetting_stats.by_stage(since=period.start, until=period.end, **scope))
-        measures = sum(cadre_stats.measures_by_kind(start=period.start, end=period.end, **scope).values())
-        warned = cadre_stats.warning_summary(on_date=period.as_of(board.today), **scope)["cadres"]
-        states = _states([row for row in rows if row.member_unit.unit.path.startswith(region.path)],
-                         board.liaison_month)
-        compliance = links.liaison_compliance(board.liaison_month.year)
-        values = [
-            (petitions["cases"], links.petitions(**dates), "件"),
-            (petitions["open"], links.petitions(status="open", **dates), "件"),
-            (petitions["overdue"], links.petitions(days="overdue", **dates), "件"),
-            (vetting, links.vetting(**dates), "件"),
-            (measures, links.measures(period=period, unit=region), "人次"),
-            (warned, links.warnings(unit=region), "人"),
-            (sum(states[s] for s in REPORTED_STATES), links.liaison_reports(month=board.liaison_month), "家"),
-            (sum(states[s] for s in EXPECTED_STATES), compliance, "家"),
-        ]
-        regions.append(Region(region, [Figure(f"region_{n}", label, value, url=url, suffix=suffix)
-                                       for n, (label, (value, url, suffix)) in
-                                       enumerate(zip(REGION_COLUMNS, values, strict=True))]))
-    return regions
+    return [_region_row(board, region, [column[region.pk] for column in totals], rows) for region in regions]
+
+
+def _region_of_units(regions):
+    """{unit id: id of the county it lies in} for every unit in the counties (one query; the counties are disjoint,
+    so a unit lies in the one whose path starts its own)."""
+    by_path = {region.path: region.pk for region in regions}
+    inside = Unit.objects.filter(Q(*[Q(path__startswith=path) for path in by_path], _connector=Q.OR))
+    region_of = {}
+    for pk, path in inside.values_list("pk", "path"):
+        prefixes = accumulate(f"{part}/" for part in path.rstrip("/").split("/"))
+        region_of[pk] = next(by_path[prefix] for prefix in prefixes if prefix in by_path)
+    return region_of
+
+
+def _by_region(counts, region_of):
+    """Counter {county id: n} of {unit id: n} (the units in no county, such as the city's own, left out)."""
+    totals = Counter()
+    for unit_id, n in counts.items():
+        if unit_id in region_of:
+            totals[region_of[unit_id]] += n
+    return totals
+
+
+def _region_row(board, region, counts, liaison_rows):
+    period, month = board.period, board.liaison_month
+    dates = {"unit": region, "start": period.start, "end": period.end}
+    states = _states([row for row in liaison_rows if row.member_unit.unit.path.startswith(region.path)], month)
+    received, open_cases, overdue, vetting, measures, warned = counts
+    values = [
+        (received, links.petitions(**dates), "件"),
+        (open_cases, links.petitions(status="open", **dates), "件"),
+        (overdue, links.petitions(days="overdue", **dates), "件"),
+        (vetting, links.vetting(**dates), "件"),
+        (measures, links.measures(period=period, unit=region), "人次"),
+        (warned, links.warnings(unit=region), "人"),
+        (sum(states[s] for s in REPORTED_STATES), links.liaison_reports(month=month), "家"),
+        (sum(states[s] for s in EXPECTED_STATES), links.liaison_compliance(month.year), "家"),
+    ]
+    return Region(region, [Figure(f"region_{n}", label, value, url=url, suffix=suffix)
+                           for n, (label, (value, url, suffix)) in enumerate(zip(REGION_COLUMNS, values, strict=True))])
 
 
 # --- charts ---------------------------------------------------------------------------------------------------
