@@ -8,7 +8,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import Count, Q
 
 from cadres import snapshots
@@ -20,7 +19,7 @@ from core.stats import CHUNK, in_unit, visible
 
 __all__ = ["FromTallies", "MeasureKind", "SourceChannel", "WarnedCadre", "live_measures", "measure_kinds_by_source",
            "measure_list", "measure_queryset", "measure_rows", "measures_by_kind", "measures_by_kind_and_source",
-           "measures_by_unit", "warned_by_unit", "warning_rows", "warning_summary"]
+           "measures_by_unit", "warning_rows", "warning_summary", "warning_summary_by_unit"]
 
 
 # --- supervision measures ---------------------------------------------------------------------------------------
@@ -92,20 +91,32 @@ def _warned(user, unit, on_date):
 def warning_summary(*, user=None, unit=None, on_date=None):
     """{"cadres": distinct cadres under any warning, "blocking": of which with a blocking one,
     "by_rule": [{"code", "label", "cadres"}] for every registered rule}, from the warning snapshot (two queries
-    once the snapshot exists)."""
-    warned = _warned(user, unit, on_date)
-    per_rule = dict(warned.order_by().values_list("code").annotate(n=Count("pk")))  # one row per cadre and rule
-    totals = (warned.order_by().values("cadre_id").annotate(any_blocking=BoolOr("blocking"))
-              .aggregate(cadres=Count("cadre_id"), blocking=Count("cadre_id", filter=Q(any_blocking=True))))
-    return {**totals, "by_rule": [{"code": code, "label": label, "cadres": per_rule.get(code, 0)}
-                                  for code, label in rule_choices()]}
+    once the snapshot exists: finding it, then one pass over its rows in scope)."""
+    rules = rule_choices()
+    return _summary(_warned(user, unit, on_date).aggregate(**_warning_counts(rules)), rules)
 
 
-def warned_by_unit(*, user=None, unit=None, on_date=None):
-    """{unit_id: cadres under any warning} by the unit the snapshot stores for each cadre (one per cadre, so the
-    counts of a subtree's units add up to its warning_summary "cadres") (two queries)."""
-    rows = _warned(user, unit, on_date).order_by().values_list("unit_id").annotate(n=Count("cadre_id", distinct=True))
-    return dict(rows)
+def warning_summary_by_unit(*, user=None, unit=None, on_date=None):
+    """(warning_summary, {unit_id: cadres under any warning}) in one pass grouped by the unit the snapshot stores for
+    each cadre: one unit per cadre, so the units' distinct counts add up to the subtree's (two queries)."""
+    rules = rule_choices()
+    counts = _warning_counts(rules)
+    rows = list(_warned(user, unit, on_date).order_by().values("unit_id").annotate(**counts))
+    totals = {name: sum(row[name] for row in rows) for name in counts}
+    return _summary(totals, rules), {row["unit_id"]: row["cadres"] for row in rows}
+
+
+def _warning_counts(rules):
+    """The aggregates of warning_summary over snapshot rows (one row per cadre and rule)."""
+    return {"cadres": Count("cadre_id", distinct=True),
+            "blocking": Count("cadre_id", distinct=True, filter=Q(blocking=True)),
+            **{f"rule_{n}": Count("pk", filter=Q(code=code)) for n, (code, _label) in enumerate(rules)}}
+
+
+def _summary(totals, rules):
+    return {"cadres": totals["cadres"], "blocking": totals["blocking"],
+            "by_rule": [{"code": code, "label": label, "cadres": totals[f"rule_{n}"]}
+                        for n, (code, label) in enumerate(rules)]}
 
 
 class WarnedCadre(NamedTuple):

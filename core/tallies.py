@@ -112,7 +112,9 @@ def scoped(user, unit=None):
     if user is not None:
         if not can_read_cases(user):
             return queryset.none()
-        if user.jurisdiction_id is not None:
+        # a jurisdiction over every unit (core.user_facts) needs no join to the unit tree: a province's sums read
+        # the tallies alone
+        if user.jurisdiction_id is not None and not getattr(user, "jurisdiction_covers_all", False):
             queryset = queryset.filter(unit__path__startswith=user.jurisdiction.path)
     if unit is not None:
         queryset = queryset.filter(unit__path__startswith=unit.path)

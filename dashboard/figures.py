@@ -12,9 +12,10 @@ cases, the reference the tallies are tested against).
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache, partial
 from itertools import accumulate
+from typing import NamedTuple
 
-from django.db.models import Q
 from django.utils import timezone
 
 from audits import stats as audit_stats
@@ -150,13 +151,14 @@ def build(user, period, unit=None, today=None, *, charts=True, direct=False):
     vetting = _vetting(board, scope, previous)
     audit_summary, audit_section = _audits(board, scope)
     matrix, liaison = _liaison(board, user, unit)
-    warnings = _warnings(board, scope, previous)
+    warnings, warned = _warnings(board, scope, previous)
     measures = _measures(board, scope, previous, sources["measures"])
     board.sections = [petitions, vetting, audit_section, liaison, warnings, measures]
-    board.regions = _regions(board, scope, matrix, sources)
+    units = cache(partial(_units_below, scope))  # read once, if the counties or the by-unit chart need them
+    board.regions = _regions(board, scope, matrix, sources, warned, units)
     if charts:
         board.charts = {
-            **_petition_charts(board, scope, sources["petitions"]),
+            **_petition_charts(board, scope, sources["petitions"], units),
             "findings": _findings_chart(board, audit_summary),
             "compliance": _compliance_chart(board, matrix),
         }
@@ -291,12 +293,13 @@ def _pending_label(rows, month):
 
 
 def _warnings(board, scope, previous):
+    """The section, and {unit id: warned cadres} of the period (the counties' rows sum them)."""
     on_date = board.period.as_of(board.today)
-    now = cadre_stats.warning_summary(on_date=on_date, **scope)
+    now, by_unit = cadre_stats.warning_summary_by_unit(on_date=on_date, **scope)
     before = cadre_stats.warning_summary(on_date=previous.as_of(board.today), **scope)
     label = f"{previous.label}末" if previous.end < board.today else previous.label
     unit = scope["unit"]
-    return Section("warnings", "干部预警", figures=[
+    section = Section("warnings", "干部预警", figures=[
         Figure("warnings_cadres", "预警干部", now["cadres"], before["cadres"], links.warnings(unit=unit), suffix="人",
                previous_label=label),
         Figure("warnings_blocking", "有阻止任职预警", now["blocking"], before["blocking"], links.warnings(unit=unit),
@@ -306,6 +309,7 @@ def _warnings(board, scope, previous):
                suffix="人")
         for row in now["by_rule"]
     ])
+    return section, by_unit
 
 
 def _measures(board, scope, previous, counts):
@@ -338,10 +342,11 @@ REGION_COLUMNS = ("信访收件", "信访在办", "信访逾期", "启动考察"
                   "成员单位应报送")
 
 
-def _regions(board, scope, matrix, sources):
+def _regions(board, scope, matrix, sources, warned, units):
     """The figures of each county below the user's view (core.scoping.regions_below), in a fixed number of queries
-    whatever the number of counties: each figure counted by unit in one query, the units then summed by county
-    (one query for the counties' units); one query in all when there is no county below (a county's own users)."""
+    whatever the number of counties: each figure counted by unit in one query (`warned`, the warned cadres by unit,
+    comes with the warnings section), the units (`units()`, read once for the by-unit chart too) then summed by
+    county; one query in all when there is no county below (a county's own users)."""
     if scope["user"] is None:
         return []
     regions = regions_below(scope["user"], scope["unit"])
@@ -356,23 +361,24 @@ def _regions(board, scope, matrix, sources):
         {unit_id: row["overdue"] for unit_id, row in petitions.items()},
         vetting_stats.count_by_unit(since=period.start, until=period.end, **scope),
         sources["measures"].measures_by_unit(**dates, **scope),
-        cadre_stats.warned_by_unit(on_date=on_date, **scope),
+        warned,
     ]
-    region_of = _region_of_units(regions)
+    region_of = _region_of_units(regions, units()[1])
     totals = [_by_region(column, region_of) for column in columns]
     _periods, rows = matrix
     return [_region_row(board, region, [column[region.pk] for column in totals], rows) for region in regions]
 
 
-def _region_of_units(regions):
-    """{unit id: id of the county it lies in} for every unit in the counties (one query; the counties are disjoint,
-    so a unit lies in the one whose path starts its own)."""
+def _region_of_units(regions, units):
+    """{unit id: id of the county it lies in} for the units (of the view) in the counties: the counties are
+    disjoint, so a unit lies in the one whose path starts its own."""
     by_path = {region.path: region.pk for region in regions}
-    inside = Unit.objects.filter(Q(*[Q(path__startswith=path) for path in by_path], _connector=Q.OR))
     region_of = {}
-    for pk, path in inside.values_list("pk", "path"):
-        prefixes = accumulate(f"{part}/" for part in path.rstrip("/").split("/"))
-        region_of[pk] = next(by_path[prefix] for prefix in prefixes if prefix in by_path)
+    for pk, unit in units.items():
+        prefixes = accumulate(f"{part}/" for part in unit.path.rstrip("/").split("/"))
+        region = next((by_path[prefix] for prefix in prefixes if prefix in by_path), None)
+        if region is not None:
+            region_of[pk] = region
     return region_of
 
 
@@ -406,7 +412,7 @@ def _region_row(board, region, counts, liaison_rows):
 
 # --- charts ---------------------------------------------------------------------------------------------------
 
-def _petition_charts(board, scope, source):
+def _petition_charts(board, scope, source, units):
 
     period, unit = board.period, scope["unit"]
     # The trend shows twelve months ending with the period (a year period: its own twelve months).
@@ -432,22 +438,36 @@ def _petition_charts(board, scope, source):
             {"value": row["cases"], "url": links.petitions(category=row["key"], **dates)} for row in categories]}],
     }
     return {"petitions_by_month": by_month, "petitions_by_category": by_category,
-            "petitions_by_unit": _by_unit_chart(board, scope, source)}
+            "petitions_by_unit": _by_unit_chart(board, scope, source, units)}
 
 
 def _month_end(month):
     return add_months(month, 1) - datetime.timedelta(days=1)
 
 
-def _by_unit_chart(board, scope, source):
+class UnitRow(NamedTuple):
+    pk: int
+    code: str
+    path: str
+    display_name: str
+
+
+def _units_below(scope):
+    """(the unit the view starts at or None, {id: UnitRow} of its subtree) in one read (a province's thousands,
+    without a list of ids; rows, not model instances): every row the board counts lies in it."""
+    unit, user = scope["unit"], scope["user"]
+    base = unit or (user.jurisdiction if user is not None and user.jurisdiction_id else None)
+    tree = Unit.objects.filter(path__startswith=base.path) if base is not None else Unit.objects.all()
+    rows = tree.order_by().values_list("pk", "code", "path", "name", "short_name")
+    return base, {pk: UnitRow(pk, code, path, short_name or name) for pk, code, path, name, short_name in rows}
+
+
+def _by_unit_chart(board, scope, source, units_below):
     """Cases by unit, rolled up to the units right below the selected one (or the user's jurisdiction)."""
 
-    period, unit, user = board.period, scope["unit"], scope["user"]
+    period = board.period
     rows = source.by_unit(start=period.start, end=period.end, **scope)
-    base = unit or (user.jurisdiction if user is not None and user.jurisdiction_id else None)
-    # Every row lies in base's subtree: its units in one read (a province's thousands, without a list of ids).
-    tree = Unit.objects.filter(path__startswith=base.path) if base is not None else Unit.objects.all()
-    units = {u.pk: u for u in tree.only("pk", "code", "path", "name", "short_name")}
+    base, units = units_below()
     paths = {row["key"]: units[row["key"]].path for row in rows}
     totals = _roll_up(rows, paths, base)
     # A single bar says nothing: go down while everything sits below one unit.

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cadres import stats as cadre_stats
 from core import roles
 from dashboard import figures, workbook
 from dashboard.periods import Period
@@ -141,6 +142,10 @@ def test_each_county_row_equals_the_county_counted_directly(city, people, counti
             headline = {figure.key: figure.value for figure in alone.headline()}
             assert {figure.label: figure.value for figure in region.figures} == {
                 label: headline[key] for label, key in COLUMNS.items()}, (region.unit, direct)
+    summary = cadre_stats.warning_summary(user=leader, on_date=OCT.as_of(NOV_20))  # without the pass by unit
+    warnings = board.section("warnings")
+    assert [figure.value for figure in warnings.figures] == [summary["cadres"], summary["blocking"]]
+    assert [figure.value for figure in warnings.details] == [row["cadres"] for row in summary["by_rule"]]
     rows = {region.unit.code: [figure.value for figure in region.figures] for region in board.regions}
     # A: two rounds of build_month and the overdue case; its member unit reported (the warnings vary with the rules)
     assert rows["A"][:5] == [5, 3, 1, 2, 4] and rows["A"][5] > 0 and rows["A"][6:] == [1, 1]
@@ -163,5 +168,6 @@ def test_the_breakdown_costs_the_same_queries_whatever_the_number_of_counties(ci
     assert len(figures.build(people["leader"], OCT, today=NOV_20).regions) == 3
     assert _queries(people["leader"]) == two
     # pinned: the breakdown's own queries besides finding the counties (which is all when there are none): the
-    # petitions, vetting cases and measures by unit, the warned cadres by unit (snapshot, counts), the counties' units
-    assert _queries(people["leader"], city["B"]) == two - 6  # B: with the case about the leader, as the city
+    # petitions, vetting cases and measures by unit (the warned cadres by unit come with the warnings section, the
+    # units with the by-unit chart's)
+    assert _queries(people["leader"], city["B"]) == two - 3  # B: with the case about the leader, as the city
