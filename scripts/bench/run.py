@@ -250,7 +250,7 @@ def page_targets(data):
     ]
 
 
-def measure_pages(data, warmup, samples):
+def measure_pages(data, warmup, samples, kinds=None):
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -270,6 +270,8 @@ def measure_pages(data, warmup, samples):
     ours, theirs = verified_client(head), verified_client(superuser)
     results = []
     for label, url, admin_url, kind in page_targets(data):
+        if kinds and kind not in kinds:
+            continue
         row = {"label": label, "url": url, "admin_url": admin_url, "kind": kind}
         for key, client, address in (("ours", ours, url), ("admin", theirs, admin_url)):
             if address is None:
@@ -519,6 +521,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--only", help="只测这些部分（逗号分隔：pages,workbook,scan,throughput），其余沿用上次结果")
+    parser.add_argument("--pages", help="页面只测这些类别（如 dashboard 或 list,profile），其余沿用上次结果")
     args = parser.parse_args()
     data = prepare(args.scale, args.reseed, args.seed)
     setup_django()
@@ -534,7 +537,11 @@ def main():
                         "data": data, "scale": args.scale, "samples": args.samples, "warmup": args.warmup,
                         "load_before": os.getloadavg(), "sizes": report.table_sizes()})
     if "pages" in parts:
-        results["pages"] = measure_pages(data, args.warmup, args.samples)
+        kinds = set(args.pages.split(",")) if args.pages else None
+        measured = measure_pages(data, args.warmup, args.samples, kinds)
+        fresh = {row["label"]: row for row in measured}  # the other pages keep their last figures
+        kept = [fresh.pop(row["label"], row) for row in results.get("pages", [])] if kinds else []
+        results["pages"] = kept + list(fresh.values())
     if "workbook" in parts:
         results["workbook"] = measure_workbook(data, 3)
     if "scan" in parts:
