@@ -171,3 +171,19 @@ def test_the_breakdown_costs_the_same_queries_whatever_the_number_of_counties(ci
     # petitions, vetting cases and measures by unit (the warned cadres by unit come with the warnings section, the
     # units with the by-unit chart's)
     assert _queries(people["leader"], city["B"]) == two - 3  # B: with the case about the leader, as the city
+
+
+def test_a_jurisdiction_over_every_unit_sums_the_tallies_without_the_unit_tree(city, people):
+    _october(city, people, ("A", "B"))
+    office = _user("city_office", roles.SECTION_HEAD, city["city"], city["city"])  # every unit lies in the city
+    office.jurisdiction_covers_all = False  # as core.user_facts would find otherwise
+    joined = figures.build(office, OCT, today=NOV_20)
+    office.jurisdiction_covers_all = True
+    with CaptureQueriesContext(connection) as captured:
+        alone = figures.build(office, OCT, today=NOV_20)
+    assert [(s.key, s.figures, s.details) for s in alone.sections] == [(s.key, s.figures, s.details)
+                                                                        for s in joined.sections]
+    assert alone.charts == joined.charts and alone.charts["petitions_by_unit"]["categories"]
+    assert [(r.unit, r.figures) for r in alone.regions] == [(r.unit, r.figures) for r in joined.regions]
+    sums = [query["sql"] for query in captured if 'FROM "core_stattally"' in query["sql"]]
+    assert sums and not any('"core_unit"' in sql for sql in sums)
