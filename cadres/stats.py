@@ -8,7 +8,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import Count, Q
 
 from cadres import snapshots
@@ -20,7 +19,7 @@ from core.stats import CHUNK, in_unit, visible
 
 __all__ = ["FromTallies", "MeasureKind", "SourceChannel", "WarnedCadre", "live_measures", "measure_kinds_by_source",
            "measure_list", "measure_queryset", "measure_rows", "measures_by_kind", "measures_by_kind_and_source",
-           "warning_rows", "warning_summary"]
+           "measures_by_unit", "warning_rows", "warning_summary", "warning_summary_by_unit"]
 
 
 # --- supervision measures ---------------------------------------------------------------------------------------
@@ -48,6 +47,11 @@ def measures_by_kind(*, user=None, unit=None, start=None, end=None):
     """{kind: n} of the measures (not voided) dated in the period, every kind present (zeros included)."""
     counts = dict(_measures(user, unit, start, end).order_by().values_list("kind").annotate(n=Count("pk")))
     return {kind: counts.get(kind, 0) for kind in MeasureKind.values}
+
+
+def measures_by_unit(*, user=None, unit=None, start=None, end=None):
+    """{unit_id of the cadre: n} of the measures (not voided) dated in the period (one query)."""
+    return dict(_measures(user, unit, start, end).order_by().values_list("cadre__unit_id").annotate(n=Count("pk")))
 
 
 def measures_by_kind_and_source(*, user=None, unit=None, start=None, end=None):
@@ -87,13 +91,32 @@ def _warned(user, unit, on_date):
 def warning_summary(*, user=None, unit=None, on_date=None):
     """{"cadres": distinct cadres under any warning, "blocking": of which with a blocking one,
     "by_rule": [{"code", "label", "cadres"}] for every registered rule}, from the warning snapshot (two queries
-    once the snapshot exists)."""
-    warned = _warned(user, unit, on_date)
-    per_rule = dict(warned.order_by().values_list("code").annotate(n=Count("pk")))  # one row per cadre and rule
-    totals = (warned.order_by().values("cadre_id").annotate(any_blocking=BoolOr("blocking"))
-              .aggregate(cadres=Count("cadre_id"), blocking=Count("cadre_id", filter=Q(any_blocking=True))))
-    return {**totals, "by_rule": [{"code": code, "label": label, "cadres": per_rule.get(code, 0)}
-                                  for code, label in rule_choices()]}
+    once the snapshot exists: finding it, then one pass over its rows in scope)."""
+    rules = rule_choices()
+    return _summary(_warned(user, unit, on_date).aggregate(**_warning_counts(rules)), rules)
+
+
+def warning_summary_by_unit(*, user=None, unit=None, on_date=None):
+    """(warning_summary, {unit_id: cadres under any warning}) in one pass grouped by the unit the snapshot stores for
+    each cadre: one unit per cadre, so the units' distinct counts add up to the subtree's (two queries)."""
+    rules = rule_choices()
+    counts = _warning_counts(rules)
+    rows = list(_warned(user, unit, on_date).order_by().values("unit_id").annotate(**counts))
+    totals = {name: sum(row[name] for row in rows) for name in counts}
+    return _summary(totals, rules), {row["unit_id"]: row["cadres"] for row in rows}
+
+
+def _warning_counts(rules):
+    """The aggregates of warning_summary over snapshot rows (one row per cadre and rule)."""
+    return {"cadres": Count("cadre_id", distinct=True),
+            "blocking": Count("cadre_id", distinct=True, filter=Q(blocking=True)),
+            **{f"rule_{n}": Count("pk", filter=Q(code=code)) for n, (code, _label) in enumerate(rules)}}
+
+
+def _summary(totals, rules):
+    return {"cadres": totals["cadres"], "blocking": totals["blocking"],
+            "by_rule": [{"code": code, "label": label, "cadres": totals[f"rule_{n}"]}
+                        for n, (code, label) in enumerate(rules)]}
 
 
 class WarnedCadre(NamedTuple):
@@ -119,11 +142,20 @@ def warning_rows(*, user=None, unit=None, on_date=None):
 
 class FromTallies:
     """measures_by_kind summed from the per-unit, per-month tallies (core.tallies, cadres.tallies) for periods made
-    of whole months between `first` and `last`: two queries (whether the tallies were built, the sums)."""
+    of whole months between `first` and `last`: two queries (whether the tallies were built, the sums); and
+    measures_by_unit, one more."""
 
     def __init__(self, *, user=None, unit=None, first, last):
+        self.user, self.unit = user, unit
         self.sums = tallies.sums(tallied.SOURCE, [tallied.KIND], user=user, unit=unit,
                                  first=first.replace(day=1), last=last.replace(day=1))
+
+    def measures_by_unit(self, *, start, end, **_scope):
+        """{unit_id: n} like the module's measures_by_unit (one query)."""
+        first, last = tallies.whole_months(start, end)
+        units = tallies.per_unit(tallied.SOURCE, {"n": (tallied.KIND, None)}, user=self.user, unit=self.unit,
+                                 first=first, last=last, check=False)
+        return {unit_id: row["n"] for unit_id, row in units.items()}
 
     def measures_by_kind(self, *, start, end, **_scope):
         """{kind: n}, every kind present (zeros included), like measures_by_kind."""

@@ -29,7 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
@@ -111,7 +112,9 @@ def scoped(user, unit=None):
     if user is not None:
         if not can_read_cases(user):
             return queryset.none()
-        if user.jurisdiction_id is not None:
+        # a jurisdiction over every unit (core.user_facts) needs no join to the unit tree: a province's sums read
+        # the tallies alone
+        if user.jurisdiction_id is not None and not getattr(user, "jurisdiction_covers_all", False):
             queryset = queryset.filter(unit__path__startswith=user.jurisdiction.path)
     if unit is not None:
         queryset = queryset.filter(unit__path__startswith=unit.path)
@@ -123,13 +126,32 @@ def sums(source, metrics, *, user=None, unit=None, first=None, last=None, by=("m
     days; None: open). Builds the source first if it never was (`check=False`: the caller has just made sure)."""
     if check:
         ensure(source)
+    rows = _window(metrics, user, unit, first, last).values_list(*by).annotate(total=Sum("value"))
+    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+
+
+def per_unit(source, totals, *, user=None, unit=None, first=None, last=None, check=True):
+    """{unit_id: {name: sum}} of the source's tallies in scope, months from `first` to `last`, one sum for each
+    name of `totals` ({name: (metric, Q on the tally rows or None)}), in one query: the figures of every unit at
+    once, for a breakdown by region whatever the number of regions."""
+    if check:
+        ensure(source)
+    metrics = {metric for metric, _condition in totals.values()}
+    sums = {
+        name: Coalesce(Sum("value", filter=Q(metric=metric) & (condition or Q())), 0)
+        for name, (metric, condition) in totals.items()
+    }
+    rows = _window(metrics, user, unit, first, last).values("unit_id").annotate(**sums)
+    return {row.pop("unit_id"): row for row in rows}
+
+
+def _window(metrics, user, unit, first, last):
     queryset = scoped(user, unit).filter(metric__in=metrics)
     if first is not None:
         queryset = queryset.filter(month__gte=first)
     if last is not None:
         queryset = queryset.filter(month__lte=last)
-    rows = queryset.order_by().values_list(*by).annotate(total=Sum("value"))
-    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+    return queryset.order_by()
 
 
 def subtract(totals, rows, by=("metric", "month", "key")):

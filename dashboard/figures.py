@@ -12,6 +12,9 @@ cases, the reference the tallies are tested against).
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache, partial
+from itertools import accumulate
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -148,13 +151,14 @@ def build(user, period, unit=None, today=None, *, charts=True, direct=False):
     vetting = _vetting(board, scope, previous)
     audit_summary, audit_section = _audits(board, scope)
     matrix, liaison = _liaison(board, user, unit)
-    warnings = _warnings(board, scope, previous)
+    warnings, warned = _warnings(board, scope, previous)
     measures = _measures(board, scope, previous, sources["measures"])
     board.sections = [petitions, vetting, audit_section, liaison, warnings, measures]
-    board.regions = _regions(board, user, unit, matrix)
+    units = cache(partial(_units_below, scope))  # read once, if the counties or the by-unit chart need them
+    board.regions = _regions(board, scope, matrix, sources, warned, units)
     if charts:
         board.charts = {
-            **_petition_charts(board, scope, sources["petitions"]),
+            **_petition_charts(board, scope, sources["petitions"], units),
             "findings": _findings_chart(board, audit_summary),
             "compliance": _compliance_chart(board, matrix),
         }
@@ -289,12 +293,13 @@ def _pending_label(rows, month):
 
 
 def _warnings(board, scope, previous):
+    """The section, and {unit id: warned cadres} of the period (the counties' rows sum them)."""
     on_date = board.period.as_of(board.today)
-    now = cadre_stats.warning_summary(on_date=on_date, **scope)
+    now, by_unit = cadre_stats.warning_summary_by_unit(on_date=on_date, **scope)
     before = cadre_stats.warning_summary(on_date=previous.as_of(board.today), **scope)
     label = f"{previous.label}末" if previous.end < board.today else previous.label
     unit = scope["unit"]
-    return Section("warnings", "干部预警", figures=[
+    section = Section("warnings", "干部预警", figures=[
         Figure("warnings_cadres", "预警干部", now["cadres"], before["cadres"], links.warnings(unit=unit), suffix="人",
                previous_label=label),
         Figure("warnings_blocking", "有阻止任职预警", now["blocking"], before["blocking"], links.warnings(unit=unit),
@@ -304,6 +309,7 @@ def _warnings(board, scope, previous):
                suffix="人")
         for row in now["by_rule"]
     ])
+    return section, by_unit
 
 
 def _measures(board, scope, previous, counts):
@@ -336,43 +342,77 @@ REGION_COLUMNS = ("信访收件", "信访在办", "信访逾期", "启动考察"
                   "成员单位应报送")
 
 
-def _regions(board, user, unit, matrix):
-    """The figures of each county below the user's view (core.scoping.regions_below): about six queries a county,
-    none for a county's own users."""
-    if user is None:
+def _regions(board, scope, matrix, sources, warned, units):
+    """The figures of each county below the user's view (core.scoping.regions_below), in a fixed number of queries
+    whatever the number of counties: each figure counted by unit in one query (`warned`, the warned cadres by unit,
+    comes with the warnings section), the units (`units()`, read once for the by-unit chart too) then summed by
+    county; one query in all when there is no county below (a county's own users)."""
+    if scope["user"] is None:
         return []
-    period = board.period
+    regions = regions_below(scope["user"], scope["unit"])
+    if not regions:
+        return []
+    period, on_date = board.period, board.period.as_of(board.today)
+    dates = {"start": period.start, "end": period.end}
+    petitions = sources["petitions"].totals_by_unit(on_date, **dates, **scope)
+    columns = [
+        {unit_id: row["cases"] for unit_id, row in petitions.items()},
+        {unit_id: row["open"] for unit_id, row in petitions.items()},
+        {unit_id: row["overdue"] for unit_id, row in petitions.items()},
+        vetting_stats.count_by_unit(since=period.start, until=period.end, **scope),
+        sources["measures"].measures_by_unit(**dates, **scope),
+        warned,
+    ]
+    region_of = _region_of_units(regions, units()[1])
+    totals = [_by_region(column, region_of) for column in columns]
     _periods, rows = matrix
-    regions = []
-    for region in regions_below(user, unit):
-        scope = {"user": user, "unit": region}
-        dates = {"unit": region, "start": period.start, "end": period.end}
-        petitions = petition_stats.totals(period.as_of(board.today), start=period.start, end=period.end, **scope)
-        vetting = sum(row["count"] for row in vetting_stats.by_stage(since=period.start, until=period.end, **scope))
-        measures = sum(cadre_stats.measures_by_kind(start=period.start, end=period.end, **scope).values())
-        warned = cadre_stats.warning_summary(on_date=period.as_of(board.today), **scope)["cadres"]
-        states = _states([row for row in rows if row.member_unit.unit.path.startswith(region.path)],
-                         board.liaison_month)
-        compliance = links.liaison_compliance(board.liaison_month.year)
-        values = [
-            (petitions["cases"], links.petitions(**dates), "件"),
-            (petitions["open"], links.petitions(status="open", **dates), "件"),
-            (petitions["overdue"], links.petitions(days="overdue", **dates), "件"),
-            (vetting, links.vetting(**dates), "件"),
-            (measures, links.measures(period=period, unit=region), "人次"),
-            (warned, links.warnings(unit=region), "人"),
-            (sum(states[s] for s in REPORTED_STATES), links.liaison_reports(month=board.liaison_month), "家"),
-            (sum(states[s] for s in EXPECTED_STATES), compliance, "家"),
-        ]
-        regions.append(Region(region, [Figure(f"region_{n}", label, value, url=url, suffix=suffix)
-                                       for n, (label, (value, url, suffix)) in
-                                       enumerate(zip(REGION_COLUMNS, values, strict=True))]))
-    return regions
+    return [_region_row(board, region, [column[region.pk] for column in totals], rows) for region in regions]
+
+
+def _region_of_units(regions, units):
+    """{unit id: id of the county it lies in} for the units (of the view) in the counties: the counties are
+    disjoint, so a unit lies in the one whose path starts its own."""
+    by_path = {region.path: region.pk for region in regions}
+    region_of = {}
+    for pk, unit in units.items():
+        prefixes = accumulate(f"{part}/" for part in unit.path.rstrip("/").split("/"))
+        region = next((by_path[prefix] for prefix in prefixes if prefix in by_path), None)
+        if region is not None:
+            region_of[pk] = region
+    return region_of
+
+
+def _by_region(counts, region_of):
+    """Counter {county id: n} of {unit id: n} (the units in no county, such as the city's own, left out)."""
+    totals = Counter()
+    for unit_id, n in counts.items():
+        if unit_id in region_of:
+            totals[region_of[unit_id]] += n
+    return totals
+
+
+def _region_row(board, region, counts, liaison_rows):
+    period, month = board.period, board.liaison_month
+    dates = {"unit": region, "start": period.start, "end": period.end}
+    states = _states([row for row in liaison_rows if row.member_unit.unit.path.startswith(region.path)], month)
+    received, open_cases, overdue, vetting, measures, warned = counts
+    values = [
+        (received, links.petitions(**dates), "件"),
+        (open_cases, links.petitions(status="open", **dates), "件"),
+        (overdue, links.petitions(days="overdue", **dates), "件"),
+        (vetting, links.vetting(**dates), "件"),
+        (measures, links.measures(period=period, unit=region), "人次"),
+        (warned, links.warnings(unit=region), "人"),
+        (sum(states[s] for s in REPORTED_STATES), links.liaison_reports(month=month), "家"),
+        (sum(states[s] for s in EXPECTED_STATES), links.liaison_compliance(month.year), "家"),
+    ]
+    return Region(region, [Figure(f"region_{n}", label, value, url=url, suffix=suffix)
+                           for n, (label, (value, url, suffix)) in enumerate(zip(REGION_COLUMNS, values, strict=True))])
 
 
 # --- charts ---------------------------------------------------------------------------------------------------
 
-def _petition_charts(board, scope, source):
+def _petition_charts(board, scope, source, units):
 
     period, unit = board.period, scope["unit"]
     # The trend shows twelve months ending with the period (a year period: its own twelve months).
@@ -398,22 +438,36 @@ def _petition_charts(board, scope, source):
             {"value": row["cases"], "url": links.petitions(category=row["key"], **dates)} for row in categories]}],
     }
     return {"petitions_by_month": by_month, "petitions_by_category": by_category,
-            "petitions_by_unit": _by_unit_chart(board, scope, source)}
+            "petitions_by_unit": _by_unit_chart(board, scope, source, units)}
 
 
 def _month_end(month):
     return add_months(month, 1) - datetime.timedelta(days=1)
 
 
-def _by_unit_chart(board, scope, source):
+class UnitRow(NamedTuple):
+    pk: int
+    code: str
+    path: str
+    display_name: str
+
+
+def _units_below(scope):
+    """(the unit the view starts at or None, {id: UnitRow} of its subtree) in one read (a province's thousands,
+    without a list of ids; rows, not model instances): every row the board counts lies in it."""
+    unit, user = scope["unit"], scope["user"]
+    base = unit or (user.jurisdiction if user is not None and user.jurisdiction_id else None)
+    tree = Unit.objects.filter(path__startswith=base.path) if base is not None else Unit.objects.all()
+    rows = tree.order_by().values_list("pk", "code", "path", "name", "short_name")
+    return base, {pk: UnitRow(pk, code, path, short_name or name) for pk, code, path, name, short_name in rows}
+
+
+def _by_unit_chart(board, scope, source, units_below):
     """Cases by unit, rolled up to the units right below the selected one (or the user's jurisdiction)."""
 
-    period, unit, user = board.period, scope["unit"], scope["user"]
+    period = board.period
     rows = source.by_unit(start=period.start, end=period.end, **scope)
-    base = unit or (user.jurisdiction if user is not None and user.jurisdiction_id else None)
-    # Every row lies in base's subtree: its units in one read (a province's thousands, without a list of ids).
-    tree = Unit.objects.filter(path__startswith=base.path) if base is not None else Unit.objects.all()
-    units = {u.pk: u for u in tree.only("pk", "code", "path", "name", "short_name")}
+    base, units = units_below()
     paths = {row["key"]: units[row["key"]].path for row in rows}
     totals = _roll_up(rows, paths, base)
     # A single bar says nothing: go down while everything sits below one unit.

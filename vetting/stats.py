@@ -43,6 +43,14 @@ def by_stage(**filters):
     return [{"status": value, "label": label, "count": counts.get(value, 0)} for value, label in CaseStatus.choices]
 
 
+def count_by_unit(**filters):
+    """{unit_id of the proposed post: n} of the cases (one query)."""
+    return dict(cases(**filters).order_by().values_list("proposed_unit_id").annotate(n=Count("pk")))
+
+
+__all__ += ["count_by_unit"]
+
+
 def blocked(**filters):
     """Open cases whose latest cross-check has blocking items that no 部领导 has overridden."""
     return cases(**filters).open().with_blocking().filter(is_blocked=True)

@@ -42,6 +42,8 @@ def assert_same_board(user, period, unit, today):
         (s.key, s.figures, s.details) for s in direct.sections
     ], (user, period, unit)
     assert tallied.charts == direct.charts, (user, period, unit)
+    assert [(r.unit, r.figures) for r in tallied.regions] == [(r.unit, r.figures) for r in direct.regions], (
+        user, period, unit)
 
 
 def assert_same_boards(users, units, today):
