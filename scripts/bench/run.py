@@ -245,12 +245,17 @@ def page_targets(data):
             f"/bench-admin/liaison/report/?period__year={year}&kind__exact=monthly",
             "list",
         ),
+        # 全局搜索 (issue 21): a two-character name, a common name, a phrase, the beginning of case numbers
+        ("全局搜索（两字姓名）", "/search/?q=建国", None, "global_search"),
+        ("全局搜索（常见姓名）", "/search/?q=张伟", None, "global_search"),
+        ("全局搜索（词语）", "/search/?q=违规", None, "global_search"),
+        ("全局搜索（案件编号前缀）", "/search/?q=XF-2025", None, "global_search"),
         ("领导看板（重新统计）", "/dashboard/?fresh=1", None, "dashboard"),
         ("领导看板（一分钟内再次打开）", "/dashboard/", None, "dashboard"),
     ]
 
 
-def measure_pages(data, warmup, samples):
+def measure_pages(data, warmup, samples, kinds=None):
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -270,6 +275,8 @@ def measure_pages(data, warmup, samples):
     ours, theirs = verified_client(head), verified_client(superuser)
     results = []
     for label, url, admin_url, kind in page_targets(data):
+        if kinds and kind not in kinds:
+            continue
         row = {"label": label, "url": url, "admin_url": admin_url, "kind": kind}
         for key, client, address in (("ours", ours, url), ("admin", theirs, admin_url)):
             if address is None:
@@ -510,6 +517,13 @@ def _wrk(url, cookie, connections, seconds):
 PARTS = ("pages", "workbook", "scan", "throughput")
 
 
+def _merged(saved, measured):
+    """The saved page rows with the ones just measured in their place (by label), new ones at the end."""
+    fresh = {row["label"]: row for row in measured}
+    rows = [fresh.pop(row["label"], row) for row in saved]
+    return rows + list(fresh.values())
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="province")
@@ -519,6 +533,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--only", help="只测这些部分（逗号分隔：pages,workbook,scan,throughput），其余沿用上次结果")
+    parser.add_argument("--page-kinds", help="pages 只测这些类别的页面（逗号分隔，如 global_search），其余沿用上次结果")
     args = parser.parse_args()
     data = prepare(args.scale, args.reseed, args.seed)
     setup_django()
@@ -534,7 +549,9 @@ def main():
                         "data": data, "scale": args.scale, "samples": args.samples, "warmup": args.warmup,
                         "load_before": os.getloadavg(), "sizes": report.table_sizes()})
     if "pages" in parts:
-        results["pages"] = measure_pages(data, args.warmup, args.samples)
+        kinds = set(args.page_kinds.split(",")) if args.page_kinds else None
+        measured = measure_pages(data, args.warmup, args.samples, kinds)
+        results["pages"] = _merged(results.get("pages", []), measured) if kinds else measured
     if "workbook" in parts:
         results["workbook"] = measure_workbook(data, 3)
     if "scan" in parts:
