@@ -21,7 +21,7 @@ from cadres.personal_matters import report_due_date
 from cadres.registry import cases_about
 from cadres.timeline import timeline
 from cadres.views.common import cadre_or_404, editable_cadre, form_page, require_edit
-from cadres.warnings import rule_choices, warnings_for
+from cadres.warnings import rule_choices, shown_to, warnings_for
 from core import audit
 from core.concurrency import EditConflict
 from core.permissions import deny, office_required
@@ -63,7 +63,7 @@ def index(request):
     warnings = snapshots.warnings_by_cadre(cadres)
     return render(request, "cadres/index.html", {
         "filter": filterset, "page": page,
-        "rows": [(cadre, distinct_labels(warnings.get(cadre.pk, []))) for cadre in cadres],
+        "rows": [(cadre, distinct_labels(shown_to(request.user, warnings.get(cadre.pk, [])))) for cadre in cadres],
         "can_edit": permissions.can_edit(request.user),
         "query": request.GET.urlencode(),
     })
@@ -89,7 +89,7 @@ def profile(request, code):
         "verifications": cadre.verifications.select_related("measure", "draw"),
         "this_year_report": this_year_report,
         "report_due": report_due_date(today.year),
-        "warnings": warnings_for(cadre, today),
+        "warnings": shown_to(request.user, warnings_for(cadre, today)),
         "impact_bars": services.impact_bars([cadre.pk], today).get(cadre.pk, []),
         "timeline": timeline(cadre),
         "cases": cases_about(cadre),
@@ -216,7 +216,8 @@ def warning_list(request):
     flagged = (cadres.filter(pk__in=warned.values("cadre_id")).select_related("unit")
                .annotate(has_blocking=has_blocking).order_by("-has_blocking", "unit__path", "name"))
     page = Paginator(flagged, PAGE_SIZE).get_page(request.GET.get("page"))
-    found = snapshots.warnings_by_cadre(page.object_list, rules=only)
+    found = {pk: shown_to(request.user, warnings)
+             for pk, warnings in snapshots.warnings_by_cadre(page.object_list, rules=only).items()}
     return render(request, "cadres/warnings.html", {
         "page": page,
         "rows": [(cadre, distinct_labels(found[cadre.pk]), found[cadre.pk]) for cadre in page.object_list],
