@@ -69,15 +69,16 @@ def without_family(text):
 
 
 def reason_shown_to(user, reason):
-    """The reason as `user` may read it: without the family details unless he may see family members."""
-    return reason if permissions.can_view_family(user) else without_family(reason)
+    """The reason as `user` may read it: without the family details unless he may see family members (asked only
+    when there are some: the permission costs two queries the first time)."""
+    if not _FAMILY.search(reason) or permissions.can_view_family(user):
+        return reason
+    return without_family(reason)
 
 
 def shown_to(user, warnings):
     """[Warning, ...] with each reason as `user` may read it (reason_shown_to)."""
-    if permissions.can_view_family(user):
-        return list(warnings)
-    return [dataclasses.replace(warning, reason=without_family(warning.reason)) for warning in warnings]
+    return [dataclasses.replace(warning, reason=reason_shown_to(user, warning.reason)) for warning in warnings]
 
 
 def blocking_first(warning):
