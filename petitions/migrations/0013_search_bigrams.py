@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0011_petition_status_id_index'),
+        ('petitions', '0012_petition_counted_index'),
         ('core', '0010_search_bigrams'),
     ]
 
