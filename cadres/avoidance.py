@@ -4,9 +4,11 @@
   close in-laws may not serve in the same organ in a direct superior–subordinate relation (or under the same
   leader), nor one of them do 组织（人事）、纪检监察、审计、财务 work in the organ where the other leads. Relatives are
   the family members of the 任免审批表 (LRMX import and profile), in both directions: those the cadre registered, and
-  the cadres who registered him. A family member is taken for a cadre of the system when the name is the same, the
-  birth month agrees (or is not recorded) and the 工作单位及职务 names the cadre's unit — never certain, as the form
-  carries no ID number: every such conflict is "疑似", with its evidence.
+  the cadres who registered him. A family member whose ID number was entered on the profile is that cadre, certainly;
+  one without is taken for a cadre of the system when the name is the same, the birth month agrees (or is not
+  recorded) and the 工作单位及职务 names the cadre's unit — never certain: such a conflict is "疑似", with its
+  evidence. The reason names the relative only within cadres.warnings.family_details, so that shown_to can leave him
+  out for a user without the family-members permission.
 - 地域回避 (第九条): the posts of AvoidanceRules.regional_posts (county party secretary, county head, 组织部长, …;
   not their deputies) are not held in the county the cadre comes from (籍贯 or 出生地).
 
@@ -34,6 +36,7 @@ from cadres.models import (
     PositionHistory,
 )
 from cadres.registry import register_appointment_check, register_warning_rule
+from cadres.warnings import family_details
 from core import audit
 from core.bundles import steps
 from core.models import Unit
@@ -58,6 +61,7 @@ class Relative:
     cadre: Cadre
     relation: str  # as written: "妻子" (his registered family), or "李明登记其为丈夫" (the other's)
     evidence: tuple
+    certain: bool = False  # matched by the ID number entered on the profile
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,18 @@ class Conflict:
     kind: str
     cadre: Cadre
     relative: Cadre | None
-    reason: str
+    reason: str  # names no relative: the unit and the cadre's own post only
     evidence: tuple
     fingerprint: str
     suspected: bool = True
+    family: str = ""  # who the relative is: name, relation, post
 
     @property
     def text(self):
-        return f"{'疑似' if self.suspected else ''}{self.reason}（依据：{'；'.join(self.evidence)}）"
+        """The warning's reason; the relative and the evidence are family data (family_details)."""
+        evidence = f"依据：{'；'.join(self.evidence)}"
+        details = family_details(f"{self.family}；{evidence}") if self.family else f"（{evidence}）"
+        return f"{'疑似' if self.suspected else ''}{self.reason}{details}"
 
 
 def _fingerprint(*facts):
@@ -86,7 +94,12 @@ def _month(day):
 
 
 def _evidence(member, candidate, units):
-    """Why the family member `member` is taken for `candidate` (who served in `units`), or None when he is not."""
+    """Why the family member `member` is taken for `candidate` (who served in `units`), or None when he is not. An
+    ID number entered for the member decides alone."""
+    if member.id_number:
+        return ("身份证号相同",) if member.id_number == candidate.id_number else None
+    if candidate.name != member.name:
+        return None
     if member.birth_month and (member.birth_month.year, member.birth_month.month) != (
             candidate.birth_date.year, candidate.birth_date.month):
         return None
@@ -113,30 +126,31 @@ def relatives(cadres, rules):
     family they registered, and the cadres who registered one of them."""
     by_pk = {cadre.pk: cadre for cadre in cadres}
     found = {pk: [] for pk in by_pk}
-    leading_names = Cadre.objects.filter(status__in=LEADING).values("name")
+    leading = Cadre.objects.filter(status__in=LEADING)
     rows = list(FamilyMember.objects.filter(relation__in=rules.relations).filter(
-        Q(cadre__in=list(by_pk), name__in=leading_names)
-        | Q(name__in={c.name for c in cadres}, cadre__status__in=LEADING)).select_related("cadre__unit"))
+        Q(cadre__in=list(by_pk), name__in=leading.values("name"))
+        | Q(cadre__in=list(by_pk), id_number__in=leading.values("id_number"))
+        | Q(name__in={c.name for c in cadres}, cadre__status__in=LEADING)
+        | Q(id_number__in={c.id_number for c in cadres}, cadre__status__in=LEADING)).select_related("cadre__unit"))
     if not rows:
         return found
     members = [row for row in rows if row.cadre_id in by_pk]
-    candidates = list(Cadre.objects.filter(name__in={m.name for m in members}, status__in=LEADING)
+    candidates = list(leading.filter(Q(name__in={m.name for m in members})
+                                     | Q(id_number__in={m.id_number for m in members if m.id_number}))
                       .select_related("unit"))
     served = _units_served([*cadres, *candidates])
     for member in members:
         for candidate in candidates:
-            evidence = (candidate.name == member.name and candidate.pk != member.cadre_id
-                        and _evidence(member, candidate, served[candidate.pk]))
+            evidence = candidate.pk != member.cadre_id and _evidence(member, candidate, served[candidate.pk])
             if evidence:
-                found[member.cadre_id].append(Relative(candidate, member.relation, evidence))
+                found[member.cadre_id].append(Relative(candidate, member.relation, evidence, bool(member.id_number)))
     for member in rows:
         for cadre in cadres:
-            evidence = (cadre.name == member.name and cadre.pk != member.cadre_id
-                        and _evidence(member, cadre, served[cadre.pk]))
+            evidence = cadre.pk != member.cadre_id and _evidence(member, cadre, served[cadre.pk])
             known = {relative.cadre.pk for relative in found[cadre.pk]}
             if evidence and member.cadre_id not in known:  # once per pair, his own registration first
                 relation = f"{member.cadre.name}登记其为{member.relation}"
-                found[cadre.pk].append(Relative(member.cadre, relation, evidence))
+                found[cadre.pk].append(Relative(member.cadre, relation, evidence, bool(member.id_number)))
     return found
 
 
@@ -147,17 +161,21 @@ def _supervising(title, rules):
 
 
 def _kinship_reason(cadre, post, relative, rules):
-    """Why `cadre` in `post` and `relative` (in his current post) may not serve together, or ''."""
+    """Why `cadre` in `post` and `relative` (in his current post) may not serve together, or '': a sentence that
+    names the unit and the cadre's own post, never the relative (see Conflict.family)."""
     other = relative.cadre
     if other.unit_id != post.unit.pk:
         return ""
     unit = post.unit.display_name
-    who = f"其亲属{other.name}（{relative.relation}）"
     if _supervising(other.post_title, rules):
-        return f"{who}在其任职的{unit}从事组织（人事）、纪检监察、审计、财务工作（{other.post_title}）"
+        return f"其亲属在本人任职的{unit}从事组织（人事）、纪检监察、审计、财务工作"
     if _supervising(post.title, rules):
-        return f"本人在{who}任职的{unit}从事组织（人事）、纪检监察、审计、财务工作（{post.title}）"
-    return f"与{who}同在{unit}任职（{post.title}；{other.post_title}），可能有直接上下级领导关系或直接隶属于同一领导"
+        return f"本人在其亲属任职的{unit}从事组织（人事）、纪检监察、审计、财务工作（{post.title}）"
+    return f"与其亲属同在{unit}任职（{post.title}），可能有直接上下级领导关系或直接隶属于同一领导"
+
+
+def _family(relative):
+    return f"{relative.cadre.name}（{relative.relation}），{relative.cadre.post_title}"
 
 
 def _regional_post(title, rules):
@@ -228,7 +246,7 @@ def conflicts(cadres, posts=None, *, include_dismissed=False):
                 pair = sorted([cadre.pk, relative.cadre.pk])
                 found.append(Conflict(KINSHIP, cadre, relative.cadre, reason, relative.evidence, _fingerprint(
                     KINSHIP, *pair, relative.relation, post.unit.pk, post.title, relative.cadre.unit_id,
-                    relative.cadre.post_title)))
+                    relative.cadre.post_title), suspected=not relative.certain, family=_family(relative)))
         reason, evidence = _regional_reason(cadre, post, places.get(post.unit.pk), birthplaces.get(cadre.pk), rules)
         if reason:
             found.append(Conflict(REGIONAL, cadre, None, reason, evidence, _fingerprint(
@@ -243,10 +261,12 @@ def conflicts(cadres, posts=None, *, include_dismissed=False):
 def _worth_checking(cadres, rules):
     """The serving cadres of the queryset with a relative's name among the cadres, or named as someone's relative,
     or in a post of 地域回避: the only ones the check can flag (one query, so a list of cadres costs no more)."""
-    leading_names = Cadre.objects.filter(status__in=LEADING).values("name")
+    leading = Cadre.objects.filter(status__in=LEADING)
     kin = FamilyMember.objects.filter(relation__in=rules.relations)
-    has_relative = Exists(kin.filter(cadre=OuterRef("pk"), name__in=leading_names))
-    is_relative = Exists(kin.filter(name=OuterRef("name")).exclude(cadre=OuterRef("pk")))
+    has_relative = (Exists(kin.filter(cadre=OuterRef("pk"), name__in=leading.values("name")))
+                    | Exists(kin.filter(cadre=OuterRef("pk"), id_number__in=leading.values("id_number"))))
+    is_relative = (Exists(kin.filter(name=OuterRef("name")).exclude(cadre=OuterRef("pk")))
+                   | Exists(kin.filter(id_number=OuterRef("id_number")).exclude(cadre=OuterRef("pk"))))
     regional = Q(pk__in=[])
     for post in rules.regional_posts:
         regional |= Q(post_title__contains=post)

@@ -10,9 +10,11 @@ LAYOUT = TableLayout("干部信息", [
     widths=[10, 6, 8, 12, 22, 12, 12, 10, 28, 24, 12, 6, 12, 10, 8, 40])
 
 
-def cadre_rows(cadres, *, full_id, on_date=None):
-    """Rows of the cadre export (a generator); ID numbers masked unless `full_id`."""
+def cadre_rows(cadres, *, full_id, family=False, on_date=None):
+    """Rows of the cadre export (a generator); ID numbers masked unless `full_id`, warnings without family details
+    unless `family`."""
     from cadres import snapshots
+    from cadres.warnings import without_family
 
     warnings = snapshots.warnings_by_cadre(cadres, on_date)
     for cadre in cadres.iterator(chunk_size=500):
@@ -20,7 +22,8 @@ def cadre_rows(cadres, *, full_id, on_date=None):
                cadre.id_number if full_id else cadre.masked_id_number, cadre.native_place, cadre.party_joined_on,
                cadre.education, cadre.unit.name, cadre.post_title, cadre.get_rank_display(), cadre.is_principal,
                cadre.post_since, cadre.get_management_level_display(), cadre.get_status_display(),
-               "；".join(f"{w.label}：{w.reason}" for w in warnings.get(cadre.pk, []))]
+               "；".join(f"{w.label}：{w.reason if family else without_family(w.reason)}"
+                        for w in warnings.get(cadre.pk, []))]
 
 
 def list_queryset(user):
@@ -35,7 +38,8 @@ def rows(user, params):
     from cadres.filters import CadreFilter
 
     cadres = filtered(CadreFilter, list_queryset(user), user, params or None)
-    return Rows(cadres.count(), cadre_rows(cadres, full_id=permissions.can_view_full_id(user)))
+    return Rows(cadres.count(), cadre_rows(cadres, full_id=permissions.can_view_full_id(user),
+                                           family=permissions.can_view_family(user)))
 
 
 def register():

@@ -157,6 +157,21 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label="作废原因", max_length=200)
 
 
+class FamilyIdNumberForm(forms.Form):
+    """家庭成员身份证号 on the profile: the 任免审批表 has none; checked by cadres.services.set_family_id_number."""
+
+    member = forms.ModelChoiceField(label="家庭成员", queryset=None, empty_label="请选择")
+    id_number = forms.CharField(label="身份证号", max_length=18, required=False,
+                                help_text="18 位公民身份号码；留空则清除已登记的号码")
+
+    def __init__(self, *args, cadre, full_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        field.queryset = cadre.family_members.all()
+        field.label_from_instance = lambda m: f"{m.relation} {m.name}" + (
+            f"（已登记：{m.id_number if full_id else m.masked_id_number}）" if m.id_number else "")
+
+
 class AssessmentForm(PleaseChooseMixin, forms.ModelForm):
     year = forms.TypedChoiceField(label="年度", coerce=int, choices=_year_choices)
 

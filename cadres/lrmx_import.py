@@ -324,6 +324,13 @@ def _plan_assessments(file_plan, cadre):
                                             labels[grade]))
 
 
+def _family_id_numbers(cadre):
+    """{(name, birth month): ID number} entered on the profile (the form carries none): a new form replaces the
+    family members, and the same person keeps the number."""
+    return {(name, month): number for name, month, number in cadre.family_members.exclude(id_number="")
+            .values_list("name", "birth_month", "id_number")}
+
+
 def _plan_family_photo(file_plan, cadre, profile):
     person = file_plan.person
     lines = measure_lines(cadre) if cadre else []
@@ -417,9 +424,11 @@ def _apply_file(file_plan, actor, request):
                                    unfit_vote_share=previous.unfit_vote_share if previous else None,
                                    note=previous.note if previous else "")
     if file_plan.family_changed:
+        known = _family_id_numbers(cadre)
         cadre.family_members.all().delete()
-        FamilyMember.objects.bulk_create(FamilyMember(cadre=cadre, order=index, **row)
-                                         for index, row in enumerate(person.family))
+        FamilyMember.objects.bulk_create(
+            FamilyMember(cadre=cadre, order=index, id_number=known.get((row["name"], row["birth_month"]), ""), **row)
+            for index, row in enumerate(person.family))
     verb = "更新" if file_plan.cadre else "新增"
     audit.record(actor, audit.Action.IMPORT, "cadres.cadre.lrmx_imported", cadre, request=request,
                  summary=f"导入任免审批表“{file_plan.name}”：{verb}干部{cadre.name}"[:500],

@@ -602,6 +602,8 @@ class FamilyMember(models.Model):
     birth_month = models.DateField("出生年月", null=True, blank=True, help_text="精确到月（记为当月1日）")
     political_status = models.CharField("政治面貌", max_length=30, blank=True)
     work_unit_and_post = models.CharField("工作单位及职务", max_length=200, blank=True)
+    # Not on the 任免审批表 (nor in LRMX): entered on the profile where known; 任职回避 matches by it first.
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "家庭成员"
@@ -611,6 +613,12 @@ class FamilyMember(models.Model):
 
     def __str__(self):
         return f"{self.cadre} {self.relation}"
+
+    @property
+    def masked_id_number(self):
+        from cadres.idcard import mask
+
+        return mask(self.id_number) if self.id_number else ""
 
 
 class WarningSnapshot(models.Model):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cadres import idcard
 from cadres.dates import add_months, not_future, period_until
 from cadres.models import (
     AnnualAssessment,
@@ -22,6 +23,7 @@ from cadres.models import (
     CadreSettings,
     CadreStatus,
     DutyIntegrityReport,
+    FamilyMember,
     ImpactPeriod,
     MeasureKind,
     PositionHistory,
@@ -30,6 +32,7 @@ from cadres.models import (
 from core import audit, workdays
 from core.bundles import steps
 from core.concurrency import claim_version
+from core.refusals import Refused
 
 # Fields of a cadre that are plain facts about the person; the post fields follow the current PositionHistory row.
 BASIC_FIELDS = ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "party_joined_on",
@@ -130,6 +133,31 @@ def reveal_id_number(cadre, *, request):
     audit.record_request(request, audit.Action.VIEW, "cadres.cadre.id_number_viewed", cadre,
                          summary=f"查看完整身份证号：{cadre.name}")
     return cadre.id_number
+
+
+@transaction.atomic
+def set_family_id_number(member, id_number, *, actor, request=None):
+    """Record (or clear, with "") a family member's ID number: checked as a citizen ID number and against the birth
+    month of the form. The log keeps it masked."""
+    value = (id_number or "").strip().upper()
+    if value:
+        try:
+            born, _ = idcard.parse(value)
+        except ValueError as error:
+            raise Refused(error, field="id_number") from None
+        month = member.birth_month
+        if month and (born.year, born.month) != (month.year, month.month):
+            raise Refused(f"身份证号中的出生年月（{born.year}年{born.month}月）与登记的出生年月"
+                          f"（{month.year}年{month.month}月）不一致", field="id_number")
+        if FamilyMember.objects.filter(cadre=member.cadre_id, id_number=value).exclude(pk=member.pk).exists():
+            raise Refused("该身份证号已登记给这名干部的另一位家庭成员", field="id_number")
+    FamilyMember.objects.filter(pk=member.pk).update(id_number=value)
+    member.id_number = value
+    audit.record(actor, audit.Action.UPDATE, "cadres.family_member.id_number_set", member.cadre, request=request,
+                 summary=f"{'登记' if value else '清除'}家庭成员身份证号：{member.cadre.name}的{member.relation}"
+                         f"{member.name}",
+                 changes={"member": member.pk, "id_number": idcard.mask(value) if value else ""})
+    return member
 
 
 # --- supervision measures ---------------------------------------------------------------------------------------

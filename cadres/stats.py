@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from cadres import snapshots
 from cadres import tallies as tallied
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
-from cadres.warnings import rule_choices
+from cadres.warnings import rule_choices, without_family
 from core import tallies
 from core.stats import CHUNK, in_unit, visible
 
@@ -127,7 +127,8 @@ class WarnedCadre(NamedTuple):
 
 def warning_rows(*, user=None, unit=None, on_date=None):
     """(WarnedCadre, [Warning, ...]) for each flagged cadre, by unit and name, streamed from the warning snapshot
-    in one query (a province's list is tens of thousands of cadres: no model instances)."""
+    in one query (a province's list is tens of thousands of cadres: no model instances). The reasons leave out
+    family details (cadres.warnings.without_family): the list goes into the joint meeting's monthly workbook."""
     labels = snapshots.rule_labels()
     rows = (_warned(user, unit, on_date)
             .order_by("unit__path", "-cadre__is_principal", "cadre__name", "cadre_id", "code")
@@ -137,7 +138,8 @@ def warning_rows(*, user=None, unit=None, on_date=None):
         group = list(group)
         _, name, short_name, unit_name, post_title = group[0][:5]
         yield WarnedCadre(name, short_name or unit_name, post_title), snapshots.as_warnings(
-            [row[5:] for row in group], labels)
+            [(code, [without_family(reason) for reason in reasons], blocking) for code, reasons, blocking
+             in (row[5:] for row in group)], labels)
 
 
 class FromTallies:

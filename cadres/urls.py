@@ -25,6 +25,7 @@ urlpatterns = [
     path("<uuid:code>/id-number/", cadres.id_number, name="id_number"),
     path("<uuid:code>/edit/", cadres.edit, name="edit"),
     path("<uuid:code>/appointment-form/", lrmx.appointment_form, name="appointment_form"),
+    path("<uuid:code>/family/id-numbers/", records.family_id_number, name="family_id_number"),
     path("<uuid:code>/appointment-form/photo/", lrmx.photo, name="appointment_photo"),
     path("<uuid:code>/appointment-form.lrmx", lrmx.export, name="lrmx_export"),
     path("<uuid:code>/post/", cadres.change_post, name="change_post"),

@@ -11,15 +11,24 @@ Public API (for vetting, dashboard and anyone else):
 
 Other apps add rules with `cadres.registry.register_warning_rule(code, label, blocking=...)` on
 `rule(cadres, on_date) -> {cadre_id: [reason, ...]}`; the list page and the profile show them with no change here.
+
+Family data in a reason (任职回避 names the relative and how he was recognised) goes between 〔亲属： and 〕
+(`family_details`); whatever shows a reason to a user passes it, or any text quoting it, through `shown_to` /
+`reason_shown_to`, which leave it out for those without the family-members permission
+(cadres.permissions.can_view_family), as the 任免审批表 leaves out the family. A reason is stored whole (snapshots,
+vetting's cross-check items and record): who reads it decides what is shown.
 """
 
 import contextvars
+import dataclasses
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
 
+from cadres import permissions
 from cadres.dates import add_months, period_until, years_before
 from cadres.models import (
     AnnualAssessment,
@@ -44,6 +53,33 @@ class Warning:
     label: str
     reason: str
     blocking: bool = False
+
+
+FAMILY_WITHHELD = "〔亲属姓名、称谓及认定依据已隐去，需有查看家庭成员的权限〕"
+_FAMILY = re.compile(r"〔亲属：[^〔〕]*〕")
+
+
+def family_details(text):
+    """`text` (who the relative is, why he is taken for him) marked as family data for a reason."""
+    return f"〔亲属：{text.replace('〔', '（').replace('〕', '）')}〕"
+
+
+def without_family(text):
+    """A reason, or a text quoting reasons, with each part marked by family_details replaced by FAMILY_WITHHELD."""
+    return _FAMILY.sub(FAMILY_WITHHELD, text)
+
+
+def reason_shown_to(user, reason):
+    """The reason as `user` may read it: without the family details unless he may see family members (asked only
+    when there are some: the permission costs two queries the first time)."""
+    if not _FAMILY.search(reason) or permissions.can_view_family(user):
+        return reason
+    return without_family(reason)
+
+
+def shown_to(user, warnings):
+    """[Warning, ...] with each reason as `user` may read it (reason_shown_to)."""
+    return [dataclasses.replace(warning, reason=reason_shown_to(user, warning.reason)) for warning in warnings]
 
 
 def blocking_first(warning):

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from core import roles
 from core.concurrency import Versioned
 from core.models import SingleRowSettings, Unit, User
 from core.scoping import ScopedQuerySet, restrict_by_unit
+from core.search import Bigrams
 
 GROUP_PREFIX = "联络员-"
 
@@ -306,6 +308,12 @@ class ReportItem(Versioned):
             # serves the cadre timeline and the warning rule: live items about a set of cadres
             models.Index(fields=["cadre", "occurred_on"], condition=models.Q(voided_at__isnull=True),
                          name="liaison_reportitem_cadre_live"),
+            # serve the search box (core.search.containing): the name as reported and what the item says
+            GinIndex(Bigrams("cadre_name"), name="liaison_item_name_bigrams"),
+            GinIndex(Bigrams("description"), name="liaison_item_text_bigrams"),
+            # and its order: the newest live items first, so that a frequent word stops after the first few
+            models.Index(fields=["-occurred_on", "-id"], condition=models.Q(voided_at__isnull=True),
+                         name="liaison_item_live_recent"),
         ]
 
     def __str__(self):

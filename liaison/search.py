@@ -5,15 +5,14 @@ from django.db.models import Q
 from django.utils.formats import date_format
 
 from cadres.search import matching_cadres
-from core.search import Hit, Source, register
+from core.search import Hit, Source, any_contains, register
 from liaison.models import MeetingDecision, Report, ReportItem
 
 
 def _items(user, query):
-    matched = (Q(cadre__in=matching_cadres(query)) | Q(cadre_name__contains=query.text)
-               | Q(description__contains=query.text))
-    return (ReportItem.objects.filter(report__in=Report.objects.visible_to(user), voided_at__isnull=True)
-            .filter(matched).select_related("report__member_unit__unit").order_by("-occurred_on", "-pk"))
+    items = ReportItem.objects.filter(report__in=Report.objects.visible_to(user), voided_at__isnull=True)
+    return (any_contains(items, query.text, ["cadre_name", "description"], also=Q(cadre__in=matching_cadres(query)))
+            .select_related("report__member_unit__unit").order_by("-occurred_on", "-pk"))
 
 
 def _item_hit(item):

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from core.models import Unit
 from core.scoping import ScopedQuerySet
+from core.search import Bigrams
 
 
 class Channel(models.TextChoices):
@@ -264,6 +266,9 @@ class Petition(models.Model):
             # every unit or joined to the user's): an index-only scan of the counted cases alone
             models.Index(fields=["unit", "id"], condition=~models.Q(status__in=UNCOUNTED_STATUSES),
                          name="petitions_petition_counted"),
+            # serve the search box (core.search.containing): the case number and the summary, any length
+            GinIndex(Bigrams(Upper("code")), name="petitions_code_bigrams"),
+            GinIndex(Bigrams("summary"), name="petitions_summary_bigrams"),
         ]
 
     def __str__(self):
@@ -301,6 +306,8 @@ class PetitionSubject(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "被反映人"
         ordering = ["id"]
+        # serves the search box (core.search.containing): the name of a person not matched to a cadre
+        indexes = [GinIndex(Bigrams("name"), name="petitions_subject_name_bigrams")]
         constraints = [
             models.CheckConstraint(condition=models.Q(cadre__isnull=False) | ~models.Q(name=""),
                                    name="%(app_label)s_%(class)s_cadre_or_name"),

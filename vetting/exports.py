@@ -3,6 +3,7 @@ same content as rows for the Excel download (core.xlsx_table writes them)."""
 
 from django.utils import timezone
 
+from cadres.warnings import reason_shown_to, without_family
 from core.xlsx_table import TableLayout, table_bytes
 from vetting import checklist, workflow
 
@@ -36,11 +37,13 @@ def _mark(item):
     return "【阻止任职·已经部领导批准】" if item.overridden else "【阻止任职】"
 
 
-def crosscheck_lines(case):
+def crosscheck_lines(case, user=None):
+    """The cross-checks as lines; family details only for a `user` who may see them (none without a user)."""
     lines = []
     for check in sorted(case.crosschecks.all(), key=lambda c: (c.run_at, c.pk)):
         items = list(check.items.all())
         found = "；".join(f"{_mark(i)}{i.label}：{i.reason}" for i in items)
+        found = reason_shown_to(user, found) if user else without_family(found)
         lines.append(f"{check.get_occasion_display()}（{check.run_on:%Y-%m-%d}）：{found or '未发现预警事项'}")
         if check.is_overridden:
             lines.append(f"部领导{_who(check.overridden_by)}于{check.overridden_at:%Y-%m-%d}书面批准："
@@ -48,12 +51,12 @@ def crosscheck_lines(case):
     return lines
 
 
-def sheet(case):
+def sheet(case, user=None):
     return {
         "title": TITLE,
         "facts": candidate_facts(case),
         "steps": checklist.build(case),
-        "crosscheck": crosscheck_lines(case),
+        "crosscheck": crosscheck_lines(case, user),
         "status": case.get_status_display(),
         "status_reason": case.status_reason,
         "handler": _who(case.handler),
@@ -63,9 +66,9 @@ def sheet(case):
     }
 
 
-def sheet_rows(case):
+def sheet_rows(case, user=None):
     """(label, value, detail) rows, in the order of the printed sheet."""
-    data = sheet(case)
+    data = sheet(case, user)
     for label, value in data["facts"]:
         yield (label, value, "")
     for item in data["steps"]:
@@ -83,6 +86,6 @@ def sheet_rows(case):
 SHEET_LAYOUT = TableLayout(TITLE, ["项目", "情况", "经办及说明"], widths=[18, 50, 60], wrap=True)
 
 
-def sheet_workbook(case):
-    return table_bytes(SHEET_LAYOUT, sheet_rows(case),
+def sheet_workbook(case, user=None):
+    return table_bytes(SHEET_LAYOUT, sheet_rows(case, user),
                        title=f"{TITLE}　{case.number}　导出日期{timezone.localdate():%Y-%m-%d}")

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cadres.warnings import reason_shown_to
 from core import audit
 from core.excel import xlsx_response
 from core.permissions import deny, office_required
@@ -187,13 +188,29 @@ def _mark_current(case, items, available, bound):
     return "resume" in available or "status" in lead
 
 
+def _items_shown(user, check):
+    """The cross-check's items, each reason as the user may read it (family details only for those allowed)."""
+    items = list(check.items.all()) if check else []
+    for item in items:  # for the page only; never saved
+        item.reason = reason_shown_to(user, item.reason)
+    return items
+
+
+def _events_shown(user, case):
+    """The case record, each entry's detail as the user may read it (a cross-check quotes the items' reasons)."""
+    events = list(case.events.select_related("actor"))
+    for event in events:  # for the page only; never saved
+        event.detail = reason_shown_to(user, event.detail)
+    return events
+
+
 def _render_case(request, case, bound=None, status=200):
     items = checklist.build(case)
     available = _forms_for(case, request.user, bound)
     status_leads = _mark_current(case, items, available, bound)
     publicity = getattr(case, "publicity", None)
     check = workflow.latest_crosscheck(case)
-    crosscheck_items = list(check.items.all()) if check else []
+    crosscheck_items = _items_shown(request.user, check)
     unresolved_blocking = workflow.unresolved_blocking(case)
     refs = services.petition_refs(case.cadre) if case.status == S.INSPECTION else None
     context = {
@@ -209,7 +226,7 @@ def _render_case(request, case, bound=None, status=200):
         "crosscheck_open": bool(unresolved_blocking) or bool(bound and ACTIONS[bound[0]].anchor == "crosscheck"),
         "progress": checklist.progress(items),
         "refs": refs, "blocking_petitions": workflow.blocking_petitions(case.cadre) if refs is not None else [],
-        "events": case.events.select_related("actor"),
+        "events": _events_shown(request.user, case),
         "gaps": _gaps(case),
         "can_override_block": permissions.can_override_block(request.user),
         "arranged_post": posts.label(posts.arranged_post(case)) if case.status == S.TRIAL_REMOVED else "",
@@ -286,7 +303,7 @@ def sheet(request, number):
     audit.record_request(request, audit.Action.EXPORT, "vetting.sheet.printed", case,
                          summary=f"打印任前审查意见表 {case.number}")
     return render(request, "vetting/sheet.html", {
-        "case": case, "sheet": exports.sheet(case), "today": timezone.localdate(),
+        "case": case, "sheet": exports.sheet(case, request.user), "today": timezone.localdate(),
     })
 
 
@@ -295,7 +312,8 @@ def sheet_xlsx(request, number):
     case = _case(request, number)
     audit.record_request(request, audit.Action.EXPORT, "vetting.sheet.exported", case,
                          summary=f"导出任前审查意见表 {case.number}")
-    return xlsx_response(exports.sheet_workbook(case), f"任前审查意见表-{case.number}-{case.cadre.name}.xlsx")
+    return xlsx_response(exports.sheet_workbook(case, request.user),
+                         f"任前审查意见表-{case.number}-{case.cadre.name}.xlsx")
 
 
 # --- batches (常委会/部务会) ---------------------------------------------------------------------------------------

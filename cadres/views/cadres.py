@@ -21,7 +21,7 @@ from cadres.personal_matters import report_due_date
 from cadres.registry import cases_steps
 from cadres.timeline import timeline_steps
 from cadres.views.common import cadre_or_404, editable_cadre, form_page, require_edit
-from cadres.warnings import evaluation, rule_choices
+from cadres.warnings import evaluation, rule_choices, shown_to
 from core import audit, bundles
 from core.concurrency import EditConflict
 from core.permissions import deny, office_required
@@ -63,7 +63,7 @@ def index(request):
     warnings = snapshots.warnings_by_cadre(cadres)
     return render(request, "cadres/index.html", {
         "filter": filterset, "page": page,
-        "rows": [(cadre, distinct_labels(warnings.get(cadre.pk, []))) for cadre in cadres],
+        "rows": [(cadre, distinct_labels(shown_to(request.user, warnings.get(cadre.pk, [])))) for cadre in cadres],
         "can_edit": permissions.can_edit(request.user),
         "query": request.GET.urlencode(),
     })
@@ -107,7 +107,7 @@ def profile(request, code):
         "age": cadre.age_on(today),
         "this_year_report": this_year_report,
         "report_due": report_due_date(today.year, found["settings"]),
-        "warnings": found["warnings"].get(cadre.pk, []),
+        "warnings": shown_to(request.user, found["warnings"].get(cadre.pk, [])),
         "impact_bars": found["impact_bars"].get(cadre.pk, []),
         "timeline": found["timeline"],
         "cases": found["cases"],
@@ -234,7 +234,8 @@ def warning_list(request):
     flagged = (cadres.filter(pk__in=warned.values("cadre_id")).select_related("unit")
                .annotate(has_blocking=has_blocking).order_by("-has_blocking", "unit__path", "name"))
     page = Paginator(flagged, PAGE_SIZE).get_page(request.GET.get("page"))
-    found = snapshots.warnings_by_cadre(page.object_list, rules=only)
+    found = {pk: shown_to(request.user, warnings)
+             for pk, warnings in snapshots.warnings_by_cadre(page.object_list, rules=only).items()}
     return render(request, "cadres/warnings.html", {
         "page": page,
         "rows": [(cadre, distinct_labels(found[cadre.pk]), found[cadre.pk]) for cadre in page.object_list],

@@ -191,7 +191,8 @@ def appointment_form(request, code):
     context = lrmx.form_context(cadre, with_family=with_family, today=today)
     return render(request, "cadres/lrmx/form.html", {
         "cadre": cadre, "today": today, "can_view_family": with_family,
-        "can_export": permissions.can_export(request.user), **context,
+        "can_export": permissions.can_export(request.user), "can_edit": permissions.can_edit(request.user),
+        **context,
     })
 
 

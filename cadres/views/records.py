@@ -1,15 +1,25 @@
-"""Supervision measures (incl. 函询 delivery and reply), annual assessments and 述职述廉 of one cadre."""
+"""Supervision measures (incl. 函询 delivery and reply), annual assessments and 述职述廉 of one cadre, and the ID
+numbers of its family members."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
-from cadres import services
+from cadres import permissions, services
 from cadres.dates import cn_date
-from cadres.forms import AssessmentForm, DutyReportForm, InquiryDeliveryForm, InquiryReplyForm, MeasureForm, VoidForm
+from cadres.forms import (
+    AssessmentForm,
+    DutyReportForm,
+    FamilyIdNumberForm,
+    InquiryDeliveryForm,
+    InquiryReplyForm,
+    MeasureForm,
+    VoidForm,
+)
 from cadres.models import MeasureKind
 from cadres.views.common import back_to_profile, editable_cadre, form_page
 from core import constraints
-from core.permissions import office_required
+from core.permissions import deny, office_required
+from core.refusals import Refused, show_refusal
 
 
 @office_required
@@ -129,3 +139,25 @@ def duty_report_create(request, code):
             messages.success(request, f"已登记{data['year']}年度述职述廉")
             return back_to_profile(cadre, "assessments")
     return form_page(request, title=f"登记述职述廉：{cadre.name}", form=form, cadre=cadre)
+
+
+@office_required
+def family_id_number(request, code):
+    """家庭成员身份证号: for those who may both edit records and see family members; 任职回避 matches by it first."""
+    cadre = editable_cadre(request, code)
+    if not permissions.can_view_family(request.user):
+        deny(request, "家庭成员")
+    form = FamilyIdNumberForm(request.POST or None, cadre=cadre, full_id=permissions.can_view_full_id(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.set_family_id_number(form.cleaned_data["member"], form.cleaned_data["id_number"],
+                                                   actor=request.user, request=request)
+        except Refused as refusal:
+            show_refusal(request, refusal, form)
+        else:
+            done = "登记" if member.id_number else "清除"
+            messages.success(request, f"已{done}{member.relation}{member.name}的身份证号")
+            return redirect("cadres:family_id_number", code=cadre.code)
+    return form_page(request, title=f"家庭成员身份证号：{cadre.name}", form=form, cadre=cadre,
+                     intro="任免审批表不含家庭成员身份证号，可在此补录；任职回避先按身份证号认定亲属，"
+                           "未登记的再按姓名、出生年月和工作单位推断（疑似）。")

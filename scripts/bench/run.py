@@ -246,6 +246,11 @@ def page_targets(data):
             f"/bench-admin/liaison/report/?period__year={year}&kind__exact=monthly",
             "list",
         ),
+        # 全局搜索 (issue 21): a two-character name, a common name, a phrase, the beginning of case numbers
+        ("全局搜索（两字姓名）", "/search/?q=建国", None, "global_search"),
+        ("全局搜索（常见姓名）", "/search/?q=张伟", None, "global_search"),
+        ("全局搜索（词语）", "/search/?q=违规", None, "global_search"),
+        ("全局搜索（案件编号前缀）", "/search/?q=XF-2025", None, "global_search"),
         ("领导看板（重新统计）", "/dashboard/?fresh=1", None, "dashboard"),
         ("领导看板（一分钟内再次打开）", "/dashboard/", None, "dashboard"),
     ]
@@ -572,6 +577,7 @@ def _wrk(url, cookie, connections, seconds):
 
 
 PARTS = ("pages", "api", "workbook", "scan", "throughput")
+
 
 
 def main():

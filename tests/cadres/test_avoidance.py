@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cadres import avoidance, services
 from cadres.models import AvoidanceReview, AvoidanceRules, Cadre, Rank
-from cadres.warnings import warnings_for
+from cadres.warnings import FAMILY_WITHHELD, warnings_for
 from core import roles
 from core.models import AuditEvent, Unit
 from core.refusals import Refused
@@ -78,8 +78,8 @@ def test_the_wife_proposed_as_finance_head_of_his_unit_blocks_until_a_leader_app
     blocking = [item for item in case.crosschecks.latest("id").items.all() if item.blocking and not item.overridden]
     assert [item.label for item in blocking] == ["拟任职务：任职回避"]
     assert blocking[0].reason.startswith(
-        "疑似本人在其亲属林晓东（林晓东登记其为妻子）任职的县审计局从事组织（人事）、纪检监察、审计、财务工作")
-    assert "出生年月相同（1978年6月）" in blocking[0].reason
+        "疑似本人在其亲属任职的县审计局从事组织（人事）、纪检监察、审计、财务工作（财务科科长）"
+        "〔亲属：林晓东（林晓东登记其为妻子），局长；依据：姓名相同；出生年月相同（1978年6月）")
 
     vetting.override_blocking(case, "经核实二人系夫妻，已按规定调整林晓东分工，同意任职", actor=leader)
     assert not [i for i in case.crosschecks.latest("id").items.all() if i.blocking and not i.overridden]
@@ -176,3 +176,114 @@ def test_another_county_sees_none_of_it(client, family, section_head, unit_b, ot
 
 def _other_section_head(unit):
     return UserFactory(username="other_head", unit=unit, jurisdiction=unit, roles=[roles.SECTION_HEAD])
+
+
+# --- who may read the relative (cadres.warnings.shown_to) ------------------------------------------------------
+
+def test_without_the_family_permission_the_conflict_is_shown_without_the_relative(client, family, staff,
+                                                                                 section_head, unit_b):
+    head, wife, _ = family
+    _appoint(wife, unit_b, "财务科科长", section_head)
+    case = vetting.open_case(cadre=head, proposed_unit=unit_b, proposed_title="局长", proposed_rank=Rank.DIVISION_CHIEF,
+                             move_kind=MoveKind.TRANSFER, handler=staff, actor=staff)
+    pages = [head.get_absolute_url(), reverse("cadres:warnings") + "?rule=avoidance", case.get_absolute_url(),
+             reverse("vetting:sheet", args=[case.number])]
+
+    client.force_login(staff)
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "其亲属在本人任职的县审计局从事组织（人事）、纪检监察、审计、财务工作" in page, url
+        assert FAMILY_WITHHELD in page, url
+        assert "妻子" not in page and "出生年月相同" not in page, url
+    client.force_login(section_head)
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "王丽（妻子），财务科科长；依据：姓名相同；出生年月相同（1978年6月）" in page, url
+        assert FAMILY_WITHHELD not in page, url
+
+
+def test_the_monthly_workbooks_warning_list_never_names_the_relative(family, section_head, unit_b):
+    from cadres import snapshots, stats
+
+    head, wife, _ = family
+    _appoint(wife, unit_b, "财务科科长", section_head)
+    snapshots.refresh()
+    reasons = [w.reason for _, warnings in stats.warning_rows() for w in warnings if w.code == "avoidance"]
+    assert len(reasons) == 2
+    assert all(r.endswith(FAMILY_WITHHELD) and "王丽" not in r and "林晓东" not in r for r in reasons)
+
+
+# --- the ID number of a family member ------------------------------------------------------------------------------
+
+def _wife_row(head):
+    return head.family_members.get(name="王丽")
+
+
+def test_an_id_number_entered_for_the_relative_decides_and_the_conflict_is_no_longer_suspected(
+        family, section_head, unit_b):
+    head, wife, _ = family
+    _appoint(wife, unit_b, "财务科科长", section_head)
+    services.set_family_id_number(_wife_row(head), wife.id_number, actor=section_head)
+
+    conflict = next(c for c in avoidance.conflicts([head]) if c.relative == wife)
+    assert not conflict.suspected and conflict.evidence == ("身份证号相同",)
+    assert not conflict.text.startswith("疑似")
+
+
+def test_a_namesake_with_another_id_number_is_not_the_relative(family, section_head, unit_b):
+    head, wife, _ = family
+    _appoint(wife, unit_b, "财务科科长", section_head)
+    services.set_family_id_number(_wife_row(head), id_number(D(1978, 6, 9), "F", sequence=77), actor=section_head)
+    assert "avoidance" not in _codes(head)
+
+
+def test_the_id_number_is_checked_and_the_log_keeps_it_masked(family, section_head):
+    head, wife, _ = family
+    row = _wife_row(head)
+    with pytest.raises(Refused, match="校验位"):
+        services.set_family_id_number(row, wife.id_number[:17] + ("0" if wife.id_number[17] != "0" else "1"),
+                                      actor=section_head)
+    with pytest.raises(Refused, match="出生年月.*不一致"):
+        services.set_family_id_number(row, id_number(D(1979, 6, 9), "F", sequence=21), actor=section_head)
+    services.set_family_id_number(row, wife.id_number.lower(), actor=section_head)
+    row.refresh_from_db()
+    assert row.id_number == wife.id_number
+    event = AuditEvent.objects.get(name="cadres.family_member.id_number_set")
+    assert wife.id_number not in str(event.changes) and row.masked_id_number in str(event.changes)
+
+
+def test_a_new_form_keeps_the_id_numbers_entered_for_the_same_people(family, staff, section_head):
+    head, wife, _ = family
+    services.set_family_id_number(_wife_row(head), wife.id_number, actor=section_head)
+    son = {"ChengWei": "儿子", "XingMing": "林小东", "ChuShengRiQi": "200501", "ZhengZhiMianMao": "群众",
+           "GongZuoDanWeiJiZhiWu": "学生"}
+    fields = full_fields(XianRenZhiWu="县审计局局长", JiaTingChengYuan=[WIFE, COUSIN, son])
+    import_files(("林晓东.lrmx", lrmx_file(fields)), actor=staff, default_rank=Rank.DIVISION_CHIEF)
+
+    assert head.family_members.count() == 3
+    assert _wife_row(head).id_number == wife.id_number
+
+
+def test_the_profile_form_is_for_editors_who_may_see_family_members(client, family, staff, section_head):
+    head, wife, _ = family
+    url = reverse("cadres:family_id_number", args=[head.code])
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+
+    client.force_login(section_head)
+    response = client.post(url, {"member": _wife_row(head).pk, "id_number": "123"})
+    assert "身份证号应为18位" in response.content.decode()
+    response = client.post(url, {"member": _wife_row(head).pk, "id_number": wife.id_number}, follow=True)
+    assert "已登记妻子王丽的身份证号" in response.content.decode()
+    assert _wife_row(head).id_number == wife.id_number
+
+
+def test_the_form_shows_a_registered_number_masked_unless_the_full_number_may_be_seen(family, section_head):
+    from cadres.forms import FamilyIdNumberForm
+
+    head, wife, _ = family
+    services.set_family_id_number(_wife_row(head), wife.id_number, actor=section_head)
+    masked = dict(FamilyIdNumberForm(cadre=head, full_id=False).fields["member"].choices)
+    full = dict(FamilyIdNumberForm(cadre=head, full_id=True).fields["member"].choices)
+    assert any(label.endswith(f"（已登记：{_wife_row(head).masked_id_number}）") for label in masked.values())
+    assert any(label.endswith(f"（已登记：{wife.id_number}）") for label in full.values())

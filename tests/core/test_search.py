@@ -142,3 +142,33 @@ def test_the_page_shows_groups_and_the_top_bar_keeps_the_query(client, staff, ca
 
     assert page.count('data-testid="search-group"') == 2  # 干部, 信访举报
     assert f'value="{NAME}"' in page
+
+
+def test_each_column_and_the_people_reported_match_exactly_whatever_the_length(staff, cadre, unit_a):
+    """The bigram indexes only narrow; what is shown is what holds the text (core.search.any_contains)."""
+    by_summary = make_petition(staff, cadre=cadre, summary="反映其违规插手工程项目招投标")
+    by_stranger = make_petition(staff, cadre=cadre, summary="反映某局长问题",
+                                unmatched=[{"name": "司马相如", "unit_text": "某局", "post_title": "科员"}])
+    make_petition(staff, cadre=cadre, summary="插手 工程")  # holds every piece of "插手工程", not the phrase
+
+    assert [h.code for h in _group(search.search(staff, "插手工程"), "信访举报").hits] == [by_summary.code]
+    assert [h.code for h in _group(search.search(staff, "相如"), "信访举报").hits] == [by_stranger.code]
+    assert [h.code for h in _group(search.search(staff, by_summary.code.lower()), "信访举报").hits] == [
+        by_summary.code]
+    report = ReportFactory(member_unit=member_unit(unit_a))
+    ItemFactory(report=report, cadre_name="李四", description="违规发放津贴补贴")
+    ItemFactory(report=report, cadre_name="王五", description="违反规定发放")
+    assert [h.title for h in _group(search.search(staff, "违规发放"), "成员单位通报").hits] == [
+        f"李四（{ItemFactory.aspect.label}）"]
+
+
+def test_the_search_page_makes_a_fixed_number_of_queries(client, staff, unit_a, django_assert_num_queries):
+    """Pinned: session, user and the bell (3; roles come from core.user_facts), the cadres a name matches, read once
+    for every source (1), the 9 sources' hits (9), the count of the two with a full page (2: 干部, 信访举报), the
+    cases whose people reported match (1), and the audit event with its hash chain (6)."""
+    for n in range(search.HITS_PER_SOURCE + 1):
+        make_petition(staff, cadre=CadreFactory(name=f"{NAME}{n}", unit=unit_a))
+    client.force_login(staff)
+    client.get(reverse("core:search"), {"q": NAME})
+    with django_assert_num_queries(22):
+        assert client.get(reverse("core:search"), {"q": NAME}).status_code == 200
