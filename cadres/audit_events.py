@@ -17,7 +17,7 @@ EVENTS = {
     "cadres.cadre.lrmx_import_rejected": "任免审批表未通过导入检查",
     "cadres.cadre.lrmx_exported": "导出任免审批表",
     "cadres.cadre.appointment_form_viewed": "查看任免审批表",
-    "cadres.family_member.id_number_set": "登记家庭成员身份证号",
+    "cadres.family_member.id_number_recorded": "登记家庭成员身份证号",
     "cadres.measure.created": "新增监督措施",
     "cadres.measure.delivered": "函询送达",
     "cadres.measure.replied": "函询答复",

@@ -153,7 +153,7 @@ def set_family_id_number(member, id_number, *, actor, request=None):
             raise Refused("该身份证号已登记给这名干部的另一位家庭成员", field="id_number")
     FamilyMember.objects.filter(pk=member.pk).update(id_number=value)
     member.id_number = value
-    audit.record(actor, audit.Action.UPDATE, "cadres.family_member.id_number_set", member.cadre, request=request,
+    audit.record(actor, audit.Action.UPDATE, "cadres.family_member.id_number_recorded", member.cadre, request=request,
                  summary=f"{'登记' if value else '清除'}家庭成员身份证号：{member.cadre.name}的{member.relation}"
                          f"{member.name}",
                  changes={"member": member.pk, "id_number": idcard.mask(value) if value else ""})

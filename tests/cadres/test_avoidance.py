@@ -248,7 +248,7 @@ def test_the_id_number_is_checked_and_the_log_keeps_it_masked(family, section_he
     services.set_family_id_number(row, wife.id_number.lower(), actor=section_head)
     row.refresh_from_db()
     assert row.id_number == wife.id_number
-    event = AuditEvent.objects.get(name="cadres.family_member.id_number_set")
+    event = AuditEvent.objects.get(name="cadres.family_member.id_number_recorded")
     assert wife.id_number not in str(event.changes) and row.masked_id_number in str(event.changes)
 
 

@@ -45,10 +45,11 @@ def test_inspection_page_lists_its_changes_and_its_accountability(inspection, st
     services.hold_accountable(inspection, situations=situations, measure_kind="reminder_talk",
                               decided_on=D(2026, 6, 1), reason="整改不力，约谈提醒", actor=section_head)
     history = _history(client_for(staff).get(inspection.get_absolute_url()))
-    assert "登记" in history and "staff" in history
-    assert "head" in history and "巡察整改问责" in history
+    # the actors by the names the office knows them by, not their login names
+    assert "登记" in history and staff.full_name in history and "staff" not in history
+    assert section_head.full_name in history and "巡察整改问责" in history
     assert "整改不力 → 敷衍整改" not in history  # two situations are not an old and a new value
-    assert history.index("head") < history.index("staff")  # newest first
+    assert history.index(section_head.full_name) < history.index(staff.full_name)  # newest first
 
 
 def test_item_page_lists_progress_deadline_and_evidence(inspection, staff, client_for):
