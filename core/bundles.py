@@ -56,7 +56,7 @@ def fetch(querysets, using="default"):
             continue
         compiled[name] = compiler
         # The compiled SQL of a queryset, its parameters passed apart: no input is spelled into the text.
-        parts.append(f"(SELECT coalesce(json_agg(t), '[]')::text FROM ({sql}) t)")  # noqa: S608
+        parts.append(f"(SELECT coalesce(json_agg(t), '[]')::text FROM ({sql}) t)")  # noqa: S608  # nosec B608
         params.extend(args)
     texts = iter(())
     if parts:
