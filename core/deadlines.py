@@ -231,6 +231,8 @@ _SERVICE_ACCOUNTS = (
     "SELECT sa.user_id FROM core_user_groups sa JOIN auth_group sa_group ON sa_group.id = sa.group_id "
     "WHERE sa_group.name = %(service_account)s"
 )
+# The rows of a provider's SELECT that make a reminder: someone to tell, a level reached, no service account.
+_DUE = f"WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL AND due.recipient_id NOT IN ({_SERVICE_ACCOUNTS})"
 
 _INSERT_SELECT = """
 WITH {ctes}created AS (
@@ -239,9 +241,7 @@ WITH {ctes}created AS (
     SELECT due.recipient_id, due.kind, %(target_type)s, due.target_id::text, left(due.title, 300),
         left(COALESCE(due.url, ''), 300), due.due_date, due.level, %(now)s
     FROM ({select}) AS due
-    WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL
-      AND due.recipient_id NOT IN (SELECT sa.user_id FROM core_user_groups sa JOIN auth_group sa_group
-                                   ON sa_group.id = sa.group_id WHERE sa_group.name = %(service_account)s)
+    {due}
     ON CONFLICT ON CONSTRAINT core_notification_once_per_level DO NOTHING
     RETURNING kind
 )
@@ -255,7 +255,7 @@ def _insert_select(rows):
     params = {**rows.params, "now": timezone.now(),
               "target_type": ContentType.objects.get_for_model(rows.target_model).pk}
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SELECT.format(ctes=ctes, select=rows.select), params)
+        cursor.execute(_INSERT_SELECT.format(ctes=ctes, select=rows.select, due=_DUE), params)
         return dict(cursor.fetchall())
 
 
@@ -271,16 +271,14 @@ def evaluate(provider, on_date):
 _EVALUATE = (
     "{with_ctes} SELECT due.kind, due.target_id, due.due_date, due.level, due.title, COALESCE(due.url, ''), "
     "array_agg(due.recipient_id ORDER BY due.recipient_id) FROM ({select}) AS due "
-    "WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL AND due.recipient_id NOT IN ("
-    "SELECT sa.user_id FROM core_user_groups sa JOIN auth_group sa_group ON sa_group.id = sa.group_id "
-    "WHERE sa_group.name = %(service_account)s) GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 3, 2, 1, 4"
+    "{due} GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 3, 2, 1, 4"
 )
 
 
 def _evaluate_rows(rows):
     ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in rows.ctes)
     # SQL text from the providers' code; values are parameters.
-    sql = _EVALUATE.format(with_ctes=f"WITH {ctes}" if ctes else "", select=rows.select)
+    sql = _EVALUATE.format(with_ctes=f"WITH {ctes}" if ctes else "", select=rows.select, due=_DUE)
     with connection.cursor() as cursor:
         cursor.execute(sql, rows.params)
         found = cursor.fetchall()
