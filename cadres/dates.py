@@ -5,6 +5,8 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from core.refusals import Refused
+
 
 def add_months(day, months):
     """The same day `months` later (or earlier), clamped to the month's last day: 2026-08-31 + 6 → 2027-02-28,
@@ -31,5 +33,5 @@ def period_until(ends_on, label="影响期"):
 def not_future(day, label):
     """Things that already happened cannot be dated after today (services refuse it, whatever form calls them)."""
     if day and day > timezone.localdate():
-        raise ValueError(f"{label}不能晚于今天")
+        raise Refused(f"{label}不能晚于今天")
     return day

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from core import rectification
 from core.permissions import deny, office_required
-from core.refusals import Refused, show_form_errors
+from core.refusals import Refused, show_form_errors, show_refusal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -80,7 +80,7 @@ class ItemViews:
         try:
             message = run(form.cleaned_data)
         except Refused as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
         else:
             messages.success(request, message)
         return redirect(item)
