@@ -212,19 +212,10 @@ def _finding(request, code, finding_code):
     return audit, finding
 
 
-@office_required
-def finding_detail(request, code, finding_code):
-    audit, finding = _finding(request, code, finding_code)
-    today = timezone.localdate()
-    can_edit = permissions.can_edit(request.user) and finding.voided_at is None
-    return render(request, "audits/finding_detail.html", {
-        "audit": audit, "finding": finding, "today": today, "can_edit": can_edit,
-        **rectification_views.detail_context(finding, today)})
-
-
-# progress, deadline, evidence and voiding: the views shared with every app tracking rectification (see urls.py)
+# the page, progress, deadline, evidence and voiding: the views shared with every app tracking rectification
 finding_views = rectification_views.ItemViews(
-    lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题")
+    lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题",
+    template="audits/finding_detail.html", names=("audit", "finding"))
 
 
 @office_required

@@ -105,19 +105,10 @@ def _item(request, code, item_code):
     return inspection, item
 
 
-@office_required
-def item_detail(request, code, item_code):
-    inspection, item = _item(request, code, item_code)
-    today = timezone.localdate()
-    return render(request, "matters/item_detail.html", {
-        "inspection": inspection, "item": item, "finding": item, "today": today, "tab": "inspections",
-        "can_edit": permissions.can_edit(request.user) and item.voided_at is None,
-        **rectification_views.detail_context(item, today)})
-
-
-# progress, deadline, evidence and voiding: the views shared with audit findings (core.rectification_views)
+# the page, progress, deadline, evidence and voiding: the views shared with audit findings (core.rectification_views)
 item_views = rectification_views.ItemViews(
-    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项")
+    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项",
+    template="matters/item_detail.html", names=("inspection", "item"), extra={"tab": "inspections"})
 
 
 def _may_edit(user, inspection):
