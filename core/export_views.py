@@ -9,9 +9,12 @@ from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from core import exports
+from core import exports, roles
 from core.excel import XLSX_CONTENT_TYPE
-from core.permissions import deny, office_required
+from core.permissions import deny, role_required
+
+# The office's lists, and the audit log of the 安全审计员; which kinds one may export is each kind's own `may`.
+exporter_required = role_required(*roles.OFFICE_ROLES, roles.SECURITY_AUDITOR)
 
 
 def _kind(request, name):
@@ -38,7 +41,7 @@ def _context(request, kind, job):
             "retry_fields": retry_fields.items(), "listing": hasattr(job, "query")}
 
 
-@office_required
+@exporter_required
 @require_POST
 def request_list(request, kind):
     """导出Excel on a list: the list as filtered (the POSTed `query`), built in the background; the page that follows
@@ -57,7 +60,7 @@ def old_address(route, kind, name):
     return path(route, list_redirect, {"kind": kind}, name=name)
 
 
-@office_required
+@exporter_required
 @require_GET
 def list_redirect(request, kind):
     """An old address of a list's synchronous export (a bookmark): back to the list with the same filters, where
@@ -66,14 +69,14 @@ def list_redirect(request, kind):
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
-@office_required
+@exporter_required
 @require_GET
 def detail(request, kind, code):
     export_kind, job = _job(request, kind, code)
     return render(request, "exports/detail.html", _context(request, export_kind, job))
 
 
-@office_required
+@exporter_required
 @require_GET
 def status(request, kind, code):
     """The state as JSON, or (for htmx, HX-Request) the page's state fragment, which stops polling once finished."""
@@ -87,7 +90,7 @@ def status(request, kind, code):
     return response
 
 
-@office_required
+@exporter_required
 @require_GET
 def download(request, kind, code):
     _export_kind, job = _job(request, kind, code)
