@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import outbox
+from core.xlsx_table import write_table
 
 logger = logging.getLogger(__name__)
 
@@ -318,8 +319,6 @@ def build(model, job_id):
 
 
 def _write_rows(kind, job, run):
-    from core.xlsx_table import write_table
-
     rows = kind.rows(job.requested_by, QueryDict(job.query))
     total, word = rows.total, kind.unit_word
     run.update(rows=total, step=f"共{total}{word}，正在写入")

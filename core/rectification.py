@@ -32,12 +32,13 @@ import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import FileResponse
 from django.utils import timezone
 
-from core import audit, roles
+from core import audit, roles, uploads
 from core.refusals import Refused
 from core.transitions import Machine, Transition
 from core.workdays import add_calendar_days
@@ -331,10 +332,6 @@ def check_upload(uploaded):
 
 def _refuse_macros_and_bombs(uploaded):
     """Zip containers (Office, OFD) go through core.uploads first: macro files and zip bombs are refused."""
-    from django.core.exceptions import ValidationError
-
-    from core import uploads
-
     uploaded.seek(0)
     head = uploaded.read(4)
     uploaded.seek(0)
