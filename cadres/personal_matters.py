@@ -13,7 +13,6 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.dates import not_future
 from cadres.models import (
     Cadre,
     CadreSettings,
@@ -24,7 +23,7 @@ from cadres.models import (
     VerificationMethod,
 )
 from core import audit, roles
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 
 
 def report_due_date(year):

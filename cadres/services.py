@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.dates import add_months, not_future, period_until
+from cadres.dates import add_months, period_until
 from cadres.models import (
     AnnualAssessment,
     AssessmentGrade,
@@ -28,7 +28,7 @@ from cadres.models import (
 )
 from core import audit, workdays
 from core.concurrency import claim_version
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 
 # Fields of a cadre that are plain facts about the person; the post fields follow the current PositionHistory row.
 BASIC_FIELDS = ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "party_joined_on",

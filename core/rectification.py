@@ -39,7 +39,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from core import audit, roles, uploads
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 from core.transitions import Machine, Transition
 from core.workdays import add_calendar_days
 
@@ -262,8 +262,7 @@ def record_progress(item, *, date, note, status, actor, request=None):
             f"整改状态不能由“{RectificationStatus(old).label}”改为“{RectificationStatus(status).label}”", code="state")
     if not note:
         raise Refused("请填写整改进展情况")
-    if date > timezone.localdate():
-        raise Refused("进展日期不能晚于今天")
+    not_future(date, "进展日期")
     if date < locked.rectification_start:
         raise Refused("进展日期不能早于整改起算日期")
     if status == RectificationStatus.DONE and not locked.evidence_files.filter(voided_at__isnull=True).exists():
