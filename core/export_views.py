@@ -2,7 +2,6 @@
 (the page polls its state fragment with htmx until it is finished; the status JSON for other callers), download
 the file. A job is its requester's own: another user's code is 404; a kind the user may not export is 403."""
 
-from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import exports, roles
 from core.excel import XLSX_CONTENT_TYPE
 from core.permissions import deny, role_required
+from core.refusals import show_refusal
 
 # The office's lists, and the audit log of the 安全审计员; which kinds one may export is each kind's own `may`.
 exporter_required = role_required(*roles.OFFICE_ROLES, roles.SECURITY_AUDITOR)
@@ -50,7 +50,7 @@ def request_list(request, kind):
     try:
         job = exports.request_export(request.user, kind, request=request, query=request.POST.get("query", ""))
     except exports.ExportError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return redirect(export_kind.back[0])
     return redirect(job)
 

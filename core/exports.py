@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import outbox
+from core.refusals import Refused
 from core.xlsx_table import write_table
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ BUILD_TASK = "core.tasks.build_export"
 BUILD_FAILED = "生成失败，请点击“重试”；仍失败请联系系统管理员"
 
 
-class ExportError(ValueError):
-    """A refused export request; the message is shown to the user."""
+class ExportError(Refused):
+    """A refused export request (a refusal like any other); the message is shown to the user."""
 
 
 class ExportStatus(models.TextChoices):
