@@ -1,5 +1,5 @@
 """The web side of rectification (core.rectification), shared by every app with finding-like records: the four
-forms, the detail page's context, and the thin views over progress, deadline, evidence and voiding.
+forms, the detail page, and the thin views over progress, deadline, evidence and voiding.
 
 An app builds its views once, saying how to find the item, who may change it, which service voids it and which
 template shows it (with the names it knows the parent and the item by):
