@@ -100,7 +100,7 @@ class TestAuditLogExport:
         assert ("查看廉政档案", None, "'=HYPERLINK(1)", "cadres.cadre.profile_viewed") in {row[4:] for row in rows}
         summaries = {row[6] for row in rows}
         assert "查看干部档案" in summaries and "'=HYPERLINK(1)" in summaries and "不在筛选结果中" not in summaries
-        exported = AuditEvent.objects.get(action="export", actor=security_auditor)
+        exported = AuditEvent.objects.get(name="core.auditlog.exported", actor=security_auditor)
         assert (exported.name, exported.summary) == ("core.auditlog.exported", "导出审计日志（条件：staff）")
         assert AuditEvent.objects.filter(name="core.auditlog.export_downloaded", actor=security_auditor).exists()
 
