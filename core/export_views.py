@@ -2,6 +2,8 @@
 (the page polls its state fragment with htmx until it is finished; the status JSON for other callers), download
 the file. A job is its requester's own: another user's code is 404; a kind the user may not export is 403."""
 
+from functools import wraps
+
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -13,9 +15,6 @@ from core.excel import XLSX_CONTENT_TYPE
 from core.permissions import deny, role_required
 from core.refusals import show_refusal
 
-# The office's lists, and the audit log of the 安全审计员; which kinds one may export is each kind's own `may`.
-exporter_required = role_required(*roles.OFFICE_ROLES, roles.SECURITY_AUDITOR)
-
 
 def _kind(request, name):
     try:
@@ -25,6 +24,18 @@ def _kind(request, name):
     if not kind.may(request.user):
         deny(request, f"（导出{kind.title}）")
     return kind
+
+
+def exporter_required(view):
+    """The office's lists, and the audit log of the 安全审计员: one of those roles, then the kind's own `may`, both
+    before the method is looked at (a GET of a POST-only address by someone who may not export is a 403)."""
+    @role_required(*roles.OFFICE_ROLES, roles.SECURITY_AUDITOR)
+    @wraps(view)
+    def wrapped(request, kind, *args, **kwargs):
+        _kind(request, kind)
+        return view(request, kind, *args, **kwargs)
+
+    return wrapped
 
 
 def _job(request, name, code):
