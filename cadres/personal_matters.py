@@ -26,9 +26,10 @@ from core import audit, roles
 from core.refusals import Refused, not_future
 
 
-def report_due_date(year):
-    """The deadline of the annual report (年度集中报告) of `year`: 31 January by default (editable)."""
-    settings = CadreSettings.current()
+def report_due_date(year, settings=None):
+    """The deadline of the annual report (年度集中报告) of `year`: 31 January by default (editable in
+    `settings`, the CadreSettings row, read here when not given)."""
+    settings = settings or CadreSettings.current()
     return datetime.date(year, settings.report_due_month, settings.report_due_day)
 
 

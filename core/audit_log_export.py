@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core import audit_events, roles
 from core.exports import Rows, register_export
-from core.models import AuditEvent
+from core.models import AuditEvent, User
 from core.xlsx_table import TableLayout
 
 LAYOUT = TableLayout("审计日志", ["时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要", "事件标识"],
@@ -15,8 +15,8 @@ LAYOUT = TableLayout("审计日志", ["时间", "用户", "IP 地址", "操作",
 
 
 def filtered_events(params):
-    """(events, q, action, event) of the list's query: a text in user or summary or target, an action, a registered
-    event name (rows written under its old names too; an unknown name is ignored)."""
+    """(events, q, action, event, client) of the list's query: a text in user or summary or target, an action, a
+    registered event name (rows written under its old names too; an unknown name is ignored), an API client."""
     events = AuditEvent.objects.all()
     q = params.get("q", "").strip()
     if q:
@@ -29,13 +29,20 @@ def filtered_events(params):
         events = events.filter(name__in=audit_events.names_for(event))
     else:
         event = ""
-    return events, q, action, event
+    # An API client: its calls are its service account's events (the account keeps its name when the key rotates).
+    client = params.get("client", "")
+    if User.objects.filter(username=client, groups__name=roles.SERVICE_ACCOUNT).exists():
+        events = events.filter(actor_username=client)
+    else:
+        client = ""
+    return events, q, action, event, client
 
 
 def conditions(params):
-    """The filter in words, for the export's audit event and the page."""
-    _events, q, action, event = filtered_events(params)
-    parts = [q, action and AuditEvent.Action(action).label, event and audit_events.label(event)]
+    """The filter in words, for the export's audit event."""
+    _events, q, action, event, client = filtered_events(params)
+    parts = [q, action and AuditEvent.Action(action).label, event and audit_events.label(event),
+             client and f"接口客户端 {client}"]
     return "，".join(part for part in parts if part) or "无"
 
 

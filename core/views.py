@@ -74,6 +74,12 @@ def mark_all_read(request):
     return redirect("core:my_tasks")
 
 
+def _api_clients():
+    """(username, name) of the API clients' service accounts, revoked ones too: the audit log outlives a client."""
+    return list(User.objects.filter(groups__name=roles.SERVICE_ACCOUNT).order_by("full_name", "username")
+                .values_list("username", "full_name"))
+
+
 def _event_choices():
     """The registered events for the filter, grouped by app: [(app name, [(event name, label), ...]), ...]."""
     groups = {}
@@ -87,11 +93,11 @@ def _event_choices():
 def audit_log(request):
     """Only the 安全审计员 reads the audit log; 导出Excel asks for its background export (core.audit_log_export),
     itself logged."""
-    events, q, action, event = audit_log_export.filtered_events(request.GET)
+    events, q, action, event, client = audit_log_export.filtered_events(request.GET)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {
         "page": page, "q": q, "action": action, "actions": AuditEvent.Action.choices,
-        "event": event, "event_choices": _event_choices(),
+        "event": event, "event_choices": _event_choices(), "client": client, "clients": _api_clients(),
     })
 
 
