@@ -31,7 +31,7 @@ from cadres.services import record_measure, void_measure
 from core import audit as audit_log
 from core import numbering, rectification
 from core.concurrency import claim_version
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 from core.transitions import Machine, Transition
 from core.workdays import add_calendar_days
 
@@ -336,15 +336,13 @@ def _check_dates(audit):
             raise Refused("征求意见稿送达日期不能早于进点日期")
         if audit.report_date and audit.report_date < audit.draft_delivered_on:
             raise Refused("审计报告日期不能早于征求意见稿送达日期")
-        if audit.draft_delivered_on > timezone.localdate():
-            raise Refused("征求意见稿送达日期不能晚于今天")
+        not_future(audit.draft_delivered_on, "征求意见稿送达日期")
     if audit.comments_received_on:
         if not audit.draft_delivered_on:
             raise Refused("请先填写征求意见稿送达日期")
         if audit.comments_received_on < audit.draft_delivered_on:
             raise Refused("书面意见反馈日期不能早于征求意见稿送达日期")
-        if audit.comments_received_on > timezone.localdate():
-            raise Refused("书面意见反馈日期不能晚于今天")
+        not_future(audit.comments_received_on, "书面意见反馈日期")
     if audit.report_date and audit.result_report_date and audit.result_report_date < audit.report_date:
         raise Refused("结果报告日期不能早于审计报告日期")
 
@@ -451,8 +449,7 @@ def record_result(audit, cadre, *, kind, date, reason, actor, request=None):
     reason = (reason or "").strip()
     if not reason:
         raise Refused("请填写事由")
-    if date > timezone.localdate():
-        raise Refused("日期不能晚于今天")
+    not_future(date, "日期")
     result = ResultUse(audit=audit, cadre=cadre, kind=kind, date=date, reason=reason, created_by=actor)
     measure_kind = MEASURE_FOR_RESULT.get(kind)
     if measure_kind:

@@ -29,7 +29,7 @@ from audits.models import (
 )
 from core import rectification
 from core.rectification import RectificationStatus
-from core.stats import CHUNK, in_unit, visible
+from core.stats import CHUNK, in_period, in_unit, visible
 
 # The choices a reader of these figures needs are part of this public surface.
 __all__ = ["FindingCategory", "RectificationStatus", "Summary", "audit_rows", "audits_by_status",
@@ -55,17 +55,10 @@ class Summary:
 
 
 def _audits(year, date_from, date_to, unit, user):
-    audits = Audit.objects.visible_to(user) if user is not None else Audit.objects.all()
-    audits = audits.exclude(status=AuditStatus.CANCELLED)
+    audits = in_unit(visible(Audit, user), unit).exclude(status=AuditStatus.CANCELLED)
     if year is not None:
         audits = audits.filter(year=year)
-    if date_from is not None:
-        audits = audits.filter(year__gte=date_from.year)
-    if date_to is not None:
-        audits = audits.filter(year__lte=date_to.year)
-    if unit is not None:
-        audits = audits.filter(unit__path__startswith=unit.path)
-    return audits
+    return in_period(audits, "year", date_from and date_from.year, date_to and date_to.year)
 
 
 def summary(year=None, *, date_from=None, date_to=None, unit=None, user=None, on_date=None):

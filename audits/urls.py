@@ -30,6 +30,5 @@ urlpatterns = [
     path("<uuid:code>/findings/new/", views.finding_create, name="finding_create"),
     path("<uuid:code>/results/new/", views.result_create, name="result_create"),
     path("<uuid:code>/results/<uuid:result_code>/void/", views.result_void, name="result_void"),
-    path(finding, views.finding_detail, name="finding_detail"),
     *views.finding_views.urlpatterns(finding, "finding"),
 ]

@@ -39,7 +39,6 @@ from audits.models import (
 from cadres.models import Cadre
 from core import audit as audit_log
 from core import rectification, rectification_views
-from core.concurrency import EditConflict
 from core.excel import xlsx_response
 from core.models import Unit, User
 from core.permissions import deny, office_required
@@ -91,7 +90,7 @@ def audit_create(request):
                 mode=data["mode"], period_start=data["period_start"], period_end=data["period_end"],
                 auditing_body=data["auditing_body"], actor=request.user, request=request)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记审计项目 {audit.number}")
             return redirect(audit)
@@ -162,8 +161,8 @@ def audit_edit(request, code):
         try:
             services.update_audit(audit, actor=request.user, request=request, version=form.cleaned_data["version"],
                                   **values)
-        except (Refused, EditConflict) as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已保存")
             return redirect(audit)
@@ -223,7 +222,7 @@ def finding_create(request, code):
         try:
             finding = services.add_finding(audit, actor=request.user, request=request, **form.cleaned_data)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记问题{finding.number}，整改期限{finding.rectification_deadline:%Y-%m-%d}")
             return redirect(finding)
@@ -238,19 +237,10 @@ def _finding(request, code, finding_code):
     return audit, finding
 
 
-@office_required
-def finding_detail(request, code, finding_code):
-    audit, finding = _finding(request, code, finding_code)
-    today = timezone.localdate()
-    can_edit = permissions.can_edit(request.user) and finding.voided_at is None
-    return render(request, "audits/finding_detail.html", {
-        "audit": audit, "finding": finding, "today": today, "can_edit": can_edit,
-        **rectification_views.detail_context(finding, today)})
-
-
-# progress, deadline, evidence and voiding: the views shared with every app tracking rectification (see urls.py)
+# the page, progress, deadline, evidence and voiding: the views shared with every app tracking rectification
 finding_views = rectification_views.ItemViews(
-    lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题")
+    lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding, voided_message="已作废该问题",
+    template="audits/finding_detail.html", names=("audit", "finding"))
 
 
 @office_required
@@ -301,7 +291,7 @@ def result_void(request, code, result_code):
         try:
             services.void_result(result, form.cleaned_data["reason"], actor=request.user, request=request)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             extra = "，其记入的干部监督措施已同时作废" if result.measure_id else ""
             messages.success(request, f"已作废结果运用：{result}（记录保留）{extra}")
@@ -339,7 +329,7 @@ def plan_list(request):
             try:
                 plan = services.create_plan(form.cleaned_data["year"], scope, actor=request.user, request=request)
             except Refused as error:
-                form.add_error(None, str(error))
+                show_refusal(request, error, form)
             else:
                 messages.success(request, f"已生成{plan}（草稿），请逐一确定建议对象")
                 return redirect(plan)
@@ -496,8 +486,8 @@ def classification_edit(request, unit_code):
         data = dict(form.cleaned_data)
         try:
             services.classify_unit(unit, actor=request.user, request=request, **data)
-        except (Refused, EditConflict) as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已保存{unit}的审计对象分类")
             return redirect("audits:classification_list")

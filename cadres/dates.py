@@ -3,7 +3,6 @@
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
 
 
 def add_months(day, months):
@@ -26,10 +25,3 @@ def period_until(ends_on, label="影响期"):
     """The one wording of a running period that ends on `ends_on` (the first day it no longer applies), used by
     every warning with an end date, in every app: "影响期至<the last day it applies>"."""
     return f"{label}至{ends_on - datetime.timedelta(days=1):%Y-%m-%d}"
-
-
-def not_future(day, label):
-    """Things that already happened cannot be dated after today (services refuse it, whatever form calls them)."""
-    if day and day > timezone.localdate():
-        raise ValueError(f"{label}不能晚于今天")
-    return day

@@ -1,6 +1,10 @@
 """The cadre list as a background export (core.exports): its rows and its sheet. ID numbers are masked unless the
 requester may see them in full."""
 
+from cadres import permissions, snapshots
+from cadres.filters import CadreFilter, with_rank_order
+from cadres.models import Cadre
+from cadres.warnings import without_family
 from core.exports import Rows, filtered, register_export
 from core.xlsx_table import TableLayout
 
@@ -13,9 +17,6 @@ LAYOUT = TableLayout("干部信息", [
 def cadre_rows(cadres, *, full_id, family=False, on_date=None):
     """Rows of the cadre export (a generator); ID numbers masked unless `full_id`, warnings without family details
     unless `family`."""
-    from cadres import snapshots
-    from cadres.warnings import without_family
-
     warnings = snapshots.warnings_by_cadre(cadres, on_date)
     for cadre in cadres.iterator(chunk_size=500):
         yield [cadre.name, cadre.get_gender_display(), cadre.ethnicity, cadre.birth_date,
@@ -27,24 +28,16 @@ def cadre_rows(cadres, *, full_id, family=False, on_date=None):
 
 
 def list_queryset(user):
-    from cadres.filters import with_rank_order
-    from cadres.models import Cadre
-
     return with_rank_order(Cadre.objects.visible_to(user).select_related("unit"))
 
 
 def rows(user, params):
-    from cadres import permissions
-    from cadres.filters import CadreFilter
-
     cadres = filtered(CadreFilter, list_queryset(user), user, params or None)
     return Rows(cadres.count(), cadre_rows(cadres, full_id=permissions.can_view_full_id(user),
                                            family=permissions.can_view_family(user)))
 
 
 def register():
-    from cadres import permissions
-
     register_export("cadres", title="干部信息", may=permissions.can_export, rows=rows, layout=LAYOUT,
                     unit_word="人", back=("cadres:index", "干部信息"),
                     events=("cadres.cadre.exported", "cadres.cadre.export_downloaded"),

@@ -22,6 +22,7 @@ from cadres.services import _sync_current_post
 from core import audit, xlsx_upload
 from core.concurrency import LATEST
 from core.excel import workbook_bytes
+from core.refusals import Refused
 
 
 @dataclass(frozen=True)
@@ -412,8 +413,8 @@ def _match_existing(plan, cadres):
 
 # --- saving ----------------------------------------------------------------------------------------------------
 
-class ImportFailed(Exception):
-    pass
+class ImportFailed(Refused):
+    """The file is refused as a whole (a refusal like any other): nothing was saved."""
 
 
 def apply(plan, *, actor, request=None, filename=""):

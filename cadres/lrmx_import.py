@@ -39,6 +39,7 @@ from cadres.models import AppointmentProfile, AssessmentGrade, Cadre, FamilyMemb
 from cadres.services import _sync_current_post
 from core import audit
 from core.concurrency import LATEST
+from core.refusals import Refused
 
 
 @dataclass
@@ -357,8 +358,8 @@ def _plan_family_photo(file_plan, cadre, profile):
 
 # --- saving ------------------------------------------------------------------------------------------------------
 
-class ImportFailed(Exception):
-    pass
+class ImportFailed(Refused):
+    """The batch is refused (a refusal like any other): nothing was saved."""
 
 
 def apply(batch, *, actor, request=None, only_good=False):

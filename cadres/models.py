@@ -10,6 +10,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
+from cadres import idcard
 from core.concurrency import Versioned
 from core.models import SingleRowSettings, Unit
 from core.scoping import ScopedQuerySet, scoped_by
@@ -123,19 +124,15 @@ class Cadre(Versioned):
 
     @property
     def masked_id_number(self):
-        from cadres.idcard import mask
-
-        return mask(self.id_number)
+        return idcard.mask(self.id_number)
 
     def age_on(self, on_date):
         years = on_date.year - self.birth_date.year
         return years - ((on_date.month, on_date.day) < (self.birth_date.month, self.birth_date.day))
 
     def clean(self):
-        from cadres.idcard import check
-
         try:
-            self.id_number = check(self.id_number, self.birth_date, self.gender)
+            self.id_number = idcard.check(self.id_number, self.birth_date, self.gender)
         except ValueError as error:
             raise ValidationError({"id_number": str(error)}) from None
 

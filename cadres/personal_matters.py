@@ -13,7 +13,6 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.dates import not_future
 from cadres.models import (
     Cadre,
     CadreSettings,
@@ -24,6 +23,7 @@ from cadres.models import (
     VerificationMethod,
 )
 from core import audit, roles
+from core.refusals import Refused, not_future
 
 
 def report_due_date(year, settings=None):
@@ -47,10 +47,10 @@ def _check_event(kind, event_on, submitted_on=None):
     if kind == ReportKind.ANNUAL:
         return
     if event_on is None:
-        raise ValueError("事项变化报告和新任报告须填写事项发生日期（新任：任职日期）")
+        raise Refused("事项变化报告和新任报告须填写事项发生日期（新任：任职日期）")
     not_future(event_on, "事项发生日期")
     if submitted_on and submitted_on < event_on:
-        raise ValueError("报告日期不能早于事项发生日期")
+        raise Refused("报告日期不能早于事项发生日期")
 
 
 @transaction.atomic
@@ -58,7 +58,7 @@ def expect_report(cadre, *, actor, kind, event_on, note="", request=None):
     """登记应报事项: a 事项变化 or 新任 report the cadre owes, due 30 days after `event_on`; the deadline scan
     reminds the office until it is filed (record_report)."""
     if kind == ReportKind.ANNUAL:
-        raise ValueError("年度集中报告无需登记应报事项")
+        raise Refused("年度集中报告无需登记应报事项")
     _check_event(kind, event_on)
     report = PersonalMattersReport.objects.create(cadre=cadre, year=event_on.year, kind=kind, event_on=event_on,
                                                  due_on=change_report_due(event_on), note=note, created_by=actor)
@@ -74,7 +74,7 @@ def record_report(cadre, *, actor, year, submitted_on, kind=ReportKind.ANNUAL, e
     not_future(submitted_on, "报告日期")
     _check_event(kind, event_on, submitted_on)
     if kind == ReportKind.ANNUAL and cadre.personal_matters_reports.filter(year=year, kind=kind).exists():
-        raise ValueError(f"{cadre.name}的{year}年年度集中报告已登记")
+        raise Refused(f"{cadre.name}的{year}年年度集中报告已登记")
     report = (cadre.personal_matters_reports.select_for_update()
               .filter(kind=kind, event_on=event_on, submitted_on__isnull=True).first()
               if kind != ReportKind.ANNUAL else None)
@@ -98,7 +98,7 @@ def pending_reports():
 def open_targeted_verification(cadre, *, actor, year, reason, request=None):
     """重点查核 (e.g. 凡提必核 before promotion, or a cadre named in a report)."""
     if year > timezone.localdate().year:
-        raise ValueError(f"查核年度{year}年晚于今年")
+        raise Refused(f"查核年度{year}年晚于今年")
     report = cadre.personal_matters_reports.filter(year__lte=year).order_by("-year", "-submitted_on").first()
     verification = Verification.objects.create(cadre=cadre, year=year, method=VerificationMethod.TARGETED,
                                                reason=reason, report=report, created_by=actor)
@@ -111,10 +111,10 @@ def open_targeted_verification(cadre, *, actor, year, reason, request=None):
 def complete_verification(verification, *, actor, result, verified_on, handling="", measure=None, request=None):
     verification = Verification.objects.select_for_update().select_related("cadre").get(pk=verification.pk)
     if verification.is_done:
-        raise ValueError("该查核已有结果")
+        raise Refused("该查核已有结果")
     not_future(verified_on, "查核完成日期")
     if measure is not None and measure.cadre_id != verification.cadre_id:
-        raise ValueError("所选监督措施不属于该干部")
+        raise Refused("所选监督措施不属于该干部")
     verification.result = result
     verification.verified_on = verified_on
     verification.handling = handling
@@ -150,10 +150,10 @@ def _check_second_draw(actor, year, scope, reason):
     if earlier is None:
         return ""
     if not actor.has_role(roles.SECTION_HEAD):
-        raise ValueError(f"{year}年已于{timezone.localtime(earlier.drawn_at):%Y-%m-%d}抽取；"
+        raise Refused(f"{year}年已于{timezone.localtime(earlier.drawn_at):%Y-%m-%d}抽取；"
                          f"如需再次抽取，须由科室负责人填写理由后进行")
     if not (reason or "").strip():
-        raise ValueError("再次抽取须填写理由")
+        raise Refused("再次抽取须填写理由")
     return reason.strip()[:200]
 
 
@@ -166,14 +166,14 @@ def draw_random_sample(*, actor, year, cadres, percent=None, reason="", request=
     settings = CadreSettings.objects.select_for_update().get(pk=CadreSettings.current().pk)  # one draw at a time
     percent = settings.sample_percent if percent is None else percent
     if not 0 < float(percent) <= 100:
-        raise ValueError("抽查比例应在0到100之间")
+        raise Refused("抽查比例应在0到100之间")
     if year > timezone.localdate().year:
-        raise ValueError(f"抽查年度{year}年晚于今年")
+        raise Refused(f"抽查年度{year}年晚于今年")
     scope = getattr(actor, "jurisdiction", None)
     reason = _check_second_draw(actor, year, scope, reason)
     population = draw_population(year, cadres)
     if not population:
-        raise ValueError(f"{year}年没有可抽取的报告人（尚无人报告）")
+        raise Refused(f"{year}年没有可抽取的报告人（尚无人报告）")
     seed = secrets.randbits(48)
     selected = draw_sample(population, percent, seed)
     draw = RandomDraw.objects.create(year=year, percent=percent, seed=seed, population=population,

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cadres import idcard
-from cadres.dates import add_months, not_future, period_until
+from cadres.dates import add_months, period_until
 from cadres.models import (
     AnnualAssessment,
     AssessmentGrade,
@@ -32,7 +32,7 @@ from cadres.models import (
 from core import audit, workdays
 from core.bundles import steps
 from core.concurrency import claim_version
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 
 # Fields of a cadre that are plain facts about the person; the post fields follow the current PositionHistory row.
 BASIC_FIELDS = ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "party_joined_on",
@@ -70,7 +70,7 @@ def update_cadre(cadre, *, actor, request=None, version=None, **basics):
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     unknown = set(basics) - set(BASIC_FIELDS)
     if unknown:
-        raise ValueError(f"不能在此修改：{', '.join(sorted(unknown))}")
+        raise Refused(f"不能在此修改：{', '.join(sorted(unknown))}")
     claim_version(cadre, version, basics)
     before = {field: getattr(cadre, field) for field in BASIC_FIELDS}
     for field, value in basics.items():
@@ -107,7 +107,7 @@ def change_post(cadre, *, actor, unit, post_title, rank, start_date, is_principa
     current = cadre.positions.filter(end_date__isnull=True).first()
     if current is not None:
         if start_date <= current.start_date:
-            raise ValueError(f"新任职时间应晚于现任职务的任职时间（{current.start_date:%Y-%m-%d}）")
+            raise Refused(f"新任职时间应晚于现任职务的任职时间（{current.start_date:%Y-%m-%d}）", field="start_date")
         current.end_date = start_date - datetime.timedelta(days=1)
         current.save(update_fields=["end_date"])
     elif cadre.post_title:
@@ -195,7 +195,7 @@ def record_measure(cadre, kind, date, reason, *, actor, source_channel="other", 
 def _set_delivery(measure, delivered_on):
     not_future(delivered_on, "送达日期")
     if delivered_on < measure.date:
-        raise ValueError("送达日期不能早于函询日期")
+        raise Refused("送达日期不能早于函询日期")
     due = inquiry_reply_due(delivered_on)
     measure.delivered_on = delivered_on
     measure.reply_due = due.date
@@ -210,7 +210,7 @@ def _locked_measure(measure):
 def record_inquiry_delivery(measure, delivered_on, *, actor, request=None):
     measure = _locked_measure(measure)
     if not measure.awaiting_reply:
-        raise ValueError("只有未答复的函询可以登记送达")
+        raise Refused("只有未答复的函询可以登记送达")
     _set_delivery(measure, delivered_on)
     measure.save(update_fields=["delivered_on", "reply_due", "reply_due_provisional"])
     audit.record(actor, audit.Action.UPDATE, "cadres.measure.delivered", measure, request=request,
@@ -222,9 +222,9 @@ def record_inquiry_delivery(measure, delivered_on, *, actor, request=None):
 def record_inquiry_reply(measure, replied_on, reply, *, actor, request=None):
     measure = _locked_measure(measure)
     if not measure.awaiting_reply:
-        raise ValueError("该函询已答复或已作废")
+        raise Refused("该函询已答复或已作废")
     if measure.delivered_on and replied_on < measure.delivered_on:
-        raise ValueError("答复日期不能早于送达日期")
+        raise Refused("答复日期不能早于送达日期")
     not_future(replied_on, "答复日期")
     measure.replied_on = replied_on
     measure.reply = reply
@@ -240,9 +240,9 @@ def void_measure(measure, reason, *, actor, request=None):
     """Measures are never deleted: voided with a reason, kept in the record."""
     measure = _locked_measure(measure)
     if measure.is_void:
-        raise ValueError("该措施已作废")
+        raise Refused("该措施已作废")
     if not reason.strip():
-        raise ValueError("请填写作废原因")
+        raise Refused("请填写作废原因")
     measure.voided_at = timezone.now()
     measure.void_reason = reason.strip()[:200]
     measure.save(update_fields=["voided_at", "void_reason"])
@@ -360,20 +360,20 @@ def _check_assessment(cadre, year, grade, unfit_vote_share):
     """The rules on an annual assessment, checked whatever calls record_assessment (form, .lrmx import, ...)."""
     today = timezone.localdate()
     if year > today.year:
-        raise ValueError(f"考核年度{year}年晚于今年，不能登记")
+        raise Refused(f"考核年度{year}年晚于今年，不能登记")
     if unfit_vote_share is not None and not 0 <= unfit_vote_share <= 100:
-        raise ValueError("不称职票比例应在0到100之间")
+        raise Refused("不称职票比例应在0到100之间")
     if grade == AssessmentGrade.EXCELLENT:
         admonished = (cadre.measures.filter(kind=MeasureKind.ADMONISHMENT, voided_at__isnull=True, date__year=year)
                       .order_by("date").first())
         if admonished is not None:
-            raise ValueError(f"{cadre.name}于{admonished.date:%Y-%m-%d}受到诫勉，{year}年度考核不得确定为优秀等次")
+            raise Refused(f"{cadre.name}于{admonished.date:%Y-%m-%d}受到诫勉，{year}年度考核不得确定为优秀等次")
     probation = probation_at(cadre, min(datetime.date(year, 12, 31), today))
     if probation is not None and grade != AssessmentGrade.NOT_GRADED:
         since, ends_on = probation
         span = "，".join(filter(None, [f"{since:%Y-%m-%d}起" if since else "",
                                        period_until(ends_on, "试用期") if ends_on else ""]))
-        raise ValueError(f"{cadre.name}{year}年度处于试用期（{span}），年度考核只能登记为“不确定等次”，"
+        raise Refused(f"{cadre.name}{year}年度处于试用期（{span}），年度考核只能登记为“不确定等次”，"
                          f"以试用期满考核为准")
 
 
@@ -413,7 +413,7 @@ def record_assessment(cadre, *, actor, year, grade, unfit_vote_share=None, note=
 def record_duty_report(cadre, *, actor, year, reported_on, summary="", rating="", request=None):
     not_future(reported_on, "述职日期")
     if year > timezone.localdate().year:
-        raise ValueError(f"述职年度{year}年晚于今年，不能登记")
+        raise Refused(f"述职年度{year}年晚于今年，不能登记")
     report, created = DutyIntegrityReport.objects.update_or_create(
         cadre=cadre, year=year,
         defaults={"reported_on": reported_on, "summary": summary, "rating": rating, "created_by": actor},

@@ -15,7 +15,7 @@ from cadres import tallies as tallied
 from cadres.models import MeasureKind, SourceChannel, SupervisionMeasure
 from cadres.warnings import rule_choices, without_family
 from core import tallies
-from core.stats import CHUNK, in_unit, visible
+from core.stats import CHUNK, in_period, in_unit, visible
 
 __all__ = ["FromTallies", "MeasureKind", "SourceChannel", "WarnedCadre", "live_measures", "measure_kinds_by_source",
            "measure_list", "measure_queryset", "measure_rows", "measures_by_kind", "measures_by_kind_and_source",
@@ -30,12 +30,7 @@ def live_measures(*, user=None):
 
 
 def _measures(user, unit, start, end):
-    queryset = in_unit(live_measures(user=user), unit, "cadre__unit")
-    if start is not None:
-        queryset = queryset.filter(date__gte=start)
-    if end is not None:
-        queryset = queryset.filter(date__lte=end)
-    return queryset
+    return in_period(in_unit(live_measures(user=user), unit, "cadre__unit"), "date", start, end)
 
 
 def measure_list(user):

@@ -9,9 +9,19 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Models load after AppConfig: import them in ready().
 
-        from core import audit, audit_events, checks, office_settings, security, signals, user_facts  # noqa: F401  (receivers, checks)
+        from core import (  # noqa: F401  (receivers, checks)
+            audit,
+            audit_events,
+            audit_log_export,
+            checks,
+            office_settings,
+            security,
+            signals,
+            user_facts,
+        )
 
         audit_events.autodiscover()
+        audit_log_export.register()
 
         # After every app's post_migrate (not only core's): the settings tables' permissions are created by their
         # own app's post_migrate, which runs after core's.

@@ -28,6 +28,7 @@ EVENTS = {
     "core.access.refused": "拒绝访问（403）",
     "core.access.not_found": "访问不存在或无权查看的页面",
     "core.auditlog.exported": "导出审计日志",
+    "core.auditlog.export_downloaded": "下载审计日志导出文件",
     "core.search.performed": "全局搜索",
     "core.auditlog.purged": "清理过期审计日志",
     "core.work_calendar.year_entered": "录入年度节假日安排",

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.models import AuditEvent
+from core.refusals import Refused
 
 
 class Versioned(models.Model):
@@ -27,10 +28,11 @@ class Versioned(models.Model):
 LATEST = object()
 
 
-class EditConflict(Exception):
+class EditConflict(Refused):
+    """A refusal like any other (pages show it with core.refusals.show_refusal), carrying what differs."""
+
     def __init__(self, message, differences):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, code="conflict")
         self.differences = differences  # [(label, current value, submitted value)]
 
 

@@ -2,16 +2,18 @@
 (the page polls its state fragment with htmx until it is finished; the status JSON for other callers), download
 the file. A job is its requester's own: another user's code is 404; a kind the user may not export is 403."""
 
-from django.contrib import messages
+from functools import wraps
+
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from core import exports
+from core import exports, roles
 from core.excel import XLSX_CONTENT_TYPE
-from core.permissions import deny, office_required
+from core.permissions import deny, role_required
+from core.refusals import show_refusal
 
 
 def _kind(request, name):
@@ -22,6 +24,18 @@ def _kind(request, name):
     if not kind.may(request.user):
         deny(request, f"（导出{kind.title}）")
     return kind
+
+
+def exporter_required(view):
+    """The office's lists, and the audit log of the 安全审计员: one of those roles, then the kind's own `may`, both
+    before the method is looked at (a GET of a POST-only address by someone who may not export is a 403)."""
+    @role_required(*roles.OFFICE_ROLES, roles.SECURITY_AUDITOR)
+    @wraps(view)
+    def wrapped(request, kind, *args, **kwargs):
+        _kind(request, kind)
+        return view(request, kind, *args, **kwargs)
+
+    return wrapped
 
 
 def _job(request, name, code):
@@ -38,7 +52,7 @@ def _context(request, kind, job):
             "retry_fields": retry_fields.items(), "listing": hasattr(job, "query")}
 
 
-@office_required
+@exporter_required
 @require_POST
 def request_list(request, kind):
     """导出Excel on a list: the list as filtered (the POSTed `query`), built in the background; the page that follows
@@ -47,7 +61,7 @@ def request_list(request, kind):
     try:
         job = exports.request_export(request.user, kind, request=request, query=request.POST.get("query", ""))
     except exports.ExportError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return redirect(export_kind.back[0])
     return redirect(job)
 
@@ -57,7 +71,7 @@ def old_address(route, kind, name):
     return path(route, list_redirect, {"kind": kind}, name=name)
 
 
-@office_required
+@exporter_required
 @require_GET
 def list_redirect(request, kind):
     """An old address of a list's synchronous export (a bookmark): back to the list with the same filters, where
@@ -66,14 +80,14 @@ def list_redirect(request, kind):
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
-@office_required
+@exporter_required
 @require_GET
 def detail(request, kind, code):
     export_kind, job = _job(request, kind, code)
     return render(request, "exports/detail.html", _context(request, export_kind, job))
 
 
-@office_required
+@exporter_required
 @require_GET
 def status(request, kind, code):
     """The state as JSON, or (for htmx, HX-Request) the page's state fragment, which stops polling once finished."""
@@ -87,7 +101,7 @@ def status(request, kind, code):
     return response
 
 
-@office_required
+@exporter_required
 @require_GET
 def download(request, kind, code):
     _export_kind, job = _job(request, kind, code)

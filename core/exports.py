@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import outbox
+from core.refusals import Refused
+from core.xlsx_table import write_table
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +35,8 @@ BUILD_TASK = "core.tasks.build_export"
 BUILD_FAILED = "生成失败，请点击“重试”；仍失败请联系系统管理员"
 
 
-class ExportError(ValueError):
-    """A refused export request; the message is shown to the user."""
+class ExportError(Refused):
+    """A refused export request (a refusal like any other); the message is shown to the user."""
 
 
 class ExportStatus(models.TextChoices):
@@ -318,8 +320,6 @@ def build(model, job_id):
 
 
 def _write_rows(kind, job, run):
-    from core.xlsx_table import write_table
-
     rows = kind.rows(job.requested_by, QueryDict(job.query))
     total, word = rows.total, kind.unit_word
     run.update(rows=total, step=f"共{total}{word}，正在写入")

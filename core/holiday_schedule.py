@@ -11,13 +11,14 @@ from django.db import transaction
 
 from core import audit, workdays
 from core.models import WorkCalendarDay, WorkCalendarYear
+from core.refusals import Refused
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 MAX_RANGE_DAYS = 15  # the longest holiday in a notice (春节/国庆) is 8–9 days; more is a typing error
 
 
-class ScheduleError(ValueError):
-    """The entered schedule cannot be applied; the message is shown to the administrator."""
+class ScheduleError(Refused):
+    """The entered schedule cannot be applied (a refusal like any other); the message is shown to the administrator."""
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,14 @@ import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import FileResponse
 from django.utils import timezone
 
-from core import audit, roles
-from core.refusals import Refused
+from core import audit, roles, uploads
+from core.refusals import Refused, not_future
 from core.transitions import Machine, Transition
 from core.workdays import add_calendar_days
 
@@ -261,8 +262,7 @@ def record_progress(item, *, date, note, status, actor, request=None):
             f"整改状态不能由“{RectificationStatus(old).label}”改为“{RectificationStatus(status).label}”", code="state")
     if not note:
         raise Refused("请填写整改进展情况")
-    if date > timezone.localdate():
-        raise Refused("进展日期不能晚于今天")
+    not_future(date, "进展日期")
     if date < locked.rectification_start:
         raise Refused("进展日期不能早于整改起算日期")
     if status == RectificationStatus.DONE and not locked.evidence_files.filter(voided_at__isnull=True).exists():
@@ -331,10 +331,6 @@ def check_upload(uploaded):
 
 def _refuse_macros_and_bombs(uploaded):
     """Zip containers (Office, OFD) go through core.uploads first: macro files and zip bombs are refused."""
-    from django.core.exceptions import ValidationError
-
-    from core import uploads
-
     uploaded.seek(0)
     head = uploaded.read(4)
     uploaded.seek(0)

@@ -1,11 +1,13 @@
 """The web side of rectification (core.rectification), shared by every app with finding-like records: the four
-forms, the detail page's context, and the thin views over progress, deadline, evidence and voiding.
+forms, the detail page, and the thin views over progress, deadline, evidence and voiding.
 
-An app builds its views once, saying how to find the item, who may change it and which service voids it:
+An app builds its views once, saying how to find the item, who may change it, which service voids it and which
+template shows it (with the names it knows the parent and the item by):
 
     finding_views = ItemViews(lookup=_finding, can_edit=permissions.can_edit, void_item=services.void_finding,
-                              voided_message="已作废该问题")
-    # urls.py: the item's detail route, then its actions (finding_progress, ..., evidence_download, ...)
+                              voided_message="已作废该问题", template="audits/finding_detail.html",
+                              names=("audit", "finding"))
+    # urls.py: the item's detail page, then its actions (finding_detail, finding_progress, ..., evidence_download)
     urlpatterns = [..., *views.finding_views.urlpatterns("<uuid:code>/findings/<uuid:finding_code>/", "finding")]
 
 `lookup(request, **codes)` receives the URL's codes (without `evidence_code`) and returns (parent, item) through
@@ -15,14 +17,15 @@ Every action redirects back to the item with a message.
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from core import rectification
 from core.permissions import deny, office_required
-from core.refusals import Refused, show_form_errors
+from core.refusals import Refused, show_form_errors, show_refusal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -63,11 +66,24 @@ def detail_context(item, today):
 class ItemViews:
     """The views over one kind of finding-like item (see the module docstring)."""
 
-    def __init__(self, *, lookup, can_edit, void_item, voided_message):
+    def __init__(self, *, lookup, can_edit, void_item, voided_message, template, names, extra=None):
         self.lookup = lookup
         self.can_edit = can_edit
         self.void_item = void_item
         self.voided_message = voided_message
+        self.template = template
+        self.names = names  # (parent, item): the names the detail template knows them by
+        self.extra = extra or {}
+
+    @method_decorator(office_required)
+    def detail(self, request, **codes):
+        """The item's page: its facts, the rectification log, the evidence, and the forms when it may be changed."""
+        parent, item = self.lookup(request, **codes)
+        today = timezone.localdate()
+        parent_name, item_name = self.names
+        return render(request, self.template, {
+            parent_name: parent, item_name: item, "today": today, **self.extra,
+            "can_edit": self.can_edit(request.user) and item.voided_at is None, **detail_context(item, today)})
 
     def _act(self, request, item, form_class, run):
         """Check the right to change, validate the form, run the service; a refusal becomes an error message."""
@@ -80,7 +96,7 @@ class ItemViews:
         try:
             message = run(form.cleaned_data)
         except Refused as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
         else:
             messages.success(request, message)
         return redirect(item)
@@ -155,9 +171,11 @@ class ItemViews:
         return self._act(request, item, VoidForm, run)
 
     def urlpatterns(self, prefix, name):
-        """The routes of these views below `prefix` (the item's URL with its codes): `<name>_progress`,
-        `<name>_deadline`, `<name>_void`, `evidence_upload`, `evidence_download` and `evidence_void`."""
+        """The routes of these views at and below `prefix` (the item's URL with its codes): `<name>_detail`,
+        `<name>_progress`, `<name>_deadline`, `<name>_void`, `evidence_upload`, `evidence_download` and
+        `evidence_void`."""
         return [
+            path(prefix, self.detail, name=f"{name}_detail"),
             path(prefix + "progress/", self.progress, name=f"{name}_progress"),
             path(prefix + "deadline/", self.deadline, name=f"{name}_deadline"),
             path(prefix + "void/", self.void, name=f"{name}_void"),

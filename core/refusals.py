@@ -9,6 +9,7 @@
 - `show_refusal(request, error, form=None)`: the page's message: on the form (its field if the refusal names one the
   form has, else a non-field error) when the page re-renders that form, else a django error message. It takes a
   ValidationError too (a model's full_clean, the upload checks), which keeps its own fields on the form.
+- `not_future(day, label)`: refuses a date after today ("〈label〉不能晚于今天"): what is recorded has happened.
 - `show_form_errors(request, form, label="")`: "〈label〉未完成：〈errors〉" (without a label, the errors, each
   named by its field) as an error message, for a page that redirects after an invalid form.
 
@@ -17,6 +18,7 @@ Views catch `Refused` only; anything else a service raises is a programming erro
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 
 class Refused(ValueError):
@@ -35,6 +37,13 @@ class Refused(ValueError):
 
     def __str__(self):
         return self.message
+
+
+def not_future(day, label):
+    """Things that already happened cannot be dated after today (services refuse it, whatever form calls them)."""
+    if day and day > timezone.localdate():
+        raise Refused(f"{label}不能晚于今天", code="future")
+    return day
 
 
 def refusal_text(error):

@@ -1,6 +1,7 @@
 import datetime
 
 from celery import shared_task
+from django.apps import apps
 
 from core import audit, deadlines, exports, outbox, tallies
 from core.models import Unit
@@ -43,10 +44,6 @@ def requeue_stale_exports():
 def build_export(model_label, job_id):
     """Build the file of one export job (any registered kind; core.exports.build); progress is written on the row.
     A rerun does nothing."""
-    from django.apps import apps
-
-    from core import exports
-
     job = exports.build(apps.get_model(model_label), job_id)
     return {"export": str(job.code) if job else None, "status": job.status if job else "skipped"}
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from core.exports import register_export
 from dashboard import permissions, workbook
+from dashboard.models import MonthlyExport
 from dashboard.services import producer_for
 
 
@@ -34,8 +35,6 @@ def retry(job):
 
 
 def register():
-    from dashboard.models import MonthlyExport
-
     register_export("dashboard-monthly", title="月度联席会议汇总表", may=permissions.can_export, write=write,
                     model=MonthlyExport, describe_job=describe, audit_changes=changes, facts=facts, retry=retry,
                     events=("dashboard.monthly.requested", "dashboard.monthly.downloaded"),

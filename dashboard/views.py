@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cadres import stats as cadre_stats
 from core.permissions import deny, office_required
+from core.refusals import show_refusal
 from core.scoping import unit_options, visible_units
 from dashboard import figures, permissions, services
 from dashboard.filters import MeasureFilter
@@ -76,6 +77,6 @@ def export_create(request):
     try:
         export = services.request_export(request.user, month, unit=unit, request=request)
     except services.ExportError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return redirect("dashboard:index")
     return redirect(export)

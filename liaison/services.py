@@ -18,7 +18,7 @@ from core import audit, outbox, roles, uploads, workdays
 from core.concurrency import claim_version
 from core.deadlines import users_covering
 from core.models import Notification
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 from core.transitions import Machine, Transition
 from liaison import hooks
 from liaison.models import (
@@ -294,8 +294,7 @@ def update_item(item, *, actor, request=None, version=None, **fields):
 
 def _check_item(item):
     item.full_clean(exclude=["report", "created_by", "cadre", "matched_by"])
-    if item.occurred_on > timezone.localdate():
-        raise Refused("发生时间不能晚于今天")
+    not_future(item.occurred_on, "发生时间")
 
 
 def _belongs_in_urgent(item):
@@ -489,8 +488,7 @@ def dispose(item, action, *, actor, decided_on=None, feedback="", note="", reque
     if item.disposals.filter(action=action).exists():
         raise Refused("该事项已作过此项处置")
     decided_on = decided_on or timezone.localdate()
-    if decided_on > timezone.localdate():
-        raise Refused("处置日期不能晚于今天")
+    not_future(decided_on, "处置日期")
     disposal = Disposal(item=item, action=action, decided_on=decided_on, feedback=feedback, note=note,
                         created_by=actor)
     if action in MEASURE_ACTIONS:
@@ -627,8 +625,7 @@ def _finish_decision(decision, action, *, actor, done_on, note):
 
 @transaction.atomic
 def complete_decision(decision, *, actor, done_on=None, note="", request=None):
-    if done_on and done_on > timezone.localdate():
-        raise Refused("办结日期不能晚于今天")
+    not_future(done_on, "办结日期")
     decision, changes = _finish_decision(decision, "complete", actor=actor, done_on=done_on or timezone.localdate(),
                                          note=note)
     audit.record(actor, audit.Action.UPDATE, "liaison.decision.completed", decision, request=request,

@@ -53,7 +53,8 @@ liaison_required = role_required(roles.LIAISON)
 handler_required = role_required(*perms.HANDLER_ROLES)
 
 
-# A rule's refusal, or a model's own field checks (full_clean, the upload checks) on the paths that run them.
+# A rule's refusal (an edit conflict included), or a model's own field checks (full_clean, the upload checks) on the
+# paths that run them.
 REFUSED_OR_INVALID = (Refused, ValidationError)
 
 
@@ -156,10 +157,8 @@ def report_edit(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_report(report, actor=request.user, request=request, **form.cleaned_data)
-        except Refused as error:
+        except Refused as error:  # an edit conflict too: the form again, with what changed
             show_refusal(request, error, form)
-        except EditConflict as conflict:
-            form.add_error(None, conflict.message)
         else:
             messages.success(request, "已保存。")
             return redirect(report)
@@ -181,11 +180,11 @@ def report_nil(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_nil(report, actor=request.user, request=request, **form.cleaned_data)
+        except EditConflict as conflict:  # the confirmation again, with what changed
+            show_refusal(request, conflict, form)
         except Refused as error:
             show_refusal(request, error)
             return redirect(report)
-        except EditConflict as conflict:
-            form.add_error(None, conflict.message)
         else:
             messages.success(request, f"已报送{report.period_label}零报告。")
             return redirect(report)
@@ -232,8 +231,6 @@ def item_edit(request, code, item_code):
                                         **form.cleaned_data)
         except REFUSED_OR_INVALID as error:
             show_refusal(request, error, form)
-        except EditConflict as conflict:
-            form.add_error(None, conflict.message)
         else:
             messages.success(request, _item_saved_text(item, report, "已保存。"))
             return redirect(report)
@@ -452,8 +449,6 @@ def _meeting_form(request, meeting):
                                                   version=version, request=request, **data)
         except REFUSED_OR_INVALID as error:
             show_refusal(request, error, form)
-        except EditConflict as conflict:
-            form.add_error(None, conflict.message)
         else:
             messages.success(request, "已保存会议。")
             return redirect(meeting)

@@ -17,7 +17,7 @@ from cadres.models import CadreStatus, ManagementLevel, SourceChannel
 from cadres.services import record_measure
 from core import audit as audit_log
 from core import numbering, rectification, workdays
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 from core.transitions import Machine, Transition
 from matters.models import (
     Accountability,
@@ -56,11 +56,6 @@ def _today():
     return timezone.localdate()
 
 
-def _not_future(date, label):
-    if date > _today():
-        raise Refused(f"{label}不能晚于今天")
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Registration (登记备案)
 
@@ -72,7 +67,7 @@ LEFT_STATUSES = (CadreStatus.REMOVED, CadreStatus.TRANSFERRED)
 def register_cadre(cadre, registered_on, *, note="", actor, request=None):
     if ExitEntryRegistration.objects.select_for_update().filter(cadre=cadre, removed_on__isnull=True).exists():
         raise Refused(f"{cadre.name}已登记备案")
-    _not_future(registered_on, "登记备案日期")
+    not_future(registered_on, "登记备案日期")
     registration = ExitEntryRegistration.objects.create(cadre=cadre, registered_on=registered_on,
                                                         note=(note or "")[:200], created_by=actor)
     audit_log.record(actor, Action.CREATE, "matters.registration.created", registration, request=request,
@@ -91,7 +86,7 @@ def remove_registration(registration, removed_on, reason, *, actor, request=None
         raise Refused("撤销备案须说明原因")
     if removed_on < registration.registered_on:
         raise Refused("撤销日期不能早于登记备案日期")
-    _not_future(removed_on, "撤销日期")
+    not_future(removed_on, "撤销日期")
     registration.removed_on, registration.removal_reason = removed_on, reason[:200]
     registration.save(update_fields=["removed_on", "removal_reason"])
     audit_log.record(actor, Action.UPDATE, "matters.registration.removed", registration, request=request,
@@ -146,7 +141,7 @@ def add_certificate(cadre, *, kind, number, issued_on, expires_on, issuing_autho
     if handed_over_on is not None:
         if handed_over_on < issued_on:
             raise Refused("交存日期不能早于签发日期")
-        _not_future(handed_over_on, "交存日期")
+        not_future(handed_over_on, "交存日期")
         certificate.status, certificate.handed_over_on = CertificateStatus.IN_CUSTODY, handed_over_on
     certificate.save()
     audit_log.record(actor, Action.CREATE, "matters.certificate.created", certificate, request=request,
@@ -163,7 +158,7 @@ def hand_over(certificate, on_date, *, actor, request=None):
     changes = CERTIFICATE_MACHINE.apply(certificate, "hand_over")
     if on_date < certificate.issued_on:
         raise Refused("交存日期不能早于签发日期")
-    _not_future(on_date, "交存日期")
+    not_future(on_date, "交存日期")
     certificate.handed_over_on = on_date
     certificate.save(update_fields=["status", "handed_over_on"])
     late = (on_date - certificate.handover_due).days
@@ -309,7 +304,7 @@ def record_opinion(application, department, *, replied_on, result, note="", acto
         raise Refused("请选择意见")
     if replied_on < opinion.requested_on:
         raise Refused("答复日期不能早于征求意见日期")
-    _not_future(replied_on, "答复日期")
+    not_future(replied_on, "答复日期")
     note = (note or "").strip()
     if result == OpinionResult.DISAGREE and not note:
         raise Refused("不同意的，须填写意见说明")
@@ -343,7 +338,7 @@ def approve(application, *, decided_on, decision_ref="", actor, request=None):
         raise ApplicationBlocked(blockers)
     if decided_on < application.applied_on:
         raise Refused("审批日期不能早于申请日期")
-    _not_future(decided_on, "审批日期")
+    not_future(decided_on, "审批日期")
     application.decided_on, application.decision_ref = decided_on, (decision_ref or "").strip()[:100]
     application.save(update_fields=["status", "decided_on", "decision_ref"])
     audit_log.record(actor, Action.UPDATE, "matters.application.approved", application, request=request,
@@ -356,7 +351,7 @@ def reject(application, *, decided_on, reason, actor, request=None):
     application = _lock_application(application)
     reason = (reason or "").strip()
     changes = APPLICATION_MACHINE.apply(application, "reject", data={"reason": reason})
-    _not_future(decided_on, "审批日期")
+    not_future(decided_on, "审批日期")
     application.decided_on, application.decision_note = decided_on, reason[:300]
     application.save(update_fields=["status", "decided_on", "decision_note"])
     audit_log.record(actor, Action.UPDATE, "matters.application.rejected", application, request=request,
@@ -400,7 +395,7 @@ def lend_certificate(application, *, lent_on, certificate=None, actor, request=N
         raise Refused("借出日期不能晚于出发日期")
     if application.decided_on and lent_on < application.decided_on:
         raise Refused("借出日期不能早于审批日期")
-    _not_future(lent_on, "借出日期")
+    not_future(lent_on, "借出日期")
     loan = CertificateLoan.objects.create(certificate=certificate, application=application, lent_on=lent_on,
                                           return_due=return_due(application.returns_on), lent_by=actor)
     application.certificate = certificate
@@ -427,7 +422,7 @@ def return_certificate(application, *, returned_on, report, actor, request=None)
     cert_changes = CERTIFICATE_MACHINE.apply(certificate, "return")
     if returned_on < loan.lent_on:
         raise Refused("交回日期不能早于借出日期")
-    _not_future(returned_on, "交回日期")
+    not_future(returned_on, "交回日期")
     loan.returned_on, loan.return_report, loan.received_by = returned_on, report, actor
     loan.save(update_fields=["returned_on", "return_report", "received_by"])
     certificate.save(update_fields=["status"])
@@ -447,7 +442,7 @@ def return_certificate(application, *, returned_on, report, actor, request=None)
 
 @transaction.atomic
 def record_investigation(cadre, *, kind, started_on, authority="县纪委监委", notice_ref="", actor, request=None):
-    _not_future(started_on, "立案日期")
+    not_future(started_on, "立案日期")
     record = InvestigationRecord.objects.create(cadre=cadre, kind=kind, started_on=started_on,
                                                 authority=authority or "县纪委监委", notice_ref=notice_ref,
                                                 created_by=actor)
@@ -463,7 +458,7 @@ def close_investigation(record, *, ended_on, outcome, actor, request=None):
         raise Refused("该记录已结束")
     if ended_on < record.started_on:
         raise Refused("结束日期不能早于立案日期")
-    _not_future(ended_on, "结束日期")
+    not_future(ended_on, "结束日期")
     record.ended_on, record.outcome = ended_on, (outcome or "").strip()[:200]
     record.save(update_fields=["ended_on", "outcome"])
     audit_log.record(actor, Action.UPDATE, "matters.investigation.closed", record, request=request,
@@ -484,7 +479,7 @@ def is_late_report(event_date, reported_on, rules=None):
 @transaction.atomic
 def report_personal_event(cadre, *, kind, party, event_date, venue, tables, guests, accepts_gifts, reported_on,
                           gift_scope="", note="", actor, request=None):
-    _not_future(reported_on, "报告日期")
+    not_future(reported_on, "报告日期")
     if accepts_gifts and not (gift_scope or "").strip():
         raise Refused("收受礼金礼品的，须填写收受范围")
     event = PersonalEvent.objects.create(
@@ -515,7 +510,7 @@ def measure_channel(kind):
 def create_inspection(unit, *, kind, round_name, team, feedback_on, feedback, secretary=None, actor, request=None):
     if secretary is not None and not secretary.unit.path.startswith(unit.path):
         raise Refused("党组织书记须为被巡察单位的干部")
-    _not_future(feedback_on, "反馈日期")
+    not_future(feedback_on, "反馈日期")
     inspection = Inspection.objects.create(unit=unit, kind=kind, round_name=round_name.strip(), team=team,
                                            feedback_on=feedback_on, feedback=feedback, secretary=secretary,
                                            created_by=actor)
@@ -555,7 +550,7 @@ def record_joint_review(inspection, *, held_on, discipline_opinion, organization
                         inspection_team_opinion, secretary_answers, conclusion, actor, request=None):
     """四方会审: the four parties' opinions and the Party secretary's answers, with the conclusion."""
     inspection = _lock_inspection(inspection)
-    _not_future(held_on, "会审日期")
+    not_future(held_on, "会审日期")
     if held_on < inspection.feedback_on:
         raise Refused("会审日期不能早于反馈日期")
     review = JointReview.objects.create(
@@ -582,7 +577,7 @@ def hold_accountable(inspection, *, situations, measure_kind, decided_on, reason
     reason = (reason or "").strip()
     if not reason:
         raise Refused("请填写事实与理由")
-    _not_future(decided_on, "决定日期")
+    not_future(decided_on, "决定日期")
     text = f"{inspection.get_kind_display()}整改问责（{inspection.round_name}）：{'；'.join(labels)}。{reason}"
     measure = record_measure(cadre, measure_kind, decided_on, text, actor=actor,
                              source_channel=measure_channel(inspection.kind), source=inspection, request=request)
@@ -604,7 +599,7 @@ def close_inspection(inspection, *, closed_on, actor, request=None):
     open_count = inspection.items.active().filter(rectification.OPEN_Q).count()
     if open_count:
         raise Refused(f"尚有{open_count}个整改事项未完成，不能办结")
-    _not_future(closed_on, "完成日期")
+    not_future(closed_on, "完成日期")
     inspection.status, inspection.closed_on = InspectionStatus.CLOSED, closed_on
     inspection.save(update_fields=["status", "closed_on"])
     audit_log.record(actor, Action.UPDATE, "matters.inspection.closed", inspection, request=request,
@@ -650,7 +645,7 @@ def record_crossing(*, id_number, direction, crossed_on, port, document_number="
     """One 出入境记录 for a cadre with an active 登记备案, matched to the approved application whose dates contain
     the day. Without one the record stays unmatched, and the warning rule matters.unapproved_crossing flags the
     cadre. The same record pushed twice is stored once. Returns (crossing, created)."""
-    _not_future(crossed_on, "出入境日期")
+    not_future(crossed_on, "出入境日期")
     registration = (ExitEntryRegistration.objects.select_related("cadre")
                     .filter(cadre__id_number=(id_number or "").strip().upper(), removed_on__isnull=True).first())
     if registration is None:

@@ -50,6 +50,5 @@ urlpatterns = [
     path("inspections/<uuid:code>/reviews/new/", views.review_create, name="review_create"),
     path("inspections/<uuid:code>/accountability/new/", views.accountability_create, name="accountability_create"),
     path("inspections/<uuid:code>/close/", views.inspection_close, name="inspection_close"),
-    path(item, views.item_detail, name="item_detail"),
     *views.item_views.urlpatterns(item, "item"),
 ]

@@ -2,10 +2,9 @@
 read cases), so petitions and identities are not registered here."""
 
 from django.contrib import admin
-from django.db import transaction
 
 from petitions.models import TimeLimit
-from petitions.reviews import recompute_review_deadlines
+from petitions.reviews import recompute_answer_deadlines
 from petitions.services import recompute_deadlines
 
 
@@ -17,6 +16,7 @@ class TimeLimitAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # Stored deadlines of open cases and of 复查/复核 requests awaiting an answer follow the edited limit.
-        transaction.on_commit(recompute_deadlines)
-        transaction.on_commit(recompute_review_deadlines)
+        # Stored deadlines of open cases and of 复查/复核 requests awaiting an answer follow the edited limit, in the
+        # admin's transaction (as a holiday-schedule change does): the limit and the deadlines change together.
+        recompute_deadlines()
+        recompute_answer_deadlines()

@@ -41,8 +41,8 @@ class PetitionsConfig(AppConfig):
         from petitions.defaults import ensure_defaults
 
         core_deadlines.register(deadlines.provider)
-        workdays.register_recompute(services.recompute_for_schedule)
-        workdays.register_recompute(reviews.recompute_for_schedule)
+        workdays.register_recompute(services.recompute_deadlines)
+        workdays.register_recompute(reviews.recompute_answer_deadlines)
         liaison_hooks.register_disposal_handler("to_petition", services.register_from_liaison)
         post_migrate.connect(ensure_defaults, sender=self)
         post_migrate.connect(forward_waiting_handoffs, sender=self)

@@ -9,7 +9,7 @@ from django.db import transaction
 from core import workdays
 from core.refusals import Refused
 from petitions import deadlines as petition_deadlines
-from petitions.models import CaseType, Petition, ReviewLevel, ReviewOutcome, ReviewRequest
+from petitions.models import CaseType, ReviewLevel, ReviewOutcome, ReviewRequest
 from petitions.services import _locked, _step, check_past, cn_date, refresh_deadlines
 from petitions.workflow import MACHINE
 
@@ -131,28 +131,18 @@ def answer_review(petition, *, actor, outcome, answered_on, note, request=None):
     return review
 
 
-def recompute_review_deadlines(queryset=None):
-    """After the time-limit table changed: the answer deadlines of requests still awaiting an answer."""
-    changed = 0
-    queryset = ReviewRequest.objects.all() if queryset is None else queryset
-    for review in queryset.filter(state=State.PENDING).select_related("petition"):
-        answer = petition_deadlines.review_answer_deadline(review)
-        if answer and (answer.date, answer.provisional) != (review.answer_due, review.answer_due_provisional):
-            ReviewRequest.objects.filter(pk=review.pk).update(answer_due=answer.date,
-                                                              answer_due_provisional=answer.provisional)
-            refresh_deadlines(Petition.objects.get(pk=review.petition_id))
-            changed += 1
-    return changed
-
-
-def recompute_for_schedule(first, last):
-    """core.workdays hook: the holiday schedule changed between `first` and `last`; answer deadlines of requests
-    received on or before `last` that reach `first` follow (calendar days roll over a holiday), and the handlers
-    are told of each move."""
+def recompute_answer_deadlines(first=None, last=None):
+    """Inside the transaction that changed a rule: the answer deadlines of requests awaiting an answer follow, and
+    the moved ones are returned (for the handlers' notifications). The holiday schedule changed between `first` and
+    `last` (a core.workdays hook; calendar days roll over a holiday): only requests received on or before `last`
+    whose deadline reaches `first`; the time-limit table changed: no bounds, every pending request."""
+    pending = ReviewRequest.objects.filter(state=State.PENDING)
+    if first is not None:
+        pending = pending.filter(answer_due__gte=first)
+    if last is not None:
+        pending = pending.filter(received_on__lte=last)
     moves = []
-    pending = (ReviewRequest.objects.filter(state=State.PENDING, received_on__lte=last, answer_due__gte=first)
-               .select_related("petition").select_for_update(of=("self",)))
-    for review in pending:
+    for review in pending.select_related("petition").select_for_update(of=("self",)):
         answer = petition_deadlines.review_answer_deadline(review)
         if not answer or (answer.date, answer.provisional) == (review.answer_due, review.answer_due_provisional):
             continue

@@ -552,37 +552,26 @@ def void(petition, *, actor, reason, request=None):
 
 # --- recomputing stored deadlines -------------------------------------------------------------------------------
 
-def recompute_deadlines(queryset=None):
-    """After the time-limit table or the holiday schedule changed: recompute open cases' stored deadlines."""
-    changed = 0
-    queryset = queryset if queryset is not None else Petition.objects.all()
-    for petition in queryset.filter(status__in=[*OPEN_STATUSES, Status.CONCLUDED]):
-        with transaction.atomic():
-            locked = _locked(petition)
-            before = [getattr(locked, field) for field in petition_deadlines.DEADLINE_FIELDS]
-            refresh_deadlines(locked, save=False)
-            if before != [getattr(locked, field) for field in petition_deadlines.DEADLINE_FIELDS]:
-                locked.save(update_fields=petition_deadlines.DEADLINE_FIELDS)
-                changed += 1
-    return changed
-
-
 _MOVE_LABELS = {"acceptance_due": "受理期限", "forward_due": "转送期限", "handling_due": "办结期限",
                 "feedback_due": "反馈期限"}
 
 
-def recompute_for_schedule(first, last):
-    """core.workdays hook: the holiday schedule changed between `first` and `last`. Every open or concluded case
-    counted from a date on or before `last` whose stored deadline is on or after `first` is recomputed; returns
-    the moved deadlines for the handlers' notifications."""
-    reaching = Q()
-    for field in _MOVE_LABELS:
-        reaching |= Q(**{f"{field}__gte": first})
-    cases = (Petition.objects.filter(reaching, received_on__lte=last, status__in=[*OPEN_STATUSES, Status.CONCLUDED])
-             .select_for_update().prefetch_related("handlers", "transfers"))
+def recompute_deadlines(first=None, last=None):
+    """Inside the transaction that changed a rule: recompute the stored deadlines of open or concluded cases and
+    return the moved ones (for the handlers' notifications). The holiday schedule changed between `first` and
+    `last` (a core.workdays hook): only cases counted from a date on or before `last` with a deadline on or after
+    `first`; the time-limit table changed: no bounds, every case."""
+    cases = Petition.objects.filter(status__in=[*OPEN_STATUSES, Status.CONCLUDED])
+    if first is not None:
+        reaching = Q()
+        for field in _MOVE_LABELS:
+            reaching |= Q(**{f"{field}__gte": first})
+        cases = cases.filter(reaching)
+    if last is not None:
+        cases = cases.filter(received_on__lte=last)
     moves = []
     with petition_deadlines.limits_loaded():
-        for petition in cases:
+        for petition in cases.select_for_update().prefetch_related("handlers", "transfers"):
             moves += _recompute_one(petition)
     return moves
 

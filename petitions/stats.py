@@ -13,7 +13,7 @@ from django.utils import timezone
 from cadres import stats as cadres_stats
 from core import tallies
 from core.scoping import in_subtree, restrict_by_unit
-from core.stats import CHUNK, chunks
+from core.stats import CHUNK, chunks, in_period, in_unit, visible
 from petitions import tallies as tallied
 from petitions.models import (
     CONCLUDED_STATUSES,
@@ -34,15 +34,7 @@ __all__ = ["Channel", "FromTallies", "ProblemCategory", "base_queryset", "by_cat
 def base_queryset(*, user=None, unit=None, start=None, end=None):
     """Counted cases: visible to `user` (None = no user scope, for trusted callers), in `unit`'s subtree,
     received between `start` and `end` (inclusive)."""
-    queryset = Petition.objects.visible_to(user) if user is not None else Petition.objects.all()
-    queryset = queryset.counted()
-    if unit is not None:
-        queryset = queryset.filter(unit__path__startswith=unit.path)
-    if start is not None:
-        queryset = queryset.filter(received_on__gte=start)
-    if end is not None:
-        queryset = queryset.filter(received_on__lte=end)
-    return queryset
+    return in_period(in_unit(visible(Petition, user).counted(), unit), "received_on", start, end)
 
 
 def _counts(**filters):

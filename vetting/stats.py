@@ -11,7 +11,7 @@ cases). Every function takes the same filters:
 
 from django.db.models import Count, Q
 
-from core.stats import CHUNK
+from core.stats import CHUNK, in_period, in_unit, visible
 from vetting.models import (
     CaseStatus,
     FeedbackConclusion,
@@ -27,14 +27,7 @@ __all__ = ["CaseStatus", "FeedbackConclusion", "blocked", "blocked_count", "by_s
 
 
 def cases(user=None, unit=None, since=None, until=None):
-    qs = VettingCase.objects.all() if user is None else VettingCase.objects.visible_to(user)
-    if unit is not None:
-        qs = qs.filter(proposed_unit__path__startswith=unit.path)
-    if since is not None:
-        qs = qs.filter(opened_on__gte=since)
-    if until is not None:
-        qs = qs.filter(opened_on__lte=until)
-    return qs
+    return in_period(in_unit(visible(VettingCase, user), unit, "proposed_unit"), "opened_on", since, until)
 
 
 def by_stage(**filters):

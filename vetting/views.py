@@ -48,7 +48,7 @@ def case_create(request):
         try:
             case = services.open_case(actor=request.user, request=request, **form.cleaned_data)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已启动任前把关 {case.number}，并完成立案时的预警核对")
             return redirect(case)

@@ -23,8 +23,8 @@ from cadres.timeline import timeline_steps
 from cadres.views.common import cadre_or_404, editable_cadre, form_page, require_edit
 from cadres.warnings import evaluation, rule_choices, shown_to
 from core import audit, bundles
-from core.concurrency import EditConflict
 from core.permissions import deny, office_required
+from core.refusals import Refused, show_refusal
 from core.scoping import in_subtree, unit_options, visible_units
 
 PAGE_SIZE = 30
@@ -181,10 +181,8 @@ def edit(request, code):
         try:
             services.update_cadre(cadre, actor=request.user, request=request, version=form.cleaned_data["version"],
                                   **basics)
-        except ValidationError as error:
-            form.add_error(None, error)
-        except EditConflict as conflict:
-            form.add_error(None, conflict.message)
+        except (ValidationError, Refused) as error:  # an edit conflict is a refusal
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已保存基本信息")
             return redirect(cadre)
@@ -204,8 +202,8 @@ def change_post(request, code):
                                  post_title=data["post_title"], rank=data["rank"],
                                  is_principal=data["is_principal"], start_date=data["start_date"],
                                  status=data["status"] or None)
-        except ValueError as error:
-            form.add_error("start_date", str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已登记任职变动")
             return redirect(cadre.get_absolute_url() + "#positions")

@@ -14,6 +14,7 @@ from cadres.forms import ImportForm
 from cadres.models import Cadre
 from core.excel import xlsx_response
 from core.permissions import deny, office_required
+from core.refusals import show_refusal
 from core.scoping import visible_units
 
 SESSION_KEY = "cadres_import"
@@ -104,7 +105,7 @@ def confirm(request):
             plan = _parse(request, handle)  # checked again: the data may have changed since the preview
         created, updated = importer.apply(plan, actor=request.user, request=request, filename=pending.get("name", ""))
     except importer.ImportFailed as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return render(request, "cadres/import.html", {"form": ImportForm(), "plan": plan, "token": None})
     finally:
         path.unlink(missing_ok=True)

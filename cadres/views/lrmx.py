@@ -21,6 +21,7 @@ from cadres.views.common import cadre_or_404
 from core import audit
 from core.forms import PleaseChooseMixin
 from core.permissions import deny, office_required
+from core.refusals import show_refusal
 from core.scoping import visible_units
 
 SESSION_KEY = "cadres_lrmx_import"
@@ -148,7 +149,7 @@ def confirm(request):
         created, updated = lrmx_import.apply(batch, actor=request.user, request=request,
                                              only_good=request.POST.get("only_good") == "1")
     except lrmx_import.ImportFailed as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return _page(request, LrmxUploadForm(user=request.user), batch, token)
     shutil.rmtree(folder, ignore_errors=True)
     request.session.pop(SESSION_KEY, None)

@@ -19,6 +19,7 @@ from cadres.forms import (
 from cadres.models import Cadre, RandomDraw, Verification
 from cadres.views.common import back_to_profile, editable_cadre, form_page
 from core.permissions import deny, office_required
+from core.refusals import Refused, show_refusal
 
 
 @office_required
@@ -30,8 +31,8 @@ def report_create(request, code):
         try:
             pm.record_report(cadre, actor=request.user, request=request, year=data["year"], kind=data["kind"],
                              submitted_on=data["submitted_on"], event_on=data["event_on"], note=data["note"])
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已登记个人有关事项报告")
             return back_to_profile(cadre, "personal-matters")
@@ -48,8 +49,8 @@ def report_expect(request, code):
         try:
             report = pm.expect_report(cadre, actor=request.user, request=request, kind=data["kind"],
                                       event_on=data["event_on"], note=data["note"])
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记应报事项，应于{report.due_on:%Y-%m-%d}前报告")
             return back_to_profile(cadre, "personal-matters")
@@ -64,8 +65,8 @@ def verification_create(request, code):
         try:
             pm.open_targeted_verification(cadre, actor=request.user, request=request,
                                           year=form.cleaned_data["year"], reason=form.cleaned_data["reason"])
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已登记重点查核")
             return back_to_profile(cadre, "personal-matters")
@@ -83,8 +84,8 @@ def verification_result(request, code, verification_code):
             pm.complete_verification(verification, actor=request.user, request=request, result=data["result"],
                                      verified_on=data["verified_on"], handling=data["handling"],
                                      measure=data["measure"])
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已登记查核结果")
             return back_to_profile(cadre, "personal-matters")
@@ -132,8 +133,8 @@ def draw_create(request):
             draw = pm.draw_random_sample(actor=request.user, request=request, year=data["year"],
                                          percent=data["percent"], reason=data["reason"],
                                          cadres=Cadre.objects.visible_to(request.user))
-        except ValueError as error:
-            messages.error(request, str(error))
+        except Refused as error:
+            show_refusal(request, error)
         else:
             messages.success(request, f"已抽取{len(draw.selected)}名干部进行随机抽查")
             return redirect(draw)

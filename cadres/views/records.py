@@ -34,8 +34,8 @@ def measure_create(request, code):
                 cadre, data["kind"], data["date"], data["reason"], actor=request.user, request=request,
                 source_channel=data["source_channel"], delivered_on=data["delivered_on"],
                 previous=data.get("previous"))
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             text = f"已登记{measure.get_kind_display()}"
             if measure.reply_due:
@@ -59,8 +59,8 @@ def inquiry_delivery(request, code, measure_code):
         try:
             measure = services.record_inquiry_delivery(measure, form.cleaned_data["delivered_on"],
                                                        actor=request.user, request=request)
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记送达，答复期限为{cn_date(measure.reply_due)}"
                                       f"{'（暂定）' if measure.reply_due_provisional else ''}")
@@ -76,8 +76,8 @@ def inquiry_reply(request, code, measure_code):
         try:
             services.record_inquiry_reply(measure, form.cleaned_data["replied_on"], form.cleaned_data["reply"],
                                           actor=request.user, request=request)
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已登记函询答复")
             return back_to_profile(cadre, "measures")
@@ -92,8 +92,8 @@ def measure_void(request, code, measure_code):
     if request.method == "POST" and form.is_valid():
         try:
             services.void_measure(measure, form.cleaned_data["reason"], actor=request.user, request=request)
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已作废该监督措施（记录保留）")
             return back_to_profile(cadre, "measures")
@@ -112,8 +112,8 @@ def assessment_create(request, code):
                 assessment = services.record_assessment(
                     cadre, actor=request.user, request=request, year=data["year"], grade=data["grade"],
                     unfit_vote_share=data["unfit_vote_share"], note=data["note"])
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         if not form.errors:
             messages.success(request, f"已登记{data['year']}年度考核")
             if assessment.share_warning:
@@ -133,8 +133,8 @@ def duty_report_create(request, code):
             services.record_duty_report(cadre, actor=request.user, request=request, year=data["year"],
                                         reported_on=data["reported_on"], summary=data["summary"],
                                         rating=data["rating"])
-        except ValueError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记{data['year']}年度述职述廉")
             return back_to_profile(cadre, "assessments")

@@ -6,7 +6,6 @@ from matters.views.inspections import (  # noqa: F401
     inspection_detail,
     inspection_list,
     item_create,
-    item_detail,
     item_list,
     item_views,
     review_create,

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core.permissions import office_required
-from core.refusals import Refused
+from core.refusals import Refused, show_refusal
 from matters import permissions, services
 from matters.filters import PersonalEventFilter
 from matters.forms import PersonalEventForm
@@ -33,7 +33,7 @@ def event_create(request):
         try:
             event = services.report_personal_event(data.pop("cadre"), actor=request.user, request=request, **data)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             if event.late:
                 messages.warning(request, f"已登记：{event}。报告晚于规定时间，已标记为迟报")

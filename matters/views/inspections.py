@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from cadres.models import Cadre
 from core import rectification, rectification_views
 from core.permissions import office_required
-from core.refusals import Refused
+from core.refusals import Refused, show_refusal
 from core.scoping import in_subtree, visible_units
 from core.transitions import ViewAction, dispatch
 from matters import permissions, services
@@ -49,7 +49,7 @@ def inspection_create(request):
         try:
             inspection = services.create_inspection(data.pop("unit"), actor=request.user, request=request, **data)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记：{inspection}，请逐项登记整改事项")
             return redirect(inspection)
@@ -90,7 +90,7 @@ def item_create(request, code):
         try:
             item = services.add_item(inspection, actor=request.user, request=request, **form.cleaned_data)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记问题{item.number}，整改期限{item.rectification_deadline:%Y-%m-%d}")
             return redirect(inspection)
@@ -105,19 +105,10 @@ def _item(request, code, item_code):
     return inspection, item
 
 
-@office_required
-def item_detail(request, code, item_code):
-    inspection, item = _item(request, code, item_code)
-    today = timezone.localdate()
-    return render(request, "matters/item_detail.html", {
-        "inspection": inspection, "item": item, "finding": item, "today": today, "tab": "inspections",
-        "can_edit": permissions.can_edit(request.user) and item.voided_at is None,
-        **rectification_views.detail_context(item, today)})
-
-
-# progress, deadline, evidence and voiding: the views shared with audit findings (core.rectification_views)
+# the page, progress, deadline, evidence and voiding: the views shared with audit findings (core.rectification_views)
 item_views = rectification_views.ItemViews(
-    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项")
+    lookup=_item, can_edit=permissions.can_edit, void_item=services.void_item, voided_message="已作废该整改事项",
+    template="matters/item_detail.html", names=("inspection", "item"), extra={"tab": "inspections"})
 
 
 def _may_edit(user, inspection):

@@ -13,7 +13,7 @@ from cadres.dates import add_months
 from core import audit as audit_log
 from core.excel import xlsx_response
 from core.permissions import office_required
-from core.refusals import Refused, show_form_errors
+from core.refusals import Refused, show_form_errors, show_refusal
 from core.transitions import ViewAction, dispatch
 from matters import exports, permissions, services
 from matters.filters import ApplicationFilter, CertificateFilter, RegistrationFilter
@@ -72,7 +72,7 @@ def registration_create(request):
             services.register_cadre(data["cadre"], data["registered_on"], note=data["note"], actor=request.user,
                                     request=request)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记备案：{data['cadre'].name}")
             return redirect("matters:registration_list")
@@ -89,7 +89,7 @@ def registration_remove(request, code):
             services.remove_registration(registration, form.cleaned_data["removed_on"], form.cleaned_data["reason"],
                                          actor=request.user, request=request)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已撤销备案：{registration.cadre.name}")
             return redirect("matters:registration_list")
@@ -125,7 +125,7 @@ def certificate_create(request):
         try:
             certificate = services.add_certificate(data.pop("cadre"), actor=request.user, request=request, **data)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记证照：{certificate}，{certificate.get_status_display()}")
             return redirect(certificate)
@@ -218,7 +218,7 @@ def application_create(request):
             blockers = error.reasons
             form.add_error(None, "该干部当前不能办理因私出国（境），原因见下。")
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, f"已登记申请{application.number}，已向四个部门征求联审意见")
             return redirect(application)
@@ -359,7 +359,7 @@ def investigation_create(request):
         try:
             services.record_investigation(data.pop("cadre"), actor=request.user, request=request, **data)
         except Refused as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已登记立案审查调查信息")
             return redirect("matters:investigation_list")
@@ -379,7 +379,7 @@ def investigation_close(request, code):
         try:
             services.close_investigation(record, actor=request.user, request=request, **form.cleaned_data)
         except Refused as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
         else:
             messages.success(request, f"已登记结束：{record.cadre.name}")
     return redirect("matters:investigation_list")

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from api import services
@@ -251,6 +252,6 @@ def test_the_audit_log_page_filters_by_client(unit_client, other_unit_client, ca
     assert [(event.name, event.changes["client"]) for event in shown] == [("api.call.answered", str(mine.code))]
     everything = page.get("/audit-log/", {"client": "secadmin"}).context["page"].object_list  # not a client
     assert {event.actor_username for event in everything} >= {mine.user.username, other_unit_client[0].user.username}
-    page.get("/audit-log/", {"client": mine.user.username, "export": "xlsx"})
+    page.post(reverse("core:export_request", args=["audit-log"]), {"query": f"client={mine.user.username}"})
     assert AuditEvent.objects.get(name="core.auditlog.exported").summary.endswith(
         f"（条件：接口客户端 {mine.user.username}）")

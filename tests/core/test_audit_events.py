@@ -134,7 +134,7 @@ class TestAuditLogPage:
         assert len(response.context["page"].object_list) == AuditEvent.objects.count() == 2  # with the login
 
     def test_the_export_logs_its_conditions_in_words(self, client_for, security_auditor):
-        client_for(security_auditor).get(reverse("core:audit_log"), {"action": "view", "export": "xlsx",
-                                                                      "event": "cadres.cadre.profile_viewed"})
+        client_for(security_auditor).post(reverse("core:export_request", args=["audit-log"]),
+                                          {"query": "action=view&event=cadres.cadre.profile_viewed"})
         event = AuditEvent.objects.get(name="core.auditlog.exported")
         assert event.summary == "导出审计日志（条件：查看，查看廉政档案）"

@@ -3,7 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from core import audit
+from core.exports import ListExport
 from core.models import AuditEvent
+from tests.support.exports import export_list
 
 CASE_PAGES = ["cadres:index", "petitions:index", "audits:index", "liaison:index", "vetting:index",
               "matters:index", "dashboard:index"]
@@ -84,28 +87,27 @@ class TestOfficeRoles:
 
 @pytest.mark.django_db
 class TestAuditLogExport:
-    def test_auditor_exports_the_filtered_log_and_the_export_is_logged(self, client_for, security_auditor, staff):
-        import io
-
-        from openpyxl import load_workbook
-
-        from core import audit
-
+    def test_auditor_exports_the_filtered_log_and_the_export_is_logged(self, client_for, security_auditor, staff,
+                                                                       django_capture_on_commit_callbacks):
         audit.record(staff, audit.Action.VIEW, "cadres.cadre.profile_viewed", summary="查看干部档案")
         audit.record(staff, audit.Action.VIEW, "cadres.cadre.profile_viewed", summary="=HYPERLINK(1)")
-        response = client_for(security_auditor).get(reverse("core:audit_log"), {"q": "staff", "export": "xlsx"})
-        assert response.status_code == 200
-        sheet = load_workbook(io.BytesIO(response.content)).active
-        rows = list(sheet.iter_rows(values_only=True))
-        assert rows[0][0].startswith("审计日志")  # the title row, then the header
-        assert rows[1] == ("时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要", "事件标识")
-        assert ("查看廉政档案", None, "'=HYPERLINK(1)", "cadres.cadre.profile_viewed") in {row[4:] for row in rows[2:]}
-        summaries = {row[6] for row in rows[2:]}
-        assert "查看干部档案" in summaries and "'=HYPERLINK(1)" in summaries
-        assert AuditEvent.objects.filter(action="export", actor=security_auditor).count() == 1
+        audit.record(security_auditor, audit.Action.VIEW, "core.search.performed", summary="不在筛选结果中")
+        client = client_for(security_auditor)
+        page = client.get(reverse("core:audit_log"), {"q": "staff"}).content.decode()
+        assert reverse("core:export_request", args=["audit-log"]) in page
+        job, header, rows = export_list(client, "audit-log", django_capture_on_commit_callbacks, query="q=staff")
+        assert header == ("时间", "用户", "IP 地址", "操作", "事件", "对象", "摘要", "事件标识")
+        assert ("查看廉政档案", None, "'=HYPERLINK(1)", "cadres.cadre.profile_viewed") in {row[4:] for row in rows}
+        summaries = {row[6] for row in rows}
+        assert "查看干部档案" in summaries and "'=HYPERLINK(1)" in summaries and "不在筛选结果中" not in summaries
+        exported = AuditEvent.objects.get(name="core.auditlog.exported", actor=security_auditor)
+        assert (exported.name, exported.summary) == ("core.auditlog.exported", "导出审计日志（条件：staff）")
+        assert AuditEvent.objects.filter(name="core.auditlog.export_downloaded", actor=security_auditor).exists()
 
     def test_staff_cannot_export_the_log(self, client_for, staff):
-        assert client_for(staff).get(reverse("core:audit_log"), {"export": "xlsx"}).status_code == 403
+        response = client_for(staff).post(reverse("core:export_request", args=["audit-log"]), {"query": ""})
+        assert response.status_code == 403
+        assert not ListExport.objects.filter(kind="audit-log").exists()
 
 
 @pytest.mark.django_db

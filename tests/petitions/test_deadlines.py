@@ -97,7 +97,7 @@ def test_limits_come_from_the_editable_table(staff, section_head):
     petition = _approve(petition, staff, section_head, on=datetime.date(2026, 3, 10))
     assert petition.handling_due == datetime.date(2026, 6, 8)
     TimeLimit.objects.filter(case_type=CaseType.PETITION_MATTER, stage=Stage.HANDLING).update(days=60)
-    assert services.recompute_deadlines() == 1
+    assert [move.field for move in services.recompute_deadlines()] == ["handling_due"]
     petition.refresh_from_db()
     assert petition.handling_due == datetime.date(2026, 5, 9)
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from core import workdays
 from core.models import AuditEvent, Notification, WorkCalendarDay
 from core.refusals import Refused
 from petitions import deadlines, reviews
+from petitions.admin import TimeLimitAdmin
 from petitions.models import CaseType, ReviewLevel, ReviewRequest, Stage, Status, TimeLimit
 from tests.petitions.factories import force_status, make_petition
 
@@ -70,6 +72,21 @@ def test_the_time_limit_table_decides_the_window(staff):
     petition = fed_back(staff)
     with pytest.raises(Refused, match="超过复查请求期限"):
         reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25), received_on=TODAY - days(24))
+
+
+def test_a_time_limit_edited_in_the_admin_moves_the_stored_deadlines_in_its_transaction(staff, rf):
+    """The admin recomputes inside the saving transaction (as a holiday-schedule change does), not after commit:
+    right after the save, before any commit, the pending answer deadline already follows the new limit."""
+    petition = fed_back(staff)
+    review = reviews.request_review(petition, actor=staff, requested_on=TODAY - days(25),
+                                    received_on=TODAY - days(24))
+    limit = TimeLimit.objects.get(case_type=CaseType.PETITION_MATTER, stage=Stage.REVIEW_ANSWER)
+    limit.days = 40
+    before = review.answer_due
+    TimeLimitAdmin(TimeLimit, admin.site).save_model(rf.post("/"), limit, form=None, change=True)
+    review.refresh_from_db()
+    assert review.answer_due > before
+    assert review.answer_due == deadlines.review_answer_deadline(review).date
 
 
 def test_recheck_follows_the_answered_review_within_30_days(staff, section_head):
