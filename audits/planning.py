@@ -82,7 +82,7 @@ class _Builder:
 def suggest(year, scope=None, *, cadre_ids=None):
     """Proposals for `year` among the units under `scope` (all units if None): due ones with their reasons,
     and, for the principal leaders of classified units who are not due, the year they will be due."""
-    rules = AuditRules.current()
+    rules = AuditRules.for_unit(scope)  # the planning office's numbers (a county's own, else the city's)
     policies = {policy.category: policy for policy in CategoryPolicy.objects.all()}
     units = Unit.objects.all() if scope is None else scope.subtree()
     if cadre_ids is not None:

@@ -50,7 +50,7 @@ def blocking_first(warning):
     return (not warning.blocking, warning.label)
 
 
-# The settings row, read once per evaluation rather than once per rule.
+# The settings row of the cadres being evaluated, read once per evaluation rather than once per rule.
 _settings_in_use = contextvars.ContextVar("cadres_settings_in_use", default=None)
 
 
@@ -65,23 +65,40 @@ def _as_queryset(cadres):
     return Cadre.objects.filter(pk__in=[getattr(cadre, "pk", cadre) for cadre in cadres])
 
 
+def _by_settings(cadres):
+    """(settings row, cadres) pairs: the cadres under each county with its own thresholds (the deepest first) with
+    that county's row, the rest with the city's. The rules then run once per pair; with no county row, once."""
+    default, counties = CadreSettings.rows()
+    taken = []
+    for row in counties:
+        path = row.jurisdiction.path
+        part = cadres.filter(unit__path__startswith=path)
+        for deeper in (other for other in taken if other.startswith(path)):
+            part = part.exclude(unit__path__startswith=deeper)
+        taken.append(path)
+        yield row, part
+    for path in taken:
+        cadres = cadres.exclude(unit__path__startswith=path)
+    yield default, cadres
+
+
 def evaluate(cadres, on_date=None, rules=None):
     """{cadre_id: [Warning, ...]} over every registered rule (or the codes in `rules`). See the module docstring."""
     on_date = on_date or timezone.localdate()
     found = {}
     if not isinstance(cadres, models.QuerySet) and not cadres:
         return found
-    subset = _as_queryset(cadres)
-    token = _settings_in_use.set(CadreSettings.current())
-    try:
-        for code, rule in warning_rules().items():
-            if rules is not None and code not in rules:
-                continue
-            for cadre_id, reasons in (rule.evaluate(subset, on_date) or {}).items():
-                for reason in reasons:
-                    found.setdefault(cadre_id, []).append(Warning(code, rule.label, reason, rule.blocking))
-    finally:
-        _settings_in_use.reset(token)
+    for settings, subset in _by_settings(_as_queryset(cadres)):
+        token = _settings_in_use.set(settings)
+        try:
+            for code, rule in warning_rules().items():
+                if rules is not None and code not in rules:
+                    continue
+                for cadre_id, reasons in (rule.evaluate(subset, on_date) or {}).items():
+                    for reason in reasons:
+                        found.setdefault(cadre_id, []).append(Warning(code, rule.label, reason, rule.blocking))
+        finally:
+            _settings_in_use.reset(token)
     for warnings in found.values():
         warnings.sort(key=blocking_first)
     return found

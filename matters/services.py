@@ -230,8 +230,10 @@ def opinion_reply_due(requested_on, rules=None):
 CASE_NUMBER_SERIES = "matters.travel_application"  # core.models.YearlyCounter.series; YS-<year>-<seq>
 
 
-def _next_seq(year):
-    return numbering.next_number(CASE_NUMBER_SERIES, year)
+def _next_number(year, jurisdiction):
+    """(seq, YS-<year>-<seq>; a county's YS-<county>-<year>-<seq>), gap-free (core.numbering)."""
+    seq = numbering.next_number(CASE_NUMBER_SERIES, year, jurisdiction)
+    return seq, f"YS-{numbering.segment(jurisdiction)}{year}-{seq:03d}"
 
 
 def create_application(cadre, *, applied_on=None, actor, request=None, **details):
@@ -261,9 +263,9 @@ def _create_application(cadre, *, destination, departs_on, returns_on, purpose, 
             raise Refused("所选证照已注销")
         if certificate.expires_on < returns_on:
             raise Refused(f"所选证照有效期至{certificate.expires_on:%Y-%m-%d}，不足以覆盖行程")
-    seq = _next_seq(applied_on.year)
+    seq, number = _next_number(applied_on.year, numbering.jurisdiction_of(actor))
     application = TravelApplication.objects.create(
-        number=f"YS-{applied_on.year}-{seq:03d}", year=applied_on.year, seq=seq, cadre=cadre,
+        number=number, year=applied_on.year, seq=seq, cadre=cadre,
         certificate=certificate, destination=destination.strip(), departs_on=departs_on, returns_on=returns_on,
         purpose=purpose.strip(), funding=funding, funding_note=funding_note, companions=companions,
         applied_on=applied_on, approval_authority=approval_authority(cadre), created_by=actor)

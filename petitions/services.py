@@ -47,9 +47,10 @@ logger = logging.getLogger(__name__)
 CASE_NUMBER_SERIES = "petitions.petition"  # core.models.YearlyCounter.series
 
 
-def next_case_number(year):
-    """XF-<year>-<5 digits>, gap-free (core.numbering)."""
-    return f"XF-{year}-{numbering.next_number(CASE_NUMBER_SERIES, year):05d}"
+def next_case_number(year, jurisdiction=None):
+    """XF-<year>-<5 digits>, a county's XF-<county>-<year>-<5 digits>, gap-free (core.numbering)."""
+    seq = numbering.next_number(CASE_NUMBER_SERIES, year, jurisdiction)
+    return f"XF-{numbering.segment(jurisdiction)}{year}-{seq:05d}"
 
 
 def new_query_code():
@@ -141,7 +142,8 @@ def register(*, actor, received_on, channel, case_type, is_named, summary, categ
     unit = unit or (cadres[0].unit if cadres else None)
     if unit is None:
         raise Refused("请选择涉及单位")
-    petition = Petition(code=next_case_number(received_on.year), query_code=new_query_code(),
+    code = next_case_number(received_on.year, numbering.jurisdiction_of(actor))
+    petition = Petition(code=code, query_code=new_query_code(),
                         received_on=received_on, channel=channel, case_type=case_type, is_named=is_named,
                         unit=unit, categories=sorted(set(categories)), summary=summary, full_text=full_text,
                         clues_specific=clues_specific, created_by=actor)
@@ -454,7 +456,7 @@ def extend(petition, *, actor, days, reason, request=None):
         raise Refused("只有信访事项可以延期办理")
     if petition.extension_days:
         raise Refused("信访事项只能延期一次")
-    limit = petition_deadlines.max_extension_days(petition.case_type)
+    limit = petition_deadlines.max_extension_days(petition)
     if not 1 <= days <= limit:
         raise Refused(f"延期天数应在 1 至 {limit} 天之间")
     if not reason.strip():

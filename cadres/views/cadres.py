@@ -16,7 +16,7 @@ from cadres import permissions, services, snapshots
 from cadres.exports import list_queryset
 from cadres.filters import CadreFilter, search
 from cadres.forms import CadreEditForm, CadreForm, PostChangeForm
-from cadres.models import Cadre
+from cadres.models import Cadre, CadreSettings
 from cadres.personal_matters import report_due_date
 from cadres.registry import cases_about
 from cadres.timeline import timeline
@@ -88,7 +88,7 @@ def profile(request, code):
         "pm_reports": cadre.personal_matters_reports.all(),
         "verifications": cadre.verifications.select_related("measure", "draw"),
         "this_year_report": this_year_report,
-        "report_due": report_due_date(today.year),
+        "report_due": report_due_date(today.year, CadreSettings.for_unit(cadre.unit_id)),
         "warnings": warnings_for(cadre, today),
         "impact_bars": services.impact_bars([cadre.pk], today).get(cadre.pk, []),
         "timeline": timeline(cadre),
