@@ -318,9 +318,10 @@ class JurisdictionSettings(SingleRowSettings):
         return default, rows
 
     @classmethod
-    def resolver(cls):
-        """for_unit for many units (Units with their paths): the rows read once, matched in memory."""
-        default, counties = cls.rows()
+    def resolver(cls, rows=None):
+        """for_unit for many units (Units with their paths): the rows (as `rows()` gives them) read once, matched in
+        memory."""
+        default, counties = rows or cls.rows()
         by_unit = {row.jurisdiction_id: row for row in counties}
 
         def for_unit(unit):

@@ -5,8 +5,8 @@ The numbers a county may set differently (time limits, periods, thresholds, the 
 jurisdiction, inherited from the city's (core.models.JurisdictionSettings, petitions.TimeLimit); a county's
 administrator edits his county's rows only (core.admin.JurisdictionAdminMixin). Global by nature, one row for the
 deployment: the holiday schedule (the State Council's), the impact periods and accountability situations (the
-Party's regulations), the avoidance rules (a conflict pairs cadres of different counties) and the security policy
-(one set of accounts).
+Party's regulations), the avoidance rules (a conflict pairs cadres of different counties), the audit categories'
+cycles (one classification of units for the city's plan) and the security policy (one set of accounts).
 
 One list, used three ways: the 系统管理员 holds the rights on each (core.roles), every admin change of one is
 written to the audit log (below), and tests/core/test_office_settings.py checks the list against the admin
