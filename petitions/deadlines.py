@@ -45,9 +45,12 @@ class _Limits:
 
     def __init__(self):
         self.rows = {(row.jurisdiction_id, row.case_type, row.stage): row for row in TimeLimit.objects.all()}
+        self.counties = any(jurisdiction is not None for jurisdiction, _, _ in self.rows)
         self.paths = {}
 
     def get(self, case_type, stage, unit):
+        if not self.counties:  # no county sets its own: no unit to look up (a bulk load's thousands of them)
+            return self.rows.get((None, case_type, stage))
         for jurisdiction in [*reversed(self._ancestors(unit)), None]:
             row = self.rows.get((jurisdiction, case_type, stage))
             if row is not None:

@@ -87,3 +87,14 @@ def test_a_county_administrator_cannot_edit_the_citys_or_another_countys_limits(
     assert _post(client, qx_row, 1).status_code == 302  # not his to see: back to the admin index
     assert _post(client, bs_row, 11).status_code == 302
     assert [TimeLimit.objects.get(pk=row.pk).days for row in (city_row, qx_row, bs_row)] == [15, 12, 11]
+
+
+def test_the_table_loaded_for_a_recompute_gives_each_county_its_limits(county_qx, county_bs, qx_staff, bs_staff):
+    from petitions import deadlines
+
+    _county_limit(county_bs, days=10)
+    made = [make_petition(user, received_on=MONDAY) for user in (bs_staff, qx_staff)]
+    with deadlines.limits_loaded():
+        for petition in Petition.objects.filter(pk__in=[p.pk for p in made]):  # units not loaded: read by id
+            assert deadlines.acceptance_deadline(petition).date == petition.acceptance_due
+    assert [p.acceptance_due.day for p in made] == [16, 23]
