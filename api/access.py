@@ -26,6 +26,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         client = services.client_for_key(key)
         if client is None:
             raise exceptions.AuthenticationFailed()
+        client.user.act_for_client(client.acting_role)
         return client.user, client
 
     def authenticate_header(self, request):

@@ -5,8 +5,12 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.db import connection, transaction
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +24,39 @@ MAX_KEY_LENGTH = 100
 
 def max_json_bytes():
     return getattr(settings, "API_MAX_JSON_BYTES", 1024 * 1024)
+
+
+class Pages(PageNumberPagination):
+    """Every list answers a page: `page` (from 1) and `page_size` (default 50, at most 200), with the total count
+    and the links of the pages around it. The view orders its rows by a unique key, so pages never overlap."""
+
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    PARAMETERS = [
+        OpenApiParameter("page", int, description="页码，从 1 开始；默认 1"),
+        OpenApiParameter("page_size", int, description=f"每页条数，默认 {page_size}，最多 {max_page_size}"),
+    ]
+
+    def get_page_size(self, request):
+        text = request.query_params.get(self.page_size_query_param)
+        if text is None:
+            return self.page_size
+        if not text.isdigit() or int(text) < 1:
+            raise ValidationError({"page_size": [f"每页条数应为 1–{self.max_page_size} 的整数"]})
+        return min(int(text), self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        text = request.query_params.get(self.page_query_param, "1")
+        if not text.isdigit() or int(text) < 1:
+            raise ValidationError({"page": ["页码应为从 1 开始的整数"]})
+        self.request = request
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        try:
+            self.page = paginator.page(int(text))
+        except InvalidPage:
+            raise ValidationError({"page": [f"页码超出范围：共 {paginator.num_pages} 页"]}) from None
+        return list(self.page)
 
 
 class ApiView(APIView):
@@ -53,6 +90,11 @@ class ApiView(APIView):
         return response
 
 
+# The audit log is read by the office, not by programmers: the HTTP method in words.
+METHOD_WORDS = {"GET": "读取", "HEAD": "读取", "OPTIONS": "查询接口说明", "POST": "提交", "PUT": "更新",
+                "PATCH": "修改", "DELETE": "删除"}
+
+
 def record_call(request, response):
     """接口调用: client, endpoint, object and result, for every call (refused ones too)."""
     client = client_of(request) if hasattr(request, "_authenticator") else None
@@ -63,7 +105,8 @@ def record_call(request, response):
     action = audit.Action.VIEW if request.method == "GET" else audit.Action.UPDATE
     audit.record(user if user is not None and user.is_authenticated else None, action,
                  "api.call.answered", target, request=request._request, username="（未认证）",
-                 summary=f"{client or '未认证调用'}：{request.method} {request.path} → {response.status_code}",
+                 summary=f"{client or '未认证调用'}：{METHOD_WORDS.get(request.method, '调用')} {request.path} → "
+                 f"{response.status_code}",
                  changes={"client": str(client.code) if client else "", "endpoint": endpoint,
                           "status": response.status_code})
 

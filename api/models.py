@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from core import roles
 from liaison.models import MemberUnit
 
 
@@ -25,7 +26,9 @@ OFFICE_SCOPES = {Scope.PETITIONS_WRITE, Scope.STATS_READ}
 
 class ApiClient(models.Model):
     """One system calling the API. It acts as its own service account (`user`: no password, so it never logs in
-    to the pages), which carries its role and unit, so the services and `visible_to` treat it as the pages do."""
+    to the pages; no role of a person, so it is in no user picker, gets no reminder and handles no case). During a
+    call the account acts with `acting_role` in its unit (or jurisdiction), so the services and `visible_to` treat
+    it as they treat a person of that role."""
 
     code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("名称", max_length=100)
@@ -54,6 +57,10 @@ class ApiClient(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    @property
+    def acting_role(self):
+        return roles.LIAISON if self.member_unit_id else roles.STAFF
 
     def scope_labels(self):
         return [Scope(scope).label for scope in self.scopes if scope in Scope.values]

@@ -107,6 +107,15 @@ class ReportSummarySerializer(serializers.Serializer):
     return_reason = serializers.CharField()
 
 
+class ReportPageSerializer(serializers.Serializer):
+    """One page of a list (api.base.Pages)."""
+
+    count = serializers.IntegerField(help_text="符合条件的总数")
+    next = serializers.URLField(allow_null=True, help_text="下一页的地址；最后一页为 null")
+    previous = serializers.URLField(allow_null=True, help_text="上一页的地址；第一页为 null")
+    results = ReportSummarySerializer(many=True)
+
+
 class ReportOutSerializer(ReportSummarySerializer):
     nil_statement = serializers.CharField()
     remarks = serializers.CharField()

@@ -3,15 +3,17 @@
 A key is shown once: `api_<prefix>_<secret>`. The prefix finds the client; only the sha256 of the whole key is
 stored, so a leaked database gives no usable key."""
 
+import datetime
 import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from api.models import OFFICE_SCOPES, UNIT_SCOPES, ApiClient, Scope
+from api.models import OFFICE_SCOPES, UNIT_SCOPES, ApiClient, IdempotentAnswer, Scope
 from core import audit, roles
 from core.models import User
 from core.refusals import Refused
@@ -55,7 +57,8 @@ def check_scopes(member_unit, scopes):
 
 
 def _service_user(name, member_unit, actor, prefix):
-    """The client's own account: the liaison role in its member unit's group, or office staff with the issuing
+    """The client's own account, marked as a service account and holding no role of a person (ApiClient.acting_role
+    is granted per call): in its member unit's group (which holds the unit's reports), or with the issuing
     administrator's jurisdiction. No usable password: it cannot log in to the pages."""
     user = User(username=f"api-{prefix}", full_name=f"接口：{name}"[:50], must_change_password=False,
                 password_changed_at=timezone.now())
@@ -65,10 +68,9 @@ def _service_user(name, member_unit, actor, prefix):
         user.unit, user.jurisdiction = actor.unit, actor.jurisdiction
     user.set_unusable_password()
     user.save()
+    user.groups.add(Group.objects.get(name=roles.SERVICE_ACCOUNT))
     if member_unit is not None:
-        user.groups.add(Group.objects.get(name=roles.LIAISON), member_unit.group)
-    else:
-        user.groups.add(Group.objects.get(name=roles.STAFF))
+        user.groups.add(member_unit.group)
     return user
 
 
@@ -136,3 +138,14 @@ def revoke(client, *, actor, request=None):
     audit.record(actor, audit.Action.PERMISSION_CHANGE, "api.client.revoked", client, request=request,
                  summary=f"吊销接口客户端：{client}")
     return client
+
+
+def idempotency_retention():
+    return datetime.timedelta(hours=settings.API_IDEMPOTENCY_RETENTION_HOURS)
+
+
+def purge_idempotent_answers(now=None):
+    """The answers kept for Idempotency-Key are deleted once older than the retention (API_IDEMPOTENCY_RETENTION_HOURS,
+    a day by default): a client retries within it, or its key counts as new. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - idempotency_retention()
+    return IdempotentAnswer.objects.filter(created_at__lt=cutoff).delete()[0]

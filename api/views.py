@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from api import examples, serializers
 from api.access import client_of
-from api.base import ApiView, idempotent
+from api.base import ApiView, Pages, idempotent
 from api.models import Scope
 from cadres.models import Cadre
 from core.refusals import Refused
@@ -25,7 +25,7 @@ from liaison import permissions as liaison_perms
 from liaison import services as liaison_services
 from liaison.models import Disposal, Report, ReportItem, parse_period
 from matters import services as matter_services
-from petitions import duplicates
+from petitions import duplicates, identity
 from petitions import forms as petition_forms
 from petitions import services as petition_services
 
@@ -79,18 +79,22 @@ class ReportListView(ApiView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        summary="本单位的通报列表", tags=["联席会议通报"],
-        parameters=[OpenApiParameter("period", str, description="只看某月（YYYY-MM）")],
-        responses={200: serializers.ReportSummarySerializer(many=True), **ERRORS})
+        summary="本单位的通报列表", tags=["联席会议通报"], operation_id="liaison_reports_list",
+        description="按月份从新到旧分页（同月按创建先后从新到旧）。",
+        parameters=[OpenApiParameter("period", str, description="只看某月（YYYY-MM）"), *Pages.PARAMETERS],
+        responses={200: serializers.ReportPageSerializer, **ERRORS})
     def get(self, request):
-        reports = Report.objects.visible_to(request.user).order_by("-period", "-created_at")
+        # The id last: a unique order, so that a row is on exactly one page.
+        reports = Report.objects.visible_to(request.user).order_by("-period", "-created_at", "-id")
         period = request.query_params.get("period")
         if period:
             month = parse_period(period) if serializers.PERIOD.match(period) else None
             if month is None:
                 raise ValidationError({"period": ["月份格式应为 YYYY-MM，如 2026-10"]})
             reports = reports.filter(period=month)
-        return Response(serializers.ReportSummarySerializer(reports[:200], many=True).data)
+        pages = Pages()
+        page = pages.paginate_queryset(reports, request, self)
+        return pages.get_paginated_response(serializers.ReportSummarySerializer(page, many=True).data)
 
     @extend_schema(
         summary="报送月度通报（含零报告）", tags=["联席会议通报"], parameters=[IDEMPOTENCY],
@@ -255,8 +259,8 @@ class PetitionIntakeView(ApiView):
         if not form.is_valid():  # the page's own checks (informant ID number, named reports' contact)
             raise ValidationError(_form_errors(form))
         cleaned = form.cleaned_data
-        reporter = petition_services.Reporter(cleaned["reporter_name"], cleaned["reporter_id_number"],
-                                              cleaned["reporter_phone"], cleaned["reporter_address"]) \
+        reporter = identity.Reporter(cleaned["reporter_name"], cleaned["reporter_id_number"],
+                                     cleaned["reporter_phone"], cleaned["reporter_address"]) \
             if cleaned["is_named"] else None
         petition = petition_services.register(
             actor=user, received_on=cleaned["received_on"], channel=cleaned["channel"],

@@ -24,6 +24,7 @@ from audits.models import (
 )
 from audits.registry import plan_flag_sources
 from cadres.models import Cadre, CadreStatus, PositionHistory
+from core.bundles import steps, task, together
 from core.models import Unit
 
 CURRENT_STATUSES = (CadreStatus.SERVING, CadreStatus.PROBATION)
@@ -79,20 +80,18 @@ class _Builder:
         return sorted(self.proposals.values(), key=lambda p: (not p.due, p.unit.path, p.cadre.name))
 
 
+@steps
 def suggest(year, scope=None, *, cadre_ids=None):
     """Proposals for `year` among the units under `scope` (all units if None): due ones with their reasons,
-    and, for the principal leaders of classified units who are not due, the year they will be due."""
-    rules = AuditRules.for_unit(scope)  # the planning office's numbers (a county's own, else the city's)
-    policies = {policy.category: policy for policy in CategoryPolicy.objects.all()}
+    and, for the principal leaders of classified units who are not due, the year they will be due. Steps
+    (core.bundles): the rules row first, then every other query of the suggestion in the same round."""
+    rules = yield from AuditRules.for_unit_steps(scope)  # the planning office's (a county's own, else the city's)
     units = Unit.objects.all() if scope is None else scope.subtree()
     if cadre_ids is not None:
         # Only the units these cadres hold or held matter (a profile asks for one cadre; a province has
         # thousands of classified units).
         held = PositionHistory.objects.filter(cadre_id__in=cadre_ids).values("unit_id")
         units = units.filter(Q(pk__in=held) | Q(pk__in=Cadre.objects.filter(pk__in=cadre_ids).values("unit_id")))
-    classifications = {c.unit_id: c for c in UnitClassification.objects.filter(unit__in=units, is_subject=True)}
-    builder = _Builder(year, classifications)
-
     cadres = Cadre.objects.filter(unit__in=units).select_related("unit")
     if cadre_ids is not None:
         cadres = cadres.filter(pk__in=cadre_ids)
@@ -100,27 +99,40 @@ def suggest(year, scope=None, *, cadre_ids=None):
     if cadre_ids is not None:
         # Only these cadres' audits matter (a profile asks for one cadre; a province has thousands of audits).
         audits = audits.filter(cadre_id__in=cadre_ids)
-    # Already scheduled for the year (an audit project exists): nothing to propose.
-    scheduled = set(audits.filter(audit__year=year).values_list("cadre_id", flat=True))
-    departures_done = set(audits.filter(audit__kind=AuditKind.DEPARTURE).values_list("cadre_id", "audit__unit_id"))
-
-    _by_cycle(builder, cadres, audits, policies)
-    _left_post(builder, units, cadre_ids, departures_done, rules)
-    _will_leave(builder, cadres, departures_done, rules)
-    _flagged(builder, cadres)
+    rows = yield {
+        "policies": CategoryPolicy.objects.all(),
+        "classifications": UnitClassification.objects.filter(unit__in=units, is_subject=True),
+        # Already scheduled for the year (an audit project exists): nothing to propose.
+        "scheduled": audits.filter(audit__year=year).values_list("cadre_id", flat=True),
+        "departures_done": audits.filter(audit__kind=AuditKind.DEPARTURE).values_list("cadre_id", "audit__unit_id"),
+        **_by_cycle_queries(year, cadres, audits),
+        **_left_post_queries(year, units, cadre_ids, rules),
+        "current_principals": cadres.filter(is_principal=True, status__in=CURRENT_STATUSES),
+    }
+    builder = _Builder(year, {c.unit_id: c for c in rows["classifications"]})
+    departures_done = set(rows["departures_done"])
+    _by_cycle(builder, rows, {policy.category: policy for policy in rows["policies"]})
+    _left_post(builder, rows, departures_done)
+    _will_leave(builder, rows["current_principals"], departures_done, rules)
+    yield from _flagged(builder, cadres)
+    scheduled = set(rows["scheduled"])
     return [p for p in builder.result() if p.cadre.pk not in scheduled]
 
 
-def _by_cycle(builder, cadres, audits, policies):
-    year = builder.year
+def _by_cycle_queries(year, cadres, audits):
     # A subquery rather than the ids of every classified unit spelled out (thousands in a province).
-    principals = list(cadres.filter(is_principal=True, status__in=CURRENT_STATUSES,
-                                    unit__audit_classification__is_subject=True))
+    principals = cadres.filter(is_principal=True, status__in=CURRENT_STATUSES,
+                               unit__audit_classification__is_subject=True)
     # The cycle runs per post: an audit of the cadre in an earlier unit does not count.
-    last_audit = {(cadre_id, unit_id): last for cadre_id, unit_id, last in
-                  audits.filter(cadre__in=principals, audit__year__lt=year).order_by()
-                  .values_list("cadre_id", "audit__unit_id").annotate(last=Max("audit__year"))}
-    for cadre in principals:
+    last_audit = (audits.filter(cadre__in=principals.order_by().values("pk"), audit__year__lt=year).order_by()
+                  .values_list("cadre_id", "audit__unit_id").annotate(last=Max("audit__year")))
+    return {"classified_principals": principals, "last_audit": last_audit}
+
+
+def _by_cycle(builder, rows, policies):
+    year = builder.year
+    last_audit = {(cadre_id, unit_id): last for cadre_id, unit_id, last in rows["last_audit"]}
+    for cadre in rows["classified_principals"]:
         classification = builder.classifications[cadre.unit_id]
         policy = policies.get(classification.category)
         if policy is None:
@@ -149,17 +161,23 @@ def _by_cycle(builder, cadres, audits, policies):
                             f"{head}，{cadre.post_since.year}年任现职，{due_year}年到期", due=False)
 
 
-def _left_post(builder, units, cadre_ids, departures_done, rules):
-    year = builder.year
+def _left_post_queries(year, units, cadre_ids, rules):
     since = datetime.date(year - rules.departure_lookback_years, 1, 1)
     positions = (PositionHistory.objects
                  .filter(is_principal=True, unit__in=units, end_date__gte=since,
                          end_date__lte=datetime.date(year, 12, 31))
                  .select_related("cadre__unit", "unit").order_by("end_date"))
+    # Cadres recorded as having left whose post history was never entered.
+    left = Cadre.objects.filter(unit__in=units, is_principal=True, status__in=LEFT_STATUSES).select_related("unit")
     if cadre_ids is not None:
         positions = positions.filter(cadre_id__in=cadre_ids)
+        left = left.filter(pk__in=cadre_ids)
+    return {"left_positions": positions, "left_cadres": left}
+
+
+def _left_post(builder, rows, departures_done):
     seen = set()
-    for position in positions:
+    for position in rows["left_positions"]:
         key = (position.cadre_id, position.unit_id)
         if key in departures_done or key in seen:
             continue
@@ -167,11 +185,7 @@ def _left_post(builder, units, cadre_ids, departures_done, rules):
         builder.add(position.cadre, position.unit, position.post_title, AuditKind.DEPARTURE,
                     f"{position.end_date.year}年{position.end_date.month}月离任"
                     f"{position.unit.display_name}{position.post_title}，未进行离任审计")
-    # Cadres recorded as having left whose post history was never entered.
-    left = Cadre.objects.filter(unit__in=units, is_principal=True, status__in=LEFT_STATUSES).select_related("unit")
-    if cadre_ids is not None:
-        left = left.filter(pk__in=cadre_ids)
-    for cadre in left:
+    for cadre in rows["left_cadres"]:
         key = (cadre.pk, cadre.unit_id)
         if key in departures_done or key in seen:
             continue
@@ -179,9 +193,9 @@ def _left_post(builder, units, cadre_ids, departures_done, rules):
                     f"已{cadre.get_status_display()}（原任{cadre.unit.display_name}{cadre.post_title}），未进行离任审计")
 
 
-def _will_leave(builder, cadres, departures_done, rules):
+def _will_leave(builder, principals, departures_done, rules):
     year_end = datetime.date(builder.year, 12, 31)
-    for cadre in cadres.filter(is_principal=True, status__in=CURRENT_STATUSES):
+    for cadre in principals:
         if (cadre.pk, cadre.unit_id) in departures_done:
             continue
         retires_on = _anniversary(cadre.birth_date, rules.retirement_age)
@@ -196,13 +210,15 @@ def _will_leave(builder, cadres, departures_done, rules):
 
 
 def _flagged(builder, cadres):
+    found = yield from together({name: task(source, builder.year, cadres)
+                                 for name, source in plan_flag_sources().items()})
     flagged = {}
-    for source in plan_flag_sources().values():
-        for cadre_id, reasons in (source(builder.year, cadres) or {}).items():
+    for reasons_by_cadre in found.values():
+        for cadre_id, reasons in (reasons_by_cadre or {}).items():
             flagged.setdefault(cadre_id, []).extend(reasons)
     if not flagged:
         return
-    for cadre in cadres.filter(pk__in=flagged):
+    for cadre in (yield cadres.filter(pk__in=flagged)):
         for reason in flagged[cadre.pk]:
             builder.add(cadre, cadre.unit, cadre.post_title, AuditKind.IN_OFFICE, reason)
 

@@ -10,6 +10,7 @@ from audits.models import Audit, AuditKind, AuditSubject, Finding
 from cadres.registry import CaseRef, register_case_source, register_warning_rule
 from cadres.snapshots import register_warning_source
 from core import rectification
+from core.bundles import steps
 
 UNRECTIFIED_RULE = "audits.unrectified"
 
@@ -23,16 +24,17 @@ def _open_findings(cadre_ids):
 
 
 @register_warning_rule(UNRECTIFIED_RULE, "审计发现问题未整改")
+@steps
 def unrectified_findings(cadres, on_date):
     """{cadre_id: [reason]} for cadres with audit findings not yet rectified (the overdue ones say so)."""
     cadre_ids = cadres.order_by().values("pk") if hasattr(cadres, "values") else [getattr(c, "pk", c) for c in cadres]
     flagged = {}
-    findings = list(_open_findings(cadre_ids).select_related("audit").order_by("rectification_deadline"))
+    findings = yield _open_findings(cadre_ids).select_related("audit").order_by("rectification_deadline")
     subjects = {}
-    if any(finding.responsible_cadre_id is None for finding in findings):
-        for audit_id, cadre_id in AuditSubject.objects.filter(
-                cadre_id__in=cadre_ids, audit_id__in={f.audit_id for f in findings}).values_list("audit_id",
-                                                                                               "cadre_id"):
+    unowned = {finding.audit_id for finding in findings if finding.responsible_cadre_id is None}
+    if unowned:
+        for audit_id, cadre_id in (yield AuditSubject.objects.filter(cadre_id__in=cadre_ids, audit_id__in=unowned)
+                                   .values_list("audit_id", "cadre_id")):
             subjects.setdefault(audit_id, set()).add(cadre_id)
     for finding in findings:
         overdue = finding.days_overdue(on_date)
@@ -46,17 +48,18 @@ def unrectified_findings(cadres, on_date):
 
 
 @register_case_source("audit_due")
+@steps
 def audit_due(cadre):
     """Audits the cadre is due before promotion: open audit projects, and an audit due by the plan rules."""
     refs = []
-    for audit in planning.scheduled_audits(cadre):
+    for audit in (yield planning.scheduled_audits(cadre)):
         refs.append(CaseRef(topic="audit_due", code=audit.number, label=f"{audit.year}年{audit}",
                             url=audit.get_absolute_url(), status=audit.get_status_display(), is_open=True,
                             date=audit.entry_date, blocks_vetting=True))
     if refs:
         return refs
     today = timezone.localdate()
-    for proposal in planning.suggest(today.year, cadre_ids=[cadre.pk]):
+    for proposal in (yield from planning.suggest.steps(today.year, cadre_ids=[cadre.pk])):
         if proposal.due:
             refs.append(CaseRef(topic="audit_due", code=f"due-{today.year}-{cadre.code}",
                                 label=f"应进行{AuditKind(proposal.kind).label}：{proposal.reasons_text}",

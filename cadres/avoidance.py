@@ -35,6 +35,7 @@ from cadres.models import (
 )
 from cadres.registry import register_appointment_check, register_warning_rule
 from core import audit
+from core.bundles import steps
 from core.models import Unit
 from core.refusals import Refused
 
@@ -254,10 +255,12 @@ def _worth_checking(cadres, rules):
 
 
 @register_warning_rule("avoidance", "任职回避", blocking=True)
+@steps
 def avoidance_rule(cadres, on_date):
     """The warning: conflicts of the cadres in their current posts."""
     flagged = {}
-    for conflict in conflicts(list(_worth_checking(cadres, AvoidanceRules.current()))):
+    worth_checking = yield _worth_checking(cadres, (yield from AvoidanceRules.current_steps()))
+    for conflict in conflicts(worth_checking):
         flagged.setdefault(conflict.cadre.pk, []).append(conflict.text)
     return flagged
 

@@ -17,10 +17,16 @@
   in [since, until]}. The cadres warning rule
   "frequent_reports" (three or more reports in 12 months) adds up every registered counter, so the petitions app
   (and any other app that receives reports about cadres) only has to register one.
+
+Any of these functions may be written as `core.bundles` steps (`@steps` on a generator that yields its querysets):
+the integrity profile then reads its queries with every other source's, in one statement per round
+(`cadres.warnings.evaluation`, `cadres.timeline.timeline_steps`, `cases_steps`); called directly it works as before.
 """
 
 import datetime
 from dataclasses import dataclass
+
+from core.bundles import run, task, together
 
 _warning_rules = {}
 _timeline_sources = []
@@ -90,11 +96,14 @@ def register_case_source(topic):
 
 def cases_about(cadre, topic=None):
     """CaseRefs from every registered source (or one topic) about this cadre."""
-    refs = []
-    for name, source in _case_sources.items():
-        if topic is None or topic == name:
-            refs.extend(source(cadre))
-    return refs
+    return run({"cases": cases_steps(cadre, topic)})["cases"]
+
+
+def cases_steps(cadre, topic=None):
+    """`cases_about` as steps (core.bundles): the sources' queries go out together."""
+    found = yield from together({name: task(source, cadre) for name, source in _case_sources.items()
+                                 if topic is None or topic == name})
+    return [ref for name in _case_sources if name in found for ref in found[name]]
 
 
 def register_report_counter(counter):

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cadres.dates import add_months, not_future, period_until
@@ -27,6 +28,7 @@ from cadres.models import (
     SupervisionMeasure,
 )
 from core import audit, workdays
+from core.bundles import steps
 from core.concurrency import claim_version
 
 # Fields of a cadre that are plain facts about the person; the post fields follow the current PositionHistory row.
@@ -285,13 +287,17 @@ def _bars(measure, period, on_date):
     return bars
 
 
+@steps
 def impact_bars(cadre_ids, on_date):
-    """{cadre_id: [ImpactBar, ...]} running on `on_date`, longest first. Two queries whatever the number of cadres."""
-    table = {row.kind: row for row in ImpactPeriod.objects.all() if row.months or row.higher_post_months}
-    running = {}
-    measures = SupervisionMeasure.objects.filter(cadre_id__in=cadre_ids, kind__in=list(table),
+    """{cadre_id: [ImpactBar, ...]} running on `on_date`, longest first. Two queries whatever the number of cadres
+    (one statement in a bundle: core.bundles)."""
+    counted = ImpactPeriod.objects.filter(Q(months__gt=0) | Q(higher_post_months__gt=0))
+    measures = SupervisionMeasure.objects.filter(cadre_id__in=cadre_ids, kind__in=counted.values("kind"),
                                                  voided_at__isnull=True, date__lte=on_date)
-    for measure in measures.order_by("cadre_id", "date"):
+    rows = yield {"table": counted, "measures": measures.order_by("cadre_id", "date")}
+    table = {row.kind: row for row in rows["table"]}
+    running = {}
+    for measure in rows["measures"]:
         for bar in _bars(measure, table[measure.kind], on_date):
             running.setdefault(measure.cadre_id, []).append(bar)
     for bars in running.values():

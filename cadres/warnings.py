@@ -32,6 +32,7 @@ from cadres.models import (
 )
 from cadres.registry import register_warning_rule, report_counters, warning_rules
 from cadres.services import impact_bars
+from core.bundles import run, steps, task, together
 
 # Only cadres still holding a leading post are due a move (交流) or an age-based change of post.
 LEADING_STATUSES = [CadreStatus.SERVING, CadreStatus.PROBATION]
@@ -65,10 +66,10 @@ def _as_queryset(cadres):
     return Cadre.objects.filter(pk__in=[getattr(cadre, "pk", cadre) for cadre in cadres])
 
 
-def _by_settings(cadres):
+def _by_settings(rows, cadres):
     """(settings row, cadres) pairs: the cadres under each county with its own thresholds (the deepest first) with
-    that county's row, the rest with the city's. The rules then run once per pair; with no county row, once."""
-    default, counties = CadreSettings.rows()
+    that county's row, the rest with the city's (`rows`: CadreSettings.rows()). With no county row, one pair."""
+    default, counties = rows
     taken = []
     for row in counties:
         path = row.jurisdiction.path
@@ -84,36 +85,46 @@ def _by_settings(cadres):
 
 def evaluate(cadres, on_date=None, rules=None):
     """{cadre_id: [Warning, ...]} over every registered rule (or the codes in `rules`). See the module docstring."""
+    if not isinstance(cadres, models.QuerySet) and not cadres:
+        return {}
+    return run({"found": evaluation(cadres, on_date, rules)}, bundle=False)["found"]
+
+
+def evaluation(cadres, on_date=None, rules=None):
+    """`evaluate` as steps (core.bundles): every rule's queries go out together, so one cadre's warnings take a
+    few statements (`warnings_for`, the profile) whatever the number of rules. The rules run once per county
+    with thresholds of its own (over its cadres) and once with the city's (over the rest)."""
     on_date = on_date or timezone.localdate()
     found = {}
-    if not isinstance(cadres, models.QuerySet) and not cadres:
-        return found
-    for settings, subset in _by_settings(_as_queryset(cadres)):
+    for settings, subset in _by_settings((yield from CadreSettings.rows_steps()), _as_queryset(cadres)):
         token = _settings_in_use.set(settings)
         try:
-            for code, rule in warning_rules().items():
-                if rules is not None and code not in rules:
-                    continue
-                for cadre_id, reasons in (rule.evaluate(subset, on_date) or {}).items():
-                    for reason in reasons:
-                        found.setdefault(cadre_id, []).append(Warning(code, rule.label, reason, rule.blocking))
+            results = yield from together({code: task(rule.evaluate, subset, on_date)
+                                           for code, rule in warning_rules().items()
+                                           if rules is None or code in rules})
         finally:
             _settings_in_use.reset(token)
+        for code, rule in warning_rules().items():  # in the order of registration, as the sort below leaves ties
+            for cadre_id, reasons in (results.get(code) or {}).items():
+                for reason in reasons:
+                    found.setdefault(cadre_id, []).append(Warning(code, rule.label, reason, rule.blocking))
     for warnings in found.values():
         warnings.sort(key=blocking_first)
     return found
 
 
 def warnings_for(cadre, on_date=None):
-    """[Warning, ...] for one cadre, blocking ones first."""
-    return evaluate([cadre.pk], on_date).get(cadre.pk, [])
+    """[Warning, ...] for one cadre, blocking ones first (the rules' queries in a few statements)."""
+    return run({"found": evaluation([cadre.pk], on_date)})["found"].get(cadre.pk, [])
 
 
 # --- the cadres app's own rules. Each takes cadre ids (or cadres) and the date, and returns {id: [reason]}. ------
 
 @register_warning_rule("impact_period", "处于影响期", blocking=True)
+@steps
 def impact_period_rule(cadres, on_date):
-    return {cadre_id: [bar.text for bar in bars] for cadre_id, bars in impact_bars(cadres, on_date).items()}
+    bars = yield from impact_bars.steps(cadres, on_date)
+    return {cadre_id: [bar.text for bar in bars] for cadre_id, bars in bars.items()}
 
 
 def _discrepancies(cadres, on_date, result):
@@ -124,7 +135,7 @@ def _discrepancies(cadres, on_date, result):
     rows = Verification.objects.filter(cadre__in=cadres, result=result, verified_on__gt=since,
                                        verified_on__lte=on_date).order_by("verified_on")
     flagged = {}
-    for verification in rows:
+    for verification in (yield rows):
         ends_on = add_months(verification.verified_on, window)
         if ends_on <= on_date:
             continue
@@ -135,13 +146,15 @@ def _discrepancies(cadres, on_date, result):
 
 
 @register_warning_rule("concealment", "个人有关事项瞒报", blocking=True)
+@steps
 def concealment_rule(cadres, on_date):
-    return _discrepancies(cadres, on_date, VerificationResult.CONCEALMENT)
+    return (yield from _discrepancies(cadres, on_date, VerificationResult.CONCEALMENT))
 
 
 @register_warning_rule("omission", "个人有关事项漏报")
+@steps
 def omission_rule(cadres, on_date):
-    return _discrepancies(cadres, on_date, VerificationResult.OMISSION)
+    return (yield from _discrepancies(cadres, on_date, VerificationResult.OMISSION))
 
 
 def _percent(value):
@@ -151,6 +164,7 @@ def _percent(value):
 
 
 @register_warning_rule("unfit_votes", "不称职票比例偏高")
+@steps
 def unfit_votes_rule(cadres, on_date):
     """The latest assessment before `on_date` whose 不称职 share is at or above the threshold (default 30%).
     Picks the few assessments over the threshold first, then drops those a later assessment supersedes, rather
@@ -163,20 +177,23 @@ def unfit_votes_rule(cadres, on_date):
     return {
         a.cadre_id: [f"{a.year}年度民主测评不称职票比例{_percent(a.unfit_vote_share)}%，"
                      f"达到{_percent(threshold)}%的阈值"]
-        for a in latest_high
+        for a in (yield latest_high)
     }
 
 
 @register_warning_rule("frequent_reports", "被举报次数较多")
+@steps
 def frequent_reports_rule(cadres, on_date):
-    """Adds up the counters other apps register (cadres.registry.register_report_counter)."""
+    """Adds up the counters other apps register (cadres.registry.register_report_counter), read together."""
     if not report_counters():
         return {}
     settings = _settings()
     since = add_months(on_date, -settings.report_window_months)
+    counted = yield from together({index: task(counter, cadres, since, on_date)
+                                   for index, counter in enumerate(report_counters())})
     totals = {}
-    for counter in report_counters():
-        for cadre_id, count in (counter(cadres, since, on_date) or {}).items():
+    for counts in counted.values():
+        for cadre_id, count in (counts or {}).items():
             totals[cadre_id] = totals.get(cadre_id, 0) + count
     return {
         cadre_id: [f"近{settings.report_window_months}个月被举报{count}次（阈值{settings.report_count_threshold}次）"]
@@ -185,18 +202,20 @@ def frequent_reports_rule(cadres, on_date):
 
 
 @register_warning_rule("long_tenure", "同一职位任职时间较长")
+@steps
 def long_tenure_rule(cadres, on_date):
     years = _settings().same_post_years
     limit = years_before(on_date, years)
     rows = Cadre.objects.filter(pk__in=cadres, status__in=LEADING_STATUSES, post_since__lte=limit)
     flagged = {}
-    for cadre_id, since in rows.values_list("pk", "post_since"):
+    for cadre_id, since in (yield rows.values_list("pk", "post_since")):
         held = (on_date - since).days // 365
         flagged[cadre_id] = [f"自{since:%Y-%m-%d}任现职已满{held}年（{years}年应交流）"]
     return flagged
 
 
 @register_warning_rule("non_leading_age", "达到改任非领导职务年龄")
+@steps
 def non_leading_age_rule(cadres, on_date):
     settings = _settings()
     ages = {Gender.MALE: settings.non_leading_age_male, Gender.FEMALE: settings.non_leading_age_female}
@@ -205,7 +224,7 @@ def non_leading_age_rule(cadres, on_date):
         condition |= models.Q(gender=gender, birth_date__lte=years_before(on_date, age))
     rows = Cadre.objects.filter(condition, pk__in=cadres, status__in=LEADING_STATUSES)
     flagged = {}
-    for cadre_id, gender, birth in rows.values_list("pk", "gender", "birth_date"):
+    for cadre_id, gender, birth in (yield rows.values_list("pk", "gender", "birth_date")):
         flagged[cadre_id] = [f"{Gender(gender).label}，{birth.year}年{birth.month}月出生，已达{ages[gender]}周岁"
                              f"改任非领导职务年龄"]
     return flagged

@@ -243,6 +243,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # the API's stored answers to Idempotency-Key (api.services.purge_idempotent_answers), once past retention
+    "purge-idempotent-answers-hourly": {
+        "task": "api.tasks.purge_idempotent_answers",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 3000},
+    },
 }
 
 LOGGING = {
@@ -297,3 +303,5 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", 1024 * 1024)
+# How long the API keeps the first answer to an Idempotency-Key: a retry within it gets that answer again.
+API_IDEMPOTENCY_RETENTION_HOURS = env_int("API_IDEMPOTENCY_RETENTION_HOURS", 24)

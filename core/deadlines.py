@@ -87,7 +87,8 @@ class Covering:
 
     def author_or_covering(self, author, unit):
         """Who hears about a record: whoever entered (or handles) it while still active, else the users covering
-        its unit."""
+        its unit. (Query.author_or_covering, the scan's, also passes over an API client's service account; the
+        deadline oracle that uses this one meets none.)"""
         if author is not None and author.is_active:
             return (author,)
         return self(unit)
@@ -160,6 +161,7 @@ class Query:
         self.target_model = target_model
         self.notice_days = settings.DEADLINE_NOTICE_DAYS
         self.params = {"on_date": on_date, "notice_days": self.notice_days,
+                       "service_account": roles.SERVICE_ACCOUNT,
                        "horizon": on_date + datetime.timedelta(days=self.notice_days)}
         self.ctes = {}
         self._covers = {}
@@ -215,6 +217,7 @@ class Query:
         column) while active, else the users covering the unit (a unit id column)."""
         cover = self.covering(role_names)
         return (f"LEFT JOIN core_user {alias}_author ON {alias}_author.id = {author} AND {alias}_author.is_active "
+                f"AND {alias}_author.id NOT IN ({_SERVICE_ACCOUNTS}) "
                 f"LEFT JOIN {cover} {alias}_cover ON {alias}_author.id IS NULL AND {alias}_cover.unit_id = {unit} "
                 f"CROSS JOIN LATERAL (SELECT COALESCE({alias}_author.id, {alias}_cover.user_id) AS recipient_id) "
                 f"AS {alias}")
@@ -237,6 +240,12 @@ class Query:
         return Rows(self.target_model, tuple(self.ctes.items()), select, dict(self.params))
 
 
+# API clients' accounts (core.roles.SERVICE_ACCOUNT) are never a recipient, whatever a provider's rule selects.
+_SERVICE_ACCOUNTS = (
+    "SELECT sa.user_id FROM core_user_groups sa JOIN auth_group sa_group ON sa_group.id = sa.group_id "
+    "WHERE sa_group.name = %(service_account)s"
+)
+
 _INSERT_SELECT = """
 WITH {ctes}created AS (
     INSERT INTO core_notification
@@ -245,6 +254,8 @@ WITH {ctes}created AS (
         left(COALESCE(due.url, ''), 300), due.due_date, due.level, %(now)s
     FROM ({select}) AS due
     WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL
+      AND due.recipient_id NOT IN (SELECT sa.user_id FROM core_user_groups sa JOIN auth_group sa_group
+                                   ON sa_group.id = sa.group_id WHERE sa_group.name = %(service_account)s)
     ON CONFLICT ON CONSTRAINT core_notification_once_per_level DO NOTHING
     RETURNING kind
 )
@@ -274,7 +285,9 @@ def evaluate(provider, on_date):
 _EVALUATE = (
     "{with_ctes} SELECT due.kind, due.target_id, due.due_date, due.level, due.title, COALESCE(due.url, ''), "
     "array_agg(due.recipient_id ORDER BY due.recipient_id) FROM ({select}) AS due "
-    "WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 3, 2, 1, 4"
+    "WHERE due.recipient_id IS NOT NULL AND due.level IS NOT NULL AND due.recipient_id NOT IN ("
+    "SELECT sa.user_id FROM core_user_groups sa JOIN auth_group sa_group ON sa_group.id = sa.group_id "
+    "WHERE sa_group.name = %(service_account)s) GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 3, 2, 1, 4"
 )
 
 

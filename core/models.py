@@ -109,6 +109,21 @@ class User(AbstractUser):
     def has_role(self, *roles):
         return self.is_active and bool(self.role_names().intersection(roles))
 
+    @property
+    def is_service_account(self):
+        """An API client's account: never a handler, a reminder's recipient, or a reader of an informant."""
+        from core.roles import SERVICE_ACCOUNT  # core.roles imports these models
+
+        return SERVICE_ACCOUNT in self.role_names()
+
+    def act_for_client(self, role):
+        """A service account holds no role of a person; for the API call at hand it acts with its client's `role`
+        (the liaison role of its member unit, or office staff), so the services and `visible_to` scope it as they
+        scope a person of that role."""
+        if not self.is_service_account:
+            raise ValueError(f"{self.username} is not a service account")
+        self._role_names = self.role_names() | {role}
+
     def password_expired(self, policy):
         if self.must_change_password or self.password_changed_at is None:
             return True
@@ -276,6 +291,15 @@ class SingleRowSettings(models.Model):
             cached = _settings_cache[cls] = (cls.objects.get_or_create(pk=1)[0], time.monotonic())
         return cached[0]
 
+    @classmethod
+    def current_steps(cls):
+        """`current()` as steps (core.bundles): the row is read with the other queries of its round."""
+        cached = _settings_cache.get(cls) if cls.cache_seconds else None
+        if cached is not None and time.monotonic() - cached[1] <= cls.cache_seconds:
+            return cached[0]
+        rows = yield cls.objects.filter(pk=1)
+        return rows[0] if rows else cls.current()
+
 
 _settings_cache = {}  # model class -> (row, time read), for the tables with cache_seconds
 
@@ -311,9 +335,30 @@ class JurisdictionSettings(SingleRowSettings):
         return nearest(cls.objects.all(), unit).first() or cls.current()
 
     @classmethod
+    def for_unit_steps(cls, unit):
+        """`for_unit()` as steps (core.bundles): the row is read with the other queries of its round."""
+        if unit is None:
+            return (yield from cls.current_steps())
+        rows = yield nearest(cls.objects.all(), unit)[:1]
+        return rows[0] if rows else cls.current()
+
+    @classmethod
     def rows(cls):
         """(the default row, [the counties' rows, the deepest jurisdiction first]), read in one query."""
-        rows = list(cls.objects.select_related("jurisdiction").order_by(F("jurisdiction__path").desc(nulls_last=True)))
+        return cls._split(list(cls._all_rows()))
+
+    @classmethod
+    def rows_steps(cls):
+        """`rows()` as steps (core.bundles)."""
+        return cls._split((yield cls._all_rows()))
+
+    @classmethod
+    def _all_rows(cls):
+        return cls.objects.select_related("jurisdiction").order_by(F("jurisdiction__path").desc(nulls_last=True))
+
+    @classmethod
+    def _split(cls, rows):
+        rows = list(rows)
         default = rows.pop() if rows and rows[-1].jurisdiction_id is None else cls.current()
         return default, rows
 

@@ -15,6 +15,10 @@ ALL_ROLES = (STAFF, SECTION_HEAD, LEADER, LIAISON, SYSTEM_ADMIN, SECURITY_ADMIN,
 OFFICE_ROLES = (STAFF, SECTION_HEAD, LEADER)
 # 三员分立: the three administrators run the system but read no case data.
 ADMIN_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, SECURITY_AUDITOR)
+# Not a role of a person: the mark of an API client's service account (api.services). Such an account holds none of
+# the roles above, so no user picker offers it and no reminder reaches it; for one API call it acts with the role
+# its client needs (User.act_for_client).
+SERVICE_ACCOUNT = "接口服务账号"
 
 # Model permissions the three administrators hold in the admin (三员分立). Office roles work through the app
 # views; their object-level rights come from guardian.
@@ -36,7 +40,7 @@ def ensure_role_groups(group_model, permission_model):
     """Create the role groups and give the administrators their permissions. Idempotent; called by the data
     migration and after every migrate/flush, so the roles always exist. A permission that does not exist yet
     (its app's post_migrate has not run) is skipped; core.apps calls this again after each app's post_migrate."""
-    for name in ALL_ROLES:
+    for name in (*ALL_ROLES, SERVICE_ACCOUNT):
         group, _ = group_model.objects.get_or_create(name=name)
         for app_label, model, actions in ADMIN_PERMISSIONS.get(name, []):
             codenames = [f"{action}_{model}" for action in actions]

@@ -90,7 +90,19 @@ def _filtered_events(request):
         events = events.filter(name__in=audit_events.names_for(event))  # rows written under its old names too
     else:
         event = ""
-    return events, q, action, event
+    # An API client: its calls are its service account's events (the account keeps its name when the key rotates).
+    client = request.GET.get("client", "")
+    if User.objects.filter(username=client, groups__name=roles.SERVICE_ACCOUNT).exists():
+        events = events.filter(actor_username=client)
+    else:
+        client = ""
+    return events, q, action, event, client
+
+
+def _api_clients():
+    """(username, name) of the API clients' service accounts, revoked ones too: the audit log outlives a client."""
+    return list(User.objects.filter(groups__name=roles.SERVICE_ACCOUNT).order_by("full_name", "username")
+                .values_list("username", "full_name"))
 
 
 def _event_choices():
@@ -102,9 +114,10 @@ def _event_choices():
             for app_label, events in groups.items()]
 
 
-def _conditions(q, action, event):
+def _conditions(q, action, event, client=""):
     """The filter in words, for the export's own audit event."""
-    parts = [q, action and AuditEvent.Action(action).label, event and audit_events.label(event)]
+    parts = [q, action and AuditEvent.Action(action).label, event and audit_events.label(event),
+             client and f"接口客户端 {client}"]
     return "，".join(part for part in parts if part) or "无"
 
 
@@ -115,20 +128,21 @@ AUDIT_LOG_LAYOUT = TableLayout("审计日志", ["时间", "用户", "IP 地址",
 @role_required(roles.SECURITY_AUDITOR)
 def audit_log(request):
     """Only the 安全审计员 reads and exports the audit log; an export is itself logged."""
-    events, q, action, event = _filtered_events(request)
+    events, q, action, event, client = _filtered_events(request)
+    conditions = _conditions(q, action, event, client)
     if request.GET.get("export") == "xlsx":
         audit.record_request(request, audit.Action.EXPORT, "core.auditlog.exported",
-                             summary=f"导出审计日志（条件：{_conditions(q, action, event)}）")
+                             summary=f"导出审计日志（条件：{conditions}）")
         # The stored name goes last: it is what the chain hashes and what an older export or a log search shows.
         rows = ((e.at.astimezone(timezone.get_current_timezone()).replace(tzinfo=None), e.actor_username, e.ip,
                  e.get_action_display(), e.get_name_display(), e.target_repr, e.summary, e.name)
                 for e in events.iterator())
-        content = table_bytes(AUDIT_LOG_LAYOUT, rows, title=f"审计日志（条件：{_conditions(q, action, event)}）")
+        content = table_bytes(AUDIT_LOG_LAYOUT, rows, title=f"审计日志（条件：{conditions}）")
         return xlsx_response(content, f"审计日志-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {
         "page": page, "q": q, "action": action, "actions": AuditEvent.Action.choices,
-        "event": event, "event_choices": _event_choices(),
+        "event": event, "event_choices": _event_choices(), "client": client, "clients": _api_clients(),
     })
 
 

@@ -17,7 +17,7 @@ class FastSelect(forms.Select):
     province deployment has thousands of options; the stock widget spent most of a list page's time on them.
 
     `label_field`: for a model choice field, read (pk, that field) with values_list instead of building a model
-    instance per option; it must be the field the model's __str__ shows."""
+    instance per option; it must be the field the model's __str__ shows, or an expression computing it."""
 
     def __init__(self, attrs=None, choices=(), label_field=None):
         super().__init__(attrs, choices)
@@ -31,7 +31,10 @@ class FastSelect(forms.Select):
         field = self.choices.field
         if field.empty_label is not None:
             yield "", field.empty_label
-        yield from queryset.values_list("pk", self.label_field)
+        if isinstance(self.label_field, str):
+            yield from queryset.values_list("pk", self.label_field)
+        else:
+            yield from queryset.annotate(option_label=self.label_field).values_list("pk", "option_label")
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs or {})

@@ -2,6 +2,7 @@
 纳入考察 (case source topic "liaison_for_vetting")."""
 
 from cadres.registry import CaseRef, TimelineEntry, register_case_source, register_timeline
+from core.bundles import steps
 from liaison.models import Disposal, Report, ReportItem
 
 CATEGORY = "联席会议通报"
@@ -14,11 +15,16 @@ def _received_items(cadre):
 
 
 @register_timeline
+@steps
 def entries(cadre):
-    items = _received_items(cadre).prefetch_related("disposals").order_by("-occurred_on", "-id")
+    items = _received_items(cadre).order_by("-occurred_on", "-id")
+    rows = yield {"items": items, "disposals": Disposal.objects.filter(item__in=items.order_by().values("pk"))}
+    disposals = {}
+    for disposal in rows["disposals"]:
+        disposals.setdefault(disposal.item_id, []).append(disposal)
     result = []
-    for item in items:
-        actions = "、".join(d.get_action_display() for d in item.disposals.all())
+    for item in rows["items"]:
+        actions = "、".join(d.get_action_display() for d in disposals.get(item.pk, []))
         result.append(TimelineEntry(
             date=item.occurred_on, category=CATEGORY,
             title=f"{item.report.member_unit}{item.report.get_kind_display()}："
@@ -30,6 +36,7 @@ def entries(cadre):
 
 
 @register_case_source(VETTING_TOPIC)
+@steps
 def for_vetting(cadre):
     disposals = (Disposal.objects.filter(item__cadre=cadre, action=Disposal.Action.FOR_VETTING,
                                          item__voided_at__isnull=True)
@@ -37,4 +44,4 @@ def for_vetting(cadre):
     return [CaseRef(topic=VETTING_TOPIC, code=str(d.item.code),
                     label=f"{d.item.report.member_unit}通报：{d.item.get_aspect_display()}（{d.item.get_severity_display()}）",
                     url=d.item.get_absolute_url(), status="纳入考察", is_open=True, date=d.decided_on)
-            for d in disposals]
+            for d in (yield disposals)]

@@ -15,6 +15,7 @@ CONSTRAINT_MESSAGES = {
     "matters_investigationrecord_end_after_start": "结束日期不能早于立案日期。",
     "matters_inspectionitem_deadline_after_start": "整改期限不能早于整改开始日期。",
     "matters_inspectionitem_number_once": "问题序号冲突（可能有人同时登记），请重新提交。",
+    "matters_bordercrossing_once": "该出入境记录已报送。",
 }
 
 

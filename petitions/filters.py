@@ -11,18 +11,20 @@ import datetime
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Func, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from core.filters import UnitSubtreeFilter
 from core.models import Unit, User
-from core.scoping import visible_units
+from core.scoping import can_read_cases, restrict_by_unit, visible_units
 from core.widgets import FastSelect
 from petitions.forms import office_users
 from petitions.models import OPEN_STATUSES, Channel, Petition, PetitionSubject, ProblemCategory, Status
 from petitions.search import matching
 
+# What User.__str__ shows, computed in SQL for the handler filter's options (a province has hundreds of them).
+USER_LABEL = Coalesce(NullIf("full_name", Value("")), "username")
 OPEN = "open"
 STATUS_CHOICES = [(OPEN, "在办（各环节）"), *Status.choices]
 DAYS_CHOICES = [("overdue", "已逾期"), ("today", "今日到期"), ("soon", "5日内到期"), ("none", "无待办期限")]
@@ -38,7 +40,7 @@ class PetitionFilter(django_filters.FilterSet):
                                            empty_label="全部类别")
     unit = UnitSubtreeFilter(label="单位", queryset=Unit.objects.none(), empty_label="全部单位")
     handler = django_filters.ModelChoiceFilter(label="承办人", queryset=User.objects.none(), field_name="handlers",
-                                               empty_label="全部承办人", widget=FastSelect)
+                                               empty_label="全部承办人", widget=FastSelect(label_field=USER_LABEL))
     days = django_filters.ChoiceFilter(label="剩余天数", choices=DAYS_CHOICES, method="by_days",
                                        empty_label="全部期限")
     received_after = django_filters.DateFilter(label="收件日期从", field_name="received_on", lookup_expr="gte",
@@ -107,3 +109,16 @@ def filtered(params, user):
     empty query too): without a status the list shows the counted cases."""
     filterset = PetitionFilter(params, queryset=list_queryset(user), user=user)
     return filterset, filterset.qs.order_by("-received_on", "-code")
+
+
+def count(params, user):
+    """How many cases `filtered(params, user)` lists, in one statement: the cases of the user's units that pass the
+    filters, less those of them about the user himself (what hidden_from takes away). The large count is then a
+    plain index scan, not an anti-join of every case with the subjects (at province scale a third of the list's
+    time). Exact: the cases about the user are a part of the first count."""
+    if not can_read_cases(user):
+        return filtered(params, user)[1].count()
+    in_units = restrict_by_unit(Petition.objects.all(), user, *Petition.objects.all().unit_fields)
+    passing = PetitionFilter(params, queryset=in_units, user=user).qs.order_by()
+    about = passing.about(user).values(n=Func("pk", function="COUNT"))
+    return passing.aggregate(n=Count("pk") - Subquery(about))["n"]

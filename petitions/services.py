@@ -13,7 +13,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from cadres.models import SourceChannel
 from cadres.services import record_measure
-from core import audit, numbering, outbox, uploads, workdays
+from core import audit, numbering, outbox, roles, uploads, workdays
+from core.deadlines import users_covering
 from core.refusals import Refused
 from liaison.hooks import HandoffResult
 from petitions import deadlines as petition_deadlines
@@ -124,7 +125,8 @@ def _notify_assigned(petition, users, actor):
 def register(*, actor, received_on, channel, case_type, is_named, summary, categories, unit=None, full_text="",
              clues_specific=False, cadres=(), unmatched=(), reporter=None, attachments=(), request=None):
     """受理登记. `cadres` are Cadre instances; `unmatched` dicts of name/unit_text/post_title for people not yet
-    matched; `reporter` a Reporter for a named report. The registering user becomes the first handler."""
+    matched; `reporter` a Reporter for a named report. The registering user becomes the first handler; an intake
+    registered by a system (an API client's service account) goes to the 科室负责人 who assign it (intake_handlers)."""
     cadres = list(dict.fromkeys(cadres))  # the same cadre twice would break the one-subject-per-case constraint
     check_past(received_on, "收件日期")
     if is_named and (reporter is None or reporter.is_empty()):
@@ -142,6 +144,7 @@ def register(*, actor, received_on, channel, case_type, is_named, summary, categ
     unit = unit or (cadres[0].unit if cadres else None)
     if unit is None:
         raise Refused("请选择涉及单位")
+    handlers = intake_handlers(unit) if actor.is_service_account else [actor]
     code = next_case_number(received_on.year, numbering.jurisdiction_of(actor))
     petition = Petition(code=code, query_code=new_query_code(),
                         received_on=received_on, channel=channel, case_type=case_type, is_named=is_named,
@@ -156,17 +159,35 @@ def register(*, actor, received_on, channel, case_type, is_named, summary, categ
                                        post_title=item.get("post_title", ""))
     if is_named:
         identity.store(petition, reporter)
-    petition.handlers.add(actor)
-    identity.grant(petition, [actor])
+    petition.handlers.add(*handlers)
+    identity.grant(petition, handlers)
     for uploaded in attachments:
         _attach(petition, uploaded, actor)
+    note = f"{petition.get_channel_display()}，{'实名' if is_named else '匿名'}"
+    if handlers != [actor]:
+        note += f"；交科室负责人分办：{'、'.join(user.display_name for user in handlers)}"
     PetitionEvent.objects.create(petition=petition, actor=actor, action="register", label="受理登记",
-                                 to_status=petition.status,
-                                 note=f"{petition.get_channel_display()}，{'实名' if is_named else '匿名'}")
+                                 to_status=petition.status, note=note)
     audit.record(actor, audit.Action.CREATE, "petitions.petition.registered", petition, request=request,
                  summary=f"登记信访举报件 {petition.code}（{petition.get_channel_display()}，"
                          f"{'实名' if is_named else '匿名'}）")
+    _notify_assigned(petition, handlers, actor)
     return petition
+
+
+def intake_handlers(unit):
+    """The office's rule for an intake nobody of the office registered: it goes to the 科室负责人 of the nearest
+    office covering its unit (the deepest jurisdiction; a county's before the city's), who assign its handlers."""
+    heads = users_covering(unit, [roles.SECTION_HEAD])
+    if not heads:
+        raise Refused(f"{unit.display_name}没有负责的科室负责人，无法分办：请管理员先为其所属监督科设置科室负责人",
+                      code="state")
+    depth = max(_depth(user) for user in heads)
+    return sorted((user for user in heads if _depth(user) == depth), key=lambda user: user.pk)
+
+
+def _depth(user):
+    return user.jurisdiction.path.count("/") if user.jurisdiction_id else 0
 
 
 def _attach(petition, uploaded, actor):
@@ -313,6 +334,8 @@ def reject(petition, *, actor, note, request=None):
 
 
 def _set_handlers(petition, handlers, actor, request=None):
+    if any(user.is_service_account for user in handlers):
+        raise Refused("接口服务账号不能作为承办人", field="handlers")
     current = set(petition.handlers.all())
     wanted = set(handlers)
     added, removed = wanted - current, current - wanted

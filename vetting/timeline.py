@@ -1,16 +1,19 @@
 """The cadre's vetting history for the integrity profile (廉政档案) timeline."""
 
 from cadres.registry import TimelineEntry
+from core.bundles import steps
 from vetting.models import Appointment, CaseStatus, VettingCase
 
 CATEGORY = "任前把关"
 
 
+@steps
 def entries(cadre):
-    cases = VettingCase.objects.filter(cadre=cadre).select_related("proposed_unit")
-    appointments = {a.case_id: a for a in Appointment.objects.filter(case__cadre=cadre)}
+    rows = yield {"cases": VettingCase.objects.filter(cadre=cadre).select_related("proposed_unit"),
+                  "appointments": Appointment.objects.filter(case__cadre=cadre)}
+    appointments = {a.case_id: a for a in rows["appointments"]}
     out = []
-    for case in cases:
+    for case in rows["cases"]:
         post = f"{case.proposed_unit.display_name}{case.proposed_title}"
         url = case.get_absolute_url()
         out.append(TimelineEntry(case.opened_on, CATEGORY, f"任前把关：拟{case.get_move_kind_display()}任{post}",

@@ -18,11 +18,11 @@ from cadres.filters import CadreFilter, search
 from cadres.forms import CadreEditForm, CadreForm, PostChangeForm
 from cadres.models import Cadre, CadreSettings
 from cadres.personal_matters import report_due_date
-from cadres.registry import cases_about
-from cadres.timeline import timeline
+from cadres.registry import cases_steps
+from cadres.timeline import timeline_steps
 from cadres.views.common import cadre_or_404, editable_cadre, form_page, require_edit
-from cadres.warnings import rule_choices, warnings_for
-from core import audit
+from cadres.warnings import evaluation, rule_choices
+from core import audit, bundles
 from core.concurrency import EditConflict
 from core.permissions import deny, office_required
 from core.scoping import in_subtree, unit_options, visible_units
@@ -69,30 +69,48 @@ def index(request):
     })
 
 
-@office_required
-def profile(request, code):
-    """廉政档案: everything known about one cadre on one page."""
-    cadre = cadre_or_404(request, code)
-    today = timezone.localdate()
-    audit.record_request(request, audit.Action.VIEW, "cadres.cadre.profile_viewed", cadre,
-                         summary=f"查看廉政档案：{cadre.name}")
-    this_year_report = cadre.personal_matters_reports.filter(year=today.year, kind="annual").first()
-    return render(request, "cadres/profile.html", {
-        "cadre": cadre,
-        "today": today,
-        "age": cadre.age_on(today),
+def _records(cadre):
+    """The profile's own tables (steps for core.bundles)."""
+    return (yield {
         "positions": cadre.positions.select_related("unit"),
         "measures": cadre.measures.select_related("created_by", "previous"),
         "assessments": cadre.assessments.all(),
         "duty_reports": cadre.duty_reports.all(),
         "pm_reports": cadre.personal_matters_reports.all(),
         "verifications": cadre.verifications.select_related("measure", "draw"),
+    })
+
+
+@office_required
+def profile(request, code):
+    """廉政档案: everything known about one cadre on one page. Its tables, every registered warning rule, timeline
+    source and case source read together (core.bundles): a few statements whatever the number of rules."""
+    cadre = cadre_or_404(request, code)
+    today = timezone.localdate()
+    audit.record_request(request, audit.Action.VIEW, "cadres.cadre.profile_viewed", cadre,
+                         summary=f"查看廉政档案：{cadre.name}")
+    found = bundles.run({
+        "records": _records(cadre),
+        "warnings": evaluation([cadre.pk], today),
+        "impact_bars": bundles.task(services.impact_bars, [cadre.pk], today),
+        "timeline": timeline_steps(cadre),
+        "cases": cases_steps(cadre),
+        "settings": CadreSettings.for_unit_steps(cadre.unit_id),  # the cadre's jurisdiction's
+    })
+    records = found["records"]
+    this_year_report = next((report for report in records["pm_reports"]
+                             if report.year == today.year and report.kind == "annual"), None)
+    return render(request, "cadres/profile.html", {
+        **records,
+        "cadre": cadre,
+        "today": today,
+        "age": cadre.age_on(today),
         "this_year_report": this_year_report,
-        "report_due": report_due_date(today.year, CadreSettings.for_unit(cadre.unit_id)),
-        "warnings": warnings_for(cadre, today),
-        "impact_bars": services.impact_bars([cadre.pk], today).get(cadre.pk, []),
-        "timeline": timeline(cadre),
-        "cases": cases_about(cadre),
+        "report_due": report_due_date(today.year, found["settings"]),
+        "warnings": found["warnings"].get(cadre.pk, []),
+        "impact_bars": found["impact_bars"].get(cadre.pk, []),
+        "timeline": found["timeline"],
+        "cases": found["cases"],
         "can_edit": permissions.can_edit(request.user),
         "can_view_full_id": permissions.can_view_full_id(request.user),
     })

@@ -30,7 +30,8 @@ def change_history(obj, limit=50, also=None, anchor=""):
     targets = Q()
     for target_type, target_ids in ids.items():
         targets |= Q(target_type=target_type, target_id__in=sorted(target_ids))
-    events = AuditEvent.objects.filter(targets, action__in=_CHANGES).order_by("-id")[:limit]
+    # the actor joined for the name the office knows him by (the login name stays the audit log's business)
+    events = AuditEvent.objects.filter(targets, action__in=_CHANGES).select_related("actor").order_by("-id")[:limit]
     rows = []
     for event in events:
         model = models[event.target_type]

@@ -11,7 +11,8 @@ from cadres.filters import search
 from cadres.models import Cadre
 
 # Targets of issue 11 (2-core machine, province scale), in milliseconds unless said otherwise.
-TARGETS = {"list": 200, "profile": 200, "search": 50, "dashboard": 500}
+# The API's rows (run.py API_KINDS): the page's target, and no slower than the page beside them.
+TARGETS = {"list": 200, "profile": 200, "search": 50, "dashboard": 500, "api_list": 200, "api_dashboard": 500}
 SIZE_TABLES = [
     "core_unit",
     "core_user",

@@ -7,7 +7,8 @@
    scale is already there (--reseed forces a fresh database). The load time is one of the figures.
 2. Pages through the full middleware stack (Django test Client, production settings: DEBUG off), logged in as the
    province section head; beside each, the Django admin changelist (or change form) of the same model with the same
-   page size and filter, logged in as a superuser created in the benchmark database only.
+   page size and filter, logged in as a superuser created in the benchmark database only. The API's list endpoints
+   (part "api") in the same table, each beside its page read by the page's user, with a key issued for the run.
 3. The monthly workbook of the busiest month vs xlsxwriter constant_memory writing the same cells.
 4. The deadline scan over the whole data set (rolled back each time) vs the bare SQL counting what is due.
 5. Cadre list throughput under gunicorn (127.0.0.1:8111) with wrk, concurrent connections on loopback.
@@ -250,10 +251,8 @@ def page_targets(data):
     ]
 
 
-def measure_pages(data, warmup, samples):
+def measure_pages(data, warmup, samples, rows=None):
     from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     User = get_user_model()
@@ -270,31 +269,94 @@ def measure_pages(data, warmup, samples):
     ours, theirs = verified_client(head), verified_client(superuser)
     results = []
     for label, url, admin_url, kind in page_targets(data):
+        if rows and not any(text in label for text in rows):
+            continue
         row = {"label": label, "url": url, "admin_url": admin_url, "kind": kind}
         for key, client, address in (("ours", ours, url), ("admin", theirs, admin_url)):
-            if address is None:
-                continue
-            started = time.perf_counter()
-            response = client.get(address)
-            first = time.perf_counter() - started
-            if response.status_code != 200:
-                raise SystemExit(f"{address} → {response.status_code}")
-            with CaptureQueriesContext(connection) as queries:
-                client.get(address)
-            # Read them now: every request clears the connection's query log (request_started).
-            count = len(queries)
-            slowest = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries), reverse=True)[:3]
-            # A page that takes many seconds is sampled a few times only (the figure is then plain enough).
-            few = first > 5
-            figures = timed(lambda c=client, a=address: c.get(a), 0 if few else warmup, 3 if few else samples)
-            figures["queries"], figures["slowest"] = count, slowest
-            figures["bytes"] = len(response.content)
-            row[key] = figures
-            log(
-                f"{label} {key}: 中位数 {figures['median']:.0f} ms, p95 {figures['p95']:.0f} ms, "
-                f"{figures['queries']} 次查询"
-            )
+            if address is not None:
+                row[key] = measure_one(f"{label} {key}", client, address, warmup, samples)
         results.append(row)
+    return results
+
+
+def measure_one(label, client, address, warmup, samples):
+    """One address through the full stack: its queries (the second call's), its slowest three, its size and time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    started = time.perf_counter()
+    response = client.get(address)
+    first = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"{address} → {response.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(address)
+    # Read them now: every request clears the connection's query log (request_started).
+    count = len(queries)
+    slowest = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries), reverse=True)[:3]
+    # A page that takes many seconds is sampled a few times only (the figure is then plain enough).
+    few = first > 5
+    figures = timed(lambda: client.get(address), 0 if few else warmup, 3 if few else samples)
+    figures["queries"], figures["slowest"] = count, slowest
+    figures["bytes"] = len(response.content)
+    log(f"{label}: 中位数 {figures['median']:.0f} ms, p95 {figures['p95']:.0f} ms, {figures['queries']} 次查询")
+    return figures
+
+
+# --- 2b. the API beside its pages --------------------------------------------------------------------------------
+
+API_KINDS = ("api_list", "api_dashboard")  # scripts/bench/report.py TARGETS
+
+
+def api_targets(data):
+    """(label, API address, its page, kind) of the API's list endpoints, with the member unit whose reports are
+    listed (the one with the most) and its liaison officer, who reads the page."""
+    from django.db.models import Count
+
+    from liaison.models import MemberUnit
+
+    member = MemberUnit.objects.annotate(n=Count("reports")).order_by("-n", "id").select_related("unit").first()
+    officer = member.officers().order_by("id").first()
+    rows = [
+        ("接口：本单位通报列表（联络员页面对照）", "/api/v1/liaison/reports/", "/liaison/", "api_list"),
+        ("接口：监督态势统计（全省，今年；看板重新统计对照）", "/api/v1/stats/", "/dashboard/?fresh=1",
+         "api_dashboard"),
+    ]
+    return member, officer, rows
+
+
+def measure_api(data, warmup, samples):
+    """The API's list endpoints timed as the pages are, each beside its page over the same data read by the page's
+    user (a member unit's list: its liaison officer; statistics: the province section head on the dashboard). The
+    two clients are issued, and every call audited, in a transaction rolled back at the end: the benchmark database
+    keeps nothing of them."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+    from django.test import Client
+
+    from api import services
+    from api.models import Scope
+    from core import roles
+
+    head = get_user_model().objects.get(username=data["head"])
+    results = []
+    with transaction.atomic():
+        Group.objects.get_or_create(name=roles.SERVICE_ACCOUNT)  # exists once migrated; not in an older database
+        member, officer, rows = api_targets(data)
+        keys = {
+            "api_list": services.create_client(actor=head, name="基准：成员单位", member_unit=member,
+                                               scopes=[Scope.LIAISON_READ], rate_per_minute=6000)[1],
+            "api_dashboard": services.create_client(actor=head, name="基准：监督科", scopes=[Scope.STATS_READ],
+                                                    rate_per_minute=6000)[1],
+        }
+        readers = {"api_list": verified_client(officer), "api_dashboard": verified_client(head)}
+        for label, url, page_url, kind in rows:
+            caller = Client(HTTP_AUTHORIZATION=f"Bearer {keys[kind]}")
+            results.append({"label": label, "url": url, "admin_url": page_url, "kind": kind,
+                            "ours": measure_one(f"{label} 接口", caller, url, warmup, samples),
+                            "admin": measure_one(f"{label} 页面", readers[kind], page_url, warmup, samples)})
+        transaction.set_rollback(True)
     return results
 
 
@@ -400,7 +462,9 @@ def measure_scan(samples):
     # The slowest reads (the inserts of the reminders are the rest of the time).
     slowest = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries
                       if q["sql"].lstrip().upper().startswith("SELECT")), reverse=True)[:4]
-    inserting = sum(float(q["time"]) * 1000 for q in queries.captured_queries if q["sql"].startswith("INSERT"))
+    # the set-based providers' statements are WITH … INSERT … SELECT: every statement that writes the reminders
+    inserting = sum(float(q["time"]) * 1000 for q in queries.captured_queries
+                    if "INSERT INTO core_notification" in q["sql"])
     figures = timed(scan, 0, samples)
 
     def bare():
@@ -507,7 +571,7 @@ def _wrk(url, cookie, connections, seconds):
     }
 
 
-PARTS = ("pages", "workbook", "scan", "throughput")
+PARTS = ("pages", "api", "workbook", "scan", "throughput")
 
 
 def main():
@@ -518,7 +582,8 @@ def main():
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
-    parser.add_argument("--only", help="只测这些部分（逗号分隔：pages,workbook,scan,throughput），其余沿用上次结果")
+    parser.add_argument("--only", help="只测这些部分（逗号分隔：pages,api,workbook,scan,throughput），其余沿用上次结果")
+    parser.add_argument("--rows", help="pages 只测标签含这些文字的行（逗号分隔，如 廉政档案,信访举报列表）")
     args = parser.parse_args()
     data = prepare(args.scale, args.reseed, args.seed)
     setup_django()
@@ -534,7 +599,16 @@ def main():
                         "data": data, "scale": args.scale, "samples": args.samples, "warmup": args.warmup,
                         "load_before": os.getloadavg(), "sizes": report.table_sizes()})
     if "pages" in parts:
-        results["pages"] = measure_pages(data, args.warmup, args.samples)
+        measured = measure_pages(data, args.warmup, args.samples, args.rows.split(",") if args.rows else None)
+        if args.rows:  # the other rows keep their last figures, in their place
+            fresh = {row["label"]: row for row in measured}
+            measured = [fresh.pop(row["label"], row) for row in results.get("pages", [])] + list(fresh.values())
+        results["pages"] = measured
+    if "api" in parts:
+        results["api"] = measure_api(data, args.warmup, args.samples)
+    # The API rows go in the pages' table, each beside its page.
+    pages = [row for row in results.get("pages", []) if row["kind"] not in API_KINDS]
+    results["pages"] = pages + results.get("api", [])
     if "workbook" in parts:
         results["workbook"] = measure_workbook(data, 3)
     if "scan" in parts:

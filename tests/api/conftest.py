@@ -43,7 +43,8 @@ def other_unit_client(security_admin, member_b):
 
 
 @pytest.fixture
-def office_client(security_admin, county):
+def office_client(security_admin, county, section_head):
+    """The office's 12380 client; the county's 科室负责人 takes its intakes (petitions.services.intake_handlers)."""
     security_admin.jurisdiction = county
     security_admin.save(update_fields=["jurisdiction"])
     return issue(security_admin, None, [Scope.PETITIONS_WRITE, Scope.STATS_READ])

@@ -236,3 +236,21 @@ def test_only_the_security_admin_manages_clients(request, client_for, persona, u
     assert browser.get("/api-clients/").status_code == 403
     assert browser.get(f"/api-clients/{unit_client[0].code}/").status_code == 403
     assert browser.post(f"/api-clients/{unit_client[0].code}/revoke/").status_code == 403
+
+
+def test_the_audit_log_page_filters_by_client(unit_client, other_unit_client, call_as, client_for, security_auditor,
+                                              security_admin):
+    call_as(unit_client).get(REPORTS)
+    call_as(other_unit_client).get(REPORTS)
+    mine = unit_client[0]
+    services.rotate_key(mine, actor=security_admin)  # the account, and so the filter, outlives a key
+    page = client_for(security_auditor)
+    html = page.get("/audit-log/").content.decode()
+    assert f'<option value="{mine.user.username}" >{mine.user.full_name}（{mine.user.username}）</option>' in html
+    shown = page.get("/audit-log/", {"client": mine.user.username}).context["page"].object_list
+    assert [(event.name, event.changes["client"]) for event in shown] == [("api.call.answered", str(mine.code))]
+    everything = page.get("/audit-log/", {"client": "secadmin"}).context["page"].object_list  # not a client
+    assert {event.actor_username for event in everything} >= {mine.user.username, other_unit_client[0].user.username}
+    page.get("/audit-log/", {"client": mine.user.username, "export": "xlsx"})
+    assert AuditEvent.objects.get(name="core.auditlog.exported").summary.endswith(
+        f"（条件：接口客户端 {mine.user.username}）")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.models import Notification
 from liaison import services as liaison_services
 from liaison.models import Disposal, Report, ReportItem
+from tests.liaison.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_status_and_disposals_are_read_back(call_as, unit_client, staff, liaison
     disposal = body["items"][0]["disposals"][0]
     assert (disposal["action"], disposal["feedback"]) == ("feedback", "已转交相关部门")
     assert "内部备注不外传" not in str(body)
-    assert [row["code"] for row in caller.get(REPORTS).json()] == [code]
+    assert [row["code"] for row in caller.get(REPORTS).json()["results"]] == [code]
 
 
 def test_another_units_report_is_not_found(call_as, unit_client, other_unit_client):
@@ -96,7 +97,7 @@ def test_another_units_report_is_not_found(call_as, unit_client, other_unit_clie
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()
     assert other.put(f"{REPORTS}{code}/", {"version": 1, "nil": True}).status_code == 404
-    assert other.get(REPORTS).json() == []
+    assert other.get(REPORTS).json()["results"] == []
 
 
 def returned_report(caller, staff):
@@ -143,3 +144,39 @@ def test_a_submitted_report_cannot_be_corrected(call_as, unit_client):
     body = caller.post(REPORTS, {"period": last_month(), "nil": True}).json()
     response = caller.put(f"{REPORTS}{body['code']}/", {"version": body["version"], "nil": True})
     assert response.status_code == 409 and response.json()["code"] == "state"
+
+
+# --- the list's pages --------------------------------------------------------------------------------------------
+
+def test_the_list_pages_in_a_fixed_order_each_report_once(call_as, unit_client, member_a):
+    caller = call_as(unit_client)
+    for month in (3, 1, 2):
+        ReportFactory(member_unit=member_a, period=datetime.date(2026, month, 1))
+    urgent = [ReportFactory(member_unit=member_a, kind=Report.Kind.URGENT, period=datetime.date(2026, 2, 1),
+                            due_date=None) for _ in range(2)]
+    everything = caller.get(REPORTS).json()
+    assert everything["count"] == 5 and everything["next"] is None
+    codes = [row["code"] for row in everything["results"]]
+    assert [row["period"] for row in everything["results"]] == ["2026-03", "2026-02", "2026-02", "2026-02", "2026-01"]
+    assert codes[1:3] == [str(report.code) for report in reversed(urgent)]  # the same month: the newest first
+    paged, page = [], caller.get(REPORTS, page_size=2).json()
+    while True:
+        paged += [row["code"] for row in page["results"]]
+        if page["next"] is None:
+            break
+        page = caller.http.get(page["next"], **caller.headers(write=False)).json()
+    assert paged == codes
+
+
+def test_the_page_size_is_capped_and_bad_pages_are_named(call_as, unit_client, member_a, monkeypatch):
+    from api.base import Pages
+
+    monkeypatch.setattr(Pages, "max_page_size", 2)
+    caller = call_as(unit_client)
+    for month in (1, 2, 3):
+        ReportFactory(member_unit=member_a, period=datetime.date(2026, month, 1))
+    assert len(caller.get(REPORTS, page_size=1000).json()["results"]) == 2
+    for params, field in (({"page": 0}, "page"), ({"page": "x"}, "page"), ({"page": 9}, "page"),
+                          ({"page_size": 0}, "page_size"), ({"page_size": "-1"}, "page_size")):
+        response = caller.get(REPORTS, **params)
+        assert response.status_code == 400 and field in response.json()["fields"], params

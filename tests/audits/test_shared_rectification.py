@@ -67,10 +67,10 @@ def test_both_apps_report_an_invalid_form_the_same_way(county, staff, client_for
     inspection, item = _inspection_item(county, staff)
     client = client_for(staff)
     response = client.post(reverse("audits:finding_void", args=[audit.code, finding.code]), {"reason": ""})
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["作废理由 这个字段是必填项。"]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["作废理由 该字段是必填项。"]
     client.get(finding.get_absolute_url())  # shows (and so clears) the message
     response = client.post(reverse("matters:item_void", args=[inspection.code, item.code]), {"reason": ""})
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["作废理由 这个字段是必填项。"]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["作废理由 该字段是必填项。"]
     assert Finding.objects.get(pk=finding.pk).voided_at is None
     assert InspectionItem.objects.get(pk=item.pk).voided_at is None
 

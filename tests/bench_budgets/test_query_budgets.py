@@ -14,9 +14,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from core import roles
 from scripts.bench.scale.run import seed
-from tests.factories import UserFactory
 
 SMALL = 0.0005  # about 100 cadres, 75 petitions, 15 vetting cases
 EVENTS = 300
@@ -92,19 +90,6 @@ def _counts(client, cadre, case, sql=None):
             sql[name] = [re.sub(r'"s\d+_x\d+"', "s", re.sub(r"\d+", "N", query["sql"]))[:200]
                          for query in queries.captured_queries]
     return counts
-
-
-@pytest.fixture
-def viewer(db, client):
-    """A section head with no jurisdiction limit: sees both loads."""
-    user = UserFactory(username="budget-head", roles=[roles.SECTION_HEAD], jurisdiction=None)
-    client.force_login(user)
-    from tests import conftest
-
-    verify = getattr(conftest, "verify_two_factor", None)  # roles that need two-factor get a verified session
-    if callable(verify):
-        verify(client, user)
-    return client
 
 
 @pytest.mark.django_db

@@ -16,9 +16,9 @@ PROJECT_APPS = {"core", "cadres", "vetting", "audits", "petitions", "liaison", "
 SYSTEM_ONLY = {
     "core_notification_once_per_level",  # the deadline scan inserts with ON CONFLICT DO NOTHING
     "core_yearlycounter_one_per_series_year",  # the ON CONFLICT target of core.numbering.next_number
-    "petitions_petitionexport_progress",  # progress written by the export task
     "dashboard_monthlyexport_progress",
     "core_listexport_progress",
+    "core_stattally_unique",  # the dashboard's per-unit counts, written by core.tallies only
     "dashboard_monthlyexport_month_first_day",  # the month is normalised by the request service
 }
 

@@ -65,7 +65,7 @@ def test_show_refusal_on_a_form_without_that_field_is_a_non_field_error():
 def test_form_errors_become_one_sentence_with_field_labels():
     form = ReasonForm({"reason": "", "days": "x"})
     assert not form.is_valid()
-    assert form_error_text(form) == "原因 这个字段是必填项。；天数 输入整数。"
+    assert form_error_text(form) == "原因 该字段是必填项。；天数 输入整数。"
     request = _request()
     show_form_errors(request, form, "延期")
-    assert _messages(request) == [("error", "延期未完成：原因 这个字段是必填项。；天数 输入整数。")]
+    assert _messages(request) == [("error", "延期未完成：原因 该字段是必填项。；天数 输入整数。")]

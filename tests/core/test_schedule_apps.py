@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from core.deadlines import evaluate
 from core.models import Notification, WorkCalendarDay, WorkCalendarYear
 from liaison import services as liaison_services
 from liaison.models import ReportingSchedule
@@ -48,12 +49,12 @@ def test_a_provisional_overdue_is_not_escalated_until_the_year_is_entered(staff,
     """《信访工作条例》 / domain.md 工作日: a 暂定 date is not final, so its 逾期 does not go to the 科室负责人."""
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: D(2026, 12, 31))  # received in the past
     petition = make_petition(staff, received_on=D(2026, 12, 25))  # acceptance notice 2027-01-18（暂定）
-    overdue = [item for item in provider(D(2027, 1, 20)) if item.target == petition]
+    overdue = [item for item in evaluate(provider, D(2027, 1, 20)) if item.target == petition]
     assert overdue[0].level == "overdue" and set(overdue[0].recipients) == {staff}
     WorkCalendarYear.objects.create(year=2027, source="测试")  # entered without rest days: 01-01 is worked
     petition.refresh_from_db()
     assert petition.acceptance_due == D(2027, 1, 15) and not petition.acceptance_due_provisional
-    overdue = [item for item in provider(D(2027, 1, 20)) if item.target == petition]
+    overdue = [item for item in evaluate(provider, D(2027, 1, 20)) if item.target == petition]
     assert set(overdue[0].recipients) == {staff, section_head}
 
 

@@ -163,7 +163,7 @@ def test_dispatch_shows_an_invalid_form_with_its_labels():
     report, request = Report(status=S.SENT), _post({"return-reason": ""})
     dispatch(request, report, ACTIONS, "return")
     assert report.status == S.SENT
-    assert _messages(request) == [("error", "退回未完成：原因 这个字段是必填项。")]
+    assert _messages(request) == [("error", "退回未完成：原因 该字段是必填项。")]
 
 
 @pytest.mark.django_db

@@ -140,7 +140,7 @@ def test_the_officer_reports_the_decision_done(client_for, liaison_a, decision_a
 @pytest.mark.django_db
 def test_a_report_without_what_was_done_is_refused(client_for, liaison_a, decision_a):
     response = client_for(liaison_a).post(report_url(decision_a), {"note": "  "})
-    assert response.status_code == 200 and "这个字段是必填项" in response.content.decode()
+    assert response.status_code == 200 and "该字段是必填项" in response.content.decode()
     decision_a.refresh_from_db()
     assert decision_a.status == MeetingDecision.Status.OPEN
 

@@ -122,7 +122,7 @@ def test_anonymous_report_and_missing_or_foreign_case(staff, other_county_staff,
 
 
 @pytest.mark.parametrize(("changes", "message"), [
-    ({"correction_reason": ""}, "这个字段是必填项"),
+    ({"correction_reason": ""}, "该字段是必填项"),
     ({"reporter_phone": "", "reporter_address": ""}, "请填写联系电话或联系地址"),
     ({"reporter_id_number": "331102198001010028"}, "校验"),
     ({}, "举报人信息没有变化"),

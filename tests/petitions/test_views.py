@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cadres.models import SupervisionMeasure
+from cadres.models import Cadre, SupervisionMeasure
 from petitions import services
 from petitions.models import Conclusion, Disposal, Petition, Status
 from tests.factories import CadreFactory
@@ -163,6 +163,31 @@ def test_list_query_count_does_not_grow_with_rows(staff, client_for, django_asse
         _list(client)
 
 
+@pytest.mark.parametrize("params", [{}, {"status": "registered"}, {"status": "open"}, {"status": "voided"},
+                                    {"q": "反映"}, {"channel": "letter"}, {"status": "archived", "days": "none"}])
+def test_list_count_is_the_number_of_cases_listed(staff, other_county_staff, unit_a, client_for, params):
+    """The count (petitions.filters.count) takes away the cases about the user himself, as the rows do."""
+    from django.http import QueryDict
+
+    from petitions.filters import count, filtered
+
+    me = CadreFactory(unit=unit_a)
+    Cadre.objects.filter(pk=me.pk).update(user=staff)
+    about_me = make_petition(staff, cadre=me)
+    make_petition(staff, cadre=me, channel="letter")
+    for channel in ("letter", "phone_12380", "letter"):
+        make_petition(staff, named=False, channel=channel)
+    make_petition(other_county_staff)
+    query = QueryDict(mutable=True)
+    query.update(params)
+    listed = filtered(query, staff)[1]
+    assert about_me not in listed
+    assert count(query, staff) == listed.count()
+    if not params:
+        assert listed.count() == 3
+        assert client_for(staff).get(reverse("petitions:index")).context["page"].paginator.count == 3
+
+
 def test_list_filters(staff, section_head, client_for):
     a = make_petition(staff, summary="反映甲", categories=["integrity"], received_on=datetime.date(2026, 3, 2))
     b = make_petition(staff, summary="反映乙", categories=["conduct"], channel="letter", named=False)
@@ -217,3 +242,14 @@ def test_duplicate_linked_from_the_page(staff, client_for):
     new.refresh_from_db()
     assert new.status == Status.MERGED and new.duplicate_of == main
     assert Petition.objects.counted().filter(pk=new.pk).count() == 0
+
+
+def test_handler_filter_offers_the_office_users_by_their_names(staff, section_head, liaison_a, client_for):
+    from core.models import User
+
+    User.objects.filter(pk=section_head.pk).update(full_name="")
+    staff.refresh_from_db()
+    page = _list(client_for(staff), handler=staff.pk).content.decode()
+    assert f'<option value="{staff.pk}" selected>{staff}</option>' in page
+    assert f'<option value="{section_head.pk}">{section_head.username}</option>' in page
+    assert f'<option value="{liaison_a.pk}"' not in page

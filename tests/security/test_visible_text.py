@@ -110,8 +110,8 @@ def test_every_page_shows_chinese_words_only(demo_county):
     usernames = set(get_user_model().objects.values_list("username", flat=True))
     problems = []
     for name, (method, path) in sorted(found.items()):
-        if method != "get":
-            continue
+        if method != "get" or name.startswith("api_pages:"):
+            continue  # the API reference is for member units' programmers: HTTP words (Bearer, OpenAPI) are its subject
         client = readers["liaison"] if name in liaison_found and name.startswith("liaison:") else office
         if name == "core:audit_log":
             client = readers["auditor"]
@@ -179,6 +179,7 @@ def test_every_state_role_notification_and_export_reads_chinese(demo_county, set
     call_command("scan_deadlines", stdout=open("/dev/null", "w"))  # noqa: SIM115
     codes = state_codes()
     office, liaison = login(users["head01"]), login(users["liaison_jw"])
+    city_office = login(users["city_head01"])
     query_codes = set(Petition.objects.values_list("query_code", flat=True))  # data, as in the test above
     problems = []
 
@@ -193,6 +194,8 @@ def test_every_state_role_notification_and_export_reads_chinese(demo_county, set
     for model, state, obj in case_in_every_state():
         path = obj.get_absolute_url()
         response = office.get(path)
+        if response.status_code != 200:  # a case of the other county (白石): the city's section head sees it
+            response = city_office.get(path)
         if response.status_code != 200:  # what only a member unit's officer opens
             response = liaison.get(path)
         assert response.status_code == 200, path

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0010_counter_per_jurisdiction'),
-        ('petitions', '0011_petition_status_id_index'),
+        ('petitions', '0012_petition_counted_index'),
     ]
 
     operations = [
