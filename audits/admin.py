@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from audits.models import AuditRules, CategoryPolicy
-from core.admin import SingleRowSettingsAdmin
+from core.admin import JurisdictionSettingsAdmin
 
 
 @admin.register(CategoryPolicy)
@@ -15,6 +15,6 @@ class CategoryPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditRules)
-class AuditRulesAdmin(SingleRowSettingsAdmin):
+class AuditRulesAdmin(JurisdictionSettingsAdmin):
     list_display = ["__str__", "rectification_days", "escalation_overdue_days", "comment_days",
                     "departure_lookback_years", "retirement_age", "same_post_limit_years"]

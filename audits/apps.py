@@ -5,7 +5,6 @@ from django.db.models.signals import post_migrate
 CONSTRAINT_MESSAGES = {
     "audits_auditplan_one_per_year": "该单位本年度的审计计划已存在，请在原计划中调整。",
     "audits_planentry_once": "该干部已在本计划中。",
-    "audits_audit_seq_per_year": "审计项目编号冲突（可能有人同时登记），请重新提交。",
     "audits_audit_amount_not_negative": "违规金额不能为负数。",
     "audits_audit_period_order": "审计期间的结束日期不能早于开始日期。",
     "audits_audit_comments_after_draft": "收到反馈意见的日期不能早于送达征求意见稿的日期。",

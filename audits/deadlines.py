@@ -20,7 +20,7 @@ def rectification_deadlines(on_date):
                         "AND person.is_active",
         where="i.voided_at IS NULL AND a.status <> %(cancelled)s", title=title,
         url=q.url("audits:finding_detail", "a.code", "i.code"), recipient="person.id", unit="a.unit_id",
-        escalate_after=AuditRules.current().escalation_overdue_days)
+        escalate_after=q.setting(AuditRules, "escalation_overdue_days", "a.unit_id"))
 
 
 def draft_comment_deadlines(on_date):

@@ -117,7 +117,7 @@ class AuditEditForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = handlers if handlers is not None else User.objects.none()
         self.fields["summary"].widget.attrs["rows"] = 3
-        days = AuditRules.current().comment_days
+        days = AuditRules.for_unit(self.instance.unit_id).comment_days
         self.fields["draft_delivered_on"].help_text = (
             f"被审计领导干部及其所在单位应在送达后{days}天内提出书面意见，反馈期限自动计算")
 

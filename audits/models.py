@@ -13,7 +13,7 @@ from django.utils import timezone
 from cadres.models import Cadre, SupervisionMeasure
 from core import rectification
 from core.concurrency import Versioned
-from core.models import SingleRowSettings, Unit
+from core.models import JurisdictionSettings, Unit
 from core.scoping import ScopedQuerySet
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -66,7 +66,7 @@ class CategoryPolicy(models.Model):
         return f"{self.get_category_display()}：每{self.cycle_years}年，{self.get_default_mode_display()}"
 
 
-class AuditRules(SingleRowSettings):
+class AuditRules(JurisdictionSettings):
     """The local numbers of this app, one row (local practice; edit in the admin)."""
 
     rectification_days = models.PositiveSmallIntegerField("整改期限（天）", default=60)
@@ -262,7 +262,7 @@ class Audit(Versioned):
     """审计项目: one economic-responsibility audit of one or several (联审) cadres of a unit."""
 
     code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
-    number = models.CharField("项目编号", max_length=20, unique=True)
+    number = models.CharField("项目编号", max_length=30, unique=True)
     year = models.PositiveSmallIntegerField("计划年度")
     seq = models.PositiveIntegerField("序号")
     plan = models.ForeignKey(AuditPlan, verbose_name="年度计划", null=True, blank=True, on_delete=models.PROTECT,
@@ -305,7 +305,6 @@ class Audit(Versioned):
         verbose_name = verbose_name_plural = "审计项目"
         ordering = ["-year", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "seq"], name="%(app_label)s_%(class)s_seq_per_year"),
             models.CheckConstraint(condition=models.Q(violation_amount__gte=0),
                                    name="%(app_label)s_%(class)s_amount_not_negative"),
             models.CheckConstraint(

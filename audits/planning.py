@@ -85,7 +85,7 @@ def suggest(year, scope=None, *, cadre_ids=None):
     """Proposals for `year` among the units under `scope` (all units if None): due ones with their reasons,
     and, for the principal leaders of classified units who are not due, the year they will be due. Steps
     (core.bundles): the rules row first, then every other query of the suggestion in the same round."""
-    rules = yield from AuditRules.current_steps()
+    rules = yield from AuditRules.for_unit_steps(scope)  # the planning office's (a county's own, else the city's)
     units = Unit.objects.all() if scope is None else scope.subtree()
     if cadre_ids is not None:
         # Only the units these cadres hold or held matter (a profile asks for one cadre; a province has

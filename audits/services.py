@@ -247,8 +247,10 @@ def change_plan_status(plan, action, *, actor, request=None, approved_on=None, a
 CASE_NUMBER_SERIES = "audits.audit"  # core.models.YearlyCounter.series; JZSJ-<year>-<seq>
 
 
-def _next_seq(year):
-    return numbering.next_number(CASE_NUMBER_SERIES, year)
+def _next_number(year, jurisdiction):
+    """(seq, JZSJ-<year>-<seq>; a county's JZSJ-<county>-<year>-<seq>), gap-free (core.numbering)."""
+    seq = numbering.next_number(CASE_NUMBER_SERIES, year, jurisdiction)
+    return seq, f"JZSJ-{numbering.segment(jurisdiction)}{year}-{seq:03d}"
 
 
 @transaction.atomic
@@ -265,9 +267,9 @@ def create_audit(*, year, unit, cadres, kind, mode, category=None, period_start=
     if category is None:
         classification = UnitClassification.objects.filter(unit=unit).first()
         category = classification.category if classification else ""
-    seq = _next_seq(year)
+    seq, number = _next_number(year, numbering.jurisdiction_of(actor))
     audit = Audit.objects.create(
-        number=f"JZSJ-{year}-{seq:03d}", year=year, seq=seq, plan=plan, plan_entry=plan_entry, unit=unit,
+        number=number, year=year, seq=seq, plan=plan, plan_entry=plan_entry, unit=unit,
         kind=kind, mode=mode, category=category or "", period_start=period_start, period_end=period_end,
         auditing_body=auditing_body or "县审计局", handler=handler or actor, created_by=actor)
     AuditSubject.objects.bulk_create([
@@ -283,10 +285,11 @@ EDITABLE_FIELDS = ["period_start", "period_end", "auditing_body", "handler", "su
                    "result_report_date", "assessment", "violation_amount"]
 
 
-def comment_due(delivered_on):
-    """The audited leader and unit comment in writing within N (default 10) days of receiving the draft audit
-    report (审计报告征求意见稿); silence after that counts as no objection. Calendar days."""
-    return add_calendar_days(delivered_on, AuditRules.current().comment_days).date
+def comment_due(audit, delivered_on):
+    """The audited leader and unit comment in writing within N (default 10; the audited unit's jurisdiction's)
+    days of receiving the draft audit report (审计报告征求意见稿); silence after that counts as no objection.
+    Calendar days."""
+    return add_calendar_days(delivered_on, AuditRules.for_unit(audit.unit_id).comment_days).date
 
 
 @transaction.atomic
@@ -323,7 +326,7 @@ def _set_comment_due(audit, delivered_before):
     if audit.draft_delivered_on is None:
         audit.comment_due = None
     elif audit.comment_due is None or audit.draft_delivered_on != delivered_before:
-        audit.comment_due = comment_due(audit.draft_delivered_on)
+        audit.comment_due = comment_due(audit, audit.draft_delivered_on)
 
 
 def _check_dates(audit):
@@ -411,7 +414,8 @@ def add_finding(audit, *, category, description, responsibility, rectification_r
     finding = Finding(audit=audit, number=number, category=category, amount=to_money(amount),
                       description=description, responsibility=responsibility, responsible_cadre=responsible_cadre,
                       rectification_required=rectification_required, created_by=actor)
-    rectification.start(finding, start_date, AuditRules.current().rectification_days, deadline=deadline)
+    rectification.start(finding, start_date, AuditRules.for_unit(audit.unit_id).rectification_days,
+                        deadline=deadline)
     finding.save()
     audit_log.record(actor, Action.CREATE, "audits.finding.created", finding, request=request,
                      summary=f"登记审计发现问题：{finding}",

@@ -228,7 +228,7 @@ def finding_create(request, code):
             return redirect(finding)
     return render(request, "audits/form.html", {
         "form": form, "title": f"{audit.number} · 登记审计发现问题", "back_url": audit.get_absolute_url(),
-        "help": f"整改期限默认为起算日期后{AuditRules.current().rectification_days}天。"})
+        "help": f"整改期限默认为起算日期后{AuditRules.for_unit(audit.unit_id).rectification_days}天。"})
 
 
 def _finding(request, code, finding_code):

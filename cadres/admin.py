@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cadres.models import AvoidanceRules, CadreSettings, ImpactPeriod
-from core.admin import SingleRowSettingsAdmin
+from core.admin import JurisdictionSettingsAdmin, SingleRowSettingsAdmin
 
 
 @admin.register(ImpactPeriod)
@@ -20,7 +20,7 @@ class ImpactPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(CadreSettings)
-class CadreSettingsAdmin(SingleRowSettingsAdmin):
+class CadreSettingsAdmin(JurisdictionSettingsAdmin):
     """Local thresholds (本地规定): one row."""
 
     fieldsets = (

@@ -1,7 +1,15 @@
 """Deadline providers of the cadres app for the core scan (set-based, core.deadlines.Query; registered in
 CadresConfig.ready)."""
 
-from cadres.models import Cadre, CadreStatus, MeasureKind, PersonalMattersReport, ReportKind, SupervisionMeasure
+from cadres.models import (
+    Cadre,
+    CadreSettings,
+    CadreStatus,
+    MeasureKind,
+    PersonalMattersReport,
+    ReportKind,
+    SupervisionMeasure,
+)
 from cadres.personal_matters import report_due_date
 from core.deadlines import Query, level_for
 
@@ -25,14 +33,27 @@ def inquiry_replies(on_date):
 
 def personal_matters_reports(on_date):
     """The annual report due 31 January: a reminder before it, then each missing one once overdue (that year), to
-    the office users covering the cadre. Missing: in the reporting scope, not retired, no annual report that year."""
-    due = report_due_date(on_date.year)
+    the office users covering the cadre. Missing: in the reporting scope, not retired, no annual report that year.
+    The due date is the one of the cadre's jurisdiction: one statement per county with its own date, and one for
+    the cadres under the city's."""
+    default, counties = CadreSettings.rows()
+    taken = []
+    for row in counties:
+        yield from _annual_reports(on_date, row, row.jurisdiction.path, [p for p in taken if p.startswith(
+            row.jurisdiction.path)])
+        taken.append(row.jurisdiction.path)
+    yield from _annual_reports(on_date, default, "", taken)
+
+
+def _annual_reports(on_date, settings, path, except_paths):
+    due = report_due_date(on_date.year, settings)
     level = level_for(due, on_date)
     if level is None:
         return
     q = Query(Cadre, on_date)
     q.params.update(due=due, level=level, year=on_date.year, annual=ReportKind.ANNUAL, retired=CadreStatus.RETIRED,
-                    text=f"{on_date.year}年度集中报告{'未按期报告' if due < on_date else '即将截止'}")
+                    text=f"{on_date.year}年度集中报告{'未按期报告' if due < on_date else '即将截止'}",
+                    path=f"{path}%", except_paths=[f"{other}%" for other in except_paths])
     yield q.rows(f"""
         SELECT 'cadres.personal_matters_report' AS kind, r.user_id AS recipient_id, c.id AS target_id,
                %(due)s AS due_date, %(level)s AS level,
@@ -41,6 +62,7 @@ def personal_matters_reports(on_date):
                {q.url("cadres:profile", "c.code")} || '#personal-matters' AS url
         FROM cadres_cadre c JOIN core_unit u ON u.id = c.unit_id JOIN {q.covering()} r ON r.unit_id = c.unit_id
         WHERE c.reports_personal_matters AND c.status <> %(retired)s
+          AND u.path LIKE %(path)s AND NOT u.path LIKE ANY(%(except_paths)s::text[])
           AND NOT EXISTS (SELECT 1 FROM cadres_personalmattersreport p
                           WHERE p.cadre_id = c.id AND p.year = %(year)s AND p.kind = %(annual)s)
     """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)

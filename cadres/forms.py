@@ -113,8 +113,8 @@ class MeasureForm(PleaseChooseMixin, forms.Form):
 
     def __init__(self, *args, cadre=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delivered_on"].help_text = (
-            f"仅函询：答复期限为送达后{CadreSettings.current().inquiry_reply_working_days}个工作日")
+        settings = CadreSettings.for_unit(cadre.unit_id if cadre is not None else None)
+        self.fields["delivered_on"].help_text = f"仅函询：答复期限为送达后{settings.inquiry_reply_working_days}个工作日"
         if cadre is not None:
             self.fields["previous"] = forms.ModelChoiceField(
                 label="前次函询", required=False, empty_label="无（首次函询）",
@@ -229,9 +229,9 @@ class ExpectedReportForm(forms.Form):
                                help_text="事项变化：变化发生之日；新任：任职之日")
     note = forms.CharField(label="备注", max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, cadre, **kwargs):
         super().__init__(*args, **kwargs)
-        days = CadreSettings.current().change_report_days
+        days = CadreSettings.for_unit(cadre.unit_id).change_report_days
         self.fields["event_on"].help_text += f"。应在{days}日内报告，到期前系统提醒"
 
 
@@ -268,10 +268,10 @@ class DrawForm(forms.Form):
     reason = forms.CharField(label="再次抽取理由", max_length=200, required=False,
                              help_text="本年度已抽取过的，仅科室负责人可再次抽取，须填写理由")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, jurisdiction=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
-        self.fields["percent"].initial = CadreSettings.current().sample_percent
+        self.fields["percent"].initial = CadreSettings.for_unit(jurisdiction).sample_percent  # the drawer's
 
 
 class ImportForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cadres import idcard
 from core.concurrency import Versioned
-from core.models import SingleRowSettings, Unit
+from core.models import JurisdictionSettings, SingleRowSettings, Unit
 from core.scoping import ScopedQuerySet, scoped_by
 
 
@@ -290,7 +290,7 @@ class ImpactPeriod(models.Model):
         return f"{self.get_kind_display()}：{self.months}个月"
 
 
-class CadreSettings(SingleRowSettings):
+class CadreSettings(JurisdictionSettings):
     """Local thresholds (本地规定) for warnings, inquiries and personal matters; one row, edited in the admin."""
 
     unfit_vote_threshold = models.DecimalField("不称职票比例阈值（%）", max_digits=5, decimal_places=2, default=30)

@@ -27,8 +27,8 @@ from core.refusals import Refused, not_future
 
 
 def report_due_date(year, settings=None):
-    """The deadline of the annual report (年度集中报告) of `year`: 31 January by default (editable in
-    `settings`, the CadreSettings row, read here when not given)."""
+    """The deadline of the annual report (年度集中报告) of `year`: 31 January by default (editable; `settings`, a
+    CadreSettings row, the city's unless given)."""
     settings = settings or CadreSettings.current()
     return datetime.date(year, settings.report_due_month, settings.report_due_day)
 
@@ -38,9 +38,10 @@ def reporters(year):
     return Cadre.objects.filter(reports_personal_matters=True).exclude(status="retired")
 
 
-def change_report_due(event_on):
-    """A 事项变化 or 新任 report is due N (default 30) days after the event (《领导干部报告个人有关事项规定》)."""
-    return event_on + datetime.timedelta(days=CadreSettings.current().change_report_days)
+def change_report_due(cadre, event_on):
+    """A 事项变化 or 新任 report is due N (default 30; the cadre's jurisdiction's) days after the event
+    (《领导干部报告个人有关事项规定》)."""
+    return event_on + datetime.timedelta(days=CadreSettings.for_unit(cadre.unit_id).change_report_days)
 
 
 def _check_event(kind, event_on, submitted_on=None):
@@ -61,7 +62,7 @@ def expect_report(cadre, *, actor, kind, event_on, note="", request=None):
         raise Refused("年度集中报告无需登记应报事项")
     _check_event(kind, event_on)
     report = PersonalMattersReport.objects.create(cadre=cadre, year=event_on.year, kind=kind, event_on=event_on,
-                                                 due_on=change_report_due(event_on), note=note, created_by=actor)
+                                                 due_on=change_report_due(cadre, event_on), note=note, created_by=actor)
     audit.record(actor, audit.Action.CREATE, "cadres.pm_report.expected", report, request=request,
                  summary=f"应报个人有关事项：{report}，{report.due_on:%Y-%m-%d}前报告")
     return report
@@ -80,7 +81,7 @@ def record_report(cadre, *, actor, year, submitted_on, kind=ReportKind.ANNUAL, e
               if kind != ReportKind.ANNUAL else None)
     if report is None:
         report = PersonalMattersReport(cadre=cadre, year=year, kind=kind, event_on=event_on, created_by=actor,
-                                       due_on=change_report_due(event_on) if event_on else None)
+                                       due_on=change_report_due(cadre, event_on) if event_on else None)
     report.submitted_on, report.note = submitted_on, note or report.note
     report.save()
     late = report.due_on is not None and submitted_on > report.due_on
@@ -163,13 +164,14 @@ def draw_random_sample(*, actor, year, cadres, percent=None, reason="", request=
     drawer's scope), record seed, population and result, and open a random verification for each one drawn. The
     seed comes from the system's secure generator, never from the user; a second draw of the year in the same scope
     is the section head's, with a reason."""
-    settings = CadreSettings.objects.select_for_update().get(pk=CadreSettings.current().pk)  # one draw at a time
+    scope = getattr(actor, "jurisdiction", None)
+    # the drawer's jurisdiction's percentage; its row locked: one draw at a time
+    settings = CadreSettings.objects.select_for_update().get(pk=CadreSettings.for_unit(scope).pk)
     percent = settings.sample_percent if percent is None else percent
     if not 0 < float(percent) <= 100:
         raise Refused("抽查比例应在0到100之间")
     if year > timezone.localdate().year:
         raise Refused(f"抽查年度{year}年晚于今年")
-    scope = getattr(actor, "jurisdiction", None)
     reason = _check_second_draw(actor, year, scope, reason)
     population = draw_population(year, cadres)
     if not population:

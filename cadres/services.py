@@ -162,9 +162,11 @@ def set_family_id_number(member, id_number, *, actor, request=None):
 
 # --- supervision measures ---------------------------------------------------------------------------------------
 
-def inquiry_reply_due(delivered_on):
-    """函询 reply deadline: N (default 15) working days after delivery; a Deadline(date, provisional)."""
-    return workdays.add_working_days(delivered_on, CadreSettings.current().inquiry_reply_working_days)
+def inquiry_reply_due(cadre, delivered_on):
+    """函询 reply deadline: N (default 15; the cadre's jurisdiction's) working days after delivery; a
+    Deadline(date, provisional)."""
+    days = CadreSettings.for_unit(cadre.unit_id).inquiry_reply_working_days
+    return workdays.add_working_days(delivered_on, days)
 
 
 @transaction.atomic
@@ -196,7 +198,7 @@ def _set_delivery(measure, delivered_on):
     not_future(delivered_on, "送达日期")
     if delivered_on < measure.date:
         raise Refused("送达日期不能早于函询日期")
-    due = inquiry_reply_due(delivered_on)
+    due = inquiry_reply_due(measure.cadre, delivered_on)
     measure.delivered_on = delivered_on
     measure.reply_due = due.date
     measure.reply_due_provisional = due.provisional
@@ -260,7 +262,7 @@ def recompute_inquiries_for_schedule(first, last):
                                                   delivered_on__lte=last, reply_due__gte=first)
                 .select_related("cadre", "created_by").select_for_update(of=("self",)))
     for measure in reaching:
-        due = inquiry_reply_due(measure.delivered_on)
+        due = inquiry_reply_due(measure.cadre, measure.delivered_on)
         if (due.date, due.provisional) == (measure.reply_due, measure.reply_due_provisional):
             continue
         old = measure.reply_due
@@ -381,7 +383,7 @@ def excellent_share(unit, year):
     """(优秀 count, assessed count, limit %) of the cadres now in `unit` assessed for `year`."""
     graded = AnnualAssessment.objects.filter(cadre__unit=unit, year=year).exclude(grade=AssessmentGrade.NOT_GRADED)
     excellent = graded.filter(grade=AssessmentGrade.EXCELLENT).count()
-    return excellent, graded.count(), CadreSettings.current().excellent_share_limit
+    return excellent, graded.count(), CadreSettings.for_unit(unit).excellent_share_limit
 
 
 def excellent_share_warning(unit, year):

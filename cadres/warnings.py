@@ -87,7 +87,7 @@ def blocking_first(warning):
     return (not warning.blocking, warning.label)
 
 
-# The settings row, read once per evaluation rather than once per rule.
+# The settings row of the cadres being evaluated, read once per evaluation rather than once per rule.
 _settings_in_use = contextvars.ContextVar("cadres_settings_in_use", default=None)
 
 
@@ -102,6 +102,23 @@ def _as_queryset(cadres):
     return Cadre.objects.filter(pk__in=[getattr(cadre, "pk", cadre) for cadre in cadres])
 
 
+def _by_settings(rows, cadres):
+    """(settings row, cadres) pairs: the cadres under each county with its own thresholds (the deepest first) with
+    that county's row, the rest with the city's (`rows`: CadreSettings.rows()). With no county row, one pair."""
+    default, counties = rows
+    taken = []
+    for row in counties:
+        path = row.jurisdiction.path
+        part = cadres.filter(unit__path__startswith=path)
+        for deeper in (other for other in taken if other.startswith(path)):
+            part = part.exclude(unit__path__startswith=deeper)
+        taken.append(path)
+        yield row, part
+    for path in taken:
+        cadres = cadres.exclude(unit__path__startswith=path)
+    yield default, cadres
+
+
 def evaluate(cadres, on_date=None, rules=None):
     """{cadre_id: [Warning, ...]} over every registered rule (or the codes in `rules`). See the module docstring."""
     if not isinstance(cadres, models.QuerySet) and not cadres:
@@ -111,22 +128,22 @@ def evaluate(cadres, on_date=None, rules=None):
 
 def evaluation(cadres, on_date=None, rules=None):
     """`evaluate` as steps (core.bundles): every rule's queries go out together, so one cadre's warnings take a
-    few statements (`warnings_for`, the profile) whatever the number of rules."""
+    few statements (`warnings_for`, the profile) whatever the number of rules. The rules run once per county
+    with thresholds of its own (over its cadres) and once with the city's (over the rest)."""
     on_date = on_date or timezone.localdate()
-    subset = _as_queryset(cadres)
-    token = _settings_in_use.set((yield from CadreSettings.current_steps()))
-    try:
-        results = yield from together({code: task(rule.evaluate, subset, on_date)
-                                       for code, rule in warning_rules().items()
-                                       if rules is None or code in rules})
-    finally:
-        _settings_in_use.reset(token)
     found = {}
-    rules_by_code = warning_rules()
-    for code, rule in rules_by_code.items():  # in the order of registration, as the sort below leaves ties
-        for cadre_id, reasons in (results.get(code) or {}).items():
-            for reason in reasons:
-                found.setdefault(cadre_id, []).append(Warning(code, rule.label, reason, rule.blocking))
+    for settings, subset in _by_settings((yield from CadreSettings.rows_steps()), _as_queryset(cadres)):
+        token = _settings_in_use.set(settings)
+        try:
+            results = yield from together({code: task(rule.evaluate, subset, on_date)
+                                           for code, rule in warning_rules().items()
+                                           if rules is None or code in rules})
+        finally:
+            _settings_in_use.reset(token)
+        for code, rule in warning_rules().items():  # in the order of registration, as the sort below leaves ties
+            for cadre_id, reasons in (results.get(code) or {}).items():
+                for reason in reasons:
+                    found.setdefault(cadre_id, []).append(Warning(code, rule.label, reason, rule.blocking))
     for warnings in found.values():
         warnings.sort(key=blocking_first)
     return found

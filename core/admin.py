@@ -3,11 +3,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from core import holiday_schedule, workdays
+from core import holiday_schedule, scoping, workdays
 from core.models import AuditEvent, SecurityPolicy, Unit, User, WorkCalendarDay, WorkCalendarYear
 
 
@@ -54,6 +55,63 @@ class SingleRowSettingsAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         self.model.current()
         return super().changelist_view(request, extra_context)
+
+
+class JurisdictionAdminMixin:
+    """The admin of a table with rows per jurisdiction (core.models.JurisdictionSettings, petitions.TimeLimit): the
+    rows without a jurisdiction are the city's default, edited by an administrator whose jurisdiction is the whole
+    tree (the city's 系统管理员); a county's row is added, edited and deleted (back to the default) by an
+    administrator whose jurisdiction covers that county. A county's administrator reads the default he inherits."""
+
+    @admin.display(description="适用范围", ordering="jurisdiction__path")
+    def applies_to(self, obj):
+        return obj.jurisdiction.name if obj.jurisdiction_id else "全市默认"
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request).select_related("jurisdiction")
+        county = scoping.county_of(request.user)
+        if county is None:
+            return rows
+        return rows.filter(Q(jurisdiction__isnull=True) | Q(jurisdiction__path__startswith=county.path))
+
+    def _may_edit(self, request, obj):
+        return obj is None or scoping.may_administer(request.user, obj.jurisdiction)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # only a county's own row: deleting it returns the county to the city's numbers
+        return (admin.ModelAdmin.has_delete_permission(self, request, obj) and obj is not None
+                and obj.jurisdiction_id is not None and self._may_edit(request, obj))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one row at a time, never the default in a batch
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["jurisdiction"] if obj is not None else []  # a row stays the row of its jurisdiction
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and "jurisdiction" in form.base_fields:
+            field = form.base_fields["jurisdiction"]
+            field.required = True  # an added row is a county's: the default always exists
+            field.queryset = scoping.administered_jurisdictions(request.user)
+        return form
+
+
+class JurisdictionSettingsAdmin(JurisdictionAdminMixin, SingleRowSettingsAdmin):
+    """A settings table a county may override (core.models.JurisdictionSettings): the default row, plus a row for
+    each county that sets its own numbers."""
+
+    def has_add_permission(self, request):
+        return admin.ModelAdmin.has_add_permission(self, request)
+
+    def get_list_display(self, request):
+        return ["__str__", "applies_to", *[name for name in super().get_list_display(request) if name != "__str__"]]
 
 
 @admin.register(SecurityPolicy)

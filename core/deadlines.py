@@ -222,6 +222,20 @@ class Query:
                 f"CROSS JOIN LATERAL (SELECT COALESCE({alias}_author.id, {alias}_cover.user_id) AS recipient_id) "
                 f"AS {alias}")
 
+    @staticmethod
+    def setting(model, field, unit):
+        """A number of a settings table a county may override (core.models.JurisdictionSettings) as it applies to
+        the unit id column `unit`: JurisdictionSettings.for_unit in SQL (the nearest jurisdiction's row at or above
+        the unit, else the default row, which it makes sure exists)."""
+        model.current()
+        column, table = model._meta.get_field(field).column, model._meta.db_table
+        return (
+            f"(SELECT jset.{column} FROM {table} jset "  # noqa: S608  # nosec B608 (a model's table and column)
+            f"LEFT JOIN core_unit jset_unit ON jset_unit.id = jset.jurisdiction_id "
+            f"WHERE jset.jurisdiction_id IS NULL OR jset.jurisdiction_id IN ("
+            f"SELECT unnest(string_to_array(rtrim(jset_of.path, '/'), '/'))::bigint FROM core_unit jset_of "
+            f"WHERE jset_of.id = {unit}) ORDER BY jset_unit.path DESC NULLS LAST LIMIT 1)")
+
     def rows(self, select):
         return Rows(self.target_model, tuple(self.ctes.items()), select, dict(self.params))
 

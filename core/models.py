@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Value
+from django.db.models import F, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
@@ -245,17 +246,21 @@ class WorkCalendarDay(models.Model):
 
 
 class YearlyCounter(models.Model):
-    """The last number issued in one series (信访件, 任前把关, 审计项目…) and year; advanced only by core.numbering."""
+    """The last number issued in one series (信访件, 任前把关, 审计项目…), year and jurisdiction (a county numbers
+    its own cases; empty: the city's, or a deployment's only, series); advanced only by core.numbering."""
 
     series = models.CharField("编号序列", max_length=50)
     year = models.PositiveIntegerField("年度")
+    jurisdiction = models.ForeignKey(Unit, verbose_name="编号辖区", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     last = models.PositiveIntegerField("已用至", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "案件编号计数"
         constraints = [
-            # the ON CONFLICT target of core.numbering.next_number
-            models.UniqueConstraint(fields=["series", "year"], name="%(app_label)s_%(class)s_one_per_series_year"),
+            # the ON CONFLICT target of core.numbering.next_number; the city's row (no jurisdiction) is one too
+            models.UniqueConstraint(fields=["series", "year", "jurisdiction"], nulls_distinct=False,
+                                    name="%(app_label)s_%(class)s_one_per_series_year"),
         ]
 
     def __str__(self):
@@ -297,6 +302,95 @@ class SingleRowSettings(models.Model):
 
 
 _settings_cache = {}  # model class -> (row, time read), for the tables with cache_seconds
+
+
+class JurisdictionSettings(SingleRowSettings):
+    """Local numbers a county may set differently from its city (issue 20): time limits, periods, thresholds, due
+    days. The row without a jurisdiction (pk 1, `current()`) is the city's and the default; a county's own row is
+    keyed by its jurisdiction unit (the unit its office's users have as `User.jurisdiction`) and holds all the
+    table's numbers. `for_unit(unit)` reads the row of the nearest jurisdiction at or above the unit, else the
+    default. Security policy is not one of them: one deployment, one set of accounts, one policy (core.SecurityPolicy).
+    """
+
+    jurisdiction = models.OneToOneField(
+        Unit, verbose_name="适用辖区", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="为空为全市默认；县（市、区）另行设置的，仅适用于该辖区，未设置的辖区沿用全市默认。")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.jurisdiction_id is None:
+            super().save(*args, **kwargs)  # the default: the one row at pk 1
+            return
+        models.Model.save(self, *args, **kwargs)
+        _settings_cache.pop(type(self), None)
+
+    @classmethod
+    def for_unit(cls, unit):
+        """The row that applies to `unit` (a Unit, a unit id or None): its nearest jurisdiction's, else the default.
+        One query while the default row exists."""
+        if unit is None:
+            return cls.current()
+        return nearest(cls.objects.all(), unit).first() or cls.current()
+
+    @classmethod
+    def for_unit_steps(cls, unit):
+        """`for_unit()` as steps (core.bundles): the row is read with the other queries of its round."""
+        if unit is None:
+            return (yield from cls.current_steps())
+        rows = yield nearest(cls.objects.all(), unit)[:1]
+        return rows[0] if rows else cls.current()
+
+    @classmethod
+    def rows(cls):
+        """(the default row, [the counties' rows, the deepest jurisdiction first]), read in one query."""
+        return cls._split(list(cls._all_rows()))
+
+    @classmethod
+    def rows_steps(cls):
+        """`rows()` as steps (core.bundles)."""
+        return cls._split((yield cls._all_rows()))
+
+    @classmethod
+    def _all_rows(cls):
+        return cls.objects.select_related("jurisdiction").order_by(F("jurisdiction__path").desc(nulls_last=True))
+
+    @classmethod
+    def _split(cls, rows):
+        rows = list(rows)
+        default = rows.pop() if rows and rows[-1].jurisdiction_id is None else cls.current()
+        return default, rows
+
+    @classmethod
+    def resolver(cls, rows=None):
+        """for_unit for many units (Units with their paths): the rows (as `rows()` gives them) read once, matched in
+        memory."""
+        default, counties = rows or cls.rows()
+        by_unit = {row.jurisdiction_id: row for row in counties}
+
+        def for_unit(unit):
+            return next((by_unit[pk] for pk in reversed(ancestors(unit)) if pk in by_unit), default)
+
+        return for_unit
+
+
+def ancestors(unit):
+    """`unit` and the units above it, as a list of ids (a Unit with its path; none for None) or a subquery (a unit
+    id), outermost first."""
+    if unit is None:
+        return []
+    if isinstance(unit, Unit):
+        return [int(pk) for pk in unit.path.split("/") if pk]
+    return RawSQL("SELECT unnest(string_to_array(rtrim(path, '/'), '/'))::bigint FROM core_unit WHERE id = %s",
+                  [unit])
+
+
+def nearest(queryset, unit, field="jurisdiction"):
+    """The rows of `queryset` keyed (at `field`) by `unit` or a unit above it, or by no unit (the default), nearest
+    first: a jurisdiction's path extends the paths of those above it, so it sorts after them."""
+    return (queryset.filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": ancestors(unit)}))
+            .order_by(F(f"{field}__path").desc(nulls_last=True)))
 
 
 class SecurityPolicy(SingleRowSettings):

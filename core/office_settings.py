@@ -1,6 +1,13 @@
 """The settings tables the office edits in the admin (issue 16 §4): the local numbers of domain.md — audit cycles,
 the rectification and comment periods, petition time limits, impact periods, thresholds, the holiday schedule.
 
+The numbers a county may set differently (time limits, periods, thresholds, the reporting due day) are rows per
+jurisdiction, inherited from the city's (core.models.JurisdictionSettings, petitions.TimeLimit); a county's
+administrator edits his county's rows only (core.admin.JurisdictionAdminMixin). Global by nature, one row for the
+deployment: the holiday schedule (the State Council's), the impact periods and accountability situations (the
+Party's regulations), the avoidance rules (a conflict pairs cadres of different counties), the audit categories'
+cycles (one classification of units for the city's plan) and the security policy (one set of accounts).
+
 One list, used three ways: the 系统管理员 holds the rights on each (core.roles), every admin change of one is
 written to the audit log (below), and tests/core/test_office_settings.py checks the list against the admin
 registrations, so a new settings table cannot be forgotten."""
@@ -15,15 +22,15 @@ from core.models import AuditEvent
 # (app label, model name, the admin actions the 系统管理员 holds; the ModelAdmin narrows add/delete further)
 OFFICE_SETTINGS = (
     ("audits", "categorypolicy", ["change", "view"]),
-    ("audits", "auditrules", ["add", "change", "view"]),
+    ("audits", "auditrules", ["add", "change", "delete", "view"]),
     ("cadres", "impactperiod", ["add", "change", "view"]),
-    ("cadres", "cadresettings", ["add", "change", "view"]),
+    ("cadres", "cadresettings", ["add", "change", "delete", "view"]),
     ("cadres", "avoidancerules", ["add", "change", "view"]),
-    ("matters", "mattersrules", ["add", "change", "view"]),
+    ("matters", "mattersrules", ["add", "change", "delete", "view"]),
     ("matters", "accountabilitysituation", ["add", "change", "view"]),
-    ("petitions", "timelimit", ["change", "view"]),
-    ("vetting", "vettingsettings", ["add", "change", "view"]),
-    ("liaison", "reportingschedule", ["add", "change", "view"]),
+    ("petitions", "timelimit", ["add", "change", "delete", "view"]),
+    ("vetting", "vettingsettings", ["add", "change", "delete", "view"]),
+    ("liaison", "reportingschedule", ["add", "change", "delete", "view"]),
     ("core", "workcalendaryear", ["add", "change", "view"]),
     ("core", "workcalendarday", ["add", "change", "delete", "view"]),
 )

@@ -416,9 +416,10 @@ def dues(q, *, kind, tables, where, title, url, recipient, recipient_joins, unit
 
     - to `recipient` (a column of `recipient_joins`) at each level (提示 within the notice window, 预警 on the
       day, 逾期 after);
-    - once `escalate_after` days overdue, also `kind + "_escalated"` to the section heads covering `unit`.
+    - once `escalate_after` days overdue (SQL: the number of the item's jurisdiction, Query.setting), also
+      `kind + "_escalated"` to the section heads covering `unit`.
     `title` is the SQL text before the state (已逾期N天 / 期限…), never an informant's identity; `url` the link."""
-    q.params.update(open_statuses=list(OPEN_STATUSES), escalate_after=escalate_after)
+    q.params.update(open_statuses=list(OPEN_STATUSES))
     due = "i.rectification_deadline"
     overdue = f"(CASE WHEN {due} < %(on_date)s THEN %(on_date)s - {due} ELSE 0 END)"
     state = f"CASE WHEN {due} < %(on_date)s THEN '已逾期' || {overdue} || '天' ELSE '期限' || {q.ymd(due)} END"
@@ -432,7 +433,7 @@ def dues(q, *, kind, tables, where, title, url, recipient, recipient_joins, unit
         SELECT '{kind}_escalated', heads.user_id, i.id, {due}, 'overdue',
                '【逾期' || {overdue} || '天，请督办】' || {title} || {state}, {url}
         FROM {tables} JOIN {heads} heads ON heads.unit_id = {unit}
-        WHERE {open_items} AND {overdue} >= %(escalate_after)s
+        WHERE {open_items} AND {overdue} >= {escalate_after}
     """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 

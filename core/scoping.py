@@ -122,3 +122,29 @@ class ScopedQuerySet(models.QuerySet):
 def scoped_by(*unit_fields):
     """A ScopedQuerySet class for a model with nothing else on its queryset: `scoped_by("cadre__unit")`."""
     return type("ScopedQuerySet", (ScopedQuerySet,), {"unit_fields": unit_fields, "__module__": __name__})
+
+
+# --- counties (issue 20: one deployment for a city and its counties) ------------------------------------------------
+
+def county_of(user):
+    """The county a user works for: his jurisdiction when it lies below the top of the unit tree; None for the
+    city's users (a jurisdiction at the top) and users without a limit. A county numbers its own cases
+    (core.numbering) and its administrator edits its own settings only (core.admin.JurisdictionAdminMixin)."""
+    unit = user.jurisdiction if user is not None and user.jurisdiction_id else None
+    return unit if unit is not None and unit.parent_id is not None else None
+
+
+def may_administer(user, jurisdiction):
+    """Whether an administrator may edit the settings of `jurisdiction` (None: the city's default, which only an
+    administrator of the whole tree edits)."""
+    county = county_of(user)
+    return county is None or (jurisdiction is not None and jurisdiction.path.startswith(county.path))
+
+
+def administered_jurisdictions(user):
+    """The jurisdictions an administrator may give settings of their own: the counties (the jurisdictions of office
+    users below the top of the tree) within his own county, if he has one."""
+    offices = User.objects.filter(jurisdiction__isnull=False, groups__name__in=roles.OFFICE_ROLES)
+    units = Unit.objects.filter(pk__in=offices.values("jurisdiction"), parent__isnull=False).order_by("path")
+    county = county_of(user)
+    return units if county is None else units.filter(path__startswith=county.path)

@@ -10,14 +10,14 @@ from django.contrib import admin
 from django.db.models import Prefetch
 
 from core import audit, roles
-from core.admin import SingleRowSettingsAdmin
+from core.admin import JurisdictionSettingsAdmin
 from core.models import User
 from liaison import services
 from liaison.models import MemberUnit, ReportingSchedule
 
 
 @admin.register(ReportingSchedule)
-class ReportingScheduleAdmin(SingleRowSettingsAdmin):
+class ReportingScheduleAdmin(JurisdictionSettingsAdmin):
     list_display = ["__str__", "due_day", "reminder_day"]
 
     def save_model(self, request, obj, form, change):

@@ -45,14 +45,26 @@ def _officers(member_unit):
                     WHERE ug.user_id = officer.user_id AND g.name = %(liaison)s)"""  # noqa: S608  # nosec B608
 
 
-def _monthly_reports(q, period):
-    """The member units active in `period` (alias mu) with their monthly report of it, if any (alias rp), and the
-    unit's due date (rp's, else the period's %(due)s) as unit_due."""
+def _monthly_reports(q, period, due):
+    """The member units active in `period` (alias mu, its unit mu_unit) with their monthly report of it, if any
+    (alias rp), and the unit's due date (rp's, else `due`, the SQL of the period's) as unit_due."""
     q.params.update(period=period, period_end=month_end(period), monthly=Report.Kind.MONTHLY,
                     received=list(Report.RECEIVED), liaison=roles.LIAISON)
-    return """liaison_memberunit mu
+    return f"""liaison_memberunit mu JOIN core_unit mu_unit ON mu_unit.id = mu.unit_id
         LEFT JOIN liaison_report rp ON rp.member_unit_id = mu.id AND rp.kind = %(monthly)s AND rp.period = %(period)s
-        CROSS JOIN LATERAL (SELECT COALESCE(rp.due_date, %(due)s) AS unit_due) AS d"""
+        CROSS JOIN LATERAL (SELECT COALESCE(rp.due_date, {due}) AS unit_due) AS d"""  # noqa: S608  # nosec B608
+
+
+def _by_schedule(q, schedules, value):
+    """`value(schedule)` of the member unit's (mu_unit) jurisdiction's schedule, as SQL: a county's own where it
+    set one (the deepest first), else the city's. `schedules` is ReportingSchedule.rows(); NULL where it is None."""
+    default, counties = schedules
+    otherwise = f"{q.param(value(default))}::date"
+    if not counties:
+        return otherwise
+    whens = " ".join(f"WHEN mu_unit.path LIKE {q.param(row.jurisdiction.path + '%')} THEN {q.param(value(row))}::date"
+                     for row in counties)
+    return f"(CASE {whens} ELSE {otherwise} END)"
 
 
 _ACTIVE = "mu.active_from <= %(period_end)s AND (mu.active_to IS NULL OR mu.active_to >= %(period)s)"
@@ -64,35 +76,43 @@ def _month_day(date):
 
 def report_reminders(on_date):
     """From the reminder day (10th) to the due day (15th): remind the officers of units that have not reported
-    last month. Target: the member unit; due date: the unit's report's due date (else the period's)."""
-    schedule = ReportingSchedule.current()
+    last month. Target: the member unit; due date: the unit's report's due date (else the period's). The days are
+    those of the unit's jurisdiction's schedule."""
     period = previous_month(first_of_month(on_date))
-    due = report_due_date(period, schedule)
-    if not (due.replace(day=schedule.reminder_day) <= on_date <= due):
+
+    def due_in_window(schedule):
+        due = report_due_date(period, schedule)
+        return due if due.replace(day=schedule.reminder_day) <= on_date <= due else None
+
+    schedules = ReportingSchedule.rows()
+    if all(due_in_window(row) is None for row in [schedules[0], *schedules[1]]):
         return
     q = Query(MemberUnit, on_date)
-    units = _monthly_reports(q, period)
-    q.params.update(due=due, url=reverse("liaison:report_new") + f"?period={period:%Y-%m}",
+    in_window = _by_schedule(q, schedules, due_in_window)  # NULL for a unit whose schedule is not reminding
+    units = _monthly_reports(q, period, in_window)
+    q.params.update(url=reverse("liaison:report_new") + f"?period={period:%Y-%m}",
                     text=f"前报送{period.year}年{period.month}月月度通报")
     yield q.rows(f"""
         SELECT '{REMINDER_KIND}' AS kind, officer.user_id AS recipient_id, mu.id AS target_id,
                d.unit_due AS due_date, COALESCE({q.level("d.unit_due")}, 'notice') AS level,
                '请于' || {_month_day("d.unit_due")} || %(text)s AS title, %(url)s AS url
         FROM {units} {_officers("mu.id")}
-        WHERE {_ACTIVE} AND (rp.id IS NULL OR rp.status <> ALL(%(received)s)) AND d.unit_due >= %(on_date)s
+        WHERE {_ACTIVE} AND {in_window} IS NOT NULL
+          AND (rp.id IS NULL OR rp.status <> ALL(%(received)s)) AND d.unit_due >= %(on_date)s
     """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
 def missing_reports(on_date):
     """After the due day (the 16th on): tell the office which units reported late or not at all last month (to the
-    office users covering the member unit)."""
+    office users covering the member unit). The due day is the one of the unit's jurisdiction's schedule."""
     period = previous_month(first_of_month(on_date))
-    due = report_due_date(period)
-    if on_date <= due:
+    schedules = ReportingSchedule.rows()
+    if all(on_date <= report_due_date(period, row) for row in [schedules[0], *schedules[1]]):
         return
     q = Query(MemberUnit, on_date)
-    units = _monthly_reports(q, period)
-    q.params.update(due=due, url=reverse("liaison:compliance") + f"?year={period.year}",
+    due = _by_schedule(q, schedules, lambda row: report_due_date(period, row))
+    units = _monthly_reports(q, period, due)
+    q.params.update(url=reverse("liaison:compliance") + f"?year={period.year}",
                     text=f"{period.year}年{period.month}月月度通报", zone=settings.TIME_ZONE)
     submitted = "rp.first_submitted_at IS NOT NULL"
     on_time = f"{submitted} AND (rp.first_submitted_at AT TIME ZONE %(zone)s)::date <= rp.due_date"
@@ -103,7 +123,7 @@ def missing_reports(on_date):
                    || CASE WHEN {submitted} THEN '逾期报送' ELSE '未报送' END
                    || '（期限' || {_month_day("d.unit_due")} || '）' AS title, %(url)s AS url
         FROM {units} JOIN core_unit u ON u.id = mu.unit_id JOIN {q.covering()} r ON r.unit_id = mu.unit_id
-        WHERE {_ACTIVE} AND NOT COALESCE({on_time}, false) AND d.unit_due < %(on_date)s
+        WHERE {_ACTIVE} AND {due} < %(on_date)s AND NOT COALESCE({on_time}, false) AND d.unit_due < %(on_date)s
     """)  # noqa: S608  # nosec B608 (SQL text from this module; values are parameters)
 
 
@@ -168,10 +188,14 @@ def plenary_meeting(on_date):
     `plenary_notice_days` before 31 December the office is reminded while the year has fewer; once the year has
     passed without them it is told so, once. Areas without member units that year are left alone.
 
-    Queries: the schedule, the office users, the areas, the member units, the plenary meetings."""
-    schedule = ReportingSchedule.current()
+    Each area by its own jurisdiction's schedule (a county's, else the city's).
+
+    Queries: the schedules, the office users, the areas, the member units, the plenary meetings."""
+    schedules = ReportingSchedule.rows()
+    schedule_of = ReportingSchedule.resolver(schedules)
+    longest = max(row.plenary_notice_days for row in [schedules[0], *schedules[1]])
     years = [year for year in (on_date.year - 1, on_date.year)
-             if plenary_level(datetime.date(year, 12, 31), on_date, schedule.plenary_notice_days) is not None]
+             if plenary_level(datetime.date(year, 12, 31), on_date, longest) is not None]
     if not years:
         return
     covering = Covering()
@@ -185,14 +209,15 @@ def plenary_meeting(on_date):
     url = reverse("liaison:meeting_list")
     for year in years:
         first, due = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        level = plenary_level(due, on_date, schedule.plenary_notice_days)
         meeting_areas = [(area, path) for area, path in areas
                          if any(unit_path.startswith(path) and joined <= due and (left is None or left >= first)
                                 for unit_path, joined, left in members)]
         for area, path in meeting_areas:
             held = sum(1 for held_year, organizer in plenaries if held_year == year and organizer.startswith(path))
             users = covering(path)
-            if held >= schedule.plenary_per_year or not users:
+            schedule = schedule_of(area)
+            level = plenary_level(due, on_date, schedule.plenary_notice_days)
+            if level is None or held >= schedule.plenary_per_year or not users:
                 continue
             where = f"（{area.display_name}）" if len(meeting_areas) > 1 else ""
             rule = f"每年至少{schedule.plenary_per_year}次"

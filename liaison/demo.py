@@ -97,7 +97,7 @@ def seed(context):
 
 def _monthly(rng, member_unit, period, cadres, staff, users):
     code = member_unit.unit.code
-    due = services.report_due_date(period)
+    due = services.report_due_date(period, services.schedule_of(member_unit))
     if code == MISSING_UNIT and period >= datetime.date(2026, 8, 1):
         return  # 县统计局 has not reported since August
     officer = next((users[name] for name, unit_code in OFFICERS.items() if unit_code == code), None)

@@ -15,7 +15,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from core import roles
 from core.concurrency import Versioned
-from core.models import SingleRowSettings, Unit, User
+from core.models import JurisdictionSettings, Unit, User
 from core.scoping import ScopedQuerySet, restrict_by_unit
 from core.search import Bigrams
 
@@ -51,7 +51,7 @@ def period_label(period):
     return f"{period.year}年{period.month}月"
 
 
-class ReportingSchedule(SingleRowSettings):
+class ReportingSchedule(JurisdictionSettings):
     """Local practice of the joint meeting (seed 003): when monthly reports are due, and how many plenary meetings
     a year it holds; one row, editable in the admin by the 系统管理员."""
 

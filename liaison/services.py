@@ -70,9 +70,15 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 # ---------------------------------------------------------------- due dates
 
+def schedule_of(member_unit):
+    """The joint meeting's rules for the member unit: its jurisdiction's (a county's own, else the city's)."""
+    return ReportingSchedule.for_unit(member_unit.unit_id)
+
+
 def report_due_date(period, schedule=None):
     """A monthly report for `period` is due on the schedule's day (15th by default) of the following month; a due
-    day that is a rest day moves to the next working day when the schedule says so (民法典 第二百零三条)."""
+    day that is a rest day moves to the next working day when the schedule says so (民法典 第二百零三条). `schedule`:
+    the member unit's (schedule_of), the city's when not given."""
     schedule = schedule or ReportingSchedule.current()
     due = next_month(period).replace(day=schedule.due_day)
     return workdays.add_calendar_days(due, 0, roll_over=schedule.roll_over_holidays).date
@@ -81,16 +87,21 @@ def report_due_date(period, schedule=None):
 @workdays.register_recompute
 def recompute_for_schedule(first, last):
     """core.workdays hook: monthly report due dates whose due day falls in [first, last] (or was rolled over from
-    it) follow the changed holiday schedule; units that have not reported yet hear of it."""
-    schedule = ReportingSchedule.current()
-    if not schedule.roll_over_holidays:
+    it) follow the changed holiday schedule; units that have not reported yet hear of it (each by its
+    jurisdiction's schedule)."""
+    schedules = ReportingSchedule.rows()
+    if not any(row.roll_over_holidays for row in [schedules[0], *schedules[1]]):
         return []
+    schedule_for = ReportingSchedule.resolver(schedules)
     moves = []
     # A rolled-over due date is at most a holiday's length after the due day.
     reaching = (Report.objects.filter(kind=Report.Kind.MONTHLY, due_date__gte=first,
                                       due_date__lte=last + datetime.timedelta(days=31))
-                .select_related("member_unit").select_for_update(of=("self",)))
+                .select_related("member_unit__unit").select_for_update(of=("self",)))
     for report in reaching:
+        schedule = schedule_for(report.member_unit.unit)
+        if not schedule.roll_over_holidays:
+            continue
         due = report_due_date(report.period, schedule)
         if due == report.due_date:
             continue
@@ -137,7 +148,7 @@ def month_due(member_unit, today=None):
     if report is not None and report.status in (Report.Status.SUBMITTED, Report.Status.SIGNED):
         return None
     if report is None:
-        return MonthDue(period, report_due_date(period), None, False)
+        return MonthDue(period, report_due_date(period, schedule_of(member_unit)), None, False)
     return MonthDue(period, report.due_date, report, report.items.filter(voided_at__isnull=True).exists())
 
 
@@ -208,7 +219,8 @@ def create_report(member_unit, period, *, actor, request=None):
     try:
         with transaction.atomic():
             report = Report.objects.create(member_unit=member_unit, kind=Report.Kind.MONTHLY, period=period,
-                                           due_date=report_due_date(period), created_by=actor)
+                                           due_date=report_due_date(period, schedule_of(member_unit)),
+                                           created_by=actor)
             grant_unit_access(report)
             audit.record(actor, audit.Action.CREATE, "liaison.report.created", report, request=request,
                          summary=f"新建月度通报：{report}")

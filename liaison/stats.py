@@ -154,7 +154,7 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
     of the due dates' years."""
     on_date = on_date or timezone.localdate()
     periods = month_range(first_period, last_period)
-    schedule = ReportingSchedule.current()
+    schedule_of = ReportingSchedule.resolver()  # each unit by its jurisdiction's
     units = list(member_units(user).select_related("unit"))
     if not periods or not units:
         return ComplianceMatrix(periods, [], Counter(), {}, {})
@@ -180,13 +180,14 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
         aspects_by_period[period][aspect] += n
         aspect_totals[aspect] += n
     with workdays.shared_calendar():  # the due day may roll over a holiday: one load of the schedule
-        dues = {period: report_due_date(period, schedule) for period in periods}
+        dues = {(schedule.pk, period): report_due_date(period, schedule)
+                for schedule in {schedule_of(unit.unit) for unit in units} for period in periods}
     rows, totals = [], Counter()
     for unit in units:
         cells = []
         for period in periods:
             report = by_unit_month.get((unit.pk, period))
-            due = report.due_date if report is not None else dues[period]
+            due = report.due_date if report is not None else dues[schedule_of(unit.unit).pk, period]
             state = cell_state(unit, period, report, due, on_date)
             cells.append(Cell(
                 period=period, state=state, report_code=report.code if report else None,

@@ -144,7 +144,7 @@ def report_detail(request, code):
         "can_sign": perms.can_sign(request.user, report), "can_match": perms.can_match(request.user, report),
         "can_dispose": perms.can_dispose(request.user, report),
         "return_form": ReturnForm(), "attachment_form": AttachmentForm(),
-        "roll_over": ReportingSchedule.current().roll_over_holidays,
+        "roll_over": services.schedule_of(report.member_unit).roll_over_holidays,
     })
 
 
@@ -404,7 +404,8 @@ def compliance(request):
     return render(request, "liaison/compliance.html", {
         "matrix": matrix, "year": year, "years": range(today.year - 3, today.year + 1),
         "states": stats.Compliance, "plenary_count": plenary,
-        "plenary_required": ReportingSchedule.current().plenary_per_year,
+        # the viewer's jurisdiction's rule (a county's own, else the city's)
+        "plenary_required": ReportingSchedule.for_unit(request.user.jurisdiction_id).plenary_per_year,
     })
 
 
@@ -429,7 +430,8 @@ def meeting_list(request):
     plenary = Meeting.objects.visible_to(request.user).filter(held_on__year=year, kind=Meeting.Kind.PLENARY).count()
     return render(request, "liaison/meeting_list.html", {
         "page": page, "year": year, "plenary_count": plenary,
-        "plenary_required": ReportingSchedule.current().plenary_per_year,
+        # the viewer's jurisdiction's rule (a county's own, else the city's)
+        "plenary_required": ReportingSchedule.for_unit(request.user.jurisdiction_id).plenary_per_year,
         "can_manage": perms.can_manage_meetings(request.user),
     })
 

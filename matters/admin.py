@@ -3,12 +3,12 @@ reads no case data (三员分立)."""
 
 from django.contrib import admin
 
-from core.admin import SingleRowSettingsAdmin
+from core.admin import JurisdictionSettingsAdmin
 from matters.models import AccountabilitySituation, MattersRules
 
 
 @admin.register(MattersRules)
-class MattersRulesAdmin(SingleRowSettingsAdmin):
+class MattersRulesAdmin(JurisdictionSettingsAdmin):
     list_display = ["__str__", "handover_days", "expiry_notice_months", "return_days", "opinion_reply_working_days",
                     "event_report_lead_days", "inspection_rectification_days", "escalation_overdue_days"]
 

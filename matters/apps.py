@@ -7,7 +7,6 @@ CONSTRAINT_MESSAGES = {
     "matters_exitentryregistration_removed_after_registered": "撤销备案日期不能早于备案日期。",
     "matters_certificate_number_unique": "该证照号码已登记。",
     "matters_certificate_expires_after_issue": "证照有效期至须晚于签发日期。",
-    "matters_travelapplication_seq_per_year": "申请编号冲突（可能有人同时登记），请重新提交。",
     "matters_travelapplication_returns_after_departure": "回国（境）日期不能早于出发日期。",
     "matters_reviewopinion_once": "该部门已提出联审意见。",
     "matters_reviewopinion_result_dated": "登记联审意见须填写答复日期。",

@@ -6,6 +6,8 @@ office users covering the cadre's (or the inspected) unit."""
 
 import datetime
 
+from django.db.models import Max
+
 from cadres.dates import add_months
 from core import rectification
 from core.deadlines import Query
@@ -49,12 +51,14 @@ def certificate_handovers(on_date):
 
 def certificate_expiries(on_date):
     """Certificates held (or awaited) whose expiry is within the notice window (6 months, month arithmetic as
-    cadres.dates.add_months: PostgreSQL clamps to the month's end the same way) or past."""
-    rules = MattersRules.current()
+    cadres.dates.add_months: PostgreSQL clamps to the month's end the same way) or past. The window is the one of
+    the holder's jurisdiction; the longest of them bounds the rows read."""
     q = Query(Certificate, on_date)
-    q.params.update(cancelled=CertificateStatus.CANCELLED, months=rules.expiry_notice_months,
-                    limit=add_months(on_date, rules.expiry_notice_months) + datetime.timedelta(days=3))
-    window = "(c.expires_on - (c.expires_on - %(months)s * interval '1 month')::date)"
+    months = q.setting(MattersRules, "expiry_notice_months", "h.unit_id")
+    longest = MattersRules.objects.aggregate(months=Max("expiry_notice_months"))["months"]
+    q.params.update(cancelled=CertificateStatus.CANCELLED,
+                    limit=add_months(on_date, longest) + datetime.timedelta(days=3))
+    window = f"(c.expires_on - (c.expires_on - {months} * interval '1 month')::date)"
     yield q.rows(f"""
         SELECT 'matters.certificate_expiry' AS kind, r.recipient_id, c.id AS target_id, c.expires_on AS due_date,
                {q.level("c.expires_on", window)} AS level,
@@ -116,7 +120,7 @@ def inspection_rectification(on_date):
         recipient_joins=q.author_or_covering("n.created_by_id", "n.unit_id"),
         where="i.voided_at IS NULL AND n.status = %(rectifying)s", title=title,
         url=q.url("matters:item_detail", "n.code", "i.code"), recipient="r.recipient_id", unit="n.unit_id",
-        escalate_after=MattersRules.current().escalation_overdue_days)
+        escalate_after=q.setting(MattersRules, "escalation_overdue_days", "n.unit_id"))
 
 
 PROVIDERS = [certificate_handovers, certificate_expiries, certificate_returns, opinion_replies,

@@ -66,13 +66,15 @@ def reconciliation_state(certificate, loan, on_date):
     return "在库"
 
 
-def certificate_rows(certificates, on_date, rules=None):
-    """`certificates` with `open_loans` prefetched (the loan not yet returned, if any)."""
-    rules = rules or MattersRules.current()
+def certificate_rows(certificates, on_date):
+    """`certificates` with `open_loans` prefetched (the loan not yet returned, if any); the expiry notice is the
+    holder's jurisdiction's."""
+    rules_for = MattersRules.resolver()
     for number, certificate in enumerate(certificates, start=1):
         loans = getattr(certificate, "open_loans", [])
         loan = loans[0] if loans else None
         state = reconciliation_state(certificate, loan, on_date)
+        rules = rules_for(certificate.cadre.unit)
         if expiring_soon(certificate, on_date, rules) and certificate.expires_on >= on_date:
             state += f"；有效期不足{rules.expiry_notice_months}个月"
         cadre = certificate.cadre
@@ -95,13 +97,12 @@ def _counted(rows, counts):
         yield row
 
 
-def reconciliation_workbook(certificates, on_date, year, rules=None):
+def reconciliation_workbook(certificates, on_date, year):
     """年度证照核对清单: every certificate and its state on `on_date`, and a summary sheet of the counts."""
-    rules = rules or MattersRules.current()
     workbook = Workbook(write_only=True)
     counts = Counter()
     add_table_sheet(workbook, replace(CERTIFICATE_LAYOUT, sheet=f"{year}年度证照核对"),
-                    _counted(certificate_rows(certificates, on_date, rules), counts),
+                    _counted(certificate_rows(certificates, on_date), counts),
                     title=f"{year}年度出入境证照核对清单（核对日期：{on_date:%Y年%m月%d日}）")
     summary = workbook.create_sheet("汇总")
     bold = Font(bold=True)
@@ -176,7 +177,7 @@ def registration_list_rows(user, params):
 
 def certificate_list_rows(user, params):
     certificates = filtered(CertificateFilter, certificate_queryset(user), user, params)
-    return Rows(certificates.count(), certificate_rows(certificates, timezone.localdate(), MattersRules.current()))
+    return Rows(certificates.count(), certificate_rows(certificates, timezone.localdate()))
 
 
 def application_list_rows(user, params):

@@ -66,7 +66,9 @@ class CertificateFilter(django_filters.FilterSet):
         today = timezone.localdate()
         held = ~Q(status=CertificateStatus.CANCELLED)
         if value == "expiring":
-            limit = add_months(today, MattersRules.current().expiry_notice_months)
+            # the viewer's jurisdiction's window (a county user's county; the city's for the city)
+            rules = MattersRules.for_unit(self.request.user.jurisdiction_id if self.request else None)
+            limit = add_months(today, rules.expiry_notice_months)
             return qs.filter(held, expires_on__gte=today, expires_on__lte=limit)
         if value == "expired":
             return qs.filter(held, expires_on__lt=today)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cadres.models import Cadre, MeasureKind, SupervisionMeasure
 from core import rectification
-from core.models import SingleRowSettings, Unit
+from core.models import JurisdictionSettings, Unit
 from core.scoping import ScopedQuerySet, scoped_by
 
 USER = settings.AUTH_USER_MODEL
@@ -20,7 +20,7 @@ USER = settings.AUTH_USER_MODEL
 # Settings (local numbers, editable in the admin)
 
 
-class MattersRules(SingleRowSettings):
+class MattersRules(JurisdictionSettings):
     """The local numbers of this app, one row."""
 
     handover_days = models.PositiveSmallIntegerField("新领证照交存期限（天）", default=10,
@@ -236,7 +236,7 @@ class TravelApplication(models.Model):
     level."""
 
     code = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
-    number = models.CharField("申请编号", max_length=20, unique=True)
+    number = models.CharField("申请编号", max_length=30, unique=True)
     year = models.PositiveSmallIntegerField("年度")
     seq = models.PositiveIntegerField("序号")
     cadre = models.ForeignKey(Cadre, verbose_name="申请人", on_delete=models.PROTECT,
@@ -266,7 +266,6 @@ class TravelApplication(models.Model):
         verbose_name = verbose_name_plural = "因私出国（境）申请"
         ordering = ["-year", "-seq"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "seq"], name="%(app_label)s_%(class)s_seq_per_year"),
             models.CheckConstraint(condition=models.Q(returns_on__gte=models.F("departs_on")),
                                    name="%(app_label)s_%(class)s_returns_after_departure"),
         ]

@@ -108,19 +108,24 @@ CERTIFICATE_MACHINE = Machine(CertificateStatus, [
 ])
 
 
-def handover_due(issued_on, rules=None):
+def rules_of(cadre):
+    """The numbers of the cadre's jurisdiction: his county's own, else the city's (core.models.JurisdictionSettings)."""
+    return MattersRules.for_unit(cadre.unit_id)
+
+
+def handover_due(cadre, issued_on):
     """A newly issued certificate is handed over within N (10) calendar days of issue."""
-    rules = rules or MattersRules.current()
-    return workdays.add_calendar_days(issued_on, rules.handover_days).date
+    return workdays.add_calendar_days(issued_on, rules_of(cadre).handover_days).date
 
 
-def expiry_notice_from(expires_on, rules=None):
+def expiry_notice_from(expires_on, rules):
     """The day from which a certificate's expiry is flagged (N = 6 months before it)."""
-    rules = rules or MattersRules.current()
     return add_months(expires_on, -rules.expiry_notice_months)
 
 
 def expiring_soon(certificate, on_date, rules=None):
+    """`rules`: the holder's jurisdiction's (read when not given)."""
+    rules = rules or rules_of(certificate.cadre)
     return certificate.is_held and expiry_notice_from(certificate.expires_on, rules) <= on_date
 
 
@@ -137,7 +142,7 @@ def add_certificate(cadre, *, kind, number, issued_on, expires_on, issuing_autho
         raise Refused("该证件号码已登记")
     certificate = Certificate(cadre=cadre, kind=kind, number=number, issued_on=issued_on, expires_on=expires_on,
                               issuing_authority=issuing_authority, note=(note or "")[:200], created_by=actor,
-                              handover_due=handover_due(issued_on))
+                              handover_due=handover_due(cadre, issued_on))
     if handed_over_on is not None:
         if handed_over_on < issued_on:
             raise Refused("交存日期不能早于签发日期")
@@ -216,17 +221,19 @@ def travel_blockers(cadre, on_date=None):
     return reasons
 
 
-def opinion_reply_due(requested_on, rules=None):
-    """联审 reply deadline: N (5) working days after the request; a Deadline(date, provisional)."""
-    rules = rules or MattersRules.current()
+def opinion_reply_due(requested_on, rules):
+    """联审 reply deadline: N (5; `rules`, the applicant's jurisdiction's) working days after the request; a
+    Deadline(date, provisional)."""
     return workdays.add_working_days(requested_on, rules.opinion_reply_working_days)
 
 
 CASE_NUMBER_SERIES = "matters.travel_application"  # core.models.YearlyCounter.series; YS-<year>-<seq>
 
 
-def _next_seq(year):
-    return numbering.next_number(CASE_NUMBER_SERIES, year)
+def _next_number(year, jurisdiction):
+    """(seq, YS-<year>-<seq>; a county's YS-<county>-<year>-<seq>), gap-free (core.numbering)."""
+    seq = numbering.next_number(CASE_NUMBER_SERIES, year, jurisdiction)
+    return seq, f"YS-{numbering.segment(jurisdiction)}{year}-{seq:03d}"
 
 
 def create_application(cadre, *, applied_on=None, actor, request=None, **details):
@@ -256,13 +263,13 @@ def _create_application(cadre, *, destination, departs_on, returns_on, purpose, 
             raise Refused("所选证照已注销")
         if certificate.expires_on < returns_on:
             raise Refused(f"所选证照有效期至{certificate.expires_on:%Y-%m-%d}，不足以覆盖行程")
-    seq = _next_seq(applied_on.year)
+    seq, number = _next_number(applied_on.year, numbering.jurisdiction_of(actor))
     application = TravelApplication.objects.create(
-        number=f"YS-{applied_on.year}-{seq:03d}", year=applied_on.year, seq=seq, cadre=cadre,
+        number=number, year=applied_on.year, seq=seq, cadre=cadre,
         certificate=certificate, destination=destination.strip(), departs_on=departs_on, returns_on=returns_on,
         purpose=purpose.strip(), funding=funding, funding_note=funding_note, companions=companions,
         applied_on=applied_on, approval_authority=approval_authority(cadre), created_by=actor)
-    due = opinion_reply_due(applied_on)
+    due = opinion_reply_due(applied_on, rules_of(cadre))
     ReviewOpinion.objects.bulk_create([
         ReviewOpinion(application=application, department=department, requested_on=applied_on, reply_due=due.date,
                       reply_due_provisional=due.provisional)
@@ -371,10 +378,9 @@ def withdraw(application, *, reason, actor, request=None):
     return application
 
 
-def return_due(returns_on, rules=None):
-    """The certificate comes back within N (7) calendar days after the cadre returns."""
-    rules = rules or MattersRules.current()
-    return workdays.add_calendar_days(returns_on, rules.return_days).date
+def return_due(cadre, returns_on):
+    """The certificate comes back within N (7; the cadre's jurisdiction's) calendar days after the cadre returns."""
+    return workdays.add_calendar_days(returns_on, rules_of(cadre).return_days).date
 
 
 @transaction.atomic
@@ -397,7 +403,8 @@ def lend_certificate(application, *, lent_on, certificate=None, actor, request=N
         raise Refused("借出日期不能早于审批日期")
     not_future(lent_on, "借出日期")
     loan = CertificateLoan.objects.create(certificate=certificate, application=application, lent_on=lent_on,
-                                          return_due=return_due(application.returns_on), lent_by=actor)
+                                          return_due=return_due(application.cadre, application.returns_on),
+                                          lent_by=actor)
     application.certificate = certificate
     application.save(update_fields=["status", "certificate"])
     certificate.save(update_fields=["status"])
@@ -470,10 +477,10 @@ def close_investigation(record, *, ended_on, outcome, actor, request=None):
 # Major personal events (个人重大事项报告)
 
 
-def is_late_report(event_date, reported_on, rules=None):
-    """Late when reported less than N (1) days before the event (i.e. on the day or after it, by default)."""
-    rules = rules or MattersRules.current()
-    return reported_on > event_date - datetime.timedelta(days=rules.event_report_lead_days)
+def is_late_report(cadre, event_date, reported_on):
+    """Late when reported less than N (1; the cadre's jurisdiction's) days before the event (i.e. on the day or
+    after it, by default)."""
+    return reported_on > event_date - datetime.timedelta(days=rules_of(cadre).event_report_lead_days)
 
 
 @transaction.atomic
@@ -485,7 +492,7 @@ def report_personal_event(cadre, *, kind, party, event_date, venue, tables, gues
     event = PersonalEvent.objects.create(
         cadre=cadre, kind=kind, party=party, event_date=event_date, venue=venue, tables=tables or 0,
         guests=guests or 0, accepts_gifts=accepts_gifts, gift_scope=(gift_scope or "").strip(),
-        reported_on=reported_on, late=is_late_report(event_date, reported_on), note=note, created_by=actor)
+        reported_on=reported_on, late=is_late_report(cadre, event_date, reported_on), note=note, created_by=actor)
     audit_log.record(actor, Action.CREATE, "matters.personal_event.created", event, request=request,
                      summary=f"个人重大事项报告：{event}" + ("（迟报）" if event.late else ""))
     return event
@@ -534,7 +541,7 @@ def add_item(inspection, *, problem, rectification_required, owner_cadre=None, o
     item = InspectionItem(inspection=inspection, number=number, problem=problem, owner_cadre=owner_cadre,
                           owner_name=owner_name, rectification_required=rectification_required, created_by=actor)
     rectification.start(item, start_date or inspection.feedback_on,
-                        MattersRules.current().inspection_rectification_days, deadline=deadline)
+                        MattersRules.for_unit(inspection.unit_id).inspection_rectification_days, deadline=deadline)
     item.save()
     audit_log.record(actor, Action.CREATE, "matters.inspectionitem.created", item, request=request,
                      summary=f"登记整改事项：{item}，期限{item.rectification_deadline:%Y-%m-%d}")
@@ -616,11 +623,12 @@ def recompute_opinions_for_schedule(first, last):
     """core.workdays hook: 联审 reply deadlines (N working days after the request) counted from on or before
     `last` that end on or after `first` follow the changed holiday schedule; unanswered ones tell the registrar."""
     moves = []
-    rules = MattersRules.current()
+    rules_for = MattersRules.resolver()
     reaching = (ReviewOpinion.objects.filter(requested_on__lte=last, reply_due__gte=first)
-                .select_related("application__cadre", "application__created_by").select_for_update(of=("self",)))
+                .select_related("application__cadre__unit", "application__created_by")
+                .select_for_update(of=("self",)))
     for opinion in reaching:
-        due = opinion_reply_due(opinion.requested_on, rules)
+        due = opinion_reply_due(opinion.requested_on, rules_for(opinion.application.cadre.unit))
         if (due.date, due.provisional) == (opinion.reply_due, opinion.reply_due_provisional):
             continue
         old = opinion.reply_due

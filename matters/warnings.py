@@ -18,18 +18,24 @@ CROSSING_WINDOW_MONTHS = 12  # an unapproved crossing stays a warning for a year
 @register_warning_rule(LATE_RETURN_RULE, "出国（境）证照逾期交回")
 @steps
 def late_certificate_return(cadres, on_date):
-    """Loans still out after their return date, and loans returned late within the window (12 months)."""
-    since = add_months(on_date, -(yield from MattersRules.current_steps()).late_return_window_months)
+    """Loans still out after their return date, and loans returned late within the window (12 months; the
+    cadre's jurisdiction's: the longest of them reads the loans, each is then held to its own)."""
+    rows = yield from MattersRules.rows_steps()
+    rules_for = MattersRules.resolver(rows)
+    since = add_months(on_date, -max(row.late_return_window_months for row in [rows[0], *rows[1]]))
     loans = (CertificateLoan.objects.filter(certificate__cadre__in=cadres, lent_on__lte=on_date)
              .filter((Q(returned_on__isnull=True) | Q(returned_on__gt=on_date)) & Q(return_due__lt=on_date)
                      | Q(returned_on__gt=since, returned_on__lte=on_date) & Q(returned_on__gt=F("return_due")))
-             .select_related("certificate", "application").order_by("return_due"))
+             .select_related("certificate__cadre__unit", "application").order_by("return_due"))
     flagged = {}
     for loan in (yield loans):
         late = loan.days_late(on_date)
         if loan.returned_on is None or loan.returned_on > on_date:
             reason = (f"{loan.certificate.get_kind_display()}应于{loan.return_due:%Y-%m-%d}交回"
                       f"（{loan.application.number}），已逾期{late}天未交回")
+        elif loan.returned_on <= add_months(
+                on_date, -rules_for(loan.certificate.cadre.unit).late_return_window_months):
+            continue  # out of the window of the cadre's own jurisdiction
         else:
             reason = (f"{loan.certificate.get_kind_display()}于{loan.returned_on:%Y-%m-%d}交回"
                       f"（{loan.application.number}），逾期{late}天")

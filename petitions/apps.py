@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 # Named constraints as sentences (core.constraints): the safety net behind the services' own checks.
 CONSTRAINT_MESSAGES = {
-    "petitions_timelimit_one_per_stage": "该类别和环节的时限已存在。",
+    "petitions_timelimit_one_per_stage": "该辖区该类别和环节的时限已存在。",
     "petitions_petitionsubject_cadre_or_name": "被反映人须选择干部或填写姓名。",
     "petitions_petitionsubject_once_per_case": "该干部已是本件的被反映人。",
     "petitions_handlingproposal_one_pending": "本件已有待审批的拟办意见，请先审批。",

@@ -1,5 +1,6 @@
 """Time limits of a petition: one function per deadline, all reading the editable TimeLimit table, and the provider
-for the daily deadline scan (handlers; the 科室负责人 too once a deadline is overdue).
+for the daily deadline scan (handlers; the 科室负责人 too once a deadline is overdue). A case's limits are its
+county's where the county set its own (the nearest jurisdiction above the case's unit), else the city's.
 
 Two clocks (domain.md §3): a 检举控告 counts working days (core.workdays), a 信访事项 calendar days.
 """
@@ -12,6 +13,7 @@ from django.conf import settings
 
 from core import roles, workdays
 from core.deadlines import Query
+from core.models import Unit, ancestors, nearest
 from petitions.models import (
     OPEN_STATUSES,
     CaseType,
@@ -29,21 +31,52 @@ from petitions.models import (
 _limits_table = contextvars.ContextVar("petition_time_limits", default=None)
 
 
-def time_limit(case_type, stage):
-    """The TimeLimit row for a case type and stage, or None when the table sets no limit."""
+def time_limit(case_type, stage, unit=None):
+    """The TimeLimit row for a case type and stage that applies to `unit` (a case's unit, or its id; None: the
+    city's), or None when the table sets no limit."""
     table = _limits_table.get()
     if table is not None:
-        return table.get((case_type, stage))
-    return TimeLimit.objects.filter(case_type=case_type, stage=stage).first()
+        return table.get(case_type, stage, unit)
+    return nearest(TimeLimit.objects.filter(case_type=case_type, stage=stage), unit).first()
+
+
+class _Limits:
+    """The whole table in memory, and the paths of the units asked about."""
+
+    def __init__(self):
+        self.rows = {(row.jurisdiction_id, row.case_type, row.stage): row for row in TimeLimit.objects.all()}
+        self.counties = any(jurisdiction is not None for jurisdiction, _, _ in self.rows)
+        self.paths = {}
+
+    def get(self, case_type, stage, unit):
+        if not self.counties:  # no county sets its own: no unit to look up (a bulk load's thousands of them)
+            return self.rows.get((None, case_type, stage))
+        for jurisdiction in [*reversed(self._ancestors(unit)), None]:
+            row = self.rows.get((jurisdiction, case_type, stage))
+            if row is not None:
+                return row
+        return None
+
+    def _ancestors(self, unit):
+        if unit is None or isinstance(unit, Unit):
+            return ancestors(unit)
+        if unit not in self.paths:
+            self.paths[unit] = Unit.objects.get(pk=unit)
+        return ancestors(self.paths[unit])
 
 
 @contextlib.contextmanager
 def limits_loaded():
-    token = _limits_table.set({(row.case_type, row.stage): row for row in TimeLimit.objects.all()})
+    token = _limits_table.set(_Limits())
     try:
         yield
     finally:
         _limits_table.reset(token)
+
+
+def unit_of(petition):
+    """The case's unit as the time limits need it: the loaded row, else its id (read within the limits' query)."""
+    return petition.unit if Petition.unit.is_cached(petition) else petition.unit_id
 
 
 def _add(limit, start, extra_days=0):
@@ -61,7 +94,7 @@ def acceptance_deadline(petition):
     信访事项: decide on acceptance (15 days of receipt)."""
     if petition.case_type == CaseType.ACCUSATION and not petition.is_named:
         return None
-    limit = time_limit(petition.case_type, Stage.ACCEPTANCE)
+    limit = time_limit(petition.case_type, Stage.ACCEPTANCE, unit_of(petition))
     return _add(limit, petition.received_on) if limit else None
 
 
@@ -70,7 +103,7 @@ def forward_deadline(petition):
     counted as soon as a transfer is proposed."""
     if Disposal.TRANSFER not in (petition.proposed_disposal, petition.disposal):
         return None
-    limit = time_limit(petition.case_type, Stage.FORWARD)
+    limit = time_limit(petition.case_type, Stage.FORWARD, unit_of(petition))
     return _add(limit, petition.received_on) if limit else None
 
 
@@ -78,7 +111,7 @@ def handling_deadline(petition):
     """信访事项: finished within 60 days of acceptance, plus an approved extension (at most 30 days)."""
     if petition.accepted_on is None:
         return None
-    limit = time_limit(petition.case_type, Stage.HANDLING)
+    limit = time_limit(petition.case_type, Stage.HANDLING, unit_of(petition))
     return _add(limit, petition.accepted_on, petition.extension_days) if limit else None
 
 
@@ -87,43 +120,51 @@ def feedback_deadline(petition):
     limit (信访事项) the reply is due with the handling deadline."""
     if not petition.is_named or petition.concluded_on is None:
         return None
-    limit = time_limit(petition.case_type, Stage.FEEDBACK)
+    limit = time_limit(petition.case_type, Stage.FEEDBACK, unit_of(petition))
     if limit:
         return _add(limit, petition.concluded_on)
     return handling_deadline(petition)
 
 
-def rolling_stages(case_type):
-    """Stages of this case type counted in calendar days whose last day moves past a statutory holiday (shown as
-    遇法定节假日顺延 beside the deadline)."""
-    return set(TimeLimit.objects.filter(case_type=case_type, day_kind=DayKind.CALENDAR, roll_over_holidays=True)
-               .values_list("stage", flat=True))
+def rolling_stages(petition):
+    """Stages of the case's type counted in calendar days whose last day moves past a statutory holiday (shown as
+    遇法定节假日顺延 beside the deadline), by the limits that apply to the case. One query."""
+    applying = {}
+    for limit in nearest(TimeLimit.objects.filter(case_type=petition.case_type), unit_of(petition)):
+        applying.setdefault(limit.stage, limit)  # nearest first
+    return {stage for stage, limit in applying.items()
+            if limit.day_kind == DayKind.CALENDAR and limit.roll_over_holidays}
 
 
-def max_extension_days(case_type):
-    """The longest extension the table allows for this case type (0: no extension)."""
-    limit = time_limit(case_type, Stage.EXTENSION)
+def max_extension_days(petition):
+    """The longest extension the limits of the case allow (0: no extension)."""
+    limit = time_limit(petition.case_type, Stage.EXTENSION, unit_of(petition))
     return limit.days if limit else 0
 
 
 REQUEST_STAGES = {ReviewLevel.REVIEW: Stage.REVIEW_REQUEST, ReviewLevel.RECHECK: Stage.RECHECK_REQUEST}
 
 
-def review_request_deadline(case_type, level, reply_received_on):
+def review_request_limit(petition, level):
+    return time_limit(petition.case_type, REQUEST_STAGES[level], unit_of(petition))
+
+
+def review_request_deadline(petition, level, reply_received_on):
     """《信访工作条例》第三十五条、第三十六条: 复查 (复核) may be requested within 30 days of receiving the written
     reply (the 复查 answer). None when the table sets no limit: this case type has no 复查."""
-    limit = time_limit(case_type, REQUEST_STAGES[level])
+    limit = review_request_limit(petition, level)
     return _add(limit, reply_received_on) if limit else None
 
 
 def review_answer_deadline(review):
     """The body that received a 复查 (复核) request answers within 30 days of receiving it."""
-    limit = time_limit(review.petition.case_type, review.answer_stage)
+    limit = time_limit(review.petition.case_type, review.answer_stage, unit_of(review.petition))
     return _add(limit, review.received_on) if limit else None
 
 
 def has_reviews(case_type):
-    """Whether the time-limit table gives this case type a 复查 stage (信访事项: yes; 检举控告: no)."""
+    """Whether the time-limit table gives this case type a 复查 stage (信访事项: yes; 检举控告: no). A county sets
+    its own numbers, not its own stages: the city's rows decide."""
     return time_limit(case_type, Stage.REVIEW_REQUEST) is not None
 
 

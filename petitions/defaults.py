@@ -26,7 +26,7 @@ LIMITS = [
 
 def ensure_defaults(sender=None, **kwargs):
     for case_type, stage, days, day_kind, counted_from, basis in LIMITS:
-        TimeLimit.objects.get_or_create(case_type=case_type, stage=stage, defaults={
+        TimeLimit.objects.get_or_create(jurisdiction=None, case_type=case_type, stage=stage, defaults={
             "days": days, "day_kind": day_kind, "counted_from": counted_from, "basis": basis})
     admin = Group.objects.filter(name=roles.SYSTEM_ADMIN).first()
     if admin:

@@ -12,7 +12,17 @@ from core import tallies
 from core.demo import COUNTY_B
 from petitions import identity, services
 from petitions import tallies as petition_tallies
-from petitions.models import CaseType, Channel, Conclusion, Disposal, FeedbackMethod, Petition, ProblemCategory
+from petitions.models import (
+    CaseType,
+    Channel,
+    Conclusion,
+    Disposal,
+    FeedbackMethod,
+    Petition,
+    ProblemCategory,
+    Stage,
+    TimeLimit,
+)
 
 DEMO_CADRES = [  # (name, gender, birth, unit code, post, rank) — only used when the cadres app made none
     ("陈志刚", "M", datetime.date(1972, 3, 14), "QX-JY", "局长", Rank.DIVISION_CHIEF),
@@ -66,11 +76,24 @@ def _backdate(petition, **fields):
 
 def seed(context):
     county_b = context["units"][COUNTY_B]
+    _county_b_limit(county_b)
     if not Petition.objects.exclude(unit__path__startswith=county_b.path).exists():
         _seed_county_a(context)
     if context.get("county_b_cadres") and not Petition.objects.filter(unit__path__startswith=county_b.path).exists():
         _seed_county_b(context)  # (only with the cadres app's roster: county B's cases are about its cadres)
     context["petitions"] = list(Petition.objects.exclude(unit__path__startswith=county_b.path).order_by("id"))
+
+
+# 白石县 sets one limit of its own (issue 20): a named reporter hears within 10 working days whether his report was
+# accepted, not the city's 15. Its cases show the shorter deadline; 青溪县 keeps the city's.
+COUNTY_B_ACCEPTANCE_DAYS = 10
+
+
+def _county_b_limit(county_b):
+    city = TimeLimit.objects.get(jurisdiction=None, case_type=CaseType.ACCUSATION, stage=Stage.ACCEPTANCE)
+    TimeLimit.objects.get_or_create(jurisdiction=county_b, case_type=city.case_type, stage=city.stage, defaults={
+        "days": COUNTY_B_ACCEPTANCE_DAYS, "day_kind": city.day_kind, "counted_from": city.counted_from,
+        "basis": "白石县委组织部规定：实名检举控告10个工作日内告知受理情况"})
 
 
 def _seed_county_b(context):

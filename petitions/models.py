@@ -118,8 +118,13 @@ class DayKind(models.TextChoices):
 
 
 class TimeLimit(models.Model):
-    """办理时限: editable in the admin, seeded with the statutory numbers (migration 0002)."""
+    """办理时限: editable in the admin, seeded with the statutory numbers (migration 0002). The rows without a
+    jurisdiction are the city's (the default); a county may set its own row for a case type and stage
+    (core.models.nearest: the row of the nearest jurisdiction above a case's unit applies, stage by stage)."""
 
+    jurisdiction = models.ForeignKey(
+        Unit, verbose_name="适用辖区", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="为空为全市默认；县（市、区）另行规定的时限仅适用于该辖区。")
     case_type = models.CharField("件别", max_length=20, choices=CaseType.choices)
     stage = models.CharField("环节", max_length=20, choices=Stage.choices)
     days = models.PositiveSmallIntegerField("天数")
@@ -134,7 +139,8 @@ class TimeLimit(models.Model):
         verbose_name = verbose_name_plural = "信访举报办理时限"
         ordering = ["case_type", "stage"]
         constraints = [
-            models.UniqueConstraint(fields=["case_type", "stage"], name="%(app_label)s_%(class)s_one_per_stage"),
+            models.UniqueConstraint(fields=["jurisdiction", "case_type", "stage"], nulls_distinct=False,
+                                    name="%(app_label)s_%(class)s_one_per_stage"),
         ]
 
     def __str__(self):
@@ -167,7 +173,7 @@ class PetitionQuerySet(ScopedQuerySet):
 class Petition(models.Model):
     """信访举报件. Status changes only through petitions.services."""
 
-    code = models.CharField("编号", max_length=20, unique=True, editable=False)
+    code = models.CharField("编号", max_length=30, unique=True, editable=False)
     query_code = models.CharField("查询码", max_length=8, unique=True, editable=False,
                                   help_text="可告知举报人，用于电话查询办理进度，无需查看举报人身份")
     received_on = models.DateField("收件日期")

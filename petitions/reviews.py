@@ -55,7 +55,7 @@ def window(petition):
     received = reply_date(petition, level) if level else None
     if received is None:
         return None
-    due = petition_deadlines.review_request_deadline(petition.case_type, level, received)
+    due = petition_deadlines.review_request_deadline(petition, level, received)
     return (ReviewLevel(level), due) if due else None
 
 
@@ -80,12 +80,12 @@ def request_review(petition, *, actor, requested_on, received_on, reply_received
         raise Refused(f"提出{label}请求日期不能早于收到原答复日期（{cn_date(reply_received_on)}）")
     if received_on < requested_on:
         raise Refused(f"收到{label}请求日期不能早于提出请求日期（{cn_date(requested_on)}）")
-    due = petition_deadlines.review_request_deadline(petition.case_type, level, reply_received_on)
+    due = petition_deadlines.review_request_deadline(petition, level, reply_received_on)
     review = ReviewRequest(petition=petition, level=level, reply_received_on=reply_received_on, request_due=due.date,
                            request_due_provisional=due.provisional, requested_on=requested_on,
                            received_on=received_on, created_by=actor)
     if requested_on > due.date:
-        days = petition_deadlines.time_limit(petition.case_type, petition_deadlines.REQUEST_STAGES[level]).days
+        days = petition_deadlines.review_request_limit(petition, level).days
         rolled = "，遇法定节假日顺延" if due.rolled_over else ""
         reason = (f"超过{label}请求期限：应于{cn_date(due.date)}前提出（收到原答复之日起{days}日{rolled}），"
                   f"{cn_date(requested_on)}方提出")
@@ -131,12 +131,15 @@ def answer_review(petition, *, actor, outcome, answered_on, note, request=None):
     return review
 
 
-def recompute_answer_deadlines(first=None, last=None):
+def recompute_answer_deadlines(first=None, last=None, *, within=None):
     """Inside the transaction that changed a rule: the answer deadlines of requests awaiting an answer follow, and
     the moved ones are returned (for the handlers' notifications). The holiday schedule changed between `first` and
     `last` (a core.workdays hook; calendar days roll over a holiday): only requests received on or before `last`
-    whose deadline reaches `first`; the time-limit table changed: no bounds, every pending request."""
+    whose deadline reaches `first`; the time-limit table changed: no bounds, every pending request (of the
+    jurisdiction `within`, if given)."""
     pending = ReviewRequest.objects.filter(state=State.PENDING)
+    if within is not None:
+        pending = pending.filter(petition__unit__path__startswith=within.path)
     if first is not None:
         pending = pending.filter(answer_due__gte=first)
     if last is not None:

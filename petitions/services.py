@@ -48,9 +48,10 @@ logger = logging.getLogger(__name__)
 CASE_NUMBER_SERIES = "petitions.petition"  # core.models.YearlyCounter.series
 
 
-def next_case_number(year):
-    """XF-<year>-<5 digits>, gap-free (core.numbering)."""
-    return f"XF-{year}-{numbering.next_number(CASE_NUMBER_SERIES, year):05d}"
+def next_case_number(year, jurisdiction=None):
+    """XF-<year>-<5 digits>, a county's XF-<county>-<year>-<5 digits>, gap-free (core.numbering)."""
+    seq = numbering.next_number(CASE_NUMBER_SERIES, year, jurisdiction)
+    return f"XF-{numbering.segment(jurisdiction)}{year}-{seq:05d}"
 
 
 def new_query_code():
@@ -144,7 +145,8 @@ def register(*, actor, received_on, channel, case_type, is_named, summary, categ
     if unit is None:
         raise Refused("请选择涉及单位")
     handlers = intake_handlers(unit) if actor.is_service_account else [actor]
-    petition = Petition(code=next_case_number(received_on.year), query_code=new_query_code(),
+    code = next_case_number(received_on.year, numbering.jurisdiction_of(actor))
+    petition = Petition(code=code, query_code=new_query_code(),
                         received_on=received_on, channel=channel, case_type=case_type, is_named=is_named,
                         unit=unit, categories=sorted(set(categories)), summary=summary, full_text=full_text,
                         clues_specific=clues_specific, created_by=actor)
@@ -477,7 +479,7 @@ def extend(petition, *, actor, days, reason, request=None):
         raise Refused("只有信访事项可以延期办理")
     if petition.extension_days:
         raise Refused("信访事项只能延期一次")
-    limit = petition_deadlines.max_extension_days(petition.case_type)
+    limit = petition_deadlines.max_extension_days(petition)
     if not 1 <= days <= limit:
         raise Refused(f"延期天数应在 1 至 {limit} 天之间")
     if not reason.strip():
@@ -556,12 +558,14 @@ _MOVE_LABELS = {"acceptance_due": "受理期限", "forward_due": "转送期限",
                 "feedback_due": "反馈期限"}
 
 
-def recompute_deadlines(first=None, last=None):
+def recompute_deadlines(first=None, last=None, *, within=None):
     """Inside the transaction that changed a rule: recompute the stored deadlines of open or concluded cases and
     return the moved ones (for the handlers' notifications). The holiday schedule changed between `first` and
     `last` (a core.workdays hook): only cases counted from a date on or before `last` with a deadline on or after
-    `first`; the time-limit table changed: no bounds, every case."""
+    `first`; the time-limit table changed: no bounds, every case (of the jurisdiction `within`, if given)."""
     cases = Petition.objects.filter(status__in=[*OPEN_STATUSES, Status.CONCLUDED])
+    if within is not None:
+        cases = cases.filter(unit__path__startswith=within.path)
     if first is not None:
         reaching = Q()
         for field in _MOVE_LABELS:

@@ -1,13 +1,13 @@
 from django.urls import path, register_converter
 
-from core import export_views
+from core import export_views, numbering
 from petitions import views
 
 
 class PetitionCodeConverter:
-    """Readable case numbers in URLs: XF-2026-00042."""
+    """Readable case numbers in URLs: XF-2026-00042, a county's XF-BS-2026-00001 (core.numbering)."""
 
-    regex = r"XF-\d{4}-\d{5}"
+    regex = rf"XF-(?:{numbering.SEGMENT}-)?\d{{4}}-\d{{5}}"
 
     def to_python(self, value):
         return value

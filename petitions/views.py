@@ -235,7 +235,7 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None, i
     proposals = list(petition.proposals.select_related("proposed_by", "decided_by"))
     return {
         "petition": petition, "today": today, "deadlines": deadlines,
-        "rolling_stages": rolling_stages(petition.case_type) if deadlines else set(),
+        "rolling_stages": rolling_stages(petition) if deadlines else set(),
         "forms": [(action, ACTIONS[action].label, ACTIONS[action].make_form(petition, user, prefix=action))
                   for action in actions],
         "events": petition.events.select_related("actor"),
@@ -252,7 +252,7 @@ def _detail_context(request, petition, today, identity=None, reveal_form=None, i
         "identity": identity, "reveal_form": reveal_form or forms.RevealForm(),
         # 更正举报人信息: only on the identity page (a reveal's response, or a refused correction sent back)
         "identity_form": identity_form,
-        "max_extension": max_extension_days(petition.case_type),
+        "max_extension": max_extension_days(petition),
         "review_requests": review_requests,
         "review_line": f"复查、复核请求{len(review_requests)}件" if review_requests else "",
         # the petitioner's own window to ask for 复查/复核: shown, never a reminder to the office

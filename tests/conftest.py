@@ -257,3 +257,30 @@ def pytest_collection_modifyitems(items):
         if names is not None and _is_transactional(item) and "django_db_serialized_rollback" not in names:
             names.append("django_db_serialized_rollback")
     items.sort(key=_is_transactional)  # stable: the order within each group is kept
+
+
+# --- a city and two counties (issue 20): each county has its office; settings and case numbers per county ---------
+
+@pytest.fixture
+def city(db):
+    return UnitFactory(code="LJ", name="临江市委", short_name="市委")
+
+
+@pytest.fixture
+def county_qx(city):
+    return UnitFactory(code="QX", name="青溪县委", short_name="青溪县委", parent=city)
+
+
+@pytest.fixture
+def county_bs(city):
+    return UnitFactory(code="BS", name="白石县委", short_name="白石县委", parent=city)
+
+
+@pytest.fixture
+def qx_staff(county_qx):
+    return _persona("qx_staff", roles.STAFF, county_qx, jurisdiction=county_qx)
+
+
+@pytest.fixture
+def bs_staff(county_bs):
+    return _persona("bs_staff", roles.STAFF, county_bs, jurisdiction=county_bs)

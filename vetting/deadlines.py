@@ -58,10 +58,12 @@ def publicity_ends(on_date):
 
 def probation_ends(on_date):
     q = Query(Appointment, on_date)
-    q.params.update(status=CaseStatus.PROBATION, notice=VettingSettings.current().probation_notice_days)
+    q.params["status"] = CaseStatus.PROBATION
+    # the notice period of the case's jurisdiction (its proposed post's county, else the city's)
+    notice = q.setting(VettingSettings, "probation_notice_days", "vc.proposed_unit_id")
     yield _step(q, "vetting.probation_end", "vetting_appointment", "probation_end",
                 f"'试用期' || {q.ymd('s.probation_end')} || '期满，请组织考核'",
-                where="vc.status = %(status)s AND s.probation_result = '' AND", notice_days="%(notice)s")
+                where="vc.status = %(status)s AND s.probation_result = '' AND", notice_days=notice)
 
 
 PROVIDERS = (discipline_replies, opinion_replies, publicity_ends, probation_ends)
@@ -97,7 +99,7 @@ def recompute_for_schedule(first, last):
 
 def _recompute_publicity(publicity):
     """The minimum end follows the schedule; an end chosen at the minimum (or now below it) moves with it."""
-    due = publicity_min_end(publicity.start_date)
+    due = publicity_min_end(publicity.case, publicity.start_date)
     old_end = publicity.end_date
     end = due.date if old_end == publicity.min_end_date or old_end < due.date else old_end
     provisional = due.provisional and end == due.date

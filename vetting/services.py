@@ -35,7 +35,6 @@ from vetting.models import (
     StepEvent,
     StepKind,
     VettingCase,
-    VettingSettings,
 )
 
 S = CaseStatus
@@ -86,9 +85,10 @@ def _values(instance, fields):
 CASE_NUMBER_SERIES = "vetting.case"  # core.models.YearlyCounter.series
 
 
-def _next_number(year):
-    """RQ-<year>-<4 digits>, gap-free (core.numbering)."""
-    return f"RQ-{year}-{numbering.next_number(CASE_NUMBER_SERIES, year):04d}"
+def _next_number(year, jurisdiction):
+    """RQ-<year>-<4 digits>, a county's RQ-<county>-<year>-<4 digits>, gap-free (core.numbering)."""
+    seq = numbering.next_number(CASE_NUMBER_SERIES, year, jurisdiction)
+    return f"RQ-{numbering.segment(jurisdiction)}{year}-{seq:04d}"
 
 
 def _require(check, user, message):
@@ -115,7 +115,7 @@ def open_case(*, cadre, proposed_unit, proposed_title, proposed_rank, move_kind,
     opened_on = opened_on or _today()
     _not_future(opened_on, "启动日期")
     case = VettingCase.objects.create(
-        number=_next_number(opened_on.year), cadre=cadre, proposed_unit=proposed_unit,
+        number=_next_number(opened_on.year, numbering.jurisdiction_of(actor)), cadre=cadre, proposed_unit=proposed_unit,
         proposed_title=proposed_title, proposed_rank=proposed_rank, move_kind=move_kind,
         is_elected_post=is_elected_post, is_principal_post=is_principal_post, batch=batch, handler=handler,
         opened_on=opened_on, created_by=actor,
@@ -200,7 +200,7 @@ def record_recommendation(case, *, held_on, votes_cast, votes_for, actor, reques
     _not_future(held_on, "民主推荐日期")
     if votes_cast <= 0 or votes_for < 0 or votes_for > votes_cast:
         raise Refused("得票数应在0与有效票数之间")
-    threshold = VettingSettings.current().recommendation_threshold
+    threshold = workflow.settings_of(case).recommendation_threshold
     rec = Recommendation.objects.filter(case=case).first() or Recommendation(case=case)
     rec.held_on, rec.votes_cast, rec.votes_for, rec.threshold = held_on, votes_cast, votes_for, threshold
     rec.below_threshold = rec.share < threshold
@@ -273,8 +273,7 @@ def record_personal_matters(case, *, checked_on, result, verification_ref="", no
     return check
 
 
-def discipline_deadline(requested_on, days=None):
-    days = VettingSettings.current().discipline_reply_working_days if days is None else days
+def discipline_deadline(requested_on, days):
     return workdays.add_working_days(requested_on, days)
 
 
@@ -285,7 +284,7 @@ def request_discipline_opinion(case, *, requested_on, actor, request=None):
     _not_future(requested_on, "发函日期")
     if DisciplineOpinion.objects.filter(case=case).exists():
         raise Refused("已向纪检监察机关征求意见")
-    days = VettingSettings.current().discipline_reply_working_days
+    days = workflow.settings_of(case).discipline_reply_working_days
     due = discipline_deadline(requested_on, days)
     opinion = DisciplineOpinion(case=case, requested_on=requested_on, reply_days=days, reply_deadline=due.date,
                                 reply_deadline_provisional=due.provisional)
@@ -351,8 +350,7 @@ def complete_petition_check(case, *, checked_on, conclusion, actor, request=None
 
 # --- 征求意见 -----------------------------------------------------------------------------------------------------
 
-def opinion_deadline(requested_on, days=None):
-    days = VettingSettings.current().opinion_reply_working_days if days is None else days
+def opinion_deadline(requested_on, days):
     return workdays.add_working_days(requested_on, days)
 
 
@@ -366,7 +364,7 @@ def request_opinion(case, *, department, requested_on, actor, department_name=""
         raise Refused("选择“其他”时请填写部门名称")
     if OpinionRequest.objects.filter(case=case, department=department, department_name=department_name).exists():
         raise Refused("已向该部门征求意见")
-    days = VettingSettings.current().opinion_reply_working_days
+    days = workflow.settings_of(case).opinion_reply_working_days
     due = opinion_deadline(requested_on, days)
     item = OpinionRequest(case=case, department=department, department_name=department_name,
                           requested_on=requested_on, reply_days=days, reply_deadline=due.date,
@@ -411,7 +409,7 @@ def record_exam(case, *, exam_date, score_party_rules, score_law, score_integrit
         raise Refused("三考只能补考一次，补考仍未通过的应暂缓或不予任用")
     if attempts and exam_date < attempts[-1].exam_date:
         raise Refused("补考日期不能早于首考日期")
-    pass_mark = VettingSettings.current().exam_pass_mark
+    pass_mark = workflow.settings_of(case).exam_pass_mark
     scores = (score_party_rules, score_law, score_integrity)
     attempt = ExamAttempt(case=case, attempt_no=len(attempts) + 1, exam_date=exam_date,
                           score_party_rules=score_party_rules, score_law=score_law, score_integrity=score_integrity,
@@ -441,10 +439,10 @@ def start_publicity(case, *, start_date, end_date=None, scope="", actor, request
         # Let transition() name the refused move.
         return transition(case, "start_publicity", actor=actor, request=request)
     _not_future(start_date, "公示开始日期")
-    minimum = publicity_min_end(start_date)
+    minimum = publicity_min_end(case, start_date)
     end_date = end_date or minimum.date
     if end_date < minimum.date:
-        raise Refused(f"公示期不少于{VettingSettings.current().publicity_working_days}个工作日，"
+        raise Refused(f"公示期不少于{workflow.settings_of(case).publicity_working_days}个工作日，"
                            f"结束日期不能早于{minimum}")
     transition(case, "start_publicity", actor=actor, request=request)
     check = run_crosscheck(case, CrossCheck.Occasion.BEFORE_PUBLICITY, actor=actor, on_date=_today())
@@ -622,7 +620,7 @@ def _record_appointment(case, *, appointed_on, document_no, actor, request):
     case = _lock(case)
     _require_step_open(case, StepKind.APPOINTMENT)
     _appointment_date_check(case, appointed_on)
-    settings = VettingSettings.current()
+    settings = workflow.settings_of(case)
     appointment = Appointment(case=case, appointed_on=appointed_on, document_no=document_no)
     if case.probation_required:
         appointment.probation_end = add_months(appointed_on, settings.probation_months)

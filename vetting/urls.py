@@ -1,14 +1,15 @@
 from django.urls import path, register_converter
 
+from core import numbering
 from vetting import views
 
 app_name = "vetting"
 
 
 class CaseNumberConverter:
-    """Readable case numbers in URLs: RQ-2026-0012."""
+    """Readable case numbers in URLs: RQ-2026-0012, a county's RQ-BS-2026-0001 (core.numbering)."""
 
-    regex = r"RQ-\d{4}-\d{4,6}"
+    regex = rf"RQ-(?:{numbering.SEGMENT}-)?\d{{4}}-\d{{4,6}}"
 
     def to_python(self, value):
         return value

@@ -147,23 +147,28 @@ def inspection_gaps(case):
     return gaps
 
 
-def publicity_min_end(start_date):
-    """The earliest end of a publicity starting on `start_date`: start + N working days (default 5:
+def settings_of(case):
+    """The vetting numbers of the case's jurisdiction: the proposed post's county's own, else the city's."""
+    return VettingSettings.for_unit(case.proposed_unit_id)
+
+
+def publicity_min_end(case, start_date):
+    """The earliest end of the case's publicity starting on `start_date`: start + N working days (default 5:
     《党政领导干部选拔任用工作条例》(2019) 任职前公示制度, 公示期不少于5个工作日)."""
-    return workdays.add_working_days(start_date, VettingSettings.current().publicity_working_days)
+    return workdays.add_working_days(start_date, settings_of(case).publicity_working_days)
 
 
 def publicity_not_over(publicity, on_date):
     """Why the outcome of `publicity` cannot be recorded on `on_date`, or "". The period must have run out: its end
     is final (not 暂定 for want of the year's 节假日安排), at least the minimum by the calendar as it stands now, and
     its last day has passed."""
-    minimum = publicity_min_end(publicity.start_date)
+    minimum = publicity_min_end(publicity.case, publicity.start_date)
     if publicity.end_provisional or minimum.provisional:
         year = minimum.date.year if minimum.provisional else publicity.end_date.year
         return (f"公示期满日期{publicity.end_date:%Y-%m-%d}为暂定：须待录入{year}年节假日安排、确定公示期满日期后"
                 "才能认定公示结果")
     if publicity.end_date < minimum.date:
-        return (f"按节假日安排，公示期不少于{VettingSettings.current().publicity_working_days}个工作日，"
+        return (f"按节假日安排，公示期不少于{settings_of(publicity.case).publicity_working_days}个工作日，"
                 f"应至{minimum.date:%Y-%m-%d}，期满后才能认定公示结果")
     if on_date <= publicity.end_date:
         return (f"公示期至{publicity.end_date:%Y-%m-%d}，须在公示期满后"

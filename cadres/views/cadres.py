@@ -95,7 +95,7 @@ def profile(request, code):
         "impact_bars": bundles.task(services.impact_bars, [cadre.pk], today),
         "timeline": timeline_steps(cadre),
         "cases": cases_steps(cadre),
-        "settings": CadreSettings.current_steps(),
+        "settings": CadreSettings.for_unit_steps(cadre.unit_id),  # the cadre's jurisdiction's
     })
     records = found["records"]
     this_year_report = next((report for report in records["pm_reports"]

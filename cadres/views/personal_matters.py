@@ -16,7 +16,7 @@ from cadres.forms import (
     TargetedVerificationForm,
     VerificationResultForm,
 )
-from cadres.models import Cadre, RandomDraw, Verification
+from cadres.models import Cadre, CadreSettings, RandomDraw, Verification
 from cadres.views.common import back_to_profile, editable_cadre, form_page
 from core.permissions import deny, office_required
 from core.refusals import Refused, show_refusal
@@ -43,7 +43,7 @@ def report_create(request, code):
 def report_expect(request, code):
     """登记应报事项: a 事项变化/新任 report the cadre owes within 30 days; the scan reminds until it is filed."""
     cadre = editable_cadre(request, code)
-    form = ExpectedReportForm(request.POST or None)
+    form = ExpectedReportForm(request.POST or None, cadre=cadre)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -113,10 +113,12 @@ def overview(request):
                      .select_related("cadre__unit", "measure"))
     return render(request, "cadres/personal_matters.html", {
         "year": year, "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
-        "reporter_count": reporters.count(), "missing_page": page, "due": pm.report_due_date(year),
+        "reporter_count": reporters.count(), "missing_page": page,
+        "due": pm.report_due_date(year, CadreSettings.for_unit(request.user.jurisdiction_id)),
         "verifications": verifications,
         "draws": RandomDraw.objects.visible_to(request.user).filter(year=year).select_related("drawn_by"),
-        "draw_form": DrawForm(initial={"year": year}), "can_draw": permissions.can_draw(request.user),
+        "draw_form": DrawForm(initial={"year": year}, jurisdiction=request.user.jurisdiction_id),
+        "can_draw": permissions.can_draw(request.user),
         "today": timezone.localdate(),
     })
 
@@ -126,7 +128,7 @@ def overview(request):
 def draw_create(request):
     if not permissions.can_draw(request.user):
         deny(request)
-    form = DrawForm(request.POST)
+    form = DrawForm(request.POST, jurisdiction=request.user.jurisdiction_id)
     if form.is_valid():
         data = form.cleaned_data
         try:

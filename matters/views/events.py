@@ -25,7 +25,7 @@ def event_list(request):
 @office_required
 def event_create(request):
     require_edit(request)
-    rules = MattersRules.current()
+    rules = MattersRules.for_unit(request.user.jurisdiction_id)  # the viewer's jurisdiction's
     form = PersonalEventForm(request.POST or None, cadres=cadres_in_scope(request.user),
                              initial={"reported_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -94,7 +94,7 @@ def item_create(request, code):
         else:
             messages.success(request, f"已登记问题{item.number}，整改期限{item.rectification_deadline:%Y-%m-%d}")
             return redirect(inspection)
-    days = MattersRules.current().inspection_rectification_days
+    days = MattersRules.for_unit(inspection.unit_id).inspection_rectification_days
     return render_form(request, form, f"{inspection} · 登记整改事项", inspection.get_absolute_url(),
                        f"整改期限默认为反馈日期后{days}天，可修改。")
 

@@ -25,7 +25,7 @@ from matters.models import (
 @office_required
 def index(request):
     user, today = request.user, timezone.localdate()
-    rules = MattersRules.current()
+    rules = MattersRules.for_unit(user.jurisdiction_id)  # the viewer's jurisdiction's (the city's for the city)
     held = Certificate.objects.visible_to(user).exclude(status=CertificateStatus.CANCELLED)
     counts = {
         "reviewing": TravelApplication.objects.visible_to(user).filter(status=ApplicationStatus.REVIEWING).count(),

@@ -101,9 +101,10 @@ def registration_remove(request, code):
 # Certificates (证照管理)
 
 
-def _flags_context():
+def _flags_context(user):
+    """The expiry window of the viewer's jurisdiction (a county user's county; the city's for the city)."""
     today = timezone.localdate()
-    rules = MattersRules.current()
+    rules = MattersRules.for_unit(user.jurisdiction_id)
     return {"today": today, "expiry_limit": add_months(today, rules.expiry_notice_months), "rules": rules}
 
 
@@ -112,13 +113,13 @@ def certificate_list(request):
     filterset = CertificateFilter(request.GET, queryset=certificate_queryset(request.user), request=request)
     return render(request, "matters/certificate_list.html", {
         "filter": filterset, "page": paginate(request, filterset.qs), "can_edit": permissions.can_edit(request.user),
-        "tab": "certificates", **_flags_context()})
+        "tab": "certificates", **_flags_context(request.user)})
 
 
 @office_required
 def certificate_create(request):
     require_edit(request)
-    rules = MattersRules.current()
+    rules = MattersRules.for_unit(request.user.jurisdiction_id)  # the viewer's jurisdiction's
     form = CertificateForm(request.POST or None, cadres=cadres_in_scope(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -144,7 +145,7 @@ def certificate_detail(request, code):
                              summary=f"查看证照：{certificate}")
     today = timezone.localdate()
     return render(request, "matters/certificate_detail.html", {
-        "certificate": certificate, "tab": "certificates", **_flags_context(),
+        "certificate": certificate, "tab": "certificates", **_flags_context(request.user),
         "loans": certificate.loans.select_related("application", "lent_by", "received_by"),
         "can_edit": permissions.can_edit(request.user),
         "expiring": services.expiring_soon(certificate, today),
@@ -222,8 +223,8 @@ def application_create(request):
         else:
             messages.success(request, f"已登记申请{application.number}，已向四个部门征求联审意见")
             return redirect(application)
-    return render(request, "matters/application_form.html", {"form": form, "blockers": blockers,
-                                                              "rules": MattersRules.current()})
+    rules = MattersRules.for_unit(request.user.jurisdiction_id)  # the viewer's jurisdiction's
+    return render(request, "matters/application_form.html", {"form": form, "blockers": blockers, "rules": rules})
 
 
 def _application(request, code):
@@ -253,7 +254,7 @@ def application_detail(request, code):
                                   initial={"lent_on": min(today, application.departs_on),
                                            "certificate": _default_certificate(application)}),
             "return_form": ReturnForm(initial={"returned_on": today}),
-            "return_due": services.return_due(application.returns_on)})
+            "return_due": services.return_due(application.cadre, application.returns_on)})
     return render(request, "matters/application_detail.html", context)
 
 

@@ -48,7 +48,7 @@ def _deliver(audit, staff, on=DELIVERED, **values):
 
 def test_the_comment_deadline_is_ten_days_after_delivery(started, staff):
     audit = _deliver(started, staff)
-    assert audit.comment_due == D(2026, 4, 11) == services.comment_due(D(2026, 4, 1))
+    assert audit.comment_due == D(2026, 4, 11) == services.comment_due(audit, D(2026, 4, 1))
     event = AuditEvent.objects.filter(name="audits.audit.changed").latest("id")
     assert event.changes["comment_due"] == [None, "2026-04-11"]
 

@@ -94,4 +94,5 @@ def test_the_set_based_scan_notifies_what_the_loop_did_and_its_queries_do_not_gr
     # One INSERT ... SELECT per set-based provider, plus the settings rows and the liaison providers' reads (their
     # loops are over member units); the same however many cases there are.
     assert len(large) == len(small), [q["sql"][:80] for q in large.captured_queries]
-    assert len(small) <= 74  # measured: 74, savepoints of the per-provider transactions included
+    assert len(small) <= 75  # measured: 75, savepoints of the per-provider transactions included (issue 20: +1, the
+    # longest certificate-expiry window of the jurisdictions)

@@ -132,7 +132,9 @@ def test_overdue_escalation_comes_from_audits_rectification(inspection, staff, c
     escalated = [d for d in late if d.kind == "matters.inspection_rectification_escalated"]
     assert len(escalated) == 1 and escalated[0].recipients == (head,) and escalated[0].target == item
     assert "【逾期30天，请督办】" in escalated[0].title
-    assert calls and calls[0]["kind"] == "matters.inspection_rectification" and calls[0]["escalate_after"] == 30
+    assert calls and calls[0]["kind"] == "matters.inspection_rectification"
+    # the number of the inspected unit's jurisdiction (core.deadlines.Query.setting), the city's 30 here
+    assert "matters_mattersrules" in calls[0]["escalate_after"] and "n.unit_id" in calls[0]["escalate_after"]
 
 
 # --- joint review and accountability -------------------------------------------------------------------------

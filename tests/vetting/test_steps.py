@@ -107,11 +107,10 @@ def test_exam_pass_mark_is_editable_and_a_pass_needs_no_retake(case, staff, driv
 
 # --- 任前公示 -----------------------------------------------------------------------------------------------------
 
-@pytest.mark.django_db
-def test_publicity_over_national_day_2026_ends_on_the_fifth_working_day():
+def test_publicity_over_national_day_2026_ends_on_the_fifth_working_day(case):
     # 2026-09-28 is a Monday; 10-01..10-07 are holidays and Saturday 10-10 is a working day (调休), so the fifth
     # working day after the start is 10-10: 09-29, 09-30, 10-08, 10-09, 10-10.
-    minimum = services.publicity_min_end(PUBLICITY_START)
+    minimum = services.publicity_min_end(case, PUBLICITY_START)
     assert minimum.date == D(2026, 10, 10) and not minimum.provisional
 
 

@@ -141,7 +141,7 @@ CLOSED_STATUSES = (CaseStatus.APPOINTED, CaseStatus.TRIAL_REMOVED, CaseStatus.TE
 class VettingCase(models.Model):
     """任前把关: one candidate for one proposed post."""
 
-    number = models.CharField("案件编号", max_length=20, unique=True, editable=False)
+    number = models.CharField("案件编号", max_length=30, unique=True, editable=False)
     cadre = models.ForeignKey(Cadre, verbose_name="人选", on_delete=models.PROTECT, related_name="vetting_cases")
     proposed_unit = models.ForeignKey(Unit, verbose_name="拟任单位", on_delete=models.PROTECT, related_name="+")
     proposed_title = models.CharField("拟任职务", max_length=100)

@@ -3,10 +3,10 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from core.models import SingleRowSettings
+from core.models import JurisdictionSettings
 
 
-class VettingSettings(SingleRowSettings):
+class VettingSettings(JurisdictionSettings):
     """The local numbers of vetting (domain brief §3 "Vetting"), edited by the system administrator.
 
     One row (pk=1); `current()` creates it with the defaults on first use.
