@@ -178,7 +178,8 @@ def verified_client(user):
 
 
 def page_targets(data):
-    """(label, our url, admin url or None, kind) for the pages measured."""
+    """(label, our url, admin url or None, kind[, username]) for the pages measured: opened by the province's
+    section head unless a username is given."""
     from cadres.models import Cadre
     from core.models import Unit
     from petitions.models import PetitionSubject
@@ -205,6 +206,7 @@ def page_targets(data):
     )
     year = datetime.date.today().year
     filters = f"status=serving&rank=section_deputy&unit={county.pk}"
+    county_staff = f"{county.code.lower()}-staff1"  # scripts/bench/scale/org.py names the county offices' users
     admin_filters = f"status__exact=serving&rank__exact=section_deputy&unit_path={county.path}"
     return [
         (
@@ -251,6 +253,9 @@ def page_targets(data):
         ("全局搜索（常见姓名）", "/search/?q=张伟", None, "global_search"),
         ("全局搜索（词语）", "/search/?q=违规", None, "global_search"),
         ("全局搜索（案件编号前缀）", "/search/?q=XF-2025", None, "global_search"),
+        # the same box for a county's staff: his jurisdiction bounds every source (a small share of the province)
+        ("全局搜索（县级工作人员，常见姓名）", "/search/?q=张伟", None, "global_search", county_staff),
+        ("全局搜索（县级工作人员，词语）", "/search/?q=违规", None, "global_search", county_staff),
         ("领导看板（重新统计）", "/dashboard/?fresh=1", None, "dashboard"),
         ("领导看板（一分钟内再次打开）", "/dashboard/", None, "dashboard"),
     ]
@@ -273,11 +278,12 @@ def measure_pages(data, warmup, samples, rows=None):
     )
     ours, theirs = verified_client(head), verified_client(superuser)
     results = []
-    for label, url, admin_url, kind in page_targets(data):
+    for label, url, admin_url, kind, *who in page_targets(data):
         if rows and not any(text in label for text in rows):
             continue
         row = {"label": label, "url": url, "admin_url": admin_url, "kind": kind}
-        for key, client, address in (("ours", ours, url), ("admin", theirs, admin_url)):
+        mine = verified_client(User.objects.get(username=who[0])) if who else ours
+        for key, client, address in (("ours", mine, url), ("admin", theirs, admin_url)):
             if address is not None:
                 row[key] = measure_one(f"{label} {key}", client, address, warmup, samples)
         results.append(row)
