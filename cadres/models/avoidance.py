@@ -1,6 +1,5 @@
 """任职回避 (《党政领导干部任职回避暂行规定》): the rules (a settings row) and the reviews made under them."""
 
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
