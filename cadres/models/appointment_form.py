@@ -3,6 +3,7 @@
 
 from django.db import models
 
+from cadres import idcard
 from cadres.models.cadre import Cadre
 
 
@@ -77,6 +78,4 @@ class FamilyMember(models.Model):
 
     @property
     def masked_id_number(self):
-        from cadres.idcard import mask
-
-        return mask(self.id_number) if self.id_number else ""
+        return idcard.mask(self.id_number) if self.id_number else ""
