@@ -42,8 +42,8 @@ def record_talk(case, *, talk_date, bodies, talkers, key_points, pledge=None, ac
     stamp(talk, actor)
     talk.save()
     log_step(case, StepKind.TALK, "录入任前廉政谈话", actor, event="vetting.talk.recorded",
-         detail=f"{talk_date:%Y-%m-%d}，谈话主体：{'、'.join(talk.body_labels())}，谈话人：{talkers}；"
-                f"廉政承诺书已签字（{talk.pledge_name}）", request=request)
+             detail=f"{talk_date:%Y-%m-%d}，谈话主体：{'、'.join(talk.body_labels())}，谈话人：{talkers}；"
+                    f"廉政承诺书已签字（{talk.pledge_name}）", request=request)
     return talk
 
 
@@ -67,9 +67,9 @@ def override_blocking(case, reason, *, actor, request=None):
     check.save(update_fields=["override_reason", "overridden_by", "overridden_at", "overridden_keys"])
     check.items.filter(pk__in=[item.pk for item in blocking]).update(overridden=True)
     log_step(case, StepKind.CROSSCHECK, "部领导批准：预警事项不影响任职", actor, event="vetting.crosscheck.overridden",
-         detail=f"{'；'.join(i.label + '：' + i.reason for i in blocking)}。书面意见：{reason.strip()}",
-         changes={"override_reason": reason.strip(), "items": [i.label for i in blocking],
-                  "keys": check.overridden_keys}, request=request)
+             detail=f"{'；'.join(i.label + '：' + i.reason for i in blocking)}。书面意见：{reason.strip()}",
+             changes={"override_reason": reason.strip(), "items": [i.label for i in blocking],
+                      "keys": check.overridden_keys}, request=request)
     return check
 
 
@@ -134,8 +134,8 @@ def _record_appointment(case, *, appointed_on, document_no, actor, request):
     case = transition(case, "appoint", target=target, actor=actor, request=request, on_date=appointed_on)
     trial = f"，试用期至{appointment.probation_end:%Y-%m-%d}" if appointment.probation_end else ""
     log_step(case, StepKind.APPOINTMENT, "任职", actor, event="vetting.case.appointment_recorded",
-         detail=f"{appointed_on:%Y-%m-%d}任{case.proposed_unit.display_name}{case.proposed_title}"
-                f"{('（' + document_no + '）') if document_no else ''}{trial}", request=request)
+             detail=f"{appointed_on:%Y-%m-%d}任{case.proposed_unit.display_name}{case.proposed_title}"
+                    f"{('（' + document_no + '）') if document_no else ''}{trial}", request=request)
     _update_cadre_post(case, appointment, actor, request)
     return appointment
 
@@ -154,7 +154,7 @@ def _update_cadre_post(case, appointment, actor, request):
     except ValueError as error:
         # The appointment is a fact and stays recorded; the cadre's post is left for the cadres office to fix.
         log_step(case, StepKind.APPOINTMENT, "干部现任职务未能同步", actor, event="vetting.case.cadre_sync_failed",
-             detail=str(error), request=request)
+                 detail=str(error), request=request)
         return
     appointment.cadre_updated = True
     appointment.save(update_fields=["cadre_updated"])
@@ -195,7 +195,7 @@ def _record_probation_result(case, *, result, assessed_on, note, actor, arranged
     appointment.assessment_note, appointment.assessed_by = note.strip(), actor
     appointment.save(update_fields=["probation_result", "assessed_on", "assessment_note", "assessed_by"])
     log_step(case, StepKind.PROBATION, f"试用期考核：{appointment.get_probation_result_display()}", actor,
-         event="vetting.probation.assessed", detail=note.strip(), request=request)
+             event="vetting.probation.assessed", detail=note.strip(), request=request)
     target = S.APPOINTED if result == ProbationResult.COMPETENT else S.TRIAL_REMOVED
     case = transition(case, "assess_probation", target=target, actor=actor, request=request, on_date=assessed_on)
     if arranged is not None:
@@ -240,9 +240,9 @@ def _remove_trial_post(case, arranged, on_date, actor, request):
         raise Refused(f"免去试任职务未能完成：{error}") from error
     before = f"（试任前职级{Rank(arranged['before_rank']).label}）" if arranged["before_rank"] else ""
     log_step(case, StepKind.PROBATION, "免去试任职务，按试任前职级安排工作", actor,
-         event="vetting.probation.trial_post_removed",
-         detail=f"{on_date:%Y-%m-%d}免去{case.proposed_unit.display_name}{case.proposed_title}（试任），"
-                f"安排为{unit.display_name}{title}（{Rank(rank).label}）{before}",
-         changes={"trial_post": f"{case.proposed_unit.display_name}{case.proposed_title}",
-                  "arranged_post": f"{unit.display_name}{title}", "arranged_rank": rank,
-                  "before_rank": arranged["before_rank"]}, request=request)
+             event="vetting.probation.trial_post_removed",
+             detail=f"{on_date:%Y-%m-%d}免去{case.proposed_unit.display_name}{case.proposed_title}（试任），"
+                    f"安排为{unit.display_name}{title}（{Rank(rank).label}）{before}",
+             changes={"trial_post": f"{case.proposed_unit.display_name}{case.proposed_title}",
+                      "arranged_post": f"{unit.display_name}{title}", "arranged_rank": rank,
+                      "before_rank": arranged["before_rank"]}, request=request)

@@ -84,5 +84,5 @@ def log_crosscheck(case, check, actor, request=None):
     detail = "；".join(f"{crosscheck_mark(i)}{i.label}：{i.reason}" for i in items)
     detail = detail or "未发现预警事项"
     log_step(case, StepKind.CROSSCHECK, f"预警核对（{check.get_occasion_display()}）", actor,
-         event="vetting.crosscheck.performed", detail=detail, changes={"items": len(items), "blocking": blocking},
-         request=request)
+             event="vetting.crosscheck.performed", detail=detail, changes={"items": len(items), "blocking": blocking},
+             request=request)

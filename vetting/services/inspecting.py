@@ -40,8 +40,8 @@ def record_recommendation(case, *, held_on, votes_cast, votes_for, actor, reques
     rec.save()
     flag = f"，低于{threshold}%，须记录继续推进的理由" if rec.below_threshold else ""
     log_step(case, StepKind.RECOMMENDATION, "录入民主推荐结果", actor, event="vetting.recommendation.recorded",
-         detail=f"{held_on:%Y-%m-%d}，有效票{votes_cast}，得票{votes_for}，得票率{rec.share}%{flag}",
-         changes=field_values(rec, ["votes_cast", "votes_for", "below_threshold"]), request=request)
+             detail=f"{held_on:%Y-%m-%d}，有效票{votes_cast}，得票{votes_for}，得票率{rec.share}%{flag}",
+             changes=field_values(rec, ["votes_cast", "votes_for", "below_threshold"]), request=request)
     return rec
 
 
@@ -59,7 +59,7 @@ def override_recommendation(case, reason, *, actor, request=None):
     rec.override_reason, rec.override_by, rec.override_at = reason.strip(), actor, timezone.now()
     rec.save(update_fields=["override_reason", "override_by", "override_at"])
     log_step(case, StepKind.RECOMMENDATION, "得票率低于下限，批准继续推进", actor,
-         event="vetting.recommendation.overridden", detail=reason.strip(), request=request)
+             event="vetting.recommendation.overridden", detail=reason.strip(), request=request)
     return rec
 
 
@@ -82,8 +82,8 @@ def record_archive_review(case, *, reviewed_on, result, problems, findings, acto
     review.save()
     problems_text = "、".join(review.problem_labels()) or "无"
     log_step(case, StepKind.ARCHIVE, "录入档案审核结果", actor, event="vetting.archive.recorded",
-         detail=f"{review.get_result_display()}；问题类别：{problems_text}。{findings}",
-         changes=field_values(review, ["result", "problems"]), request=request)
+             detail=f"{review.get_result_display()}；问题类别：{problems_text}。{findings}",
+             changes=field_values(review, ["result", "problems"]), request=request)
     return review
 
 
@@ -98,8 +98,8 @@ def record_personal_matters(case, *, checked_on, result, verification_ref="", no
     check.save()
     ref = f"（查核记录{verification_ref}）" if verification_ref else ""
     log_step(case, StepKind.PERSONAL_MATTERS, "录入个人有关事项报告查核结果", actor,
-         event="vetting.personal_matters.recorded", detail=f"{check.get_result_display()}{ref}。{notes}",
-         changes=field_values(check, ["result", "verification_ref"]), request=request)
+             event="vetting.personal_matters.recorded", detail=f"{check.get_result_display()}{ref}。{notes}",
+             changes=field_values(check, ["result", "verification_ref"]), request=request)
     return check
 
 
@@ -121,7 +121,7 @@ def request_discipline_opinion(case, *, requested_on, actor, request=None):
     stamp(opinion, actor)
     opinion.save()
     log_step(case, StepKind.DISCIPLINE, "函请纪委监委回复党风廉政意见", actor, event="vetting.discipline.requested",
-         detail=f"{requested_on:%Y-%m-%d}发函，答复期限{due}", request=request)
+             detail=f"{requested_on:%Y-%m-%d}发函，答复期限{due}", request=request)
     return opinion
 
 
@@ -140,8 +140,8 @@ def record_discipline_reply(case, *, replied_on, conclusion, reply, actor, reque
     opinion.save()
     late = "（逾期）" if replied_on > opinion.reply_deadline else ""
     log_step(case, StepKind.DISCIPLINE, "登记纪委监委回复意见", actor, event="vetting.discipline.replied",
-         detail=f"{replied_on:%Y-%m-%d}回复{late}：{opinion.get_conclusion_display()}。{reply}",
-         changes=field_values(opinion, ["conclusion"]), request=request)
+             detail=f"{replied_on:%Y-%m-%d}回复{late}：{opinion.get_conclusion_display()}。{reply}",
+             changes=field_values(opinion, ["conclusion"]), request=request)
     return opinion
 
 
@@ -174,7 +174,7 @@ def complete_petition_check(case, *, checked_on, conclusion, actor, request=None
     stamp(check, actor)
     check.save()
     log_step(case, StepKind.PETITION, "完成信访举报核查", actor, event="vetting.petition_check.completed",
-         detail=f"核查相关案件{len(seen)}件。{conclusion.strip()}", request=request)
+             detail=f"核查相关案件{len(seen)}件。{conclusion.strip()}", request=request)
     return check
 
 
@@ -202,7 +202,7 @@ def request_opinion(case, *, department, requested_on, actor, department_name=""
     stamp(item, actor)
     item.save()
     log_step(case, StepKind.OPINIONS, f"向{item.department_label}征求意见", actor, event="vetting.opinion.requested",
-         detail=f"{requested_on:%Y-%m-%d}发函，答复期限{due}", request=request)
+             detail=f"{requested_on:%Y-%m-%d}发函，答复期限{due}", request=request)
     return item
 
 
@@ -220,7 +220,7 @@ def record_opinion_reply(case, item_code, *, replied_on, reply, actor, request=N
     item.save(update_fields=["replied_on", "reply", "replied_recorded_by"])
     late = "（逾期）" if replied_on > item.reply_deadline else ""
     log_step(case, StepKind.OPINIONS, f"登记{item.department_label}回复意见", actor, event="vetting.opinion.replied",
-         detail=f"{replied_on:%Y-%m-%d}回复{late}：{item.reply}", request=request)
+             detail=f"{replied_on:%Y-%m-%d}回复{late}：{item.reply}", request=request)
     return item
 
 
@@ -249,7 +249,7 @@ def record_exam(case, *, exam_date, score_party_rules, score_law, score_integrit
     attempt.save()
     outcome = "通过" if attempt.passed else ("未通过，可补考一次" if attempt.attempt_no == 1 else "补考未通过")
     log_step(case, StepKind.EXAM, f"录入三考成绩（{attempt.label}）", actor, event="vetting.exam.recorded",
-         detail=f"党章党规{score_party_rules}，宪法法律{score_law}，廉政知识{score_integrity}；"
-                f"及格分{pass_mark}，{outcome}",
-         changes=field_values(attempt, ["attempt_no", "passed"]), request=request)
+             detail=f"党章党规{score_party_rules}，宪法法律{score_law}，廉政知识{score_integrity}；"
+                    f"及格分{pass_mark}，{outcome}",
+             changes=field_values(attempt, ["attempt_no", "passed"]), request=request)
     return attempt

@@ -39,8 +39,8 @@ def open_case(*, cadre, proposed_unit, proposed_title, proposed_rank, move_kind,
         probation_required=(move_kind == "promotion" and not is_elected_post),
     )
     log_step(case, StepKind.CASE, "启动任前把关", actor, event="vetting.case.opened", action=audit.Action.CREATE,
-         detail=f"人选{cadre.name}，拟任{proposed_unit.display_name}{proposed_title}（{case.get_move_kind_display()}）"
-                f"，经办人{handler.display_name}", request=request)
+             detail=f"人选{cadre.name}，拟任{proposed_unit.display_name}{proposed_title}（{case.get_move_kind_display()}）"
+                    f"，经办人{handler.display_name}", request=request)
     check = run_crosscheck(case, CrossCheck.Occasion.OPENING, actor=actor, on_date=opened_on)
     log_crosscheck(case, check, actor, request)
     return case
@@ -71,7 +71,7 @@ def transition(case, action, *, actor, target=None, reason="", request=None, on_
     case.save(update_fields=["status", "suspended_from", "status_reason", "closed_on", "updated_at"])
     verb = f"{S(from_status).label} → {S(to_status).label}"
     log_step(case, StepKind.CASE, verb, actor, event=STATUS_EVENTS[to_status], detail=reason.strip(),
-         changes=changes, request=request)
+             changes=changes, request=request)
     return case
 
 

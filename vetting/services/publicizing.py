@@ -47,8 +47,8 @@ def start_publicity(case, *, start_date, end_date=None, scope="", actor, request
     stamp(publicity, actor)
     publicity.save()
     log_step(case, StepKind.PUBLICITY, "开始任前公示", actor, event="vetting.publicity.started",
-         detail=f"{start_date:%Y-%m-%d}至{end_date:%Y-%m-%d}{'（暂定）' if publicity.end_provisional else ''}"
-                f"{('，' + scope) if scope else ''}", request=request)
+             detail=f"{start_date:%Y-%m-%d}至{end_date:%Y-%m-%d}{'（暂定）' if publicity.end_provisional else ''}"
+                    f"{('，' + scope) if scope else ''}", request=request)
     return publicity
 
 
@@ -64,7 +64,7 @@ def record_feedback(case, *, received_on, channel, content, actor, request=None)
     stamp(item, actor)
     item.save()
     log_step(case, StepKind.PUBLICITY, f"登记公示期间反映（{item.get_channel_display()}）", actor,
-         event="vetting.publicity.feedback_received", detail=f"{received_on:%Y-%m-%d}收到，待核查", request=request)
+             event="vetting.publicity.feedback_received", detail=f"{received_on:%Y-%m-%d}收到，待核查", request=request)
     return item
 
 
@@ -82,7 +82,7 @@ def verify_feedback(case, feedback_code, *, conclusion, verification, verified_o
         conclusion, verification.strip(), verified_on, actor)
     item.save(update_fields=["conclusion", "verification", "verified_on", "verified_by"])
     log_step(case, StepKind.PUBLICITY, "登记公示反映核查结果", actor, event="vetting.publicity.feedback_verified",
-         detail=f"{item.get_conclusion_display()}：{item.verification}", request=request)
+             detail=f"{item.get_conclusion_display()}：{item.verification}", request=request)
     return item
 
 
@@ -107,7 +107,7 @@ def decide_publicity(case, *, outcome, note="", decided_on=None, actor, request=
     publicity.decided_on, publicity.decided_by = decided_on, actor
     publicity.save(update_fields=["outcome", "outcome_note", "decided_on", "decided_by"])
     log_step(case, StepKind.PUBLICITY, f"认定公示结果：{publicity.get_outcome_display()}", actor,
-         event="vetting.publicity.decided", detail=note.strip(), request=request)
+             event="vetting.publicity.decided", detail=note.strip(), request=request)
     if outcome == PublicityOutcome.POSTPONE:
         # 暂缓任职: held in publicity; on resuming, the outcome is decided again.
         return transition(case, "postpone", actor=actor, reason=note, request=request, on_date=decided_on)
