@@ -2,13 +2,11 @@
 export of one cadre; the printable form and its photo."""
 
 import shutil
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +17,7 @@ from cadres import permissions
 from cadres.lrmx import importing, parse, write
 from cadres.models import Cadre, Rank
 from cadres.views.common import cadre_or_404
-from core import audit
+from core import audit, uploads
 from core.forms import PleaseChooseMixin
 from core.permissions import deny, office_required
 from core.refusals import show_refusal
@@ -27,7 +25,6 @@ from core.scoping import visible_units
 
 SESSION_KEY = "cadres_lrmx_import"
 MAX_UPLOADS = 50
-STALE_SECONDS = 24 * 3600
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -62,17 +59,7 @@ class LrmxUploadForm(PleaseChooseMixin, forms.Form):
 
 
 def _import_root():
-    path = Path(settings.MEDIA_ROOT) / "lrmx_imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _clear_stale(root):
-    """Uploads never confirmed are removed after a day."""
-    cutoff = time.time() - STALE_SECONDS
-    for folder in root.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+    return uploads.pending_area("lrmx_imports")
 
 
 def _require_import(request):
@@ -109,7 +96,7 @@ def upload(request):
     if request.method != "POST" or not form.is_valid():
         return _page(request, form)
     root = _import_root()
-    _clear_stale(root)
+    uploads.clear_stale(root)
     token = uuid.uuid4().hex
     folder = root / token
     folder.mkdir()
