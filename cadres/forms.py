@@ -18,7 +18,7 @@ from cadres.models import (
     VerificationResult,
 )
 from core.concurrency import VersionedFormMixin
-from core.forms import PleaseChooseMixin
+from core.forms import PleaseChooseMixin, clean_not_future
 from core.scoping import visible_units
 from core.widgets import FastSelect
 
@@ -28,12 +28,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _not_future(value, label="日期"):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{label}不能晚于今天")
-    return value
 
 
 def _year_choices():
@@ -62,10 +56,10 @@ class CadreForm(PleaseChooseMixin, UnitChoiceMixin, forms.ModelForm):
         self.limit_units(user)
 
     def clean_birth_date(self):
-        return _not_future(self.cleaned_data["birth_date"], "出生日期")
+        return clean_not_future(self.cleaned_data["birth_date"], "出生日期")
 
     def clean_post_since(self):
-        return _not_future(self.cleaned_data["post_since"], "任现职时间")
+        return clean_not_future(self.cleaned_data["post_since"], "任现职时间")
 
     def clean_id_number(self):
         return (self.cleaned_data["id_number"] or "").strip().upper()
@@ -81,7 +75,7 @@ class CadreEditForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
         widgets = {"birth_date": DateInput(), "party_joined_on": DateInput()}
 
     def clean_birth_date(self):
-        return _not_future(self.cleaned_data["birth_date"], "出生日期")
+        return clean_not_future(self.cleaned_data["birth_date"], "出生日期")
 
     def clean_id_number(self):
         return (self.cleaned_data["id_number"] or "").strip().upper()
@@ -100,7 +94,7 @@ class PostChangeForm(PleaseChooseMixin, UnitChoiceMixin, forms.Form):
         self.limit_units(user)
 
     def clean_start_date(self):
-        return _not_future(self.cleaned_data["start_date"], "任职时间")
+        return clean_not_future(self.cleaned_data["start_date"], "任职时间")
 
 
 class MeasureForm(PleaseChooseMixin, forms.Form):
@@ -122,7 +116,7 @@ class MeasureForm(PleaseChooseMixin, forms.Form):
                 help_text="答复不清楚而再次函询时选择")
 
     def clean_date(self):
-        return _not_future(self.cleaned_data["date"])
+        return clean_not_future(self.cleaned_data["date"])
 
     def clean(self):
         data = super().clean()
@@ -142,7 +136,7 @@ class InquiryDeliveryForm(forms.Form):
     delivered_on = forms.DateField(label="送达日期", widget=DateInput())
 
     def clean_delivered_on(self):
-        return _not_future(self.cleaned_data["delivered_on"], "送达日期")
+        return clean_not_future(self.cleaned_data["delivered_on"], "送达日期")
 
 
 class InquiryReplyForm(forms.Form):
@@ -150,7 +144,7 @@ class InquiryReplyForm(forms.Form):
     reply = forms.CharField(label="答复情况", widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_replied_on(self):
-        return _not_future(self.cleaned_data["replied_on"], "答复日期")
+        return clean_not_future(self.cleaned_data["replied_on"], "答复日期")
 
 
 class VoidForm(forms.Form):
@@ -199,7 +193,7 @@ class DutyReportForm(PleaseChooseMixin, forms.ModelForm):
         self.fields["year"].initial = timezone.localdate().year - 1
 
     def clean_reported_on(self):
-        return _not_future(self.cleaned_data["reported_on"], "述职日期")
+        return clean_not_future(self.cleaned_data["reported_on"], "述职日期")
 
 
 class PersonalMattersReportForm(PleaseChooseMixin, forms.ModelForm):
@@ -217,7 +211,7 @@ class PersonalMattersReportForm(PleaseChooseMixin, forms.ModelForm):
         self.fields["year"].initial = timezone.localdate().year
 
     def clean_submitted_on(self):
-        return _not_future(self.cleaned_data["submitted_on"], "报告日期")
+        return clean_not_future(self.cleaned_data["submitted_on"], "报告日期")
 
 
 class ExpectedReportForm(forms.Form):
@@ -257,7 +251,7 @@ class VerificationResultForm(PleaseChooseMixin, forms.Form):
         self.fields["measure"].queryset = cadre.measures.filter(voided_at__isnull=True)
 
     def clean_verified_on(self):
-        return _not_future(self.cleaned_data["verified_on"], "查核完成日期")
+        return clean_not_future(self.cleaned_data["verified_on"], "查核完成日期")
 
 
 class DrawForm(forms.Form):

@@ -22,7 +22,7 @@ from cadres.services import _sync_current_post
 from core import audit, xlsx_upload
 from core.concurrency import LATEST
 from core.excel import workbook_bytes
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 
 
 @dataclass(frozen=True)
@@ -341,12 +341,9 @@ def _parse_body(plan, body, columns, unit_index):
 
 
 def _convert(column, raw, units):
-    today = timezone.localdate()
     if column.field in ("birth_date", "party_joined_on", "post_since"):
         value = _date(raw)
-        if value > today:
-            raise ValueError(f"日期{value:%Y-%m-%d}晚于今天")
-        return value
+        return not_future(value, f"日期{value:%Y-%m-%d}")
     if column.field == "gender":
         return _choice(raw, Gender.choices, "性别")
     if column.field == "rank":

@@ -83,7 +83,7 @@ def names_for(name):
 def settings_events():
     """An admin change of an office settings table is logged as `<app>.<model>.settings_changed` (core.office_settings),
     one name per table."""
-    from core.office_settings import AUDITED_BY_THEIR_ADMIN, OFFICE_SETTINGS
+    from core.office_settings import AUDITED_BY_THEIR_ADMIN, OFFICE_SETTINGS  # it imports core.audit, which imports us
 
     return {f"{app_label}.{model}.settings_changed": f"修改{apps.get_model(app_label, model)._meta.verbose_name}"
             for app_label, model, _actions in OFFICE_SETTINGS

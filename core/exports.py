@@ -23,7 +23,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from core import outbox
+from core import audit, outbox
 from core.refusals import Refused
 from core.xlsx_table import write_table
 
@@ -273,8 +273,6 @@ def kinds():
 def request_export(user, kind_name, *, request=None, **fields):
     """Create the job and queue its task in the outbox, in one transaction with the audit event: the request never
     waits for the broker. `fields` are the job's parameters (a list's `query`, the monthly workbook's month)."""
-    from core import audit
-
     kind = get_kind(kind_name)
     if not kind.may(user):
         raise ExportError(f"无权导出{kind.title}")
@@ -346,8 +344,6 @@ def purge_expired(model, now=None):
 
 
 def record_download(job, request):
-    from core import audit
-
     kind = job.export_kind
     audit.record_request(request, audit.Action.EXPORT, kind.events[1], job,
                          summary=f"下载{kind.describe(job)}"[:500], changes=kind.changes(job))

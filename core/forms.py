@@ -1,7 +1,10 @@
 """What every form of the platform shares: the blank choice of a <select> reads 请选择, not Django's "---------"
-(filters read 全部: FILTERS_EMPTY_CHOICE_LABEL in config/settings.py)."""
+(filters read 全部: FILTERS_EMPTY_CHOICE_LABEL in config/settings.py); a date that may not lie after today is
+refused by the one rule (core.refusals.not_future), as the field's error."""
 
 from django import forms
+
+from core.refusals import Refused, not_future
 
 PLEASE_CHOOSE = "请选择"
 DJANGO_BLANK = "---------"  # ModelChoiceField's empty_label and a model field's BLANK_CHOICE_DASH
@@ -26,3 +29,11 @@ class PleaseChooseMixin:
     def __getitem__(self, name):
         please_choose(self.fields[name])
         return super().__getitem__(name)
+
+
+def clean_not_future(day, label="日期"):
+    """For a form's clean_<field>: core.refusals.not_future, its refusal as the field's error."""
+    try:
+        return not_future(day, label)
+    except Refused as refusal:
+        raise forms.ValidationError(refusal.message) from None

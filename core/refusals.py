@@ -39,9 +39,10 @@ class Refused(ValueError):
         return self.message
 
 
-def not_future(day, label):
-    """Things that already happened cannot be dated after today (services refuse it, whatever form calls them)."""
-    if day and day > timezone.localdate():
+def not_future(day, label, *, today=None):
+    """Things that already happened cannot be dated after today (services refuse it, whatever form calls them).
+    `today` is for a service whose today a test sets; it defaults to the local date."""
+    if day and day > (today or timezone.localdate()):
         raise Refused(f"{label}不能晚于今天", code="future")
     return day
 

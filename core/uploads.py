@@ -4,10 +4,16 @@ macro-enabled Office files refused, zip bombs and XML bombs refused. Used by eve
 Everything here is bounded before it reads: the size is checked before a byte is read, the type is sniffed from the
 first bytes, a zip is judged by its directory (the declared sizes, which zipfile enforces while decompressing), and
 XML is parsed with entities forbidden and an element budget.
+
+An import previewed before it is confirmed keeps its upload in `pending_area(name)` under MEDIA_ROOT; each new
+upload first removes (`clear_stale`) what waited there longer than PENDING_SECONDS.
 """
 
 import io
+import shutil
+import time
 import zipfile
+from pathlib import Path
 from xml.etree.ElementTree import TreeBuilder
 
 from defusedxml import ElementTree as SafeElementTree
@@ -31,6 +37,7 @@ MAX_XML_ELEMENTS = 200_000  # an XML upload (e.g. .lrmx) with more elements is r
 SNIFF_BYTES = 512  # the type is recognised from this many first bytes (and a zip's directory)
 _MACRO_MARKERS = ("vbaProject.bin", "macroEnabled")
 _CONTENT_TYPES_MAX = 1 * MB
+PENDING_SECONDS = 24 * 3600  # retention: a previewed upload waits a day for 确认导入, then it is removed
 
 
 def max_upload_bytes():
@@ -184,3 +191,22 @@ def parse_xml(data, max_elements=MAX_XML_ELEMENTS):
         raise ValidationError("XML 文件包含实体定义或外部引用，出于安全原因已拒绝。") from None
     except SafeElementTree.ParseError as error:
         raise ValidationError(f"不是有效的 XML 文件：{error}") from None
+
+
+def pending_area(name):
+    """The folder under MEDIA_ROOT where an import's previewed uploads wait for 确认导入."""
+    folder = Path(settings.MEDIA_ROOT) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def clear_stale(folder, pattern="*"):
+    """Remove the uploads (files, or folders of an upload's files) that waited longer than PENDING_SECONDS."""
+    cutoff = time.time() - PENDING_SECONDS
+    for path in folder.glob(pattern):
+        if path.stat().st_mtime >= cutoff:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.concurrency import VersionedFormMixin
-from core.forms import PleaseChooseMixin
+from core.forms import PleaseChooseMixin, clean_not_future
 from liaison.models import Disposal, ItemSource, Meeting, MemberUnit, Report, ReportItem, period_label
 
 
@@ -57,10 +57,7 @@ class ItemForm(PleaseChooseMixin, VersionedFormMixin, forms.ModelForm):
         return self.cleaned_data.get("source_kind") or ItemSource.WORK
 
     def clean_occurred_on(self):
-        day = self.cleaned_data["occurred_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("发生时间不能晚于今天")
-        return day
+        return clean_not_future(self.cleaned_data["occurred_on"], "发生时间")
 
 
 class UrgentForm(ItemForm):

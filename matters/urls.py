@@ -17,8 +17,8 @@ urlpatterns = [
     path(application, views.application_detail, name="application_detail"),
     path(application + "opinions/<slug:department>/", views.opinion_record, name="opinion_record"),
     path(application + "step/<slug:action>/", views.application_action, name="application_action"),
-    path(application + "lend/", views.application_lend, name="application_lend"),
-    path(application + "return/", views.application_return, name="application_return"),
+    path(application + "lend/", views.loan_action, {"action": "lend"}, name="application_lend"),
+    path(application + "return/", views.loan_action, {"action": "return"}, name="application_return"),
     # 证照管理
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/new/", views.certificate_create, name="certificate_create"),
@@ -47,8 +47,9 @@ urlpatterns = [
     export_views.old_address("inspections/items/export/", "matters-items", "item_export"),
     path("inspections/<uuid:code>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<uuid:code>/items/new/", views.item_create, name="item_create"),
-    path("inspections/<uuid:code>/reviews/new/", views.review_create, name="review_create"),
-    path("inspections/<uuid:code>/accountability/new/", views.accountability_create, name="accountability_create"),
-    path("inspections/<uuid:code>/close/", views.inspection_close, name="inspection_close"),
+    path("inspections/<uuid:code>/reviews/new/", views.inspection_action, {"action": "review"}, name="review_create"),
+    path("inspections/<uuid:code>/accountability/new/", views.inspection_action, {"action": "accountability"},
+         name="accountability_create"),
+    path("inspections/<uuid:code>/close/", views.inspection_action, {"action": "close"}, name="inspection_close"),
     *views.item_views.urlpatterns(item, "item"),
 ]

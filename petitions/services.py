@@ -15,7 +15,7 @@ from cadres.models import SourceChannel
 from cadres.services import record_measure
 from core import audit, numbering, outbox, roles, uploads, workdays
 from core.deadlines import users_covering
-from core.refusals import Refused
+from core.refusals import Refused, not_future
 from liaison.hooks import HandoffResult
 from petitions import deadlines as petition_deadlines
 from petitions import identity
@@ -66,14 +66,10 @@ def cn_date(day):
 
 
 def check_past(day, what, petition=None):
-    """A date recording something that already happened may not lie in the future, nor (for a step of a case)
-    before the case was received."""
-    if day is None:
-        return
-    today = timezone.localdate()
-    if day > today:
-        raise Refused(f"{what}（{cn_date(day)}）不能晚于今天（{cn_date(today)}），请核对")
-    if petition is not None and day < petition.received_on:
+    """A date recording something that already happened may not lie in the future (core.refusals.not_future),
+    nor (for a step of a case) before the case was received."""
+    not_future(day, what)
+    if day is not None and petition is not None and day < petition.received_on:
         raise Refused(f"{what}（{cn_date(day)}）不能早于收件日期（{cn_date(petition.received_on)}）")
 
 

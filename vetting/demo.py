@@ -21,7 +21,7 @@ from cadres import idcard, registry
 from cadres.models import Cadre, CadreStatus, Rank
 from core.demo import COUNTIES
 from core.models import Unit
-from vetting import posts, services
+from vetting import posts
 from vetting.models import (
     ArchiveProblem,
     ArchiveResult,
@@ -38,6 +38,7 @@ from vetting.models import (
     TalkBody,
     VettingCase,
 )
+from vetting.services import appointing, inspecting, lifecycle, publicizing
 
 SEED = 20261007
 DEPUTY_TO_PRINCIPAL = {
@@ -133,68 +134,69 @@ class _Builder:
         self.leader = context["users"]["leader01"]
 
     def open(self, cadre, opened_on, handler, batch=None, move_kind=MoveKind.PROMOTION):
-        return services.open_case(
+        return lifecycle.open_case(
             cadre=cadre, proposed_unit=cadre.unit, proposed_title=_principal_title(cadre),
             proposed_rank=DEPUTY_TO_PRINCIPAL[cadre.rank], move_kind=move_kind, is_principal_post=True,
             handler=handler, actor=handler, batch=batch, opened_on=opened_on)
 
     def recommend(self, case, held_on, cast, votes):
-        services.record_recommendation(case, held_on=held_on, votes_cast=cast, votes_for=votes, actor=case.handler)
+        inspecting.record_recommendation(case, held_on=held_on, votes_cast=cast, votes_for=votes, actor=case.handler)
 
     def inspect(self, case, start):
         self.recommend(case, start, 58, 47)
-        services.start_inspection(case, actor=case.handler)
+        inspecting.start_inspection(case, actor=case.handler)
 
     def checks(self, case, start, *, complete=True):
         who = case.handler
-        services.record_archive_review(case, reviewed_on=_days(start, 2), result=ArchiveResult.CLEAR, problems=[],
-                                       findings="三龄二历一身份经审核无问题。", actor=who)
-        services.record_personal_matters(case, checked_on=_days(start, 4), result=PersonalMattersResult.CONSISTENT,
-                                         notes="重点查核：房产、投资、出国（境）证件与报告一致。", actor=who)
-        services.request_discipline_opinion(case, requested_on=_days(start, 1), actor=who)
-        police = services.request_opinion(case, department=Department.POLICE, requested_on=_days(start, 1),
-                                          actor=who)
-        health = services.request_opinion(case, department=Department.HEALTH, requested_on=_days(start, 1),
-                                          actor=who)
-        services.request_opinion(case, department=Department.PETITION, requested_on=_days(start, 1), actor=who)
-        services.record_opinion_reply(case, police.code, replied_on=_days(start, 4), reply="无违法犯罪记录。",
-                                      actor=who)
+        inspecting.record_archive_review(case, reviewed_on=_days(start, 2), result=ArchiveResult.CLEAR, problems=[],
+                                         findings="三龄二历一身份经审核无问题。", actor=who)
+        inspecting.record_personal_matters(case, checked_on=_days(start, 4), result=PersonalMattersResult.CONSISTENT,
+                                           notes="重点查核：房产、投资、出国（境）证件与报告一致。", actor=who)
+        inspecting.request_discipline_opinion(case, requested_on=_days(start, 1), actor=who)
+        police = inspecting.request_opinion(case, department=Department.POLICE, requested_on=_days(start, 1),
+                                            actor=who)
+        health = inspecting.request_opinion(case, department=Department.HEALTH, requested_on=_days(start, 1),
+                                            actor=who)
+        inspecting.request_opinion(case, department=Department.PETITION, requested_on=_days(start, 1), actor=who)
+        inspecting.record_opinion_reply(case, police.code, replied_on=_days(start, 4), reply="无违法犯罪记录。",
+                                        actor=who)
         if not complete:
             return
-        services.record_opinion_reply(case, health.code, replied_on=_days(start, 5), reply="无违反计划生育政策情况。",
-                                      actor=who)
-        services.record_opinion_reply(case, case.opinion_requests.get(department=Department.PETITION).code,
-                                      replied_on=_days(start, 6), reply="未发现涉及该同志的信访事项。", actor=who)
-        services.record_discipline_reply(case, replied_on=_days(start, 6), conclusion=DisciplineConclusion.NO_ISSUES,
-                                         reply="经查，未发现该同志有违纪违法问题线索。", actor=who)
-        services.complete_petition_check(case, checked_on=_days(start, 7),
-                                         conclusion="经查信访举报、联席会议通报及审计，未发现需查清的问题。", actor=who)
-        services.record_exam(case, exam_date=_days(start, 8), score_party_rules=86, score_law=78, score_integrity=91,
-                             actor=who)
+        inspecting.record_opinion_reply(case, health.code, replied_on=_days(start, 5), reply="无违反计划生育政策情况。",
+                                        actor=who)
+        inspecting.record_opinion_reply(case, case.opinion_requests.get(department=Department.PETITION).code,
+                                        replied_on=_days(start, 6), reply="未发现涉及该同志的信访事项。", actor=who)
+        inspecting.record_discipline_reply(case, replied_on=_days(start, 6), conclusion=DisciplineConclusion.NO_ISSUES,
+                                           reply="经查，未发现该同志有违纪违法问题线索。", actor=who)
+        inspecting.complete_petition_check(case, checked_on=_days(start, 7),
+                                           conclusion="经查信访举报、联席会议通报及审计，未发现需查清的问题。",
+                                           actor=who)
+        inspecting.record_exam(case, exam_date=_days(start, 8), score_party_rules=86, score_law=78, score_integrity=91,
+                               actor=who)
 
     def publicity(self, case, start):
         self.inspect(case, start)
         self.checks(case, start)
-        return services.start_publicity(case, start_date=_days(start, 12), scope="青溪县人民政府网、县委组织部公示栏",
-                                        actor=case.handler)
+        return publicizing.start_publicity(case, start_date=_days(start, 12),
+                                           scope="青溪县人民政府网、县委组织部公示栏", actor=case.handler)
 
     def talk(self, case, start):
         publicity = self.publicity(case, start)
         # The outcome is recorded once the period's last day has passed.
-        services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=_days(publicity.end_date, 1),
-                                  actor=case.handler)
+        publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION,
+                                     decided_on=_days(publicity.end_date, 1), actor=case.handler)
         return publicity
 
     def appoint(self, case, start):
         publicity = self.talk(case, start)
         talk_date = _days(publicity.end_date, 3)
-        services.record_talk(case, talk_date=talk_date, bodies=[TalkBody.ORGANIZATION, TalkBody.DISCIPLINE],
-                             talkers="王建国（县委组织部副部长）、县纪委监委党风政风监督室主任",
-                             key_points="严守政治纪律和政治规矩；严格执行中央八项规定精神；管好家属和身边工作人员。",
-                             pledge=ContentFile(PLEDGE, name="廉政承诺书.pdf"), actor=case.handler)
+        appointing.record_talk(case, talk_date=talk_date, bodies=[TalkBody.ORGANIZATION, TalkBody.DISCIPLINE],
+                               talkers="王建国（县委组织部副部长）、县纪委监委党风政风监督室主任",
+                               key_points="严守政治纪律和政治规矩；严格执行中央八项规定精神；管好家属和身边工作人员。",
+                               pledge=ContentFile(PLEDGE, name="廉政承诺书.pdf"), actor=case.handler)
         # 确认任职 is the 部领导's (vetting.permissions.can_appoint).
-        return services.appoint(case, appointed_on=_days(talk_date, 2), document_no=f"青组干〔{talk_date.year}〕"
-                                f"{case.pk + 10}号", actor=self.leader)
+        return appointing.appoint(case, appointed_on=_days(talk_date, 2), document_no=f"青组干〔{talk_date.year}〕"
+                                  f"{case.pk + 10}号", actor=self.leader)
 
 
 def seed(context):
@@ -233,8 +235,8 @@ def seed(context):
     # 任前公示 running, one phone call not yet verified; then 任前廉政谈话 pending.
     running = b.open(pool[4], _days(today, -40), staff01, batch=committee)
     b.publicity(running, _days(today, -16))
-    services.record_feedback(running, received_on=_days(today, -2), channel=FeedbackChannel.CALL,
-                             content="反映该同志分管征地拆迁期间对群众态度生硬。", actor=staff01)
+    publicizing.record_feedback(running, received_on=_days(today, -2), channel=FeedbackChannel.CALL,
+                                content="反映该同志分管征地拆迁期间对群众态度生硬。", actor=staff01)
     talk = b.open(pool[5], _days(today, -50), staff02, batch=committee)
     b.talk(talk, _days(today, -45))
 
@@ -243,27 +245,27 @@ def seed(context):
     b.appoint(probation, _days(today, -370))
     confirmed = b.open(pool[7], _days(today, -460), staff02, batch=last_year)
     appointment = b.appoint(confirmed, _days(today, -455))
-    services.assess_probation(confirmed, result=ProbationResult.COMPETENT, assessed_on=appointment.probation_end,
-                              note="试用期考核：德才表现好，群众认可度高，胜任。", actor=staff02)
+    appointing.assess_probation(confirmed, result=ProbationResult.COMPETENT, assessed_on=appointment.probation_end,
+                                note="试用期考核：德才表现好，群众认可度高，胜任。", actor=staff02)
     removed = b.open(pool[8], _days(today, -470), staff01, batch=last_year)
     appointment = b.appoint(removed, _days(today, -466))
     before = posts.pre_trial_post(removed, appointment)  # work arranged at the post held before the trial
-    services.assess_probation(removed, result=ProbationResult.INCOMPETENT, assessed_on=appointment.probation_end,
-                              note="试用期内重点工作推进不力，考核测评不胜任票超过三分之一，免去试用职务。",
-                              arranged_unit=before.unit, arranged_title=before.post_title, arranged_rank=before.rank,
-                              actor=staff01)
+    appointing.assess_probation(removed, result=ProbationResult.INCOMPETENT, assessed_on=appointment.probation_end,
+                                note="试用期内重点工作推进不力，考核测评不胜任票超过三分之一，免去试用职务。",
+                                arranged_unit=before.unit, arranged_title=before.post_title, arranged_rank=before.rank,
+                                actor=staff01)
 
     # 暂缓 during inspection; 终止 after 档案审核 found a falsified date of birth.
     held = b.open(pool[9], _days(today, -30), staff02, batch=committee)
     b.inspect(held, _days(today, -29))
-    services.suspend(held, "考察期间收到反映其亲属经商问题的来信，待查清后再行研究。", actor=staff02)
+    lifecycle.suspend(held, "考察期间收到反映其亲属经商问题的来信，待查清后再行研究。", actor=staff02)
     falsified = b.open(pool[10], _days(today, -35), staff01, batch=committee)
     b.inspect(falsified, _days(today, -34))
-    services.record_archive_review(
+    inspecting.record_archive_review(
         falsified, reviewed_on=_days(today, -30), result=ArchiveResult.FALSIFIED, problems=[ArchiveProblem.BIRTH_DATE],
         findings="干部档案中最早的1996年招工登记表记载出生日期为1972年3月，后续材料改为1976年3月，"
                  "且无组织认定手续，属涂改出生日期。按最早记载认定，已超过拟任职务年龄要求。", actor=staff01)
-    services.terminate(falsified, "档案审核发现出生日期造假，取消考察对象资格，移交纪委监委处理。", actor=b.head)
+    lifecycle.terminate(falsified, "档案审核发现出生日期造假，取消考察对象资格，移交纪委监委处理。", actor=b.head)
 
     # A transfer (转任): no exam, no probation, appointed directly.
     lateral = b.open(pool[11], _days(today, -90), staff02, batch=committee, move_kind=MoveKind.TRANSFER)
@@ -278,8 +280,8 @@ def seed(context):
 
 def _verified_feedback(case, actor):
     """A second, verified item on the running publicity, so that the page shows both kinds."""
-    item = services.record_feedback(case, received_on=case.publicity.start_date, channel=FeedbackChannel.ONLINE,
-                                    content="网络留言询问该同志学历情况。", actor=actor)
-    services.verify_feedback(case, item.code, conclusion=FeedbackConclusion.UNTRUE,
-                             verification="经核查学历学位证书及学信网记录，学历真实。",
-                             verified_on=_days(case.publicity.start_date, 1), actor=actor)
+    item = publicizing.record_feedback(case, received_on=case.publicity.start_date, channel=FeedbackChannel.ONLINE,
+                                       content="网络留言询问该同志学历情况。", actor=actor)
+    publicizing.verify_feedback(case, item.code, conclusion=FeedbackConclusion.UNTRUE,
+                                verification="经核查学历学位证书及学信网记录，学历真实。",
+                                verified_on=_days(case.publicity.start_date, 1), actor=actor)

@@ -13,9 +13,10 @@ from core.excel import xlsx_response
 from core.permissions import deny, office_required
 from core.refusals import Refused, show_refusal
 from core.transitions import ViewAction, dispatch
-from vetting import checklist, exports, forms, permissions, posts, services, workflow
+from vetting import checklist, exports, forms, permissions, posts, workflow
 from vetting.filters import CaseFilter
 from vetting.models import Batch, CaseStatus, StepKind, VettingCase
+from vetting.services import appointing, inspecting, lifecycle, publicizing
 
 S = CaseStatus
 
@@ -46,7 +47,7 @@ def case_create(request):
                           initial={"batch": request.GET.get("batch")} if request.GET.get("batch") else None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.open_case(actor=request.user, request=request, **form.cleaned_data)
+            case = lifecycle.open_case(actor=request.user, request=request, **form.cleaned_data)
         except Refused as error:
             show_refusal(request, error, form)
         else:
@@ -87,42 +88,42 @@ def _case_and_user(case, user):
 
 
 ACTIONS = {
-    "recommendation": _action(forms.RecommendationForm, _call(services.record_recommendation),
+    "recommendation": _action(forms.RecommendationForm, _call(inspecting.record_recommendation),
                               anchor="step-recommendation"),
-    "override_recommendation": _action(forms.ReasonForm, _reason_call(services.override_recommendation),
+    "override_recommendation": _action(forms.ReasonForm, _reason_call(inspecting.override_recommendation),
                                        permissions.can_override_recommendation, anchor="step-recommendation"),
-    "start_inspection": _action(None, _call(services.start_inspection), anchor="checklist"),
-    "archive": _action(forms.ArchiveForm, _call(services.record_archive_review), anchor="step-archive"),
-    "personal_matters": _action(forms.PersonalMattersForm, _call(services.record_personal_matters),
+    "start_inspection": _action(None, _call(inspecting.start_inspection), anchor="checklist"),
+    "archive": _action(forms.ArchiveForm, _call(inspecting.record_archive_review), anchor="step-archive"),
+    "personal_matters": _action(forms.PersonalMattersForm, _call(inspecting.record_personal_matters),
                                 anchor="step-personal_matters"),
-    "discipline_request": _action(forms.DisciplineRequestForm, _call(services.request_discipline_opinion),
+    "discipline_request": _action(forms.DisciplineRequestForm, _call(inspecting.request_discipline_opinion),
                                   anchor="step-discipline"),
-    "discipline_reply": _action(forms.DisciplineReplyForm, _call(services.record_discipline_reply),
+    "discipline_reply": _action(forms.DisciplineReplyForm, _call(inspecting.record_discipline_reply),
                                 anchor="step-discipline"),
-    "petition_check": _action(forms.PetitionCheckForm, _call(services.complete_petition_check),
+    "petition_check": _action(forms.PetitionCheckForm, _call(inspecting.complete_petition_check),
                               anchor="step-petition"),
-    "opinion_request": _action(forms.OpinionRequestForm, _call(services.request_opinion), anchor="step-opinions"),
-    "opinion_reply": _action(forms.OpinionReplyForm, _item_call(services.record_opinion_reply),
+    "opinion_request": _action(forms.OpinionRequestForm, _call(inspecting.request_opinion), anchor="step-opinions"),
+    "opinion_reply": _action(forms.OpinionReplyForm, _item_call(inspecting.record_opinion_reply),
                              anchor="step-opinions"),
-    "exam": _action(forms.ExamForm, _call(services.record_exam), anchor="step-exam"),
-    "start_publicity": _action(forms.PublicityStartForm, _call(services.start_publicity), anchor="step-publicity"),
-    "feedback": _action(forms.FeedbackForm, _call(services.record_feedback), anchor="step-publicity"),
-    "feedback_verify": _action(forms.FeedbackVerifyForm, _item_call(services.verify_feedback),
+    "exam": _action(forms.ExamForm, _call(inspecting.record_exam), anchor="step-exam"),
+    "start_publicity": _action(forms.PublicityStartForm, _call(publicizing.start_publicity), anchor="step-publicity"),
+    "feedback": _action(forms.FeedbackForm, _call(publicizing.record_feedback), anchor="step-publicity"),
+    "feedback_verify": _action(forms.FeedbackVerifyForm, _item_call(publicizing.verify_feedback),
                                anchor="step-publicity"),
-    "decide_publicity": _action(forms.PublicityDecisionForm, _call(services.decide_publicity),
+    "decide_publicity": _action(forms.PublicityDecisionForm, _call(publicizing.decide_publicity),
                                 anchor="step-publicity"),
-    "talk": _action(forms.TalkForm, _call(services.record_talk), anchor="step-talk", files=True),
-    "override_block": _action(forms.ReasonForm, _reason_call(services.override_blocking),
+    "talk": _action(forms.TalkForm, _call(appointing.record_talk), anchor="step-talk", files=True),
+    "override_block": _action(forms.ReasonForm, _reason_call(appointing.override_blocking),
                               permissions.can_override_block, anchor="crosscheck"),
-    "crosscheck": _action(None, _call(services.rerun_crosscheck), anchor="crosscheck"),
-    # not atomic: the gate's cross-check is kept even when it refuses (services._check_now)
-    "appoint": _action(forms.AppointForm, _call(services.appoint), permissions.can_appoint,
+    "crosscheck": _action(None, _call(appointing.rerun_crosscheck), anchor="crosscheck"),
+    # not atomic: the gate's cross-check is kept even when it refuses (appointing._check_now)
+    "appoint": _action(forms.AppointForm, _call(appointing.appoint), permissions.can_appoint,
                        anchor="step-appointment", atomic=False),
-    "probation": _action(forms.ProbationForm, _call(services.assess_probation), permissions.can_assess_probation,
+    "probation": _action(forms.ProbationForm, _call(appointing.assess_probation), permissions.can_assess_probation,
                          anchor="step-probation", form_kwargs=_case_and_user, atomic=False),
-    "suspend": _action(forms.ReasonForm, _reason_call(services.suspend), anchor="status"),
-    "resume": _action(forms.ReasonForm, _reason_call(services.resume), anchor="status"),
-    "terminate": _action(forms.ReasonForm, _reason_call(services.terminate), permissions.can_terminate,
+    "suspend": _action(forms.ReasonForm, _reason_call(lifecycle.suspend), anchor="status"),
+    "resume": _action(forms.ReasonForm, _reason_call(lifecycle.resume), anchor="status"),
+    "terminate": _action(forms.ReasonForm, _reason_call(lifecycle.terminate), permissions.can_terminate,
                          anchor="status"),
 }
 
@@ -212,7 +213,7 @@ def _render_case(request, case, bound=None, status=200):
     check = workflow.latest_crosscheck(case)
     crosscheck_items = _items_shown(request.user, check)
     unresolved_blocking = workflow.unresolved_blocking(case)
-    refs = services.petition_refs(case.cadre) if case.status == S.INSPECTION else None
+    refs = inspecting.petition_refs(case.cadre) if case.status == S.INSPECTION else None
     context = {
         "case": case, "items": items, "forms": available, "steps": {item.step: item for item in items},
         "leads": status_leads or any(item.current for item in items), "status_leads": status_leads,

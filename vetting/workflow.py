@@ -32,9 +32,9 @@ def _may(check):
 
 
 # Forward only through the stages, or aside to 暂缓 / 终止 with a reason. A suspended case resumes only at the
-# stage it was held at (VettingCase.suspended_from; checked in services.transition). What a move needs besides is
-# in gaps_for. Who may: the table says it for the page's status actions; the steps that move a case (公示, 任职,
-# 试用期考核) check their own right in their services, before anything is recorded.
+# stage it was held at (VettingCase.suspended_from; checked in vetting.services.lifecycle.transition). What a
+# move needs besides is in gaps_for. Who may: the table says it for the page's status actions; the steps that move
+# a case (公示, 任职, 试用期考核) check their own right in their services, before anything is recorded.
 MACHINE = Machine(S, [
     Transition("start_inspection", "进入考察", source=S.RECOMMENDATION, target=S.INSPECTION),
     Transition("start_publicity", "开始公示", source=S.INSPECTION, target=S.PUBLICITY),

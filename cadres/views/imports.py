@@ -1,10 +1,7 @@
 """Roster import through the browser: upload → preview (nothing saved) → confirm (all or nothing)."""
 
-import time
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,26 +9,17 @@ from django.views.decorators.http import require_POST
 from cadres import importer, permissions
 from cadres.forms import ImportForm
 from cadres.models import Cadre
+from core import uploads
 from core.excel import xlsx_response
 from core.permissions import deny, office_required
 from core.refusals import show_refusal
 from core.scoping import visible_units
 
 SESSION_KEY = "cadres_import"
-STALE_SECONDS = 24 * 3600  # retention: a previewed file waits a day for 确认导入, then it is removed
 
 
 def _import_dir():
-    path = Path(settings.MEDIA_ROOT) / "cadre_imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _clear_stale(folder):
-    cutoff = time.time() - STALE_SECONDS
-    for path in folder.glob("*.xlsx"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    return uploads.pending_area("cadre_imports")
 
 
 def _pending_path(token):
@@ -51,7 +39,7 @@ def _parse(request, fileobj):
 def _keep(uploaded):
     """Store a previewed file for 确认导入 (the only upload kept, under the retention above)."""
     folder = _import_dir()
-    _clear_stale(folder)
+    uploads.clear_stale(folder, "*.xlsx")
     token = uuid.uuid4().hex
     path = folder / f"{token}.xlsx"
     try:

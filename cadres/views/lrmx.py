@@ -2,23 +2,22 @@
 export of one cadre; the printable form and its photo."""
 
 import shutil
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cadres import lrmx, lrmx_import, permissions
+from cadres import permissions
+from cadres.lrmx import importing, parse, write
 from cadres.models import Cadre, Rank
 from cadres.views.common import cadre_or_404
-from core import audit
+from core import audit, uploads
 from core.forms import PleaseChooseMixin
 from core.permissions import deny, office_required
 from core.refusals import show_refusal
@@ -26,7 +25,6 @@ from core.scoping import visible_units
 
 SESSION_KEY = "cadres_lrmx_import"
 MAX_UPLOADS = 50
-STALE_SECONDS = 24 * 3600
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -61,17 +59,7 @@ class LrmxUploadForm(PleaseChooseMixin, forms.Form):
 
 
 def _import_root():
-    path = Path(settings.MEDIA_ROOT) / "lrmx_imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _clear_stale(root):
-    """Uploads never confirmed are removed after a day."""
-    cutoff = time.time() - STALE_SECONDS
-    for folder in root.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+    return uploads.pending_area("lrmx_imports")
 
 
 def _require_import(request):
@@ -82,16 +70,16 @@ def _require_import(request):
 def _sources(folder, names):
     sources = []
     for index, name in enumerate(names):
-        sources += lrmx.open_upload_path(name, folder / str(index))
+        sources += parse.open_upload_path(name, folder / str(index))
     return sources
 
 
 def _plan(request, folder, pending):
     units = visible_units(request.user).filter(is_active=True)
     unit = units.filter(pk=pending.get("unit")).first() if pending.get("unit") else None
-    return lrmx_import.plan(_sources(folder, pending["files"]), units=units,
-                            cadres=Cadre.objects.visible_to(request.user), default_unit=unit,
-                            default_rank=pending.get("rank", ""))
+    return importing.plan(_sources(folder, pending["files"]), units=units,
+                          cadres=Cadre.objects.visible_to(request.user), default_unit=unit,
+                          default_rank=pending.get("rank", ""))
 
 
 def _page(request, form, batch=None, token=None):
@@ -108,7 +96,7 @@ def upload(request):
     if request.method != "POST" or not form.is_valid():
         return _page(request, form)
     root = _import_root()
-    _clear_stale(root)
+    uploads.clear_stale(root)
     token = uuid.uuid4().hex
     folder = root / token
     folder.mkdir()
@@ -126,7 +114,7 @@ def upload(request):
         shutil.rmtree(folder, ignore_errors=True)
         raise
     if batch.bad:
-        lrmx_import.record_rejected(batch, actor=request.user, request=request)
+        importing.record_rejected(batch, actor=request.user, request=request)
     if not batch.good:
         shutil.rmtree(folder, ignore_errors=True)
         return _page(request, form, batch)
@@ -146,9 +134,9 @@ def confirm(request):
         return redirect("cadres:lrmx_import")
     batch = _plan(request, folder, pending)  # checked again: the record may have changed since the preview
     try:
-        created, updated = lrmx_import.apply(batch, actor=request.user, request=request,
-                                             only_good=request.POST.get("only_good") == "1")
-    except lrmx_import.ImportFailed as error:
+        created, updated = importing.apply(batch, actor=request.user, request=request,
+                                           only_good=request.POST.get("only_good") == "1")
+    except importing.ImportFailed as error:
         show_refusal(request, error)
         return _page(request, LrmxUploadForm(user=request.user), batch, token)
     shutil.rmtree(folder, ignore_errors=True)
@@ -168,13 +156,13 @@ def export(request, code):
         deny(request)
     full_id = permissions.can_view_full_id(request.user)
     family = permissions.can_view_family(request.user)
-    content = lrmx.serialize(cadre, include_id=full_id, include_family=family)
+    content = write.serialize(cadre, include_id=full_id, include_family=family)
     left_out = "、".join(what for what, included in (("身份证号", full_id), ("家庭成员", family)) if not included)
     audit.record_request(request, audit.Action.EXPORT, "cadres.cadre.lrmx_exported", cadre,
                          summary=f"导出任免审批表：{cadre.name}" + (f"（不含{left_out}）" if left_out else ""),
                          changes={"full_id": full_id, "family_members": family})
     response = HttpResponse(content, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(lrmx.filename(cadre))}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(write.filename(cadre))}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -189,7 +177,7 @@ def appointment_form(request, code):
     audit.record_request(request, audit.Action.VIEW, "cadres.cadre.appointment_form_viewed", cadre,
                          summary=f"查看任免审批表：{cadre.name}" + ("" if with_family else "（不含家庭成员）"))
     today = timezone.localdate()
-    context = lrmx.form_context(cadre, with_family=with_family, today=today)
+    context = write.form_context(cadre, with_family=with_family, today=today)
     return render(request, "cadres/lrmx/form.html", {
         "cadre": cadre, "today": today, "can_view_family": with_family,
         "can_export": permissions.can_export(request.user), "can_edit": permissions.can_edit(request.user),
@@ -202,7 +190,7 @@ def photo(request, code):
     cadre = cadre_or_404(request, code)
     if not permissions.can_view(request.user):
         deny(request)
-    profile = lrmx.profile_of(cadre)
+    profile = write.profile_of(cadre)
     if profile is None or not profile.photo:
         raise Http404("没有照片")
     response = HttpResponse(bytes(profile.photo), content_type=profile.photo_type or "image/jpeg")

@@ -17,7 +17,7 @@ from cadres.forms import (
     VerificationResultForm,
 )
 from cadres.models import Cadre, CadreSettings, RandomDraw, Verification
-from cadres.views.common import back_to_profile, editable_cadre, form_page
+from cadres.views.common import editable_cadre, record_page
 from core.permissions import deny, office_required
 from core.refusals import Refused, show_refusal
 
@@ -26,17 +26,12 @@ from core.refusals import Refused, show_refusal
 def report_create(request, code):
     cadre = editable_cadre(request, code)
     form = PersonalMattersReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            pm.record_report(cadre, actor=request.user, request=request, year=data["year"], kind=data["kind"],
-                             submitted_on=data["submitted_on"], event_on=data["event_on"], note=data["note"])
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, "已登记个人有关事项报告")
-            return back_to_profile(cadre, "personal-matters")
-    return form_page(request, title=f"登记个人有关事项报告：{cadre.name}", form=form, cadre=cadre)
+    return record_page(
+        request, cadre, form,
+        lambda data: pm.record_report(cadre, actor=request.user, request=request, year=data["year"],
+                                      kind=data["kind"], submitted_on=data["submitted_on"],
+                                      event_on=data["event_on"], note=data["note"]),
+        success="已登记个人有关事项报告", anchor="personal-matters", title=f"登记个人有关事项报告：{cadre.name}")
 
 
 @office_required
@@ -44,33 +39,23 @@ def report_expect(request, code):
     """登记应报事项: a 事项变化/新任 report the cadre owes within 30 days; the scan reminds until it is filed."""
     cadre = editable_cadre(request, code)
     form = ExpectedReportForm(request.POST or None, cadre=cadre)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            report = pm.expect_report(cadre, actor=request.user, request=request, kind=data["kind"],
-                                      event_on=data["event_on"], note=data["note"])
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, f"已登记应报事项，应于{report.due_on:%Y-%m-%d}前报告")
-            return back_to_profile(cadre, "personal-matters")
-    return form_page(request, title=f"登记应报事项：{cadre.name}", form=form, cadre=cadre)
+    return record_page(
+        request, cadre, form,
+        lambda data: pm.expect_report(cadre, actor=request.user, request=request, kind=data["kind"],
+                                      event_on=data["event_on"], note=data["note"]),
+        success=lambda report: f"已登记应报事项，应于{report.due_on:%Y-%m-%d}前报告", anchor="personal-matters",
+        title=f"登记应报事项：{cadre.name}")
 
 
 @office_required
 def verification_create(request, code):
     cadre = editable_cadre(request, code)
     form = TargetedVerificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pm.open_targeted_verification(cadre, actor=request.user, request=request,
-                                          year=form.cleaned_data["year"], reason=form.cleaned_data["reason"])
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, "已登记重点查核")
-            return back_to_profile(cadre, "personal-matters")
-    return form_page(request, title=f"重点查核：{cadre.name}", form=form, cadre=cadre)
+    return record_page(
+        request, cadre, form,
+        lambda data: pm.open_targeted_verification(cadre, actor=request.user, request=request, year=data["year"],
+                                                   reason=data["reason"]),
+        success="已登记重点查核", anchor="personal-matters", title=f"重点查核：{cadre.name}")
 
 
 @office_required
@@ -78,20 +63,14 @@ def verification_result(request, code, verification_code):
     cadre = editable_cadre(request, code)
     verification = get_object_or_404(cadre.verifications, code=verification_code)
     form = VerificationResultForm(request.POST or None, cadre=cadre)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            pm.complete_verification(verification, actor=request.user, request=request, result=data["result"],
-                                     verified_on=data["verified_on"], handling=data["handling"],
-                                     measure=data["measure"])
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, "已登记查核结果")
-            return back_to_profile(cadre, "personal-matters")
-    return form_page(request, title=f"登记查核结果：{verification}", form=form, cadre=cadre,
-                     intro="漏报情节较轻的，可予批评教育、责令检查；情节较重的，可予诫勉；瞒报的，可予调离岗位、免职或降职，"
-                           "且不得提拔。采取的措施请先在档案中登记，再在此关联。")
+    return record_page(
+        request, cadre, form,
+        lambda data: pm.complete_verification(verification, actor=request.user, request=request,
+                                              result=data["result"], verified_on=data["verified_on"],
+                                              handling=data["handling"], measure=data["measure"]),
+        success="已登记查核结果", anchor="personal-matters", title=f"登记查核结果：{verification}",
+        intro="漏报情节较轻的，可予批评教育、责令检查；情节较重的，可予诫勉；瞒报的，可予调离岗位、免职或降职，"
+              "且不得提拔。采取的措施请先在档案中登记，再在此关联。")
 
 
 def _year(request):

@@ -16,7 +16,7 @@ from cadres.forms import (
     VoidForm,
 )
 from cadres.models import MeasureKind
-from cadres.views.common import back_to_profile, editable_cadre, form_page
+from cadres.views.common import back_to_profile, editable_cadre, form_page, record_page
 from core import constraints
 from core.permissions import deny, office_required
 from core.refusals import Refused, show_refusal
@@ -27,23 +27,21 @@ def measure_create(request, code):
     cadre = editable_cadre(request, code)
     initial = {"kind": request.GET.get("kind", "")} if request.GET.get("kind") in MeasureKind.values else {}
     form = MeasureForm(request.POST or None, cadre=cadre, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            measure = services.record_measure(
-                cadre, data["kind"], data["date"], data["reason"], actor=request.user, request=request,
-                source_channel=data["source_channel"], delivered_on=data["delivered_on"],
-                previous=data.get("previous"))
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            text = f"已登记{measure.get_kind_display()}"
-            if measure.reply_due:
-                text += (f"，答复期限为{cn_date(measure.reply_due)}"
-                         f"{'（暂定）' if measure.reply_due_provisional else ''}")
-            messages.success(request, text)
-            return back_to_profile(cadre, "measures")
-    return form_page(request, title=f"登记监督措施：{cadre.name}", form=form, cadre=cadre)
+
+    def run(data):
+        return services.record_measure(
+            cadre, data["kind"], data["date"], data["reason"], actor=request.user, request=request,
+            source_channel=data["source_channel"], delivered_on=data["delivered_on"], previous=data.get("previous"))
+
+    return record_page(request, cadre, form, run, success=_measure_recorded, anchor="measures",
+                       title=f"登记监督措施：{cadre.name}")
+
+
+def _measure_recorded(measure):
+    text = f"已登记{measure.get_kind_display()}"
+    if measure.reply_due:
+        text += f"，答复期限为{cn_date(measure.reply_due)}{'（暂定）' if measure.reply_due_provisional else ''}"
+    return text
 
 
 def _measure(request, code, measure_code):
@@ -55,50 +53,36 @@ def _measure(request, code, measure_code):
 def inquiry_delivery(request, code, measure_code):
     cadre, measure = _measure(request, code, measure_code)
     form = InquiryDeliveryForm(request.POST or None, initial={"delivered_on": measure.delivered_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure = services.record_inquiry_delivery(measure, form.cleaned_data["delivered_on"],
-                                                       actor=request.user, request=request)
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, f"已登记送达，答复期限为{cn_date(measure.reply_due)}"
-                                      f"{'（暂定）' if measure.reply_due_provisional else ''}")
-            return back_to_profile(cadre, "measures")
-    return form_page(request, title=f"登记函询送达：{cadre.name}", form=form, cadre=cadre)
+    return record_page(
+        request, cadre, form,
+        lambda data: services.record_inquiry_delivery(measure, data["delivered_on"], actor=request.user,
+                                                      request=request),
+        success=lambda delivered: (f"已登记送达，答复期限为{cn_date(delivered.reply_due)}"
+                                   f"{'（暂定）' if delivered.reply_due_provisional else ''}"),
+        anchor="measures", title=f"登记函询送达：{cadre.name}")
 
 
 @office_required
 def inquiry_reply(request, code, measure_code):
     cadre, measure = _measure(request, code, measure_code)
     form = InquiryReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_inquiry_reply(measure, form.cleaned_data["replied_on"], form.cleaned_data["reply"],
-                                          actor=request.user, request=request)
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, "已登记函询答复")
-            return back_to_profile(cadre, "measures")
-    return form_page(request, title=f"登记函询答复：{cadre.name}", form=form, cadre=cadre,
-                     intro=f"函询日期{measure.date:%Y-%m-%d}；事由：{measure.reason}")
+    return record_page(
+        request, cadre, form,
+        lambda data: services.record_inquiry_reply(measure, data["replied_on"], data["reply"], actor=request.user,
+                                                   request=request),
+        success="已登记函询答复", anchor="measures", title=f"登记函询答复：{cadre.name}",
+        intro=f"函询日期{measure.date:%Y-%m-%d}；事由：{measure.reason}")
 
 
 @office_required
 def measure_void(request, code, measure_code):
     cadre, measure = _measure(request, code, measure_code)
     form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.void_measure(measure, form.cleaned_data["reason"], actor=request.user, request=request)
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, "已作废该监督措施（记录保留）")
-            return back_to_profile(cadre, "measures")
-    return form_page(request, title=f"作废监督措施：{measure}", form=form, cadre=cadre, submit="作废",
-                     intro="监督措施不能删除；作废后仍保留在档案中，不再计算影响期。")
+    return record_page(
+        request, cadre, form,
+        lambda data: services.void_measure(measure, data["reason"], actor=request.user, request=request),
+        success="已作废该监督措施（记录保留）", anchor="measures", title=f"作废监督措施：{measure}", submit="作废",
+        intro="监督措施不能删除；作废后仍保留在档案中，不再计算影响期。")
 
 
 @office_required
@@ -127,18 +111,13 @@ def assessment_create(request, code):
 def duty_report_create(request, code):
     cadre = editable_cadre(request, code)
     form = DutyReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_duty_report(cadre, actor=request.user, request=request, year=data["year"],
-                                        reported_on=data["reported_on"], summary=data["summary"],
-                                        rating=data["rating"])
-        except Refused as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, f"已登记{data['year']}年度述职述廉")
-            return back_to_profile(cadre, "assessments")
-    return form_page(request, title=f"登记述职述廉：{cadre.name}", form=form, cadre=cadre)
+    return record_page(
+        request, cadre, form,
+        lambda data: services.record_duty_report(cadre, actor=request.user, request=request, year=data["year"],
+                                                 reported_on=data["reported_on"], summary=data["summary"],
+                                                 rating=data["rating"]),
+        success=lambda report: f"已登记{report.year}年度述职述廉", anchor="assessments",
+        title=f"登记述职述廉：{cadre.name}")
 
 
 @office_required

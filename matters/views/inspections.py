@@ -135,20 +135,9 @@ INSPECTION_ACTIONS = {
 
 @office_required
 @require_POST
-def review_create(request, code):
-    return dispatch(request, _inspection(request, code), INSPECTION_ACTIONS, "review", prefix=False)
-
-
-@office_required
-@require_POST
-def accountability_create(request, code):
-    return dispatch(request, _inspection(request, code), INSPECTION_ACTIONS, "accountability", prefix=False)
-
-
-@office_required
-@require_POST
-def inspection_close(request, code):
-    return dispatch(request, _inspection(request, code), INSPECTION_ACTIONS, "close", prefix=False)
+def inspection_action(request, code, action):
+    """An action of INSPECTION_ACTIONS; each has its own address, and urls.py names the action."""
+    return dispatch(request, _inspection(request, code), INSPECTION_ACTIONS, action, prefix=False)
 
 
 @office_required

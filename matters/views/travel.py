@@ -327,14 +327,9 @@ LOAN_ACTIONS = {
 
 @office_required
 @require_POST
-def application_lend(request, code):
-    return dispatch(request, _application(request, code), LOAN_ACTIONS, "lend", prefix=False)
-
-
-@office_required
-@require_POST
-def application_return(request, code):
-    return dispatch(request, _application(request, code), LOAN_ACTIONS, "return", prefix=False)
+def loan_action(request, code, action):
+    """An action of LOAN_ACTIONS (lend, return); each has its own address, and urls.py names the action."""
+    return dispatch(request, _application(request, code), LOAN_ACTIONS, action, prefix=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -50,12 +50,12 @@ def test_unfit_vote_share_over_100_is_refused_before_the_database(cadre, staff):
 
 def _probation(cadre, staff, appointed_on, probation_end):
     """A vetting case appointed with a probation, as the vetting app records it (vetting.Appointment)."""
-    from vetting import services as vetting_services
     from vetting.models import Appointment, MoveKind
+    from vetting.services import lifecycle
 
-    case = vetting_services.open_case(cadre=cadre, proposed_unit=cadre.unit, proposed_title="镇长",
-                                      proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION, handler=staff,
-                                      actor=staff, opened_on=appointed_on - datetime.timedelta(days=90))
+    case = lifecycle.open_case(cadre=cadre, proposed_unit=cadre.unit, proposed_title="镇长",
+                               proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION, handler=staff,
+                               actor=staff, opened_on=appointed_on - datetime.timedelta(days=90))
     return Appointment.objects.create(case=case, appointed_on=appointed_on, probation_end=probation_end)
 
 

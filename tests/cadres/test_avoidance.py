@@ -14,8 +14,8 @@ from core.refusals import Refused
 from tests.cadres.lrmx_files import full_fields, id_number, lrmx_file
 from tests.cadres.test_lrmx import import_files
 from tests.factories import CadreFactory, UnitFactory, UserFactory
-from vetting import services as vetting
 from vetting.models import MoveKind
+from vetting.services import appointing, lifecycle
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -71,9 +71,9 @@ def test_relatives_in_other_units_are_no_conflict(family):
 
 def test_the_wife_proposed_as_finance_head_of_his_unit_blocks_until_a_leader_approves(family, staff, leader, unit_b):
     head, wife, _ = family
-    case = vetting.open_case(cadre=wife, proposed_unit=unit_b, proposed_title="财务科科长",
-                             proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION, handler=staff,
-                             actor=staff)
+    case = lifecycle.open_case(cadre=wife, proposed_unit=unit_b, proposed_title="财务科科长",
+                               proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION, handler=staff,
+                               actor=staff)
 
     blocking = [item for item in case.crosschecks.latest("id").items.all() if item.blocking and not item.overridden]
     assert [item.label for item in blocking] == ["拟任职务：任职回避"]
@@ -81,15 +81,15 @@ def test_the_wife_proposed_as_finance_head_of_his_unit_blocks_until_a_leader_app
         "疑似本人在其亲属任职的县审计局从事组织（人事）、纪检监察、审计、财务工作（财务科科长）"
         "〔亲属：林晓东（林晓东登记其为妻子），局长；依据：姓名相同；出生年月相同（1978年6月）")
 
-    vetting.override_blocking(case, "经核实二人系夫妻，已按规定调整林晓东分工，同意任职", actor=leader)
+    appointing.override_blocking(case, "经核实二人系夫妻，已按规定调整林晓东分工，同意任职", actor=leader)
     assert not [i for i in case.crosschecks.latest("id").items.all() if i.blocking and not i.overridden]
 
 
 def test_the_cousin_proposed_in_another_unit_is_not_blocked(family, staff, unit_a):
     _, _, cousin = family
-    case = vetting.open_case(cadre=cousin, proposed_unit=unit_a, proposed_title="财务科科长",
-                             proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION, handler=staff,
-                             actor=staff)
+    case = lifecycle.open_case(cadre=cousin, proposed_unit=unit_a, proposed_title="财务科科长",
+                               proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION, handler=staff,
+                               actor=staff)
     assert not [item for item in case.crosschecks.latest("id").items.all() if item.code.startswith("proposed_")]
 
 
@@ -184,8 +184,9 @@ def test_without_the_family_permission_the_conflict_is_shown_without_the_relativ
                                                                                  section_head, unit_b):
     head, wife, _ = family
     _appoint(wife, unit_b, "财务科科长", section_head)
-    case = vetting.open_case(cadre=head, proposed_unit=unit_b, proposed_title="局长", proposed_rank=Rank.DIVISION_CHIEF,
-                             move_kind=MoveKind.TRANSFER, handler=staff, actor=staff)
+    case = lifecycle.open_case(cadre=head, proposed_unit=unit_b, proposed_title="局长",
+                               proposed_rank=Rank.DIVISION_CHIEF, move_kind=MoveKind.TRANSFER, handler=staff,
+                               actor=staff)
     pages = [head.get_absolute_url(), reverse("cadres:warnings") + "?rule=avoidance", case.get_absolute_url(),
              reverse("vetting:sheet", args=[case.number])]
 

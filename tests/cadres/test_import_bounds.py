@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from cadres import importer
+from cadres.lrmx import importing
 from cadres.models import Cadre
 from core import xlsx_upload
 from core.models import Unit
@@ -171,13 +172,12 @@ def test_an_lrmx_upload_that_crashes_while_parsing_leaves_no_file(client_for, st
     """The same for 任免审批表 uploads: stored for the preview, removed when the parse fails."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cadres import lrmx_import
     from tests.cadres.lrmx_files import lrmx_file, minimal_fields
 
     def crash(*args, **kwargs):
         raise RuntimeError("parser fell over")
 
-    monkeypatch.setattr(lrmx_import, "plan", crash)
+    monkeypatch.setattr(importing, "plan", crash)
     client = client_for(staff)
     with pytest.raises(RuntimeError):
         client.post(reverse("cadres:lrmx_import"),

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from cadres import lrmx, lrmx_import
+from cadres.lrmx import importing, parse, tags
 from cadres.models import AppointmentProfile, Cadre, FamilyMember, PositionHistory, Rank
 from core.audit import AuditEvent
 from core.models import Unit
@@ -18,14 +18,14 @@ D = datetime.date
 
 def plan(*files, default_unit=None, default_rank=Rank.SECTION_DEPUTY, cadres=None, units=None):
     """files: (name, bytes) pairs."""
-    sources = [source for name, data in files for source in lrmx.open_upload(name, data)]
-    return lrmx_import.plan(sources, units=units if units is not None else Unit.objects.all(), cadres=cadres,
-                            default_unit=default_unit, default_rank=default_rank)
+    sources = [source for name, data in files for source in parse.open_upload(name, data)]
+    return importing.plan(sources, units=units if units is not None else Unit.objects.all(), cadres=cadres,
+                          default_unit=default_unit, default_rank=default_rank)
 
 
 def import_files(*files, actor=None, only_good=False, **kwargs):
     batch = plan(*files, **kwargs)
-    return batch, lrmx_import.apply(batch, actor=actor, only_good=only_good)
+    return batch, importing.apply(batch, actor=actor, only_good=only_good)
 
 
 # --- values ------------------------------------------------------------------------------------------------------
@@ -36,17 +36,17 @@ def import_files(*files, actor=None, only_good=False, **kwargs):
     ("１９７５．０３", D(1975, 3, 1)), ("", None), ("  ", None),
 ])
 def test_dates_are_read_in_the_forms_the_editor_and_people_write(text, expected):
-    assert lrmx.parse_date(text) == expected
+    assert tags.parse_date(text) == expected
 
 
 @pytest.mark.parametrize("text", ["1975.13", "75.03", "1975", "三月", "1975.03.40", "2021.03--"])
 def test_unreadable_dates_raise(text):
     with pytest.raises(ValueError):
-        lrmx.parse_date(text)
+        tags.parse_date(text)
 
 
 def test_resume_lines_parse_with_ascii_full_width_and_open_ended_dashes():
-    entries, notes = lrmx.parse_resume("\n".join([
+    entries, notes = tags.parse_resume("\n".join([
         "1993.09--1997.07  浙江财经学院学习",
         "1997.08—2003.05 青溪县财政局科员",
         "２００３．０５－－２０１１．１２　县财政局股长（兼）",
@@ -65,7 +65,7 @@ def test_resume_lines_parse_with_ascii_full_width_and_open_ended_dashes():
 
 
 def test_resume_lines_that_do_not_parse_are_kept_with_a_reason():
-    entries, notes = lrmx.parse_resume("\n".join([
+    entries, notes = tags.parse_resume("\n".join([
         "1993年至1997年在某单位工作",
         "1997.13--1998.01 月份不对",
         "2005.01--2003.01 倒过来的",
@@ -87,7 +87,7 @@ def test_resume_lines_that_do_not_parse_are_kept_with_a_reason():
     ("近三年考核情况良好", []),
 ])
 def test_assessment_text_is_read_into_years_and_grades(text, expected):
-    assert lrmx.parse_assessments(text) == expected
+    assert tags.parse_assessments(text) == expected
 
 
 # --- a full record -----------------------------------------------------------------------------------------------
@@ -246,19 +246,19 @@ def test_a_zip_bomb_is_refused(db):
 def test_a_form_with_too_many_elements_is_refused_while_parsing(db):
     """Issue 22: an .lrmx is bounded by its element count while defusedxml parses it (a real form has a few
     hundred); the message names the file and the limit."""
-    flat = b"<Person>" + b"<X/>" * (lrmx.MAX_ELEMENTS + 1) + b"</Person>"
+    flat = b"<Person>" + b"<X/>" * (parse.MAX_ELEMENTS + 1) + b"</Person>"
     error = plan(("flat.lrmx", flat)).files[0].error
-    assert "“flat.lrmx”" in error and f"元素过多（上限{lrmx.MAX_ELEMENTS}个）" in error
+    assert "“flat.lrmx”" in error and f"元素过多（上限{parse.MAX_ELEMENTS}个）" in error
 
 
 def test_a_form_past_the_size_limit_is_refused_before_it_is_parsed(db, monkeypatch):
-    monkeypatch.setattr(lrmx, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(parse, "MAX_FILE_BYTES", 1000)
     error = plan(("big.lrmx", lrmx_file(full_fields(JianLi="简历" * 600)))).files[0].error
     assert error == "“big.lrmx”：文件过大（上限1 KB）"
 
 
 def test_a_zip_member_past_the_size_limit_is_refused_by_its_declared_size(unit_a, monkeypatch):
-    monkeypatch.setattr(lrmx, "MAX_FILE_BYTES", 2000)
+    monkeypatch.setattr(parse, "MAX_FILE_BYTES", 2000)
     archive = zipped({"好.lrmx": lrmx_file(minimal_fields()), "大.lrmx": lrmx_file(full_fields(JianLi="简" * 2000))})
     batch = plan(("包.zip", archive))
     assert "解压后过大" in {f.name: f.error for f in batch.bad}["包.zip/大.lrmx"]
@@ -268,9 +268,9 @@ def test_a_zip_member_past_the_size_limit_is_refused_by_its_declared_size(unit_a
 def test_a_stored_upload_past_the_limit_is_refused_without_being_read(tmp_path, monkeypatch):
     path = tmp_path / "0"
     path.write_bytes(b"<Person>" + b" " * 5000 + b"</Person>")
-    monkeypatch.setattr(lrmx, "MAX_UPLOAD_BYTES", 4096)
+    monkeypatch.setattr(parse, "MAX_UPLOAD_BYTES", 4096)
     monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read before its size was checked"))
-    [source] = lrmx.open_upload_path("大.lrmx", path)
+    [source] = parse.open_upload_path("大.lrmx", path)
     assert source.error.startswith("“大.lrmx”：文件过大")
 
 
@@ -278,8 +278,8 @@ def test_one_bad_file_stops_the_whole_batch(unit_a, unit_b, staff):
     bad = lrmx_file(full_fields(ChuShengNianYue="1975.13"))
     batch = plan(("好.lrmx", lrmx_file(minimal_fields())), ("坏.lrmx", bad))
     assert len(batch.good) == 1 and len(batch.bad) == 1
-    with pytest.raises(lrmx_import.ImportFailed, match="整批未导入"):
-        lrmx_import.apply(batch, actor=staff)
+    with pytest.raises(importing.ImportFailed, match="整批未导入"):
+        importing.apply(batch, actor=staff)
     assert not Cadre.objects.exists() and not AuditEvent.objects.filter(name="cadres.cadre.lrmx_imported").exists()
 
 
@@ -322,7 +322,7 @@ def test_an_existing_cadre_is_matched_by_id_number_and_each_change_is_shown(exis
     assert changes["2024年度考核"] == ("—", "优秀")
     assert changes["家庭成员"] == ("0人", "2人") and changes["照片"] == ("无", "新增")
     assert changes["拟任职务"] == ("—", "县审计局局长")
-    assert lrmx_import.apply(batch, actor=staff) == (0, 1)
+    assert importing.apply(batch, actor=staff) == (0, 1)
     existing.refresh_from_db()
     assert (existing.name, existing.native_place, existing.party_joined_on) == ("林晓东", "浙江青溪", D(1998, 7, 20))
     assert existing.positions.count() == 5
@@ -338,7 +338,7 @@ def test_a_later_post_in_the_file_is_a_change_of_post_through_the_service(existi
     file_plan = batch.files[0]
     assert file_plan.post_action == "change"
     assert {c.label: c.new for c in file_plan.changes}["现任职务"] == "县纪委监委副书记（2025.06起，任职变动）"
-    lrmx_import.apply(batch, actor=staff)
+    importing.apply(batch, actor=staff)
     existing.refresh_from_db()
     assert (existing.unit, existing.post_title, existing.post_since) == (unit_a, "副书记", D(2025, 6, 1))
     rows = list(existing.positions.order_by("start_date").values_list("start_date", "end_date", "post_title"))

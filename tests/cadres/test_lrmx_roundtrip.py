@@ -5,7 +5,8 @@ from xml.etree.ElementTree import tostring
 
 from defusedxml import ElementTree
 
-from cadres import lrmx, lrmx_import, services
+from cadres import services
+from cadres.lrmx import importing, parse, tags, write
 from cadres.models import AnnualAssessment, AppointmentProfile, Cadre, FamilyMember, MeasureKind, PositionHistory, Rank
 from core.models import Unit
 from tests.cadres.lrmx_files import full_fields, lrmx_file
@@ -34,22 +35,22 @@ def snapshot(cadre):
 
 
 def reimport(data, actor=None, name="导出.lrmx"):
-    batch = lrmx_import.plan(lrmx.open_upload(name, data), units=Unit.objects.all(), default_rank=Rank.SECTION_DEPUTY)
+    batch = importing.plan(parse.open_upload(name, data), units=Unit.objects.all(), default_rank=Rank.SECTION_DEPUTY)
     assert batch.ok, [f.error for f in batch.files]
-    return batch, lrmx_import.apply(batch, actor=actor)
+    return batch, importing.apply(batch, actor=actor)
 
 
 def test_an_imported_full_record_survives_export_and_import_unchanged(unit_b, staff):
     reimport(lrmx_file(full_fields()), actor=staff, name="原件.lrmx")
     cadre = Cadre.objects.get()
     before = snapshot(cadre)
-    exported = lrmx.serialize(cadre)
+    exported = write.serialize(cadre)
     batch, result = reimport(exported, actor=staff)
     assert batch.files[0].unchanged, [(c.label, c.old, c.new) for c in batch.files[0].changes]
     assert batch.files[0].person.notes and not batch.files[0].person.unknown
     assert result == (0, 0)
     assert snapshot(cadre) == before
-    assert lrmx.serialize(cadre) == exported  # and the file is stable
+    assert write.serialize(cadre) == exported  # and the file is stable
 
 
 def test_a_record_made_in_the_app_survives_the_round_trip(unit_a, unit_b, staff):
@@ -65,7 +66,7 @@ def test_a_record_made_in_the_app_survives_the_round_trip(unit_a, unit_b, staff)
     services.record_measure(cadre, MeasureKind.ADMONISHMENT, D(2024, 3, 5), "违反规定", actor=staff)
     services.record_measure(cadre, MeasureKind.REMINDER_TALK, D(2025, 1, 5), "提醒", actor=staff)
     before = snapshot(Cadre.objects.get(pk=cadre.pk))
-    exported = lrmx.serialize(Cadre.objects.get(pk=cadre.pk))
+    exported = write.serialize(Cadre.objects.get(pk=cadre.pk))
     text = exported.decode("utf-8")
     assert "2024.03 诫勉" in text and "提醒谈话" not in text  # penalties under 奖惩情况, not reminders
     assert "2009.02--2015.04  青溪县东山镇党委副书记" in text
@@ -76,20 +77,20 @@ def test_a_record_made_in_the_app_survives_the_round_trip(unit_a, unit_b, staff)
 
 def test_the_export_is_utf8_xml_with_the_tags_in_the_editors_order_and_a_version(unit_b, staff):
     reimport(lrmx_file(full_fields()), actor=staff)
-    data = lrmx.serialize(Cadre.objects.get())
+    data = write.serialize(Cadre.objects.get())
     assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     root = ElementTree.fromstring(data)
     assert root.tag == "Person"
-    assert [child.tag for child in root] == [tag for tag, _ in lrmx.TAGS]
-    assert root.findtext("Version") == lrmx.LRMX_VERSION
+    assert [child.tag for child in root] == [tag for tag, _ in tags.TAGS]
+    assert root.findtext("Version") == tags.LRMX_VERSION
     assert root.findtext("ChuShengNianYue") == "197503" and root.findtext("RuDangShiJian") == "199807"
     assert [item.findtext("XingMing") for item in root.find("JiaTingChengYuan")] == ["王丽", "林浩"]
-    assert [child.tag for child in root.find("JiaTingChengYuan")[0]] == [tag for tag, _ in lrmx.FAMILY_TAGS]
+    assert [child.tag for child in root.find("JiaTingChengYuan")[0]] == [tag for tag, _ in tags.FAMILY_TAGS]
 
 
 def test_without_the_permissions_the_export_leaves_out_the_id_number_and_the_family(unit_b, staff):
     reimport(lrmx_file(full_fields()), actor=staff)
-    root = ElementTree.fromstring(lrmx.serialize(Cadre.objects.get(), include_id=False, include_family=False))
+    root = ElementTree.fromstring(write.serialize(Cadre.objects.get(), include_id=False, include_family=False))
     assert root.findtext("ShenFenZheng") == "" and len(root.find("JiaTingChengYuan")) == 0
     assert root.findtext("XingMing") == "林晓东"
 
@@ -97,10 +98,10 @@ def test_without_the_permissions_the_export_leaves_out_the_id_number_and_the_fam
 def test_a_changed_export_shows_exactly_the_changes(unit_b, staff):
     reimport(lrmx_file(full_fields()), actor=staff)
     cadre = Cadre.objects.get()
-    root = ElementTree.fromstring(lrmx.serialize(cadre))
+    root = ElementTree.fromstring(write.serialize(cadre))
     root.find("JiGuan").text = "浙江温州"
     root.find("NiRenZhiWu").text = "县财政局局长"
-    batch = lrmx_import.plan(lrmx.open_upload("改.lrmx", tostring(root, encoding="utf-8")),
-                             units=Unit.objects.all())
+    batch = importing.plan(parse.open_upload("改.lrmx", tostring(root, encoding="utf-8")),
+                           units=Unit.objects.all())
     assert [(c.label, c.old, c.new) for c in batch.files[0].changes] == [
         ("籍贯", "浙江青溪", "浙江温州"), ("拟任职务", "县审计局局长", "县财政局局长")]

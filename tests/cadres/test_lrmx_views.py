@@ -8,7 +8,7 @@ from defusedxml import ElementTree
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cadres import lrmx, lrmx_import
+from cadres.lrmx import importing, parse
 from cadres.models import Cadre, FamilyMember, Rank
 from core.audit import AuditEvent
 from core.models import Unit
@@ -37,9 +37,9 @@ def upload(client, *files, unit=None, rank=Rank.SECTION_DEPUTY):
 @pytest.fixture
 def imported(unit_b, staff):
     """林晓东, imported from a full form (family members, photo, résumé, assessments)."""
-    batch = lrmx_import.plan(lrmx.open_upload("林晓东.lrmx", lrmx_file(full_fields())), units=Unit.objects.all(),
-                             default_rank=Rank.SECTION_DEPUTY)
-    lrmx_import.apply(batch, actor=staff)
+    batch = importing.plan(parse.open_upload("林晓东.lrmx", lrmx_file(full_fields())), units=Unit.objects.all(),
+                           default_rank=Rank.SECTION_DEPUTY)
+    importing.apply(batch, actor=staff)
     return Cadre.objects.get(name="林晓东")
 
 

@@ -25,8 +25,8 @@ from tests.factories import CadreFactory, UnitFactory
 from tests.matters.factories import application as make_application
 from tests.matters.factories import travelling
 from tests.petitions.factories import force_status, make_petition
-from vetting import services as vetting_services
 from vetting.models import MoveKind, VettingCase
+from vetting.services import lifecycle
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -48,9 +48,9 @@ def test_urgency_red_when_due_or_overdue_amber_within_the_notice_period(settings
 
 def open_vetting(staff, handler=None):
     cadre = CadreFactory(unit=staff.unit, rank=Rank.SECTION_DEPUTY)
-    return vetting_services.open_case(cadre=cadre, proposed_unit=staff.unit, proposed_title="镇长",
-                                      proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION,
-                                      handler=handler or staff, actor=staff, opened_on=TODAY())
+    return lifecycle.open_case(cadre=cadre, proposed_unit=staff.unit, proposed_title="镇长",
+                               proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION,
+                               handler=handler or staff, actor=staff, opened_on=TODAY())
 
 
 def petition_due_in(staff, days):

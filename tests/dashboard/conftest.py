@@ -16,8 +16,8 @@ from tests.audits.factories import finding, principal, reported_audit
 from tests.factories import CadreFactory
 from tests.liaison.factories import ItemFactory, ReportFactory, member_unit, submitted
 from tests.petitions.factories import force_status, make_petition
-from vetting import services as vetting_services
 from vetting.models import MoveKind
+from vetting.services import lifecycle
 
 D = datetime.date
 OCTOBER = D(2026, 10, 1)
@@ -57,7 +57,7 @@ def build_month(*, staff, head, units, n=1, month=None):
         made.petitions += [named, anonymous]
         made.concluded.append(named)
         candidate = CadreFactory(unit=unit, name=f"拟任人选{i}", rank=Rank.SECTION_DEPUTY)
-        made.cases.append(vetting_services.open_case(
+        made.cases.append(lifecycle.open_case(
             cadre=candidate, proposed_unit=unit, proposed_title="局长", proposed_rank=Rank.SECTION_CHIEF,
             move_kind=MoveKind.PROMOTION, handler=staff, actor=staff, opened_on=day))
         leader = principal(unit, name=f"一把手{i}")

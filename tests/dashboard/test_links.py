@@ -18,9 +18,9 @@ from petitions.models import Channel, Disposal
 from tests.dashboard.conftest import build_month
 from tests.factories import CadreFactory
 from tests.petitions.factories import make_petition
-from vetting import services as vetting_services
 from vetting.filters import CaseFilter
 from vetting.models import CaseStatus, MoveKind
+from vetting.services import lifecycle
 
 D = datetime.date
 OCT = "2026-10"
@@ -57,7 +57,7 @@ def noisy_october(staff, section_head, leader, unit_a, unit_b, members):
     for day in (D(2026, 9, 20), D(2026, 11, 3)):
         cadre = CadreFactory(unit=unit_a, name=f"期外干部{day.month}")
         make_petition(staff, cadre=cadre, received_on=day, channel=Channel.LETTER)
-        vetting_services.open_case(
+        lifecycle.open_case(
             cadre=CadreFactory(unit=unit_a, name=f"期外人选{day.month}", rank=Rank.SECTION_DEPUTY),
             proposed_unit=unit_a,
             proposed_title="局长", proposed_rank=Rank.SECTION_CHIEF, move_kind=MoveKind.PROMOTION, handler=staff,
@@ -69,7 +69,7 @@ def noisy_october(staff, section_head, leader, unit_a, unit_b, members):
     petition_services.void(voided, actor=section_head, reason="误登记")
     held = make_petition(staff, cadre=made.cadres[3], received_on=D(2026, 10, 11), named=False)
     petition_services.propose(held, actor=staff, disposal=Disposal.HOLD, reason="暂存")
-    vetting_services.terminate(made.cases[0], "人选另有任用", actor=section_head)
+    lifecycle.terminate(made.cases[0], "人选另有任用", actor=section_head)
     return made
 
 

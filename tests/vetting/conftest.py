@@ -11,7 +11,6 @@ from cadres import registry
 from cadres.models import Rank
 from core.refusals import Refused
 from tests.factories import CadreFactory, UnitFactory
-from vetting import services
 from vetting.models import (
     ArchiveResult,
     Department,
@@ -21,6 +20,7 @@ from vetting.models import (
     PublicityOutcome,
     TalkBody,
 )
+from vetting.services import appointing, common, inspecting, lifecycle, publicizing
 
 D = datetime.date
 PUBLICITY_START = D(2026, 9, 28)
@@ -53,12 +53,12 @@ def refused(code, match=None):
 
 
 class Clock:
-    """The services' today (vetting.services._today), set by a test: dates after it are refused as not yet
+    """The services' today (vetting.services.common.today), set by a test: dates after it are refused as not yet
     happened. Every vetting test starts on TODAY, after the 2027 probation ends the stories below need."""
 
     def __init__(self, monkeypatch):
         self.today = TODAY
-        monkeypatch.setattr(services, "_today", lambda: self.today)
+        monkeypatch.setattr(common, "today", lambda: self.today)
 
     def set(self, day):
         self.today = day
@@ -87,7 +87,7 @@ def cadre(town):
 @pytest.fixture
 def open_case(cadre, town, staff):
     def make(move_kind=MoveKind.PROMOTION, candidate=None, **extra):
-        return services.open_case(
+        return lifecycle.open_case(
             cadre=candidate or cadre, proposed_unit=town, proposed_title="镇长", proposed_rank=Rank.SECTION_CHIEF,
             move_kind=move_kind, handler=staff, actor=staff, opened_on=D(2026, 9, 1), **extra)
 
@@ -111,44 +111,45 @@ class Driver:
         self.leader = leader  # 确认任职 is the 部领导's
 
     def inspection(self, case):
-        services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=48, actor=self.staff)
-        return services.start_inspection(case, actor=self.staff)
+        inspecting.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=60, votes_for=48, actor=self.staff)
+        return inspecting.start_inspection(case, actor=self.staff)
 
     def checks(self, case):
         s = self.staff
-        services.record_archive_review(case, reviewed_on=D(2026, 9, 3), result=ArchiveResult.CLEAR, problems=[],
-                                       findings="", actor=s)
-        services.record_personal_matters(case, checked_on=D(2026, 9, 4), result=PersonalMattersResult.CONSISTENT,
-                                         actor=s)
-        services.request_discipline_opinion(case, requested_on=D(2026, 9, 3), actor=s)
-        services.record_discipline_reply(case, replied_on=D(2026, 9, 8), conclusion=DisciplineConclusion.NO_ISSUES,
-                                         reply="未发现问题", actor=s)
-        services.complete_petition_check(case, checked_on=D(2026, 9, 8), conclusion="无信访举报", actor=s)
-        item = services.request_opinion(case, department=Department.POLICE, requested_on=D(2026, 9, 3), actor=s)
-        services.record_opinion_reply(case, item.code, replied_on=D(2026, 9, 7), reply="无违法犯罪记录", actor=s)
-        services.record_exam(case, exam_date=D(2026, 9, 10), score_party_rules=85, score_law=80, score_integrity=90,
-                             actor=s)
+        inspecting.record_archive_review(case, reviewed_on=D(2026, 9, 3), result=ArchiveResult.CLEAR, problems=[],
+                                         findings="", actor=s)
+        inspecting.record_personal_matters(case, checked_on=D(2026, 9, 4), result=PersonalMattersResult.CONSISTENT,
+                                           actor=s)
+        inspecting.request_discipline_opinion(case, requested_on=D(2026, 9, 3), actor=s)
+        inspecting.record_discipline_reply(case, replied_on=D(2026, 9, 8), conclusion=DisciplineConclusion.NO_ISSUES,
+                                           reply="未发现问题", actor=s)
+        inspecting.complete_petition_check(case, checked_on=D(2026, 9, 8), conclusion="无信访举报", actor=s)
+        item = inspecting.request_opinion(case, department=Department.POLICE, requested_on=D(2026, 9, 3), actor=s)
+        inspecting.record_opinion_reply(case, item.code, replied_on=D(2026, 9, 7), reply="无违法犯罪记录", actor=s)
+        inspecting.record_exam(case, exam_date=D(2026, 9, 10), score_party_rules=85, score_law=80, score_integrity=90,
+                               actor=s)
 
     def publicity(self, case, start=PUBLICITY_START):
         self.inspection(case)
         self.checks(case)
-        return services.start_publicity(case, start_date=start, actor=self.staff)
+        return publicizing.start_publicity(case, start_date=start, actor=self.staff)
 
     def talk(self, case):
         publicity = self.publicity(case)
-        return services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION,
-                                         decided_on=publicity.end_date + datetime.timedelta(days=1), actor=self.staff)
+        return publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION,
+                                            decided_on=publicity.end_date + datetime.timedelta(days=1),
+                                            actor=self.staff)
 
     def record_talk(self, case):
-        return services.record_talk(case, talk_date=D(2026, 10, 13), bodies=[TalkBody.ORGANIZATION],
-                                    talkers="王建国（县委组织部副部长）", key_points="严守纪律", pledge=pledge_file(),
-                                    actor=self.staff)
+        return appointing.record_talk(case, talk_date=D(2026, 10, 13), bodies=[TalkBody.ORGANIZATION],
+                                      talkers="王建国（县委组织部副部长）", key_points="严守纪律", pledge=pledge_file(),
+                                      actor=self.staff)
 
     def appointed(self, case):
         self.talk(case)
         self.record_talk(case)
-        return services.appoint(case, appointed_on=D(2026, 10, 15), document_no="青组干〔2026〕12号",
-                                actor=self.leader)
+        return appointing.appoint(case, appointed_on=D(2026, 10, 15), document_no="青组干〔2026〕12号",
+                                  actor=self.leader)
 
 
 @pytest.fixture

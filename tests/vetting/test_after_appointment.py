@@ -15,8 +15,9 @@ from core.models import AuditEvent
 from core.refusals import Refused
 from tests.factories import CadreFactory
 from tests.vetting.conftest import fresh, refused
-from vetting import permissions, services, views
+from vetting import permissions, views
 from vetting.models import CaseStatus, MoveKind, ProbationResult, VettingCase
+from vetting.services import appointing, inspecting
 
 D = datetime.date
 S = CaseStatus
@@ -102,7 +103,7 @@ def test_only_a_leader_confirms_the_appointment(client_for, staff, section_head,
     data = {"appoint-appointed_on": "2026-10-15", "appoint-document_no": "青组干〔2026〕12号"}
     for user in (staff, section_head):
         with refused("denied"):
-            services.appoint(case, appointed_on=D(2026, 10, 15), actor=user)
+            appointing.appoint(case, appointed_on=D(2026, 10, 15), actor=user)
         page = client_for(user).get(url("case", case)).content.decode()
         assert 'data-testid="form-appoint"' not in page and "由部领导确认任职" in page
         assert client_for(user).post(url("action", case, "appoint"), data).status_code == 403
@@ -130,8 +131,8 @@ def test_every_action_offered_on_the_page_is_allowed(persona, request, client_fo
     drive.publicity(stages[2])
     _talk_ready(stages[3], drive)
     drive.appointed(stages[4])
-    services.record_recommendation(stages[0], held_on=D(2026, 9, 2), votes_cast=60, votes_for=20,
-                                   actor=drive.staff)  # below 50%: the override is offered
+    inspecting.record_recommendation(stages[0], held_on=D(2026, 9, 2), votes_cast=60, votes_for=20,
+                                     actor=drive.staff)  # below 50%: the override is offered
     seen = set()
     for case in stages:
         offered = _offered(client.get(url("case", case)).content.decode())
@@ -152,9 +153,9 @@ def test_every_action_offered_on_the_page_is_allowed(persona, request, client_fo
 
 def test_incompetent_removes_the_trial_post_through_the_position_history(promoted, staff, town):
     assessed = D(2027, 10, 20)
-    services.assess_probation(promoted, result=ProbationResult.INCOMPETENT, assessed_on=assessed,
-                              note="试用期考核测评不胜任票超过三分之一", arranged_unit=town, arranged_title="副镇长",
-                              arranged_rank=Rank.SECTION_DEPUTY, actor=staff)
+    appointing.assess_probation(promoted, result=ProbationResult.INCOMPETENT, assessed_on=assessed,
+                                note="试用期考核测评不胜任票超过三分之一", arranged_unit=town, arranged_title="副镇长",
+                                arranged_rank=Rank.SECTION_DEPUTY, actor=staff)
     case = fresh(promoted)
     cadre = case.cadre
     assert case.status == S.TRIAL_REMOVED and case.closed_on == assessed
@@ -175,7 +176,7 @@ def test_incompetent_removes_the_trial_post_through_the_position_history(promote
     (Rank.PRINCIPAL_STAFF_4, True), (Rank.STAFF_1, False),
 ])
 def test_arranged_rank_may_not_be_lower_than_before_the_trial(rank, allowed, promoted, staff, town):
-    call = lambda: services.assess_probation(  # noqa: E731
+    call = lambda: appointing.assess_probation(  # noqa: E731
         promoted, result=ProbationResult.INCOMPETENT, assessed_on=D(2027, 10, 20), note="不胜任", arranged_unit=town,
         arranged_title="综合办干部", arranged_rank=rank, actor=staff)
     if allowed:
@@ -201,12 +202,12 @@ def test_ranks_compare_across_the_two_ladders():
 
 def test_incompetent_needs_the_arranged_post_and_competent_changes_no_post(promoted, staff, town):
     with pytest.raises(Refused, match="安排的单位、职务和职级"):
-        services.assess_probation(promoted, result=ProbationResult.INCOMPETENT, assessed_on=D(2027, 10, 20),
-                                  note="不胜任", actor=staff)
+        appointing.assess_probation(promoted, result=ProbationResult.INCOMPETENT, assessed_on=D(2027, 10, 20),
+                                    note="不胜任", actor=staff)
     before = PositionHistory.objects.filter(cadre=promoted.cadre).count()
-    services.assess_probation(promoted, result=ProbationResult.COMPETENT, assessed_on=D(2027, 10, 15),
-                              note="胜任", arranged_unit=town, arranged_title="x", arranged_rank=Rank.STAFF_2,
-                              actor=staff)
+    appointing.assess_probation(promoted, result=ProbationResult.COMPETENT, assessed_on=D(2027, 10, 15),
+                                note="胜任", arranged_unit=town, arranged_title="x", arranged_rank=Rank.STAFF_2,
+                                actor=staff)
     case = fresh(promoted)
     assert case.status == S.APPOINTED and case.cadre.post_title == "镇长"
     assert case.cadre.status == CadreStatus.SERVING

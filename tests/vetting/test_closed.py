@@ -8,7 +8,7 @@ from django.db import DatabaseError, transaction
 from cadres.models import Rank
 from core.refusals import Refused
 from tests.vetting.conftest import fresh, pledge_file, refused
-from vetting import services, workflow
+from vetting import workflow
 from vetting.models import (
     ArchiveResult,
     CaseStatus,
@@ -22,6 +22,7 @@ from vetting.models import (
     TalkBody,
     VettingCase,
 )
+from vetting.services import appointing, inspecting, lifecycle, publicizing
 
 D = datetime.date
 S = CaseStatus
@@ -30,33 +31,33 @@ S = CaseStatus
 def step_calls(case, actor):
     """Every step-editing service, with valid arguments."""
     return {
-        "recommendation": lambda: services.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=10,
-                                                                 votes_for=8, actor=actor),
-        "override_recommendation": lambda: services.override_recommendation(case, "理由", actor=actor),
-        "archive": lambda: services.record_archive_review(case, reviewed_on=D(2026, 9, 3), result=ArchiveResult.CLEAR,
-                                                          problems=[], findings="", actor=actor),
-        "personal_matters": lambda: services.record_personal_matters(
+        "recommendation": lambda: inspecting.record_recommendation(case, held_on=D(2026, 9, 2), votes_cast=10,
+                                                                   votes_for=8, actor=actor),
+        "override_recommendation": lambda: inspecting.override_recommendation(case, "理由", actor=actor),
+        "archive": lambda: inspecting.record_archive_review(case, reviewed_on=D(2026, 9, 3), result=ArchiveResult.CLEAR,
+                                                            problems=[], findings="", actor=actor),
+        "personal_matters": lambda: inspecting.record_personal_matters(
             case, checked_on=D(2026, 9, 3), result=PersonalMattersResult.CONSISTENT, actor=actor),
-        "discipline_request": lambda: services.request_discipline_opinion(case, requested_on=D(2026, 9, 3),
-                                                                          actor=actor),
-        "discipline_reply": lambda: services.record_discipline_reply(
+        "discipline_request": lambda: inspecting.request_discipline_opinion(case, requested_on=D(2026, 9, 3),
+                                                                            actor=actor),
+        "discipline_reply": lambda: inspecting.record_discipline_reply(
             case, replied_on=D(2026, 9, 9), conclusion=DisciplineConclusion.NO_ISSUES, reply="", actor=actor),
-        "petition": lambda: services.complete_petition_check(case, checked_on=D(2026, 9, 3), conclusion="无",
-                                                             actor=actor),
-        "opinion": lambda: services.request_opinion(case, department=Department.TAX, requested_on=D(2026, 9, 3),
-                                                    actor=actor),
-        "exam": lambda: services.record_exam(case, exam_date=D(2026, 9, 30), score_party_rules=90, score_law=90,
-                                             score_integrity=90, actor=actor),
-        "feedback": lambda: services.record_feedback(case, received_on=D(2026, 9, 30), channel=FeedbackChannel.ONLINE,
-                                                     content="内容", actor=actor),
-        "decide": lambda: services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION,
-                                                    decided_on=D(2026, 10, 12), actor=actor),
-        "talk": lambda: services.record_talk(case, talk_date=D(2026, 10, 13), bodies=[TalkBody.DISCIPLINE],
-                                             talkers="某某", key_points="要点", pledge=pledge_file(), actor=actor),
-        "appoint": lambda: services.appoint(case, appointed_on=D(2026, 10, 20), actor=actor),
-        "probation": lambda: services.assess_probation(case, result=ProbationResult.INCOMPETENT,
-                                                       assessed_on=D(2027, 10, 20), note="不胜任", actor=actor),
-        "crosscheck": lambda: services.rerun_crosscheck(case, actor=actor),
+        "petition": lambda: inspecting.complete_petition_check(case, checked_on=D(2026, 9, 3), conclusion="无",
+                                                               actor=actor),
+        "opinion": lambda: inspecting.request_opinion(case, department=Department.TAX, requested_on=D(2026, 9, 3),
+                                                      actor=actor),
+        "exam": lambda: inspecting.record_exam(case, exam_date=D(2026, 9, 30), score_party_rules=90, score_law=90,
+                                               score_integrity=90, actor=actor),
+        "feedback": lambda: publicizing.record_feedback(case, received_on=D(2026, 9, 30),
+                                                        channel=FeedbackChannel.ONLINE, content="内容", actor=actor),
+        "decide": lambda: publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION,
+                                                       decided_on=D(2026, 10, 12), actor=actor),
+        "talk": lambda: appointing.record_talk(case, talk_date=D(2026, 10, 13), bodies=[TalkBody.DISCIPLINE],
+                                               talkers="某某", key_points="要点", pledge=pledge_file(), actor=actor),
+        "appoint": lambda: appointing.appoint(case, appointed_on=D(2026, 10, 20), actor=actor),
+        "probation": lambda: appointing.assess_probation(case, result=ProbationResult.INCOMPETENT,
+                                                         assessed_on=D(2027, 10, 20), note="不胜任", actor=actor),
+        "crosscheck": lambda: appointing.rerun_crosscheck(case, actor=actor),
     }
 
 
@@ -65,15 +66,15 @@ def step_calls(case, actor):
 def test_no_step_can_be_edited_after_the_case_is_closed(case, drive, staff, section_head, leader, closed_by):
     if closed_by == "terminated":
         drive.inspection(case)
-        services.record_archive_review(case, reviewed_on=D(2026, 9, 3), result=ArchiveResult.FALSIFIED,
-                                       problems=["birth_date"], findings="出生日期涂改", actor=staff)
-        services.terminate(case, "档案审核发现出生日期造假", actor=section_head)
+        inspecting.record_archive_review(case, reviewed_on=D(2026, 9, 3), result=ArchiveResult.FALSIFIED,
+                                         problems=["birth_date"], findings="出生日期涂改", actor=staff)
+        lifecycle.terminate(case, "档案审核发现出生日期造假", actor=section_head)
     else:
         drive.appointed(case)
         result = ProbationResult.COMPETENT if closed_by == "appointed" else ProbationResult.INCOMPETENT
-        services.assess_probation(case, result=result, assessed_on=D(2027, 10, 15), note="考核情况", actor=staff,
-                                  arranged_unit=case.cadre.unit, arranged_title="副镇长",
-                                  arranged_rank=Rank.SECTION_DEPUTY)
+        appointing.assess_probation(case, result=result, assessed_on=D(2027, 10, 15), note="考核情况", actor=staff,
+                                    arranged_unit=case.cadre.unit, arranged_title="副镇长",
+                                    arranged_rank=Rank.SECTION_DEPUTY)
     case = fresh(case)
     assert case.is_closed
     events = StepEvent.objects.filter(case=case).count()
@@ -92,10 +93,10 @@ def test_no_step_can_be_edited_after_the_case_is_closed(case, drive, staff, sect
         with pytest.raises(Refused):
             call()
     with refused("closed"):
-        services.override_blocking(case, "理由", actor=leader)
+        appointing.override_blocking(case, "理由", actor=leader)
     for action in workflow.MACHINE.actions:
         with refused("state"):
-            services.transition(case, action, actor=staff, reason="理由")
+            lifecycle.transition(case, action, actor=staff, reason="理由")
 
 
 @pytest.mark.django_db

@@ -8,8 +8,9 @@ from cadres.registry import CaseRef, register_case_source, register_warning_rule
 from core.models import AuditEvent
 from core.refusals import Refused
 from tests.vetting.conftest import fresh, refused
-from vetting import services, stats, workflow
+from vetting import stats, workflow
 from vetting.models import CaseStatus, CrossCheck
+from vetting.services import appointing
 
 D = datetime.date
 S = CaseStatus
@@ -62,25 +63,25 @@ def test_blocking_item_stops_the_appointment_until_a_leader_overrides_in_writing
     drive.talk(case)
     drive.record_talk(case)
     with refused("incomplete", match="须部领导书面批准"):
-        services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
+        appointing.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     assert fresh(case).status == S.TALK
     assert stats.blocked_count() == 1
 
     for not_a_leader in (staff, section_head):
         with refused("denied"):
-            services.override_blocking(case, "同意任职", actor=not_a_leader)
+            appointing.override_blocking(case, "同意任职", actor=not_a_leader)
     with pytest.raises(Refused, match="书面意见"):
-        services.override_blocking(case, " ", actor=leader)
+        appointing.override_blocking(case, " ", actor=leader)
 
     reason = "诫勉事由为工作失误，经部务会研究，影响期满前不作提拔，本次为平级任职，不受影响"
-    services.override_blocking(case, reason, actor=leader)
+    appointing.override_blocking(case, reason, actor=leader)
     event = AuditEvent.objects.get(name="vetting.crosscheck.overridden")
     assert event.actor == leader and event.target_id == case.number
     assert event.changes["override_reason"] == reason and event.changes["items"] == ["处于影响期"]
     assert case.events.filter(step="crosscheck", actor=leader, detail__contains=reason).exists()
     assert stats.blocked_count() == 0
 
-    services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
+    appointing.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     assert fresh(case).status == S.PROBATION
 
 

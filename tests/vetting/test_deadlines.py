@@ -10,8 +10,8 @@ from core.models import Notification, WorkCalendarDay, WorkCalendarYear
 from core.refusals import Refused
 from tests.vetting.conftest import fresh
 from vetting import deadlines as vetting_deadlines
-from vetting import services
 from vetting.models import Department, OpinionRequest, VettingSettings
+from vetting.services import appointing, inspecting
 
 D = datetime.date
 Level = Notification.Level
@@ -53,8 +53,8 @@ def test_assessed_probation_is_no_longer_reminded(case, drive, staff):
     from vetting.models import ProbationResult
 
     end = drive.appointed(case).probation_end
-    services.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=end, note="德才表现好，胜任",
-                              actor=staff)
+    appointing.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=end, note="德才表现好，胜任",
+                                actor=staff)
     assert fresh(case).status == "appointed"
     assert dues(vetting_deadlines.probation_ends, end) == []
 
@@ -65,17 +65,17 @@ def test_competent_only_after_the_probation_ends(case, drive, staff):
 
     end = drive.appointed(case).probation_end
     with pytest.raises(Refused, match="期满后"):
-        services.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=end - datetime.timedelta(1),
-                                  note="胜任", actor=staff)
+        appointing.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=end - datetime.timedelta(1),
+                                    note="胜任", actor=staff)
 
 
 @pytest.mark.django_db
 def test_overdue_opinion_replies_are_reported(case, drive, staff):
     drive.inspection(case)
-    police = services.request_opinion(case, department=Department.POLICE, requested_on=D(2026, 9, 1), actor=staff)
-    services.request_opinion(case, department=Department.OTHER, department_name="县税务局", requested_on=D(2026, 9, 1),
-                             actor=staff)
-    discipline = services.request_discipline_opinion(case, requested_on=D(2026, 9, 1), actor=staff)
+    police = inspecting.request_opinion(case, department=Department.POLICE, requested_on=D(2026, 9, 1), actor=staff)
+    inspecting.request_opinion(case, department=Department.OTHER, department_name="县税务局",
+                               requested_on=D(2026, 9, 1), actor=staff)
+    discipline = inspecting.request_discipline_opinion(case, requested_on=D(2026, 9, 1), actor=staff)
     assert police.reply_deadline == D(2026, 9, 8) == discipline.reply_deadline
     on = D(2026, 9, 10)
     assert sorted(dues(vetting_deadlines.opinion_replies, on)) == [
@@ -84,7 +84,7 @@ def test_overdue_opinion_replies_are_reported(case, drive, staff):
         ("vetting.discipline_reply", D(2026, 9, 8), Level.OVERDUE)]
     titles = [d.title for d in deadlines.evaluate(vetting_deadlines.opinion_replies, on)]
     assert any("县税务局" in t for t in titles) and any("公安" in t for t in titles)
-    services.record_opinion_reply(case, police.code, replied_on=D(2026, 9, 9), reply="无记录", actor=staff)
+    inspecting.record_opinion_reply(case, police.code, replied_on=D(2026, 9, 9), reply="无记录", actor=staff)
     assert len(dues(vetting_deadlines.opinion_replies, on)) == 1
 
 
@@ -99,7 +99,7 @@ def test_publicity_end_is_reported(case, drive):
 def test_provisional_deadline_is_stored_and_recomputed_when_the_year_is_entered(case, drive, staff):
     drive.inspection(case)
     # chinese-calendar does not know 2027 yet: a request on 2027-01-04 gets a 暂定 deadline.
-    item = services.request_opinion(case, department=Department.AUDIT, requested_on=D(2027, 1, 4), actor=staff)
+    item = inspecting.request_opinion(case, department=Department.AUDIT, requested_on=D(2027, 1, 4), actor=staff)
     assert item.reply_deadline == D(2027, 1, 11) and item.reply_deadline_provisional
     WorkCalendarYear.objects.create(year=2027, source="国办发明电〔2026〕X号")
     WorkCalendarDay.objects.create(date=D(2027, 1, 5), is_working_day=False, name="假设的假日")

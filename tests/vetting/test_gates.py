@@ -13,8 +13,8 @@ from cadres.warnings import impact_period_rule
 from core.models import WorkCalendarYear
 from core.refusals import Refused
 from tests.vetting.conftest import PUBLICITY_START, fresh, refused
-from vetting import services
 from vetting.models import CaseStatus, CrossCheck, ProbationResult, PublicityOutcome
+from vetting.services import appointing, inspecting, publicizing
 
 D = datetime.date
 S = CaseStatus
@@ -36,9 +36,9 @@ def test_publicity_across_national_day_2026_is_concluded_only_after_its_last_day
     clock.set(D(2026, 10, 20))
     for too_early in (D(2026, 10, 9), D(2026, 10, 10)):
         with refused("incomplete", match="公示期至2026-10-10，须在公示期满后（2026-10-11起）"):
-            services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=too_early, actor=staff)
+            publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=too_early, actor=staff)
     assert fresh(case).status == S.PUBLICITY and fresh(case).publicity.outcome == ""
-    services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 11), actor=staff)
+    publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 11), actor=staff)
     assert fresh(case).status == S.TALK
 
 
@@ -47,10 +47,11 @@ def test_publicity_outcome_is_never_recorded_on_a_future_date(case, drive, staff
     """The outcome is a fact: not dated after today, and not today while the period's last day is today."""
     drive.publicity(case, start=PUBLICITY_START)
     clock.set(D(2026, 10, 10))
-    with pytest.raises(Refused, match="认定日期（2026-10-12）晚于今天（2026-10-10）"):
-        services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 12), actor=staff)
+    with pytest.raises(Refused, match="认定日期不能晚于今天"):
+        publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 12),
+                                     actor=staff)
     with refused("incomplete", match="公示期满后"):
-        services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, actor=staff)  # today, the last day
+        publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, actor=staff)  # today, the last day
     assert fresh(case).status == S.PUBLICITY
 
 
@@ -64,13 +65,13 @@ def test_a_publicity_ending_in_a_year_without_holiday_schedule_waits_for_it(case
     assert (publicity.end_date, publicity.end_provisional) == (D(2027, 1, 5), True)
     clock.set(D(2027, 2, 1))
     with refused("incomplete", match="暂定：须待录入2027年节假日安排"):
-        services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2027, 2, 1), actor=staff)
+        publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2027, 2, 1), actor=staff)
     assert fresh(case).status == S.PUBLICITY
 
     WorkCalendarYear.objects.create(year=2027, source="国办发明电〔2026〕X号")  # weekends only, 01-01 a working day
     publicity = fresh(case).publicity
     assert (publicity.end_date, publicity.end_provisional) == (D(2027, 1, 4), False)
-    services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2027, 2, 1), actor=staff)
+    publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2027, 2, 1), actor=staff)
     assert fresh(case).status == S.TALK
 
 
@@ -116,14 +117,14 @@ def test_a_measure_recorded_after_publicity_blocks_the_appointment(cadre, case, 
     clock.set(D(2026, 10, 15))
     refusal = "处于影响期：2026-10-14受到诫勉，期内不得提拔，影响期至2027-04-13.*须部领导书面批准"
     with refused("incomplete", match=refusal):
-        services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
+        appointing.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     case = fresh(case)
     assert case.status == S.TALK and not hasattr(case, "appointment")
     found = case.crosschecks.get(occasion=CrossCheck.Occasion.APPOINTMENT)
     assert [(i.blocking, i.overridden) for i in found.items.all()] == [(True, False)]
 
-    services.override_blocking(case, "诫勉系工作失误，经部务会研究同意平级任用", actor=leader)
-    services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
+    appointing.override_blocking(case, "诫勉系工作失误，经部务会研究同意平级任用", actor=leader)
+    appointing.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     assert fresh(case).status == S.PROBATION
 
 
@@ -135,7 +136,7 @@ def test_an_approval_covers_only_what_it_names(cadre, case, drive, leader, clock
     clock.set(D(2026, 10, 13))
     drive.talk(case)
     drive.record_talk(case)
-    services.override_blocking(case, "同意", actor=leader)
+    appointing.override_blocking(case, "同意", actor=leader)
     petitions = set()
 
     @register_warning_rule("petitions.open_specific_clues", "有线索具体的信访举报尚未办结", blocking=True)
@@ -145,7 +146,7 @@ def test_an_approval_covers_only_what_it_names(cadre, case, drive, leader, clock
     petitions.add(cadre.pk)
     clock.set(D(2026, 10, 15))
     with refused("incomplete") as caught:
-        services.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
+        appointing.appoint(case, appointed_on=D(2026, 10, 15), actor=leader)
     assert "XF-2026-00042" in str(caught.value) and "诫勉" not in str(caught.value)
     check = fresh(case).crosschecks.get(occasion=CrossCheck.Occasion.APPOINTMENT)
     assert {(i.code, i.overridden) for i in check.items.filter(blocking=True)} == {
@@ -163,13 +164,13 @@ def test_confirmation_after_probation_rechecks_live(cadre, case, drive, leader, 
     admonish(cadre, D(2027, 8, 1))
     clock.set(D(2027, 10, 16))
     with refused("incomplete", match="处于影响期"):
-        services.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=D(2027, 10, 16),
-                                  note="胜任", actor=section_head)
+        appointing.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=D(2027, 10, 16),
+                                    note="胜任", actor=section_head)
     assert fresh(case).status == S.PROBATION
     assert fresh(case).crosschecks.filter(occasion=CrossCheck.Occasion.CONFIRMATION).exists()
-    services.override_blocking(case, "诫勉事由已整改到位，同意正式任职", actor=leader)
-    services.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=D(2027, 10, 16), note="胜任",
-                              actor=section_head)
+    appointing.override_blocking(case, "诫勉事由已整改到位，同意正式任职", actor=leader)
+    appointing.assess_probation(case, result=ProbationResult.COMPETENT, assessed_on=D(2027, 10, 16), note="胜任",
+                                actor=section_head)
     assert fresh(case).status == S.APPOINTED
 
 
@@ -197,7 +198,7 @@ def test_the_page_refuses_an_appointment_a_new_blocker_stops(client_for, cadre, 
 @pytest.mark.django_db
 def test_a_case_cannot_be_opened_on_a_future_date(open_case, clock):
     clock.set(D(2026, 8, 31))
-    with pytest.raises(Refused, match="启动日期（2026-09-01）晚于今天"):
+    with pytest.raises(Refused, match="启动日期不能晚于今天"):
         open_case()
 
 
@@ -206,18 +207,18 @@ def test_step_dates_after_today_are_refused(case, drive, staff, leader, clock):
     """Recommendation, feedback, talk, appointment: each records a fact, so none is dated after today."""
     clock.set(D(2026, 9, 2))
     with pytest.raises(Refused, match="民主推荐日期"):
-        services.record_recommendation(case, held_on=D(2026, 9, 3), votes_cast=60, votes_for=48, actor=staff)
+        inspecting.record_recommendation(case, held_on=D(2026, 9, 3), votes_cast=60, votes_for=48, actor=staff)
     clock.set(D(2026, 10, 20))
     drive.publicity(case)
     with pytest.raises(Refused, match="收到日期"):
-        services.record_feedback(case, received_on=D(2026, 10, 21), channel="call", content="反映", actor=staff)
-    services.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 11), actor=staff)
+        publicizing.record_feedback(case, received_on=D(2026, 10, 21), channel="call", content="反映", actor=staff)
+    publicizing.decide_publicity(case, outcome=PublicityOutcome.NO_OBJECTION, decided_on=D(2026, 10, 11), actor=staff)
     with pytest.raises(Refused, match="谈话日期"):
-        services.record_talk(case, talk_date=D(2026, 10, 21), bodies=["organization"], talkers="王建国",
-                             key_points="严守纪律", pledge=None, actor=staff)
+        appointing.record_talk(case, talk_date=D(2026, 10, 21), bodies=["organization"], talkers="王建国",
+                               key_points="严守纪律", pledge=None, actor=staff)
     drive.record_talk(case)
-    with pytest.raises(Refused, match="任职日期（2026-10-21）晚于今天"):
-        services.appoint(case, appointed_on=D(2026, 10, 21), actor=leader)
+    with pytest.raises(Refused, match="任职日期不能晚于今天"):
+        appointing.appoint(case, appointed_on=D(2026, 10, 21), actor=leader)
     assert fresh(case).status == S.TALK
 
 
@@ -237,7 +238,7 @@ def test_an_appointment_refused_for_its_date_leaves_no_recheck(case, drive, lead
     drive.talk(case)
     drive.record_talk(case)  # talk on 2026-10-13
     with pytest.raises(Refused, match="不能早于任前廉政谈话日期"):
-        services.appoint(case, appointed_on=D(2026, 10, 12), actor=leader)
+        appointing.appoint(case, appointed_on=D(2026, 10, 12), actor=leader)
     assert not case.crosschecks.filter(occasion=CrossCheck.Occasion.APPOINTMENT).exists()
 
 

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cadres import registry
 from tests.factories import CadreFactory, UnitFactory
-from vetting import services, stats, timeline
+from vetting import stats, timeline
 from vetting.models import ArchiveResult, CaseStatus, FeedbackChannel, FeedbackConclusion, VettingCase
+from vetting.services import inspecting, lifecycle, publicizing
 
 D = datetime.date
 S = CaseStatus
@@ -20,17 +21,17 @@ def test_stats_by_stage_halted_feedback_and_scope(open_case, drive, staff, secti
                                                   other_county, other_county_staff):
     first = open_case()
     drive.publicity(first)
-    item = services.record_feedback(first, received_on=D(2026, 9, 29), channel=FeedbackChannel.LETTER,
-                                    content="反映问题", actor=staff)
-    services.verify_feedback(first, item.code, conclusion=FeedbackConclusion.UNTRUE, verification="不实",
-                             verified_on=D(2026, 9, 30), actor=staff)
-    services.record_feedback(first, received_on=D(2026, 9, 30), channel=FeedbackChannel.ONLINE, content="又一件",
-                             actor=staff)
+    item = publicizing.record_feedback(first, received_on=D(2026, 9, 29), channel=FeedbackChannel.LETTER,
+                                       content="反映问题", actor=staff)
+    publicizing.verify_feedback(first, item.code, conclusion=FeedbackConclusion.UNTRUE, verification="不实",
+                                verified_on=D(2026, 9, 30), actor=staff)
+    publicizing.record_feedback(first, received_on=D(2026, 9, 30), channel=FeedbackChannel.ONLINE, content="又一件",
+                                actor=staff)
     second = open_case(candidate=CadreFactory(unit=cadre.unit))
     drive.inspection(second)
-    services.record_archive_review(second, reviewed_on=D(2026, 9, 3), result=ArchiveResult.FALSIFIED,
-                                   problems=["birth_date"], findings="出生日期涂改", actor=staff)
-    services.terminate(second, "档案造假", actor=section_head)
+    inspecting.record_archive_review(second, reviewed_on=D(2026, 9, 3), result=ArchiveResult.FALSIFIED,
+                                     problems=["birth_date"], findings="出生日期涂改", actor=staff)
+    lifecycle.terminate(second, "档案造假", actor=section_head)
 
     with CaptureQueriesContext(connection) as queries:
         summary = stats.summary()

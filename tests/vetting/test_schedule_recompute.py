@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from core.models import Notification, WorkCalendarDay
-from vetting import services
 from vetting.models import Department, OpinionRequest, Publicity
+from vetting.services import inspecting, publicizing
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_publicity_end_at_the_minimum_moves_with_a_new_rest_day(case, drive, sta
 def test_a_longer_publicity_keeps_its_end(case, drive, staff):
     drive.inspection(case)
     drive.checks(case)
-    publicity = services.start_publicity(case, start_date=D(2026, 9, 28), end_date=D(2026, 10, 20), actor=staff)
+    publicity = publicizing.start_publicity(case, start_date=D(2026, 9, 28), end_date=D(2026, 10, 20), actor=staff)
     WorkCalendarDay.objects.create(date=D(2026, 10, 9), is_working_day=False)
     publicity = Publicity.objects.get(pk=publicity.pk)
     assert (publicity.min_end_date, publicity.end_date) == (D(2026, 10, 12), D(2026, 10, 20))
@@ -35,7 +35,7 @@ def test_a_longer_publicity_keeps_its_end(case, drive, staff):
 
 def test_opinion_reply_deadline_moves_and_comes_back(case, drive, staff):
     drive.inspection(case)
-    item = services.request_opinion(case, department=Department.AUDIT, requested_on=D(2026, 9, 28), actor=staff)
+    item = inspecting.request_opinion(case, department=Department.AUDIT, requested_on=D(2026, 9, 28), actor=staff)
     assert item.reply_deadline == D(2026, 10, 10)
     day = WorkCalendarDay.objects.create(date=D(2026, 10, 9), is_working_day=False)
     assert OpinionRequest.objects.get(pk=item.pk).reply_deadline == D(2026, 10, 12)

@@ -75,11 +75,11 @@ def test_unknown_case_number_is_404(client_for, staff):
 
 @pytest.mark.django_db
 def test_a_user_never_sees_the_case_about_himself(client_for, staff, town, section_head):
-    from vetting import services
+    from vetting.services import lifecycle
 
     own = CadreFactory(unit=town, user=staff)
-    case = services.open_case(cadre=own, proposed_unit=town, proposed_title="镇长", proposed_rank="section_chief",
-                              move_kind="promotion", handler=section_head, actor=section_head)
+    case = lifecycle.open_case(cadre=own, proposed_unit=town, proposed_title="镇长", proposed_rank="section_chief",
+                               move_kind="promotion", handler=section_head, actor=section_head)
     assert client_for(staff).get(url("case", case)).status_code == 404
 
 
@@ -129,10 +129,10 @@ def test_the_step_holding_the_move_on_stays_unfolded_and_so_does_a_refused_form(
 
 @pytest.mark.django_db
 def test_a_suspended_case_leads_with_resuming(client_for, staff, case, drive):
-    from vetting import services
+    from vetting.services import lifecycle
 
     drive.inspection(case)
-    services.suspend(case, "等待纪委监委核查结果", actor=staff)
+    lifecycle.suspend(case, "等待纪委监委核查结果", actor=staff)
     page = client_for(staff).get(url("case", case)).content.decode()
     assert fold(page, "status") == {"open": True, "current": True}
     assert fold(page, "step-archive") == {"open": False, "current": False}
@@ -255,11 +255,11 @@ def test_sheet_excel_download(client_for, staff, case, drive):
 
 @pytest.mark.django_db
 def test_sheet_excel_is_formula_safe(client_for, staff, case, drive):
-    from vetting import services
+    from vetting.services import inspecting
 
     drive.inspection(case)
-    services.record_personal_matters(case, checked_on=D(2026, 9, 4), result="consistent",
-                                     notes="=HYPERLINK(\"http://x\")", actor=staff)
+    inspecting.record_personal_matters(case, checked_on=D(2026, 9, 4), result="consistent",
+                                       notes="=HYPERLINK(\"http://x\")", actor=staff)
     content = client_for(staff).get(url("sheet_xlsx", case)).content
     values = [c for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True) for c in row if c]
     assert not any(str(v).startswith("=") for v in values)

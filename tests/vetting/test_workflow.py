@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from tests.vetting.conftest import fresh, refused
-from vetting import services, workflow
+from vetting import workflow
 from vetting.models import CaseStatus, MoveKind, StepEvent, VettingCase
+from vetting.services import inspecting, lifecycle, publicizing
 
 S = CaseStatus
 ILLEGAL = workflow.MACHINE.illegal()
@@ -43,7 +44,7 @@ def test_every_illegal_transition_is_refused(case, section_head, source, action)
     VettingCase.objects.filter(pk=case.pk).update(status=source, suspended_from=S.INSPECTION)
     events = StepEvent.objects.filter(case=case).count()
     with refused("state"):
-        services.transition(case, action, actor=section_head, reason="理由")
+        lifecycle.transition(case, action, actor=section_head, reason="理由")
     assert fresh(case).status == source
     assert StepEvent.objects.filter(case=case).count() == events
 
@@ -55,8 +56,8 @@ def test_a_suspended_case_resumes_only_at_the_stage_it_was_held(case, staff, hel
     for other in (S.RECOMMENDATION, S.INSPECTION, S.PUBLICITY, S.TALK):
         if other != held:
             with refused("state", match="只能恢复到暂缓前的环节"):
-                services.transition(case, "resume", target=other, actor=staff)
-    services.resume(case, "情况已查清", actor=staff)
+                lifecycle.transition(case, "resume", target=other, actor=staff)
+    lifecycle.resume(case, "情况已查清", actor=staff)
     assert fresh(case).status == held
     assert fresh(case).suspended_from == ""
 
@@ -64,14 +65,14 @@ def test_a_suspended_case_resumes_only_at_the_stage_it_was_held(case, staff, hel
 @pytest.mark.django_db
 def test_suspend_and_terminate_need_a_reason(case, staff, section_head):
     with refused("required", match="请填写暂缓理由"):
-        services.suspend(case, "  ", actor=staff)
-    services.suspend(case, "人选身体原因，暂缓考察", actor=staff)
+        lifecycle.suspend(case, "  ", actor=staff)
+    lifecycle.suspend(case, "人选身体原因，暂缓考察", actor=staff)
     case = fresh(case)
     assert (case.status, case.suspended_from, case.status_reason) == (S.SUSPENDED, S.RECOMMENDATION,
                                                                         "人选身体原因，暂缓考察")
     with refused("denied"):
-        services.terminate(case, "不再考虑", actor=staff)
-    services.terminate(case, "本人申请不再作为考察对象", actor=section_head)
+        lifecycle.terminate(case, "不再考虑", actor=staff)
+    lifecycle.terminate(case, "本人申请不再作为考察对象", actor=section_head)
     case = fresh(case)
     assert case.status == S.TERMINATED and case.is_closed and case.closed_on
 
@@ -79,14 +80,14 @@ def test_suspend_and_terminate_need_a_reason(case, staff, section_head):
 @pytest.mark.django_db
 def test_moving_forward_needs_the_stage_done(case, staff, drive):
     with refused("incomplete", match="民主推荐"):
-        services.start_inspection(case, actor=staff)
+        inspecting.start_inspection(case, actor=staff)
     drive.inspection(case)
     with refused("incomplete") as caught:
-        services.start_publicity(case, start_date=drive_start(), actor=staff)
+        publicizing.start_publicity(case, start_date=drive_start(), actor=staff)
     for missing in ("档案审核", "个人有关事项", "纪检监察机关", "信访举报核查", "征求", "三考"):
         assert missing in str(caught.value)
     drive.checks(case)
-    services.start_publicity(case, start_date=drive_start(), actor=staff)
+    publicizing.start_publicity(case, start_date=drive_start(), actor=staff)
     assert fresh(case).status == S.PUBLICITY
 
 

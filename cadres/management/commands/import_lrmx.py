@@ -2,11 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cadres import lrmx, lrmx_import
+from cadres.lrmx import importing, parse
 from cadres.models import Rank
 from core.models import Unit, User
 
-SUFFIXES = (*lrmx.FILE_SUFFIXES, ".zip")
+SUFFIXES = (*parse.FILE_SUFFIXES, ".zip")
 
 
 def _files(paths):
@@ -46,21 +46,21 @@ class Command(BaseCommand):
                 raise CommandError(f"职级无效：{rank}，可填：{'、'.join(Rank.labels)}")
         sources = []
         for path in _files(paths):
-            sources += lrmx.open_upload_path(path.name, path)
+            sources += parse.open_upload_path(path.name, path)
         if not sources:
             raise CommandError("没有找到 .lrmx 文件")
-        batch = lrmx_import.plan(sources, units=Unit.objects.filter(is_active=True), default_unit=default_unit,
-                                 default_rank=default_rank)
+        batch = importing.plan(sources, units=Unit.objects.filter(is_active=True), default_unit=default_unit,
+                               default_rank=default_rank)
         self._report(batch)
         if dry_run:
             self.stdout.write(f"检查完毕（未保存）：可新增{batch.creates}人，更新{batch.updates}人，"
                               f"{len(batch.bad)}个文件有误")
             return
         if batch.bad and not only_good:
-            lrmx_import.record_rejected(batch, actor=actor, outcome="未通过检查，整批未导入")
+            importing.record_rejected(batch, actor=actor, outcome="未通过检查，整批未导入")
         try:
-            created, updated = lrmx_import.apply(batch, actor=actor, only_good=only_good)
-        except lrmx_import.ImportFailed as error:
+            created, updated = importing.apply(batch, actor=actor, only_good=only_good)
+        except importing.ImportFailed as error:
             raise CommandError(str(error)) from None
         skipped = f"，{len(batch.bad)}个文件未导入" if batch.bad else ""
         self.stdout.write(self.style.SUCCESS(f"导入完成：新增{created}人，更新{updated}人{skipped}"))

@@ -141,8 +141,10 @@ class Liaison:
 
 
 class Logs:
-    def __init__(self, org, cases, rng, today, log):
-        self.org, self.cases, self.rng, self.today, self.log = org, cases, rng, today, log
+    def __init__(self, org, rng, today, log, *, petitions, vetting, audits):
+        """`petitions`, `vetting`, `audits`: the case builders, whose rows the events and notifications name."""
+        self.org, self.rng, self.today, self.log = org, rng, today, log
+        self.petition_cases, self.vetting_cases, self.audit_cases = petitions, vetting, audits
 
     def notifications(self, count):
         org, rng, today = self.org, self.rng, self.today
@@ -163,14 +165,14 @@ class Logs:
                     f"/petitions/{p[1]}/",
                     f"{p[1]}受理告知期限",
                 )
-                for p in self.cases.petitions
+                for p in self.petition_cases.petitions
             ]
         )
         finding_ct = get_ct(apps.get_model("audits", "Finding")).pk
         pools.append(
             [
                 ("audits.rectification", finding_ct, str(f[0]), f[3], f[2], "", "审计发现问题整改期限")
-                for f in self.cases.findings
+                for f in self.audit_cases.findings
             ]
         )
         case_ct = get_ct(apps.get_model("vetting", "VettingCase")).pk
@@ -185,7 +187,7 @@ class Logs:
                     f"/vetting/{v[1]}/",
                     f"{v[1]}征求意见回复期限",
                 )
-                for v in self.cases.vetting
+                for v in self.vetting_cases.vetting
             ]
         )
         targets = [t for pool in pools for t in pool]
@@ -232,7 +234,7 @@ class Logs:
             .objects.filter(pk__in=org.office_users + org.heads)
             .values_list("pk", "username")
         )
-        petitions = self.cases.petitions or [(0, "XF-0000-00000", 0, "", None, 0)]
+        petitions = self.petition_cases.petitions or [(0, "XF-0000-00000", 0, "", None, 0)]
         start = datetime.datetime.combine(
             today - datetime.timedelta(days=60 * 30), datetime.time(1), tzinfo=datetime.UTC
         )

@@ -10,11 +10,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import tallies
-from scripts.bench.scale.cases import Cases
+from scripts.bench.scale.audit_cases import AuditCases
 from scripts.bench.scale.loader import Table, deferred_indexes, reset_sequences
 from scripts.bench.scale.logs import Liaison, Logs, analyze
 from scripts.bench.scale.org import Org
 from scripts.bench.scale.people import People
+from scripts.bench.scale.petition_cases import PetitionCases
+from scripts.bench.scale.vetting_cases import VettingCases
 
 # Province targets of the issue; the other scales are fractions of them.
 PROVINCE = {
@@ -121,18 +123,20 @@ def seed(
             cursor.execute("SET LOCAL synchronous_commit = off")
         org = Org(rng, tag, wanted["counties"], today, log)
         people = People(org, rng, today, log)
-        cases = Cases(org, people, rng, today, log)
+        petitions = PetitionCases(org, people, rng, today, log)
+        vetting = VettingCases(org, people, rng, today, log)
+        audits = AuditCases(org, people, rng, today, log)
         liaison = Liaison(org, people, rng, today, log)
-        logs = Logs(org, cases, rng, today, log)
+        logs = Logs(org, rng, today, log, petitions=petitions, vetting=vetting, audits=audits)
         context = deferred_indexes(_tables(), log=log, ddl_file=ddl_file) if defer_indexes else _null()
         with context:
             tables.append(org.build_units())
             org.build_users()
             tables += people.build(wanted["cadres"])
             tables += people.build_records()
-            tables += cases.build_petitions(wanted["petitions"])
-            tables += cases.build_vetting(wanted["vetting"])
-            tables += cases.build_audits(wanted["audits"])
+            tables += petitions.build_petitions(wanted["petitions"])
+            tables += vetting.build_vetting(wanted["vetting"])
+            tables += audits.build_audits(wanted["audits"])
             tables += liaison.build(wanted["items"])
             tables += logs.notifications(wanted["notifications"])
             step = time.monotonic()

@@ -1,6 +1,6 @@
 """Importing 干部任免审批表 files (.lrmx): compare each file with the record, then save the batch.
 
-`plan(sources, units=..., cadres=...)` parses every file (cadres.lrmx) and compares it with the record: a BatchPlan
+`plan(sources, units=..., cadres=...)` parses every file (cadres.lrmx.parse), compares it with the record: a BatchPlan
 with, per file, an error or the changes (old → new), the new positions, the résumé lines kept as text, the unknown
 tags. It saves nothing. `apply(batch, actor=...)` saves it in one transaction: all files or none, unless
 `only_good`. The cadre and its current post change only through cadres.services (one truth for the current post).
@@ -14,27 +14,21 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from cadres import services
-from cadres.lrmx import (
+from cadres.lrmx.parse import MAX_FILES, Person, fail, parse_person
+from cadres.lrmx.tags import (
     CADRE_TEXT,
     DAY_DATES,
     EDUCATION_TAGS,
     LABELS,
-    MAX_FILES,
     PROFILE_TEXT,
     LrmxError,
-    Person,
     UnitMatcher,
-    fail,
-    family_key,
-    family_rows,
     measure_lines,
     month_text,
-    parse_person,
-    profile_of,
-    record_values,
     same_month,
     stored_rewards,
 )
+from cadres.lrmx.write import family_key, family_rows, profile_of, record_values
 from cadres.models import AppointmentProfile, AssessmentGrade, Cadre, FamilyMember, Gender, PositionHistory, Rank
 from cadres.services import _sync_current_post
 from core import audit
