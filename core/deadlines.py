@@ -257,10 +257,7 @@ WITH {ctes}created AS (
     SELECT due.recipient_id, due.kind, %(target_type)s, due.target_id::text, left(due.title, 300),
         left(COALESCE(due.url, ''), 300), due.due_date, due.level, %(now)s
     FROM ({select}) AS due
-    {due} AND NOT EXISTS (
-        SELECT 1 FROM core_notification sent
-        WHERE sent.recipient_id = due.recipient_id AND sent.kind = due.kind AND sent.target_type_id = %(target_type)s
-          AND sent.target_id = due.target_id::text AND sent.level = due.level AND sent.due_date = due.due_date)
+    {due}
     ON CONFLICT ON CONSTRAINT core_notification_once_per_level DO NOTHING
     RETURNING kind
 )
@@ -269,9 +266,9 @@ SELECT kind, count(*) FROM created GROUP BY kind
 
 
 def _insert_select(rows):
-    """Run one Rows as a single INSERT ... SELECT; returns {kind: notifications created}. The reminders already
-    sent are passed over first (an index probe of the unique key), so a daily run builds titles and links only for
-    what is new; ON CONFLICT still settles two scans at once."""
+    """Run one Rows as a single INSERT ... SELECT; returns {kind: notifications created}. No anti-join with the
+    reminders already sent: ON CONFLICT DO NOTHING probes the unique key before inserting anyway, and a NOT EXISTS
+    above the providers' SELECT (whose titles are built below it) only doubled the probes (province: +0.2 s)."""
     ctes = "".join(f"{name} AS MATERIALIZED ({sql}), " for name, sql in rows.ctes)
     params = {**rows.params, "now": timezone.now(),
               "target_type": ContentType.objects.get_for_model(rows.target_model).pk}
