@@ -226,15 +226,17 @@ class Query:
     def setting(model, field, unit):
         """A number of a settings table a county may override (core.models.JurisdictionSettings) as it applies to
         the unit id column `unit`: JurisdictionSettings.for_unit in SQL (the nearest jurisdiction's row at or above
-        the unit, else the default row, which it makes sure exists)."""
+        the unit, else the default row, which it makes sure exists). Per row, an index lookup of the unit and of
+        its ancestors' rows; the default is read once (an InitPlan), not sorted in per row."""
         model.current()
         column, table = model._meta.get_field(field).column, model._meta.db_table
         return (
-            f"(SELECT jset.{column} FROM {table} jset "  # noqa: S608  # nosec B608 (a model's table and column)
-            f"LEFT JOIN core_unit jset_unit ON jset_unit.id = jset.jurisdiction_id "
-            f"WHERE jset.jurisdiction_id IS NULL OR jset.jurisdiction_id IN ("
-            f"SELECT unnest(string_to_array(rtrim(jset_of.path, '/'), '/'))::bigint FROM core_unit jset_of "
-            f"WHERE jset_of.id = {unit}) ORDER BY jset_unit.path DESC NULLS LAST LIMIT 1)")
+            f"COALESCE((SELECT jset.{column} FROM core_unit jset_of "  # noqa: S608  # nosec B608 (a model's table)
+            f"CROSS JOIN LATERAL unnest(string_to_array(rtrim(jset_of.path, '/'), '/')) WITH ORDINALITY "
+            f"AS jset_above(id, depth) JOIN {table} jset ON jset.jurisdiction_id = jset_above.id::bigint "
+            f"WHERE jset_of.id = {unit} ORDER BY jset_above.depth DESC LIMIT 1), "
+            f"(SELECT jset_default.{column} FROM {table} jset_default WHERE jset_default.jurisdiction_id IS NULL "
+            f"ORDER BY jset_default.id LIMIT 1))")
 
     def rows(self, select):
         return Rows(self.target_model, tuple(self.ctes.items()), select, dict(self.params))
@@ -264,7 +266,9 @@ SELECT kind, count(*) FROM created GROUP BY kind
 
 
 def _insert_select(rows):
-    """Run one Rows as a single INSERT ... SELECT; returns {kind: notifications created}."""
+    """Run one Rows as a single INSERT ... SELECT; returns {kind: notifications created}. No anti-join with the
+    reminders already sent: ON CONFLICT DO NOTHING probes the unique key before inserting anyway, and a NOT EXISTS
+    above the providers' SELECT (whose titles are built below it) only doubled the probes (province: +0.2 s)."""
     ctes = "".join(f"{name} AS MATERIALIZED ({sql}), " for name, sql in rows.ctes)
     params = {**rows.params, "now": timezone.now(),
               "target_type": ContentType.objects.get_for_model(rows.target_model).pk}

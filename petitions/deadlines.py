@@ -15,6 +15,8 @@ from core import roles, workdays
 from core.deadlines import Query
 from core.models import Unit, ancestors, nearest
 from petitions.models import (
+    BEFORE_ACCEPTANCE,
+    HANDLING_STATUSES,
     OPEN_STATUSES,
     CaseType,
     DayKind,
@@ -186,14 +188,14 @@ def pending(petition, transfers=None, reviews=None):
     status = petition.status
     if status in OPEN_STATUSES and petition.acceptance_due:
         done = (petition.acceptance_notified_on is not None if petition.case_type == CaseType.ACCUSATION
-                else status not in (Status.REGISTERED, Status.PROPOSED))
+                else status not in BEFORE_ACCEPTANCE)
         if not done:
             label = "受理告知" if petition.case_type == CaseType.ACCUSATION else "受理决定"
             items.append(PendingDeadline(Stage.ACCEPTANCE, label, petition.acceptance_due,
                                          petition.acceptance_due_provisional))
-    if status in (Status.REGISTERED, Status.PROPOSED) and petition.forward_due:
+    if status in BEFORE_ACCEPTANCE and petition.forward_due:
         items.append(PendingDeadline(Stage.FORWARD, "转送", petition.forward_due, petition.forward_due_provisional))
-    if status in (Status.INVESTIGATING, Status.ON_HOLD, Status.REVIEWING) and petition.handling_due:
+    if status in HANDLING_STATUSES and petition.handling_due:
         items.append(PendingDeadline(Stage.HANDLING, "办结", petition.handling_due,
                                      petition.handling_due_provisional))
     if status == Status.TRANSFERRED:
@@ -255,8 +257,8 @@ def provider(on_date):
     (not escalated: it is final only once the year's schedule is entered, workdays.require_final)."""
     q = Query(Petition, on_date)
     q.params.update(
-        open=list(OPEN_STATUSES), before_acceptance=[Status.REGISTERED, Status.PROPOSED],
-        handling=[Status.INVESTIGATING, Status.ON_HOLD, Status.REVIEWING], transferred=Status.TRANSFERRED,
+        open=list(OPEN_STATUSES), before_acceptance=list(BEFORE_ACCEPTANCE),
+        handling=list(HANDLING_STATUSES), transferred=Status.TRANSFERRED,
         concluded=Status.CONCLUDED, reviewable=list(REVIEWABLE_STATUSES), accusation=CaseType.ACCUSATION,
         review=ReviewLevel.REVIEW, review_pending=ReviewRequest.State.PENDING,
         **{f"stage_{stage.value}": stage.value for stage in Stage},
@@ -268,8 +270,9 @@ def provider(on_date):
                p.acceptance_due AS due, p.acceptance_due_provisional AS provisional
         FROM petitions_petition p
         WHERE p.status = ANY(%(open)s) AND p.acceptance_due <= %(horizon)s
-          AND CASE WHEN p.case_type = %(accusation)s THEN p.acceptance_notified_on IS NULL
-                   ELSE p.status = ANY(%(before_acceptance)s) END
+          AND (p.acceptance_notified_on IS NULL OR p.status = ANY(%(before_acceptance)s))
+          AND (p.case_type = %(accusation)s AND p.acceptance_notified_on IS NULL
+               OR p.case_type <> %(accusation)s AND p.status = ANY(%(before_acceptance)s))
         UNION ALL
         SELECT p.id, p.code, p.unit_id, %(stage_forward)s, '转送', p.forward_due, p.forward_due_provisional
         FROM petitions_petition p WHERE p.status = ANY(%(before_acceptance)s) AND p.forward_due <= %(horizon)s

@@ -68,6 +68,9 @@ OPEN_STATUSES = (Status.REGISTERED, Status.PROPOSED, Status.INVESTIGATING, Statu
 CONCLUDED_STATUSES = (Status.CONCLUDED, Status.FED_BACK, Status.ARCHIVED)
 # Not counted in statistics: a duplicate counts in its main case; a voided record counts nowhere.
 UNCOUNTED_STATUSES = (Status.MERGED, Status.VOIDED)
+# Before the decision on acceptance (a transfer may still be proposed); while the case is being handled.
+BEFORE_ACCEPTANCE = (Status.REGISTERED, Status.PROPOSED)
+HANDLING_STATUSES = (Status.INVESTIGATING, Status.ON_HOLD, Status.REVIEWING)
 
 
 class Disposal(models.TextChoices):
@@ -260,6 +263,17 @@ class Petition(models.Model):
             # serves the default list and the deadline scan: open cases by nearest deadline
             models.Index(fields=["next_due"], condition=models.Q(status__in=OPEN_STATUSES + (Status.CONCLUDED,)),
                          name="petitions_petition_open_due"),
+            # serve the deadline scan (petitions.deadlines.provider): each stage's due dates of the cases still
+            # owing that step, so that a stage reads what is due, not every open case
+            models.Index(fields=["acceptance_due"], name="petitions_acceptance_owed",
+                         condition=models.Q(status__in=OPEN_STATUSES) & (
+                             models.Q(acceptance_notified_on__isnull=True) | models.Q(status__in=BEFORE_ACCEPTANCE))),
+            models.Index(fields=["forward_due"], condition=models.Q(status__in=BEFORE_ACCEPTANCE),
+                         name="petitions_forward_owed"),
+            models.Index(fields=["handling_due"], condition=models.Q(status__in=HANDLING_STATUSES),
+                         name="petitions_handling_owed"),
+            models.Index(fields=["feedback_due"], condition=models.Q(status=Status.CONCLUDED),
+                         name="petitions_feedback_owed"),
             # serves duplicate proposals and the category filter: categories && ARRAY[...]
             GinIndex(fields=["categories"], name="petitions_petition_categories"),
             # serves duplicate proposals: summary % 'text' (pg_trgm)

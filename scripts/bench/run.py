@@ -434,6 +434,8 @@ def measure_workbook(data, samples):
 
 # --- 4. deadline scan ----------------------------------------------------------------------------------------------
 
+# What is due: the items every provider's own predicate selects, counted without recipients, titles or links (the
+# floor the scan is compared to). Matters' certificate expiries (a 6-month window per jurisdiction) are left out.
 BARE_SQL = """
 SELECT
  (SELECT count(*) FROM petitions_petition WHERE status IN ('registered','proposed','investigating','on_hold',
@@ -447,6 +449,21 @@ SELECT
  + (SELECT count(*) FROM vetting_appointment WHERE probation_result = '' AND probation_end <= %(until)s)
  + (SELECT count(*) FROM liaison_report WHERE kind = 'monthly' AND status IN ('draft','returned')
    AND due_date <= %(until)s)
+ -- the other sources the scan reads (its providers' own predicates, no recipients, no text)
+ + (SELECT count(*) FROM audits_audit WHERE status = 'in_progress' AND comments_received_on IS NULL
+   AND comment_due <= %(until)s)
+ + (SELECT count(*) FROM cadres_personalmattersreport WHERE submitted_on IS NULL AND due_on <= %(until)s)
+ + (SELECT count(*) FROM vetting_publicity s JOIN vetting_vettingcase vc ON vc.id = s.case_id
+   WHERE vc.status = 'publicity' AND s.end_date <= %(until)s)
+ + (SELECT count(*) FROM liaison_meetingdecision WHERE status = 'open' AND deadline <= %(until)s)
+ + (SELECT count(*) FROM cadres_cadre c WHERE %(annual_due)s AND c.reports_personal_matters AND c.status <> 'retired'
+   AND NOT EXISTS (SELECT 1 FROM cadres_personalmattersreport p WHERE p.cadre_id = c.id AND p.year = %(year)s
+                   AND p.kind = 'annual'))
+ + (SELECT count(*) FROM matters_certificate WHERE status = 'awaiting' AND handover_due <= %(until)s)
+ + (SELECT count(*) FROM matters_certificateloan WHERE returned_on IS NULL AND return_due <= %(until)s)
+ + (SELECT count(*) FROM matters_reviewopinion WHERE replied_on IS NULL AND reply_due <= %(until)s)
+ + (SELECT count(*) FROM matters_inspectionitem WHERE rectification_status IN ('pending','in_progress')
+   AND rectification_deadline <= %(until)s AND voided_at IS NULL)
 """
 
 
@@ -455,11 +472,18 @@ def measure_scan(samples):
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from cadres.models import CadreSettings
+    from cadres.personal_matters import report_due_date
     from core import deadlines
 
     today = timezone.localdate()
     until = today + datetime.timedelta(days=settings.DEADLINE_NOTICE_DAYS)
     created = {}
+    # The annual personal-matters report is due (31 January) from its notice window on, for the rest of the year:
+    # then every cadre in scope without this year's report is an item the scan must consider.
+    default, counties = CadreSettings.rows()
+    annual_due = any(deadlines.level_for(report_due_date(today.year, row), today) is not None
+                     for row in [default, *counties])
 
     def scan():
         with transaction.atomic():
@@ -480,7 +504,7 @@ def measure_scan(samples):
 
     def bare():
         with connection.cursor() as cursor:
-            cursor.execute(BARE_SQL, {"until": until})
+            cursor.execute(BARE_SQL, {"until": until, "year": today.year, "annual_due": annual_due})
             created["_bare"] = cursor.fetchone()[0]
 
     floor = timed(bare, 1, max(samples, 5))
