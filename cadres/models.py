@@ -742,3 +742,5 @@ class AvoidanceReview(models.Model):
 
     def __str__(self):
         return f"{self.summary}（{self.get_decision_display()}）"
+
+from cadres.warning_counts import WarningCount  # noqa: E402, F401 (a model of this app, in its own module)
