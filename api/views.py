@@ -380,7 +380,7 @@ class StatsView(ApiView):
         unit = None
         if request.query_params.get("unit"):
             unit = get_object_or_404(visible_units(request.user), code=request.query_params["unit"])
-        board = figures.build(request.user, period, unit, today, charts=False)
+        board = figures.build(request.user, period, unit, today, charts=False, regions=False)  # sections only
         return Response(serializers.StatsOutSerializer({
             "period": period.key, "period_label": period.label, "unit": unit.code if unit else None,
             "sections": [{"key": s.key, "title": s.title, "figures": s.figures, "details": s.details}

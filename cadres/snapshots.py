@@ -22,7 +22,7 @@ from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from cadres.models import Cadre, CadreWarning, WarningSnapshot
+from cadres.models import Cadre, CadreWarning, WarningCount, WarningSnapshot
 from cadres.warnings import Warning, blocking_first, evaluate, warning_rules
 
 _sources = {}  # model → callable(instance) → iterable of cadre ids
@@ -104,6 +104,29 @@ def _store(snap, found, units):
                 copy.write_row((snap.pk, cadre_id, units[cadre_id], code, [w.reason for w in same], same[0].blocking))
 
 
+# WarningCount rows from the snapshot's rows, in one statement ({where}: the snapshot, and the units if not all).
+COUNT = """
+INSERT INTO cadres_warningcount (snapshot_id, unit_id, code, warned, warned_blocking)
+SELECT snapshot_id, unit_id, code, count(*), count(*) FILTER (WHERE blocking)
+  FROM cadres_cadrewarning WHERE {where} GROUP BY snapshot_id, unit_id, code
+UNION ALL
+SELECT snapshot_id, unit_id, '', count(DISTINCT cadre_id), count(DISTINCT cadre_id) FILTER (WHERE blocking)
+  FROM cadres_cadrewarning WHERE {where} GROUP BY snapshot_id, unit_id
+"""
+UNCOUNT = "DELETE FROM cadres_warningcount WHERE {where}"
+
+
+def _count(snap, unit_ids=None):
+    """Recount the snapshot's WarningCount rows (of these units only, if given), in SQL: an ORM delete would load
+    every row to send its signals."""
+    where, params = "snapshot_id = %s", [snap.pk]
+    if unit_ids is not None:
+        where, params = "snapshot_id = %s AND unit_id = ANY(%s)", [snap.pk, list(unit_ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(UNCOUNT.format(where=where), params)
+        cursor.execute(COUNT.format(where=where), params * 2)
+
+
 @transaction.atomic
 def refresh(as_of=None, *, if_missing=False):
     """Recompute the whole snapshot of the date (today by default) and drop the ones no longer kept. With
@@ -116,9 +139,11 @@ def refresh(as_of=None, *, if_missing=False):
     found = evaluate(Cadre.objects.all(), as_of)
     CadreWarning.objects.filter(snapshot=snap).delete()
     _store(snap, found, dict(Cadre.objects.values_list("pk", "unit_id")))
+    _count(snap)
     _prune(timezone.localdate(), also=as_of)
     with connection.cursor() as cursor:  # the planner needs the new row counts for the dashboard's counts
-        cursor.execute(f"ANALYZE {CadreWarning._meta.db_table}")  # noqa: S608 (a table name, not input)
+        for model in (CadreWarning, WarningCount):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")  # noqa: S608 (a table name, not input)
     return snap
 
 
@@ -142,8 +167,11 @@ def refresh_cadres(cadre_ids, as_of=None):
     _lock(as_of)
     snap = WarningSnapshot.objects.get(as_of=as_of)
     units = dict(Cadre.objects.filter(pk__in=cadre_ids).values_list("pk", "unit_id"))
-    CadreWarning.objects.filter(snapshot=snap, cadre_id__in=cadre_ids).delete()
+    stale = CadreWarning.objects.filter(snapshot=snap, cadre_id__in=cadre_ids)
+    counted = {*stale.values_list("unit_id", flat=True), *units.values()}  # a cadre moved: both units' counts
+    stale.delete()
     _store(snap, evaluate(list(units), as_of), units)
+    _count(snap, counted)
 
 
 # --- change tracking -------------------------------------------------------------------------------------------
@@ -183,7 +211,7 @@ class _Batch:
 
 
 def _changed(sender, instance, **kwargs):
-    if sender in (CadreWarning, WarningSnapshot):
+    if sender in (CadreWarning, WarningSnapshot, WarningCount):
         return
     ids = _touched(instance)
     if not ids:

@@ -1,8 +1,9 @@
 """The dashboard's figures and charts, computed once here for the page and for the monthly workbook's cover (so
 the two always agree). Everything comes from the owning apps' public statistics (petitions.stats, vetting.stats,
 audits.stats, liaison.stats, cadres.stats), by SQL aggregation in a fixed number of queries whatever the amount of
-data; petitions and supervision measures from their per-unit tallies (core.tallies, `direct=True`: counted from the
-cases, the reference the tallies are tested against).
+data; petitions and supervision measures from their per-unit tallies (core.tallies), warnings from the snapshot's
+per-unit counts (WarningCount); `direct=True`: counted from the cases and the snapshot's rows, the reference
+the tallies and counts are tested against.
 
     board = figures.build(user, Period.month(2026, 10), unit=None, today=date(2026, 11, 23))
     board.sections → [Section(title, figures=[Figure ...], details=[Figure ...])]
@@ -139,9 +140,11 @@ def for_page(user, period, unit=None, today=None, *, fresh=False):
     return board
 
 
-def build(user, period, unit=None, today=None, *, charts=True, direct=False):
-    """The board. Petitions and supervision measures are summed from the stored per-unit tallies (core.tallies);
-    `direct=True` counts the cases themselves instead: the reference the tallies are tested against."""
+def build(user, period, unit=None, today=None, *, charts=True, regions=True, direct=False):
+    """The board. Petitions and supervision measures are summed from the stored per-unit tallies (core.tallies),
+    warnings from the snapshot's per-unit counts (WarningCount); `direct=True` counts the cases and the
+    snapshot's rows themselves instead: the reference the tallies and counts are tested against. `regions=False`
+    leaves out the breakdown by county (a caller that shows the sections only)."""
     today = today or timezone.localdate()
     board = Board(period=period, unit=unit, today=today, liaison_month=liaison_month(period, today))
     scope = {"user": user, "unit": unit}
@@ -151,11 +154,11 @@ def build(user, period, unit=None, today=None, *, charts=True, direct=False):
     vetting = _vetting(board, scope, previous)
     audit_summary, audit_section = _audits(board, scope)
     matrix, liaison = _liaison(board, user, unit)
-    warnings, warned = _warnings(board, scope, previous)
+    warnings, warned = _warnings(board, scope, previous, sources["warnings"])
     measures = _measures(board, scope, previous, sources["measures"])
     board.sections = [petitions, vetting, audit_section, liaison, warnings, measures]
     units = cache(partial(_units_below, scope))  # read once, if the counties or the by-unit chart need them
-    board.regions = _regions(board, scope, matrix, sources, warned, units)
+    board.regions = _regions(board, scope, matrix, sources, warned, units) if regions else []
     if charts:
         board.charts = {
             **_petition_charts(board, scope, sources["petitions"], units),
@@ -169,10 +172,11 @@ def _sources(board, scope, previous, direct):
     """Where the petition and measure figures come from: the apps' direct statistics, or their tallies over the
     months the board shows (the period, the one before it, the twelve months of the trend)."""
     if direct:
-        return {"petitions": petition_stats, "measures": cadre_stats}
+        return {"petitions": petition_stats, "measures": cadre_stats, "warnings": cadre_stats}
     first = min(previous.start, _trend_start(board.period))
     window = {**scope, "first": first, "last": board.period.end}
-    return {"petitions": petition_stats.FromTallies(**window), "measures": cadre_stats.FromTallies(**window)}
+    return {"petitions": petition_stats.FromTallies(**window), "measures": cadre_stats.FromTallies(**window),
+            "warnings": cadre_stats.WarningCounts}
 
 
 def _trend_start(period):
@@ -292,11 +296,11 @@ def _pending_label(rows, month):
     return f"未到期（{min(dues).month}月{min(dues).day}日截止）" if dues else "未到期"
 
 
-def _warnings(board, scope, previous):
+def _warnings(board, scope, previous, counts):
     """The section, and {unit id: warned cadres} of the period (the counties' rows sum them)."""
     on_date = board.period.as_of(board.today)
-    now, by_unit = cadre_stats.warning_summary_by_unit(on_date=on_date, **scope)
-    before = cadre_stats.warning_summary(on_date=previous.as_of(board.today), **scope)
+    now, by_unit = counts.warning_summary_by_unit(on_date=on_date, **scope)
+    before = counts.warning_summary(on_date=previous.as_of(board.today), **scope)
     label = f"{previous.label}末" if previous.end < board.today else previous.label
     unit = scope["unit"]
     section = Section("warnings", "干部预警", figures=[

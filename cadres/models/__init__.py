@@ -46,6 +46,7 @@ from cadres.models.reports import (
     VerificationQuerySet,
     VerificationResult,
 )
+from cadres.models.warning_counts import WarningCount
 from cadres.models.warnings import (
     CadreWarning,
     CadreWarningQuerySet,
@@ -87,6 +88,7 @@ __all__ = [
     "VerificationMethod",
     "VerificationQuerySet",
     "VerificationResult",
+    "WarningCount",
     "WarningSnapshot",
     "default_avoidance_relations",
     "default_regional_posts",

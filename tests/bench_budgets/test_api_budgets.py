@@ -1,8 +1,7 @@
 """Query budgets of the API's reads, as tests/bench_budgets/test_query_budgets.py for the pages: the same number of
 SQL queries on small data and on data ten times larger, for an office client that sees both loads (statistics)
-and a member unit's client (its report list, the unit given ten times its reports). The statistics, like the
-dashboard, break the figures down by county (dashboard.figures._regions) in a fixed number of queries, whatever the
-number of counties (the second load brings its own)."""
+and a member unit's client (its report list, the unit given ten times its reports). The statistics are the
+dashboard's sections (tallies and warning counts), without its breakdown by county, which they do not return."""
 
 import datetime
 import re

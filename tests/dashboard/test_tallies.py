@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cadres import services as cadre_services
-from cadres.models import Cadre, MeasureKind, Rank, SupervisionMeasure
+from cadres import snapshots
+from cadres.models import Cadre, MeasureKind, Rank, SupervisionMeasure, WarningCount, WarningSnapshot
 from core import roles, tallies
 from core.models import StatTally, Unit, User
 from core.tasks import rebuild_tallies
@@ -57,12 +58,21 @@ def stored():
     return sorted(StatTally.objects.values_list("unit_id", "metric", "month", "key", "value"))
 
 
+def warning_counts():
+    return sorted(WarningCount.objects.values_list("snapshot_id", "unit_id", "code", "warned", "warned_blocking"))
+
+
 def assert_current():
-    """What the on-commit refresh left is what a rebuild from scratch stores."""
-    before = stored()
+    """What the on-commit refresh left is what a rebuild from scratch stores: the tallies, and the warning
+    snapshots' per-unit counts recounted from their rows."""
+    before, counted = stored(), warning_counts()
+    assert counted
     for name in tallies.sources():
         tallies.rebuild(name)
     assert stored() == before
+    for snap in WarningSnapshot.objects.all():
+        snapshots._count(snap)  # noqa: SLF001 (the recount from the rows, as the snapshot's writer does it)
+    assert warning_counts() == counted
 
 
 def office_users():
