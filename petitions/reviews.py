@@ -8,6 +8,7 @@ from django.db import transaction
 
 from core import workdays
 from core.refusals import Refused
+from core.scoping import in_subtree
 from petitions import deadlines as petition_deadlines
 from petitions.models import CaseType, ReviewLevel, ReviewOutcome, ReviewRequest
 from petitions.services import _locked, _step, check_past, cn_date, refresh_deadlines
@@ -137,9 +138,7 @@ def recompute_answer_deadlines(first=None, last=None, *, within=None):
     `last` (a core.workdays hook; calendar days roll over a holiday): only requests received on or before `last`
     whose deadline reaches `first`; the time-limit table changed: no bounds, every pending request (of the
     jurisdiction `within`, if given)."""
-    pending = ReviewRequest.objects.filter(state=State.PENDING)
-    if within is not None:
-        pending = pending.filter(petition__unit__path__startswith=within.path)
+    pending = in_subtree(ReviewRequest.objects.filter(state=State.PENDING), within, "petition__unit")
     if first is not None:
         pending = pending.filter(answer_due__gte=first)
     if last is not None:

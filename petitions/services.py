@@ -16,6 +16,7 @@ from cadres.services import record_measure
 from core import audit, numbering, outbox, roles, uploads, workdays
 from core.deadlines import users_covering
 from core.refusals import Refused, not_future
+from core.scoping import in_subtree
 from liaison.hooks import HandoffResult
 from petitions import deadlines as petition_deadlines
 from petitions import identity
@@ -559,9 +560,7 @@ def recompute_deadlines(first=None, last=None, *, within=None):
     return the moved ones (for the handlers' notifications). The holiday schedule changed between `first` and
     `last` (a core.workdays hook): only cases counted from a date on or before `last` with a deadline on or after
     `first`; the time-limit table changed: no bounds, every case (of the jurisdiction `within`, if given)."""
-    cases = Petition.objects.filter(status__in=[*OPEN_STATUSES, Status.CONCLUDED])
-    if within is not None:
-        cases = cases.filter(unit__path__startswith=within.path)
+    cases = in_subtree(Petition.objects.filter(status__in=[*OPEN_STATUSES, Status.CONCLUDED]), within)
     if first is not None:
         reaching = Q()
         for field in _MOVE_LABELS:
