@@ -6,7 +6,7 @@ EVENTS = {
     "cadres.avoidance.reviewed": "核实任职回避情形",
     "cadres.cadre.updated": "修改干部信息",
     "cadres.cadre.post_changed": "任职变动",
-    "cadres.cadre.post_corrected": "导入名册更正现任职务",
+    "cadres.cadre.post_corrected": "更正现任职务",
     "cadres.cadre.id_number_viewed": "查看完整身份证号",
     "cadres.cadre.profile_viewed": "查看廉政档案",
     "cadres.cadre.exported": "导出干部信息",

@@ -118,6 +118,10 @@ class MeasureForm(PleaseChooseMixin, forms.Form):
     def clean_date(self):
         return clean_not_future(self.cleaned_data["date"])
 
+    def clean_delivered_on(self):
+        delivered = self.cleaned_data["delivered_on"]
+        return clean_not_future(delivered, "送达日期") if delivered else delivered
+
     def clean(self):
         data = super().clean()
         delivered, date = data.get("delivered_on"), data.get("date")
@@ -125,8 +129,6 @@ class MeasureForm(PleaseChooseMixin, forms.Form):
             self.add_error("delivered_on", "只有函询需要填写送达日期")
         if delivered and date and delivered < date:
             self.add_error("delivered_on", "送达日期不能早于函询日期")
-        if delivered and delivered > timezone.localdate():
-            self.add_error("delivered_on", "送达日期不能晚于今天")
         if data.get("previous") and data.get("kind") != MeasureKind.INQUIRY:
             self.add_error("previous", "只有函询可以关联前次函询")
         return data

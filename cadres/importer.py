@@ -18,7 +18,6 @@ from openpyxl.utils import get_column_letter
 
 from cadres import idcard, services
 from cadres.models import Cadre, CadreStatus, Gender, ManagementLevel, Rank
-from cadres.services import _sync_current_post
 from core import audit, xlsx_upload
 from core.concurrency import LATEST
 from core.excel import workbook_bytes
@@ -480,19 +479,9 @@ def _update(cadre, data, post_changed, actor, request):
             "rank": data.get("rank", cadre.rank), "is_principal": data.get("is_principal", cadre.is_principal)}
     current = cadre.positions.filter(end_date__isnull=True).first()
     if current is not None and start <= current.start_date:
-        _correct_current_post(cadre, current, start, post, actor, request)
+        # Same post, corrected (the roster's 任现职时间 is not later than the recorded one): no move invented.
+        services.correct_current_post(cadre, actor=actor, request=request, source="导入名册", start_date=start, **post)
     else:
         services.change_post(cadre, actor=actor, request=request, start_date=start, **post)
 
 
-def _correct_current_post(cadre, current, start, post, actor, request):
-    """Same post, corrected (the roster's 任现职时间 is not later than the recorded one): fix the current row
-    rather than invent a move."""
-    current = cadre.positions.select_for_update().get(pk=current.pk)
-    for key, value in post.items():
-        setattr(current, key, value)
-    current.start_date = start
-    current.save()
-    _sync_current_post(cadre)
-    audit.record(actor, audit.Action.UPDATE, "cadres.cadre.post_corrected", cadre, request=request,
-                 summary=f"导入名册更正现任职务：{cadre.name} {post['unit'].display_name}{post['post_title']}")

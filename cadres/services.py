@@ -99,6 +99,28 @@ def _sync_current_post(cadre):
     cadre.save(update_fields=[*POST_FIELDS, "updated_at"])
 
 
+CORRECTABLE_POST_FIELDS = {"unit", "post_title", "rank", "is_principal", "start_date"}
+
+
+@transaction.atomic
+def correct_current_post(cadre, *, actor, request=None, source="", **post):
+    """更正现任职务: the record of the post held now was wrong (its name, unit, start); fix that row rather than
+    invent a move, and keep the cadre in step. `source` names where the correction came from (名册, 任免审批表)."""
+    unknown = set(post) - CORRECTABLE_POST_FIELDS
+    if unknown:
+        raise Refused(f"不能在此更正：{', '.join(sorted(unknown))}")
+    current = cadre.positions.select_for_update().filter(end_date__isnull=True).first()
+    if current is None:
+        raise Refused(f"{cadre.name}没有现任职务记录，无法更正")
+    for key, value in post.items():
+        setattr(current, key, value)
+    current.save()
+    _sync_current_post(cadre)
+    audit.record(actor, audit.Action.UPDATE, "cadres.cadre.post_corrected", cadre, request=request,
+                 summary=f"{source}更正现任职务：{cadre.name} {current.unit.display_name}{current.post_title}")
+    return cadre
+
+
 @transaction.atomic
 def change_post(cadre, *, actor, unit, post_title, rank, start_date, is_principal=False, status=None,
                 request=None):

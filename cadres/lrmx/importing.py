@@ -30,7 +30,6 @@ from cadres.lrmx.tags import (
 )
 from cadres.lrmx.write import family_key, family_rows, profile_of, record_values
 from cadres.models import AppointmentProfile, AssessmentGrade, Cadre, FamilyMember, Gender, PositionHistory, Rank
-from cadres.services import _sync_current_post
 from core import audit
 from core.concurrency import LATEST
 from core.refusals import Refused
@@ -412,7 +411,8 @@ def _apply_file(file_plan, actor, request):
                                      start_date=file_plan.post_start)
         _end_before_later_positions(previous, file_plan.new_positions)
     elif file_plan.post_action == "correct":
-        _correct_current_post(cadre, file_plan.unit, file_plan.post_title)
+        services.correct_current_post(cadre, actor=actor, request=request, source="导入任免审批表",
+                                      unit=file_plan.unit, post_title=file_plan.post_title)
     _save_profile(cadre, file_plan)
     for year, grade, previous in file_plan.assessments:
         services.record_assessment(cadre, actor=actor, request=request, year=year, grade=grade,
@@ -444,14 +444,6 @@ def _end_before_later_positions(previous, new_positions):
         if previous.start_date <= end < previous.end_date:
             previous.end_date = end
             previous.save(update_fields=["end_date"])
-
-
-def _correct_current_post(cadre, unit, post_title):
-    """Same post, its name corrected: the current row changes and the cadre follows it (one truth)."""
-    current = cadre.positions.select_for_update().get(end_date__isnull=True)
-    current.unit, current.post_title = unit, post_title
-    current.save(update_fields=["unit", "post_title"])
-    _sync_current_post(cadre)
 
 
 def _save_profile(cadre, file_plan):
