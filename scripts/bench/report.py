@@ -10,10 +10,10 @@ from django.db import connection
 from cadres.filters import search
 from cadres.models import Cadre
 
-# Targets of issue 11 (2-core machine, province scale), in milliseconds unless said otherwise.
-# The API's rows (run.py API_KINDS): the page's target, and no slower than the page beside them.
-TARGETS = {"list": 200, "profile": 200, "search": 50, "dashboard": 500, "api_list": 200, "api_dashboard": 500,
-           "global_search": 200}
+# Targets of issue 11 (2-core machine, province scale), in milliseconds unless said otherwise; the fresh board's is
+# issue 18's (from pre-aggregates). The API's rows (run.py API_KINDS): the page's target, and no slower than the page.
+TARGETS = {"list": 200, "profile": 200, "search": 50, "dashboard": 500, "dashboard_fresh": 300, "api_list": 200,
+           "api_dashboard": 500, "global_search": 200}
 SIZE_TABLES = [
     "core_unit",
     "core_user",

@@ -256,7 +256,7 @@ def page_targets(data):
         # the same box for a county's staff: his jurisdiction bounds every source (a small share of the province)
         ("全局搜索（县级工作人员，常见姓名）", "/search/?q=张伟", None, "global_search", county_staff),
         ("全局搜索（县级工作人员，词语）", "/search/?q=违规", None, "global_search", county_staff),
-        ("领导看板（重新统计）", "/dashboard/?fresh=1", None, "dashboard"),
+        ("领导看板（重新统计）", "/dashboard/?fresh=1", None, "dashboard_fresh"),
         ("领导看板（一分钟内再次打开）", "/dashboard/", None, "dashboard"),
     ]
 
