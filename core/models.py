@@ -8,10 +8,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Length, Replace, Substr
 from django.utils import timezone
 
 from core import audit_events
+
+
+def unit_depth(path="path"):
+    """A unit's level in the tree, from its materialized path (one "/" per level), as SQL."""
+    return Length(path) - Length(Replace(path, Value("/"), Value("")))
 
 
 class Unit(models.Model):
@@ -43,6 +48,8 @@ class Unit(models.Model):
         indexes = [
             # serves Unit.subtree(): path LIKE 'prefix%'
             models.Index(fields=["path"], name="core_unit_path_like", opclasses=["varchar_pattern_ops"]),
+            # serves the unit drop-downs (core.widgets.UnitSelect): the top levels of a tree without reading it all
+            models.Index(unit_depth(), F("path"), name="core_unit_depth"),
         ]
 
     def __str__(self):

@@ -3,12 +3,12 @@
 import html
 
 from django import forms
-from django.db.models import Q, Subquery, Value
-from django.db.models.functions import Length, Replace
+from django.db.models import Q, Subquery
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.models import unit_depth
 from core.scoping import PICKER_LEVELS, picker_options
 
 
@@ -85,7 +85,7 @@ class UnitSelect(FastSelect):
     def _near(self, units, key):
         """The units offered, chosen in SQL: those down to `levels` below the shallowest one, and the chosen ones
         (a province has thousands of units; reading them all to show a few hundred cost a list page ~15 ms)."""
-        depth = Length("path") - Length(Replace("path", Value("/"), Value("")))
+        depth = unit_depth()
         top = units.annotate(depth=depth).order_by("depth").values("depth")[:1]
         chosen = getattr(self, "_selected", set())
         if key == "pk":

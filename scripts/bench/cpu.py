@@ -27,7 +27,7 @@ from scripts.bench import run  # noqa: E402  (the path above first)
 
 def _targets(data):
     """(label, our address, the admin's address) for the pages of issue 18 items 3 and 4."""
-    targets = {label: (url, admin_url) for label, url, admin_url, _kind in run.page_targets(data)}
+    targets = {label: (url, admin_url) for label, url, admin_url, _kind, *_who in run.page_targets(data)}
     wanted = ("干部列表（默认，全省）", "廉政档案（举报最多的干部）", "信访举报列表（剩余天数，默认）")
     rows = [(label, *targets[label]) for label in wanted]
     rows.insert(1, ("干部列表（在职，吞吐量所测）", "/cadres/?status=serving",
