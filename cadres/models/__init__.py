@@ -46,6 +46,7 @@ from cadres.models.reports import (
     VerificationQuerySet,
     VerificationResult,
 )
+from cadres.models.roster_count import RosterCount, head_count
 from cadres.models.warning_counts import WarningCount
 from cadres.models.warnings import (
     CadreWarning,
@@ -54,6 +55,7 @@ from cadres.models.warnings import (
 )
 
 __all__ = [
+    "head_count",
     "AnnualAssessment",
     "AppointmentProfile",
     "AssessmentGrade",
@@ -78,6 +80,7 @@ __all__ = [
     "PersonalMattersReport",
     "PositionHistory",
     "RandomDraw",
+    "RosterCount",
     "RandomDrawQuerySet",
     "Rank",
     "ReportKind",

@@ -16,7 +16,7 @@ from cadres import permissions, services, snapshots
 from cadres.exports import list_queryset
 from cadres.filters import CadreFilter, search
 from cadres.forms import CadreEditForm, CadreForm, PostChangeForm
-from cadres.models import Cadre, CadreSettings
+from cadres.models import Cadre, CadreSettings, head_count
 from cadres.personal_matters import report_due_date
 from cadres.registry import cases_steps
 from cadres.timeline import timeline_steps
@@ -56,9 +56,14 @@ def _filtered(request):
 @office_required
 def index(request):
     """干部信息: search by name or ID number, filter by unit (with sub-units), rank, status, warning; sortable.
-    Queries: session, user, roles, bell count, unit choices, count, page, and a fixed number per warning rule."""
+    Queries: session, user, roles, bell count, unit choices, the count (from the roster counts when only unit and
+    status filter), page, and a fixed number per warning rule."""
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    total = _head_count(request.user, filterset)
+    if total is not None:
+        paginator.count = total  # the same figure as counting the rows (Paginator.count is a cached property)
+    page = paginator.get_page(request.GET.get("page"))
     cadres = list(page.object_list)
     warnings = snapshots.warnings_by_cadre(cadres)
     return render(request, "cadres/index.html", {
@@ -67,6 +72,24 @@ def index(request):
         "can_edit": permissions.can_edit(request.user),
         "query": request.GET.urlencode(),
     })
+
+
+# Filters the roster counts can answer (cadres.models.head_count); any other filter counts the rows.
+COUNTED_FILTERS = {"unit", "status", "sort"}
+
+
+def _head_count(user, filterset):
+    """The list's total from the roster counts when only the unit and status filter it (the usual way in: the
+    province's count of 190k serving cadres read 8 ms of index per request), else None."""
+    if not filterset.is_bound:
+        return head_count(user)
+    if not filterset.form.is_valid():
+        return None
+    used = {name for name, value in filterset.form.cleaned_data.items() if value not in (None, "", [])}
+    if used - COUNTED_FILTERS:
+        return None
+    data = filterset.form.cleaned_data
+    return head_count(user, unit=data.get("unit"), status=data.get("status") or None)
 
 
 def _records(cadre):

@@ -19,6 +19,7 @@ SYSTEM_ONLY = {
     "dashboard_monthlyexport_progress",
     "core_listexport_progress",
     "core_stattally_unique",  # the dashboard's per-unit counts, written by core.tallies only
+    "cadres_rostercount_unique",  # the ON CONFLICT target of the roster count trigger (cadres 0014)
     "dashboard_monthlyexport_month_first_day",  # the month is normalised by the request service
 }
 
