@@ -19,6 +19,11 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# Only core.bundles prepares statements (every other query binds on the client): their plans are kept per connection
+# instead of planned again for each profile's parameters, which cost more than running them.
+# (prepare_threshold: never of itself; None would refuse core.bundles' explicit prepare too.)
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    options="-c plan_cache_mode=force_generic_plan", prepare_threshold=1_000_000)
 # Parallel work on one machine (several checkouts) needs distinct test databases.
 if env_str("TEST_DATABASE_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "")}

@@ -21,6 +21,10 @@ each request runs as its own query: the same code then serves large sets, where 
 `@steps` on such a generator function keeps it callable as a plain function (each request a query of its own, so
 its callers and a set of thousands of cadres see no change); `task(function, *args)` gives the generator of a
 `@steps` function, to run it with others, and calls any other function.
+
+The statement is sent as a prepared statement (server-side binding): PostgreSQL plans thirty subqueries in 10–25 ms
+and runs them in a few, so the connection (kept between requests, CONN_MAX_AGE) keeps the plan and the next
+profile of the same shape skips the planning. A connection pooler in transaction mode would need this turned off.
 """
 
 import functools
@@ -30,6 +34,8 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -60,7 +66,7 @@ def fetch(querysets, using="default"):
         params.extend(args)
     texts = iter(())
     if parts:
-        with connections[using].cursor() as cursor:
+        with _prepared_cursor(connections[using]) as cursor:
             cursor.execute("SELECT " + ", ".join(parts), params)
             texts = iter(cursor.fetchone())
     result = {}
@@ -69,6 +75,29 @@ def fetch(querysets, using="default"):
         records = [] if compiler is None else json.loads(next(texts), parse_float=Decimal)
         result[name] = [] if compiler is None else _rows(queryset, compiler, records, using)
     return result
+
+
+class _PreparedCursor(ServerBindingCursor):
+    """A psycopg cursor that binds on the server and prepares every statement it executes."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+class _PreparedDebugWrapper(CursorWrapper):
+    """Django's debug wrapper for a _PreparedCursor: a prepared execution leaves psycopg no query text to report, so
+    the statement is logged (captured queries, the benchmark's EXPLAIN) with its parameters quoted in."""
+
+    def execute(self, sql, params=None):
+        with CursorDebugWrapper.debug_sql(self, self.db.ops.compose_sql(sql, params)):
+            return super().execute(sql, params)
+
+
+def _prepared_cursor(connection):
+    """Django's cursor wrapper (execute wrappers, captured queries, error translation) around a _PreparedCursor."""
+    connection.ensure_connection()
+    raw = _PreparedCursor(connection.connection)
+    return _PreparedDebugWrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
 
 
 def _rows(queryset, compiler, records, using):
