@@ -111,8 +111,10 @@ def test_a_jurisdiction_over_every_unit_counts_without_the_unit_tree(client_for,
     client = client_for(staff)  # the county is the only top unit: every unit is in the jurisdiction
     response, sql = _list(client)
     assert _names(response) == {"甲单位干部", "乙单位干部"}
-    count = next(query for query in sql if query.startswith('SELECT COUNT(*) AS "__count" FROM "cadres_cadre"'))
-    assert "core_unit" not in count and "unit_id" not in count  # every cadre has a unit: no condition at all
+    # the list's total (cadres.models.head_count): every count row has a unit, so no condition at all
+    count = next(query for query in sql if query.startswith('SELECT SUM("cadres_rostercount"."cadres")'))
+    assert "core_unit" not in count and "unit_id" not in count
+    assert response.context["page"].paginator.count == 2
 
 
 def test_a_unit_added_outside_a_jurisdiction_that_covered_every_unit_stays_outside(client_for, staff, cadres):
@@ -121,4 +123,5 @@ def test_a_unit_added_outside_a_jurisdiction_that_covered_every_unit_stays_outsi
     CadreFactory(name="邻县干部", unit=UnitFactory(code="NEIGHBOUR", name="邻县县委"))
     response, sql = _list(client)
     assert _names(response) == {"甲单位干部", "乙单位干部"}
-    assert any("core_unit" in query for query in sql if query.startswith("SELECT COUNT(*)"))
+    assert response.context["page"].paginator.count == 2
+    assert any("core_unit" in query for query in sql if query.startswith('SELECT SUM("cadres_rostercount"'))
