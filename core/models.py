@@ -190,10 +190,13 @@ class Notification(models.Model):
         WARNING = "warning", "预警"
         OVERDUE = "overdue", "逾期"
 
+    # No index of their own on either key (the scan writes tens of thousands of rows a day, each index costs):
+    # a user's reminders are read through the unique constraint (it starts with the recipient) or the unread index;
+    # a target's only with its kind and recipients (liaison.services.notify_urgent_report), the same way.
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
-                                  related_name="notifications")
+                                  related_name="notifications", db_index=False)
     kind = models.CharField("类别", max_length=64)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
     target_id = models.CharField(max_length=64)
     target = GenericForeignKey("target_type", "target_id")
     title = models.CharField("事项", max_length=300)

@@ -467,7 +467,8 @@ def notify_urgent_report(report_id):
                      url=report.get_absolute_url(), due_date=sent_on, level=Notification.Level.WARNING)
         for item in report.items.filter(voided_at__isnull=True) for user in recipients
     ]
-    mine = Notification.objects.filter(kind=URGENT_NOTIFICATION_KIND, target_type=item_type,
+    # by recipient first: the unique constraint's order (core_notification has no index on the target alone)
+    mine = Notification.objects.filter(recipient__in=recipients, kind=URGENT_NOTIFICATION_KIND, target_type=item_type,
                                        target_id__in={row.target_id for row in rows})
     before = mine.count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)  # the core unique constraint drops repeats
