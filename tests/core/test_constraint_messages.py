@@ -19,6 +19,7 @@ SYSTEM_ONLY = {
     "dashboard_monthlyexport_progress",
     "core_listexport_progress",
     "core_stattally_unique",  # the dashboard's per-unit counts, written by core.tallies only
+    "core_stattotal_unique",  # their whole-tree sums, the ON CONFLICT target of core.tallies
     "dashboard_monthlyexport_month_first_day",  # the month is normalised by the request service
 }
 
