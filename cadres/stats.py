@@ -19,7 +19,8 @@ from core.stats import CHUNK, in_period, in_unit, visible
 
 __all__ = ["FromTallies", "MeasureKind", "SourceChannel", "WarnedCadre", "WarningCounts", "live_measures",
            "measure_kinds_by_source", "measure_list", "measure_queryset", "measure_rows", "measures_by_kind",
-           "measures_by_kind_and_source", "measures_by_unit", "warned_by_unit", "warning_rows", "warning_summary"]
+           "measures_by_kind_and_source", "measures_by_unit", "warned_by_unit", "warning_rows", "warning_summaries",
+           "warning_summary"]
 
 
 # --- supervision measures ---------------------------------------------------------------------------------------
@@ -91,6 +92,11 @@ def warning_summary(*, user=None, unit=None, on_date=None):
     return _summary(_warned(user, unit, on_date).aggregate(**_warning_counts(rules)), rules)
 
 
+def warning_summaries(dates, *, user=None, unit=None):
+    """[warning_summary of each date]."""
+    return [warning_summary(user=user, unit=unit, on_date=on_date) for on_date in dates]
+
+
 def warned_by_unit(*, user=None, unit=None, on_date=None):
     """{unit_id: cadres under any warning} by the unit the snapshot stores for each cadre: one unit per cadre, so the
     units' counts add up to the subtree's (two queries)."""
@@ -114,29 +120,40 @@ def _summary(totals, rules):
 class WarningCounts:
     """warning_summary and warned_by_unit summed from the snapshot's per-unit counts (WarningCount, counted by
     cadres.snapshots from the very rows those functions count): the same figures from a few thousand rows instead
-    of a province's hundred thousand warnings, with no DISTINCT. Two queries each (finding the snapshot, the
-    sums)."""
+    of a province's hundred thousand warnings, with no DISTINCT. One query to find each snapshot, one for the
+    sums."""
 
     @staticmethod
-    def _counts(user, unit, on_date):
-        counts = WarningCount.objects.filter(snapshot=snapshots.snapshot(on_date))
+    def _counts(user, unit, snaps):
+        counts = WarningCount.objects.filter(snapshot__in=snaps)
         return in_unit(counts.visible_to(user) if user is not None else counts, unit).order_by()
 
     @classmethod
-    def warning_summary(cls, *, user=None, unit=None, on_date=None):
-        """Summed by rule (code "": the cadres under any rule): a row per rule, not per unit."""
-        rows = cls._counts(user, unit, on_date).values_list("code").annotate(Sum("warned"), Sum("warned_blocking"))
-        by_code = {code: (warned, blocking) for code, warned, blocking in rows}
+    def warning_summaries(cls, dates, *, user=None, unit=None):
+        """[warning_summary of each date] in one pass over the snapshots' counts, summed by snapshot and rule
+        (code "": the cadres under any rule): a row per rule, not per unit."""
+        snaps = [snapshots.snapshot(on_date) for on_date in dates]
+        rows = (cls._counts(user, unit, snaps).values_list("snapshot_id", "code")
+                .annotate(Sum("warned"), Sum("warned_blocking")))
+        sums = {(snap, code): (warned, blocking) for snap, code, warned, blocking in rows}
         rules = rule_choices()
-        cadres, blocking = by_code.get("", (0, 0))
-        return _summary({"cadres": cadres, "blocking": blocking,
-                         **{f"rule_{n}": by_code.get(code, (0, 0))[0] for n, (code, _label) in enumerate(rules)}},
-                        rules)
+
+        def summary(snap):
+            cadres, blocking = sums.get((snap.pk, ""), (0, 0))
+            by_rule = {f"rule_{n}": sums.get((snap.pk, code), (0, 0))[0] for n, (code, _label) in enumerate(rules)}
+            return _summary({"cadres": cadres, "blocking": blocking, **by_rule}, rules)
+
+        return [summary(snap) for snap in snaps]
+
+    @classmethod
+    def warning_summary(cls, *, user=None, unit=None, on_date=None):
+        return cls.warning_summaries([on_date], user=user, unit=unit)[0]
 
     @classmethod
     def warned_by_unit(cls, *, user=None, unit=None, on_date=None):
         """The units' own rows of the cadres under any rule (code ""): one per unit, nothing to sum."""
-        rows = cls._counts(user, unit, on_date).filter(code="", warned__gt=0).values_list("unit_id", "warned")
+        rows = (cls._counts(user, unit, [snapshots.snapshot(on_date)]).filter(code="", warned__gt=0)
+                .values_list("unit_id", "warned"))
         return dict(rows)
 
 

@@ -306,8 +306,7 @@ def _warnings(board, scope, previous, counts):
     """The section, and a function that reads {unit id: warned cadres} of the period (the counties' rows sum them;
     read only when there are counties)."""
     on_date = board.period.as_of(board.today)
-    now = counts.warning_summary(on_date=on_date, **scope)
-    before = counts.warning_summary(on_date=previous.as_of(board.today), **scope)
+    now, before = counts.warning_summaries([on_date, previous.as_of(board.today)], **scope)
     label = f"{previous.label}末" if previous.end < board.today else previous.label
     unit = scope["unit"]
     section = Section("warnings", "干部预警", figures=[
