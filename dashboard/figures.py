@@ -1,9 +1,10 @@
 """The dashboard's figures and charts, computed once here for the page and for the monthly workbook's cover (so
 the two always agree). Everything comes from the owning apps' public statistics (petitions.stats, vetting.stats,
 audits.stats, liaison.stats, cadres.stats), by SQL aggregation in a fixed number of queries whatever the amount of
-data; petitions and supervision measures from their per-unit tallies (core.tallies), warnings from the snapshot's
-per-unit counts (WarningCount); `direct=True`: counted from the cases and the snapshot's rows, the reference
-the tallies and counts are tested against.
+data; petitions and supervision measures from their per-unit tallies (core.tallies; their whole-tree totals when
+the view is every unit), warnings from the snapshot's per-unit counts (WarningCount), audits from the year
+headlines (audits.stats.headlines); `direct=True`: counted from the cases and the snapshot's rows, and the audits'
+full year summaries, the reference the tallies, counts and headlines are tested against.
 
     board = figures.build(user, Period.month(2026, 10), unit=None, today=date(2026, 11, 23))
     board.sections → [Section(title, figures=[Figure ...], details=[Figure ...])]
@@ -141,9 +142,10 @@ def for_page(user, period, unit=None, today=None, *, fresh=False):
 
 def build(user, period, unit=None, today=None, *, charts=True, regions=True, direct=False):
     """The board. Petitions and supervision measures are summed from the stored per-unit tallies (core.tallies),
-    warnings from the snapshot's per-unit counts (WarningCount); `direct=True` counts the cases and the
-    snapshot's rows themselves instead: the reference the tallies and counts are tested against. `regions=False`
-    leaves out the breakdown by county (a caller that shows the sections only)."""
+    warnings from the snapshot's per-unit counts (WarningCount), audits from their year headlines; `direct=True`
+    counts the cases and the snapshot's rows themselves, and takes the audits' full summaries, instead: the
+    reference the tallies, counts and headlines are tested against. `regions=False` leaves out the breakdown by
+    county (a caller that shows the sections only)."""
     today = today or timezone.localdate()
     board = Board(period=period, unit=unit, today=today, liaison_month=liaison_month(period, today))
     scope = {"user": user, "unit": unit}
