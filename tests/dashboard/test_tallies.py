@@ -178,6 +178,8 @@ def test_generated_board_equals_the_direct_count_after_changes(generated, django
     with django_capture_on_commit_callbacks(execute=True):
         head, staff, units = _changes(generated, today)
     assert Petition.objects.about(head).exists()  # the case about him is in the tallies, not on his board
+    head.role_names()  # core.user_facts: his jurisdiction covers every unit, so his boards read the whole-tree totals
+    assert tallies.whole_tree(head)
     assert_same_boards([head, staff], units, today)
     assert_current()
 
