@@ -82,18 +82,10 @@ def summary(year=None, *, date_from=None, date_to=None, unit=None, user=None, on
                               amount=Coalesce(Sum("violation_amount", filter=done_q), ZERO))
     result.planned, result.done, result.total_violation_amount = totals["planned"], totals["done"], totals["amount"]
 
-    findings = Finding.objects.filter(audit__in=audits.values("pk"), voided_at__isnull=True)
+    findings = _findings(audits)
     by_category = {row["category"]: row for row in findings.order_by().values("category")
                    .annotate(count=Count("pk"), amount=Coalesce(Sum("amount"), ZERO))}
-    for category in FindingCategory:
-        row = by_category.get(category.value)
-        if row:
-            result.findings_by_category.append({"category": category.value, "label": category.label,
-                                                "count": row["count"], "amount": row["amount"]})
-    result.findings_total = sum(row["count"] for row in result.findings_by_category)
-    result.findings_amount = sum((row["amount"] for row in result.findings_by_category), ZERO)
-    result.rectification_counts = rectification.status_counts(findings)
-    result.rectification_rate = rectification.rate(result.rectification_counts)
+    _add_findings(result, by_category, rectification.status_counts(findings))
     result.overdue_rectifications = findings.filter(rectification.OPEN_Q, rectification_deadline__lt=on_date).count()
 
     results = ResultUse.objects.active().filter(audit__in=audits.values("pk"))
@@ -105,6 +97,56 @@ def summary(year=None, *, date_from=None, date_to=None, unit=None, user=None, on
     result.measures = [{"kind": kind.value, "label": kind.label, "count": counts[kind.value]}
                        for kind in ResultKind if counts.get(kind.value)]
     return result
+
+
+def _findings(audits):
+    return Finding.objects.filter(audit__in=audits.values("pk"), voided_at__isnull=True)
+
+
+def _add_findings(result, by_category, status_counts):
+    """The findings' part of a Summary from {category: {"count", "amount"}} and {status: count}."""
+    for category in FindingCategory:
+        row = by_category.get(category.value)
+        if row:
+            result.findings_by_category.append({"category": category.value, "label": category.label,
+                                                "count": row["count"], "amount": row["amount"]})
+    result.findings_total = sum(row["count"] for row in result.findings_by_category)
+    result.findings_amount = sum((row["amount"] for row in result.findings_by_category), ZERO)
+    result.rectification_counts = status_counts
+    result.rectification_rate = rectification.rate(status_counts)
+
+
+def headlines(dates, *, unit=None, user=None):
+    """{year: Summary} of the figures of `summary` the dashboard shows, for each plan year of `dates` ({year: the
+    day its overdue rectifications are counted on}): planned, done, the findings by category with their
+    rectification counts, rate and overdue ones. Two queries whatever the number of years (the audits by year; the
+    findings by year, category and rectification status) instead of six a year; by_category_mode,
+    total_violation_amount and measures stay empty."""
+    audits = in_unit(visible(Audit, user), unit).exclude(status=AuditStatus.CANCELLED).filter(year__in=dates)
+    results = {year: Summary() for year in dates}
+    for row in (audits.order_by().values("year")
+                .annotate(planned=Count("pk"), done=Count("pk", filter=Q(status__in=DONE_STATUSES)))):
+        results[row["year"]].planned, results[row["year"]].done = row["planned"], row["done"]
+    overdue = Q(*[Q(audit__year=year, rectification_deadline__lt=on_date) for year, on_date in dates.items()],
+                _connector=Q.OR)
+    rows = (_findings(audits).order_by().values("audit__year", "category", "rectification_status")
+            .annotate(count=Count("pk"), amount=Coalesce(Sum("amount"), ZERO),
+                      overdue=Count("pk", filter=rectification.OPEN_Q & overdue)))
+    by_category = {year: {} for year in dates}
+    status_counts = {year: dict.fromkeys(RectificationStatus.values, 0) for year in dates}
+    for row in rows:
+        year, status = row["audit__year"], row["rectification_status"]
+        totals = by_category[year].setdefault(row["category"], {"count": 0, "amount": ZERO})
+        totals["count"] += row["count"]
+        totals["amount"] += row["amount"]
+        status_counts[year][status] = status_counts[year].get(status, 0) + row["count"]
+        results[year].overdue_rectifications += row["overdue"]
+    for year, result in results.items():
+        _add_findings(result, by_category[year], status_counts[year])
+    return results
+
+
+__all__ += ["headlines"]
 
 
 def year_range(today=None):

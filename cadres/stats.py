@@ -9,7 +9,6 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 
 from cadres import snapshots
 from cadres import tallies as tallied
@@ -20,8 +19,8 @@ from core.stats import CHUNK, in_period, in_unit, visible
 
 __all__ = ["FromTallies", "MeasureKind", "SourceChannel", "WarnedCadre", "WarningCounts", "live_measures",
            "measure_kinds_by_source", "measure_list", "measure_queryset", "measure_rows", "measures_by_kind",
-           "measures_by_kind_and_source", "measures_by_unit", "warning_rows", "warning_summary",
-           "warning_summary_by_unit"]
+           "measures_by_kind_and_source", "measures_by_unit", "warned_by_unit", "warning_rows", "warning_summaries",
+           "warning_summary"]
 
 
 # --- supervision measures ---------------------------------------------------------------------------------------
@@ -93,14 +92,16 @@ def warning_summary(*, user=None, unit=None, on_date=None):
     return _summary(_warned(user, unit, on_date).aggregate(**_warning_counts(rules)), rules)
 
 
-def warning_summary_by_unit(*, user=None, unit=None, on_date=None):
-    """(warning_summary, {unit_id: cadres under any warning}) in one pass grouped by the unit the snapshot stores for
-    each cadre: one unit per cadre, so the units' distinct counts add up to the subtree's (two queries)."""
-    rules = rule_choices()
-    counts = _warning_counts(rules)
-    rows = list(_warned(user, unit, on_date).order_by().values("unit_id").annotate(**counts))
-    totals = {name: sum(row[name] for row in rows) for name in counts}
-    return _summary(totals, rules), {row["unit_id"]: row["cadres"] for row in rows}
+def warning_summaries(dates, *, user=None, unit=None):
+    """[warning_summary of each date]."""
+    return [warning_summary(user=user, unit=unit, on_date=on_date) for on_date in dates]
+
+
+def warned_by_unit(*, user=None, unit=None, on_date=None):
+    """{unit_id: cadres under any warning} by the unit the snapshot stores for each cadre: one unit per cadre, so the
+    units' counts add up to the subtree's (two queries)."""
+    rows = _warned(user, unit, on_date).order_by().values_list("unit_id").annotate(n=Count("cadre_id", distinct=True))
+    return dict(rows)
 
 
 def _warning_counts(rules):
@@ -117,36 +118,43 @@ def _summary(totals, rules):
 
 
 class WarningCounts:
-    """warning_summary and warning_summary_by_unit summed from the snapshot's per-unit counts (WarningCount,
-    counted by cadres.snapshots from the very rows those functions count): the same figures from a few thousand rows
-    instead of a province's hundred thousand warnings, with no DISTINCT. Two queries each (finding the snapshot,
-    the sums)."""
+    """warning_summary and warned_by_unit summed from the snapshot's per-unit counts (WarningCount, counted by
+    cadres.snapshots from the very rows those functions count): the same figures from a few thousand rows instead
+    of a province's hundred thousand warnings, with no DISTINCT. One query to find each snapshot, one for the
+    sums."""
 
     @staticmethod
-    def _counts(user, unit, on_date):
-        counts = WarningCount.objects.filter(snapshot=snapshots.snapshot(on_date))
+    def _counts(user, unit, snaps):
+        counts = WarningCount.objects.filter(snapshot__in=snaps)
         return in_unit(counts.visible_to(user) if user is not None else counts, unit).order_by()
 
-    @staticmethod
-    def _sums(rules):
-        """The aggregates of _warning_counts over the count rows (code "": the cadres under any rule)."""
-        def total(field, code):
-            return Coalesce(Sum(field, filter=Q(code=code)), 0)
-        return {"cadres": total("warned", ""), "blocking": total("warned_blocking", ""),
-                **{f"rule_{n}": total("warned", code) for n, (code, _label) in enumerate(rules)}}
+    @classmethod
+    def warning_summaries(cls, dates, *, user=None, unit=None):
+        """[warning_summary of each date] in one pass over the snapshots' counts, summed by snapshot and rule
+        (code "": the cadres under any rule): a row per rule, not per unit."""
+        snaps = [snapshots.snapshot(on_date) for on_date in dates]
+        rows = (cls._counts(user, unit, snaps).values_list("snapshot_id", "code")
+                .annotate(Sum("warned"), Sum("warned_blocking")))
+        sums = {(snap, code): (warned, blocking) for snap, code, warned, blocking in rows}
+        rules = rule_choices()
+
+        def summary(snap):
+            cadres, blocking = sums.get((snap.pk, ""), (0, 0))
+            by_rule = {f"rule_{n}": sums.get((snap.pk, code), (0, 0))[0] for n, (code, _label) in enumerate(rules)}
+            return _summary({"cadres": cadres, "blocking": blocking, **by_rule}, rules)
+
+        return [summary(snap) for snap in snaps]
 
     @classmethod
     def warning_summary(cls, *, user=None, unit=None, on_date=None):
-        rules = rule_choices()
-        return _summary(cls._counts(user, unit, on_date).aggregate(**cls._sums(rules)), rules)
+        return cls.warning_summaries([on_date], user=user, unit=unit)[0]
 
     @classmethod
-    def warning_summary_by_unit(cls, *, user=None, unit=None, on_date=None):
-        rules = rule_choices()
-        sums = cls._sums(rules)
-        rows = list(cls._counts(user, unit, on_date).values("unit_id").annotate(**sums))
-        totals = {name: sum(row[name] for row in rows) for name in sums}
-        return _summary(totals, rules), {row["unit_id"]: row["cadres"] for row in rows if row["cadres"]}
+    def warned_by_unit(cls, *, user=None, unit=None, on_date=None):
+        """The units' own rows of the cadres under any rule (code ""): one per unit, nothing to sum."""
+        rows = (cls._counts(user, unit, [snapshots.snapshot(on_date)]).filter(code="", warned__gt=0)
+                .values_list("unit_id", "warned"))
+        return dict(rows)
 
 
 class WarnedCadre(NamedTuple):

@@ -424,4 +424,4 @@ class SecurityPolicy(SingleRowSettings):
 
 from core.exports import ListExport  # noqa: E402,F401  (the model lives with its lifecycle, core/exports.py)
 from core.outbox import OutboxMessage  # noqa: E402,F401  (the model lives with its service, core/outbox.py)
-from core.tallies import StatTally, TallyBuild  # noqa: E402,F401  (the dashboard's pre-aggregates, core/tallies.py)
+from core.tallies import StatTally, StatTotal, TallyBuild  # noqa: E402,F401  (the dashboard's pre-aggregates, core/tallies.py)

@@ -16,7 +16,9 @@ An app registers a `Source` (in its `tallies.py`, from `AppConfig.ready()`):
 - What sends no signal (a bulk `queryset.update`, a COPY loader) calls `touch(source, unit_ids)` (or
   `rebuild(source)`).
 
-Keyed by unit, never by path: moving a unit in the tree changes no tally, the reader joins today's paths. A source
+Keyed by unit, never by path: moving a unit in the tree changes no tally, the reader joins today's paths. Beside the
+tallies, their sums over every unit (`StatTotal`, per metric, month and key) are kept by the same writers: a view of
+the whole tree (a province office, a trusted caller) sums those instead of every unit's rows. A source
 never built (a new installation, each test's database) is built in full on first read, like the warning snapshot
 (cadres.snapshots); `core.tasks.rebuild_tallies` (Celery beat, nightly) and `manage.py rebuild_tallies` rebuild.
 """
@@ -62,6 +64,25 @@ class StatTally(models.Model):
         return f"{self.metric} {self.unit_id} {self.month:%Y-%m} {self.key} = {self.value}"
 
 
+class StatTotal(models.Model):
+    """StatTally summed over every unit, per metric, month and key: written with the tallies (a refresh adds what
+    changed under the source's lock, a rebuild recounts), so it always equals their sum."""
+
+    metric = models.CharField(max_length=40)
+    month = models.DateField()  # first day of the month
+    key = models.CharField(max_length=40, blank=True, default="")
+    value = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # also serves the board's sums over the whole tree: metric = … AND month BETWEEN …
+            models.UniqueConstraint(fields=["metric", "month", "key"], name="core_stattotal_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric} {self.month:%Y-%m} {self.key} = {self.value}"
+
+
 class TallyBuild(models.Model):
     """When a source was last built in full; no row: never built (then the first read builds it)."""
 
@@ -105,6 +126,14 @@ def watch(model, source, units, *, moves_only=False):
 # --- reading ---------------------------------------------------------------------------------------------------
 
 
+def whole_tree(user, unit=None):
+    """Whether the scope is every unit: no unit chosen, and no user scope or a jurisdiction over every unit (none,
+    or one that covers all: core.user_facts) — then no join to the unit tree is needed."""
+    if unit is not None:
+        return False
+    return user is None or user.jurisdiction_id is None or getattr(user, "jurisdiction_covers_all", False)
+
+
 def scoped(user, unit=None):
     """StatTally rows in the user's jurisdiction (None: no user scope) and in `unit`'s subtree. A user who may not
     read cases gets none."""
@@ -112,9 +141,7 @@ def scoped(user, unit=None):
     if user is not None:
         if not can_read_cases(user):
             return queryset.none()
-        # a jurisdiction over every unit (core.user_facts) needs no join to the unit tree: a province's sums read
-        # the tallies alone
-        if user.jurisdiction_id is not None and not getattr(user, "jurisdiction_covers_all", False):
+        if not whole_tree(user):
             queryset = queryset.filter(unit__path__startswith=user.jurisdiction.path)
     if unit is not None:
         queryset = queryset.filter(unit__path__startswith=unit.path)
@@ -126,7 +153,12 @@ def sums(source, metrics, *, user=None, unit=None, first=None, last=None, by=("m
     days; None: open). Builds the source first if it never was (`check=False`: the caller has just made sure)."""
     if check:
         ensure(source)
-    rows = _window(metrics, user, unit, first, last).values_list(*by).annotate(total=Sum("value"))
+    # can_read_cases first: it loads the user's facts, jurisdiction_covers_all among them (core.user_facts)
+    if "unit_id" not in by and (user is None or can_read_cases(user)) and whole_tree(user, unit):
+        rows = _months(StatTotal.objects.filter(metric__in=metrics), first, last)  # a thousand rows, not 100,000s
+    else:
+        rows = _window(metrics, user, unit, first, last)
+    rows = rows.values_list(*by).annotate(total=Sum("value"))
     return Counter({tuple(row[:-1]): row[-1] for row in rows})
 
 
@@ -146,7 +178,10 @@ def per_unit(source, totals, *, user=None, unit=None, first=None, last=None, che
 
 
 def _window(metrics, user, unit, first, last):
-    queryset = scoped(user, unit).filter(metric__in=metrics)
+    return _months(scoped(user, unit).filter(metric__in=metrics), first, last)
+
+
+def _months(queryset, first, last):
     if first is not None:
         queryset = queryset.filter(month__gte=first)
     if last is not None:
@@ -180,16 +215,37 @@ def _lock(name):
 
 
 def _store(rows):
-    return len(
-        StatTally.objects.bulk_create(
-            [
-                StatTally(unit_id=unit_id, metric=metric, month=month, key=key or "", value=value)
-                for unit_id, metric, month, key, value in rows
-                if value
-            ],
-            batch_size=BATCH,
+    """Store the tally rows (zeros left out); returns the StatTally objects stored."""
+    stored = [
+        StatTally(unit_id=unit_id, metric=metric, month=month, key=key or "", value=value)
+        for unit_id, metric, month, key, value in rows
+        if value
+    ]
+    return StatTally.objects.bulk_create(stored, batch_size=BATCH)
+
+
+def _totals(stored):
+    """Counter {(metric, month, key): sum over the units} of StatTally objects."""
+    totals = Counter()
+    for tally in stored:
+        totals[tally.metric, tally.month, tally.key] += tally.value
+    return totals
+
+
+def _add_to_totals(changes):
+    """Add {(metric, month, key): change} to the StatTotal rows (created as needed; emptied ones deleted)."""
+    changes = {key: n for key, n in changes.items() if n}
+    if not changes:
+        return
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
+    table = StatTotal._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (metric, month, key, value) VALUES {values} "  # noqa: S608 (placeholders only)
+            f"ON CONFLICT (metric, month, key) DO UPDATE SET value = {table}.value + EXCLUDED.value",
+            [field for (metric, month, key), n in changes.items() for field in (metric, month, key, n)],
         )
-    )
+    StatTotal.objects.filter(metric__in={metric for metric, _month, _key in changes}, value=0).delete()
 
 
 def _metrics_of(name):
@@ -206,8 +262,14 @@ def rebuild(name, *, if_missing=False):
     source = _sources[name]
     _metrics_of(name).delete()
     stored = _store(source.count(source.rows()))
+    StatTotal.objects.filter(metric__startswith=f"{name}.").delete()
+    StatTotal.objects.bulk_create(
+        [StatTotal(metric=metric, month=month, key=key, value=n)
+         for (metric, month, key), n in _totals(stored).items()],
+        batch_size=BATCH,
+    )
     TallyBuild.objects.update_or_create(source=name, defaults={"built_at": timezone.now()})
-    return stored
+    return len(stored)
 
 
 def rebuild_all():
@@ -219,7 +281,8 @@ def rebuild_all():
 
 def analyze():
     with connection.cursor() as cursor:  # the planner needs the new row counts for the board's sums
-        cursor.execute(f"ANALYZE {StatTally._meta.db_table}")  # noqa: S608 (a table name, not input)
+        for model in (StatTally, StatTotal):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")  # noqa: S608 (a table name, not input)
 
 
 def ensure(name):
@@ -235,8 +298,12 @@ def refresh_units(name, unit_ids):
         return
     _lock(name)
     source = _sources[name]
-    _metrics_of(name).filter(unit_id__in=unit_ids).delete()
-    _store(source.count(source.rows().filter(**{f"{source.unit_field}__in": unit_ids})))
+    old = _metrics_of(name).filter(unit_id__in=unit_ids).order_by()
+    before = {row[:3]: row[3] for row in old.values_list("metric", "month", "key").annotate(Sum("value"))}
+    old.delete()
+    change = _totals(_store(source.count(source.rows().filter(**{f"{source.unit_field}__in": unit_ids}))))
+    change.subtract(before)
+    _add_to_totals(change)  # the whole tree's sums change by what these units' tallies did
 
 
 # --- change tracking -------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The dashboard's figures and charts, computed once here for the page and for the monthly workbook's cover (so
 the two always agree). Everything comes from the owning apps' public statistics (petitions.stats, vetting.stats,
 audits.stats, liaison.stats, cadres.stats), by SQL aggregation in a fixed number of queries whatever the amount of
-data; petitions and supervision measures from their per-unit tallies (core.tallies), warnings from the snapshot's
-per-unit counts (WarningCount); `direct=True`: counted from the cases and the snapshot's rows, the reference
-the tallies and counts are tested against.
+data; petitions and supervision measures from their per-unit tallies (core.tallies; their whole-tree totals when
+the view is every unit), warnings from the snapshot's per-unit counts (WarningCount), audits from the year
+headlines (audits.stats.headlines); `direct=True`: counted from the cases and the snapshot's rows, and the audits'
+full year summaries, the reference the tallies, counts and headlines are tested against.
 
     board = figures.build(user, Period.month(2026, 10), unit=None, today=date(2026, 11, 23))
     board.sections → [Section(title, figures=[Figure ...], details=[Figure ...])]
@@ -14,7 +15,6 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, partial
-from itertools import accumulate
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -142,9 +142,10 @@ def for_page(user, period, unit=None, today=None, *, fresh=False):
 
 def build(user, period, unit=None, today=None, *, charts=True, regions=True, direct=False):
     """The board. Petitions and supervision measures are summed from the stored per-unit tallies (core.tallies),
-    warnings from the snapshot's per-unit counts (WarningCount); `direct=True` counts the cases and the
-    snapshot's rows themselves instead: the reference the tallies and counts are tested against. `regions=False`
-    leaves out the breakdown by county (a caller that shows the sections only)."""
+    warnings from the snapshot's per-unit counts (WarningCount), audits from their year headlines; `direct=True`
+    counts the cases and the snapshot's rows themselves, and takes the audits' full summaries, instead: the
+    reference the tallies, counts and headlines are tested against. `regions=False` leaves out the breakdown by
+    county (a caller that shows the sections only)."""
     today = today or timezone.localdate()
     board = Board(period=period, unit=unit, today=today, liaison_month=liaison_month(period, today))
     scope = {"user": user, "unit": unit}
@@ -152,7 +153,7 @@ def build(user, period, unit=None, today=None, *, charts=True, regions=True, dir
     sources = _sources(board, scope, previous, direct)
     petitions = _petitions(board, scope, previous, sources["petitions"])
     vetting = _vetting(board, scope, previous)
-    audit_summary, audit_section = _audits(board, scope)
+    audit_summary, audit_section = _audits(board, scope, sources["audits"])
     matrix, liaison = _liaison(board, user, unit)
     warnings, warned = _warnings(board, scope, previous, sources["warnings"])
     measures = _measures(board, scope, previous, sources["measures"])
@@ -170,13 +171,20 @@ def build(user, period, unit=None, today=None, *, charts=True, regions=True, dir
 
 def _sources(board, scope, previous, direct):
     """Where the petition and measure figures come from: the apps' direct statistics, or their tallies over the
-    months the board shows (the period, the one before it, the twelve months of the trend)."""
+    months the board shows (the period, the one before it, the twelve months of the trend); the audits' from the
+    full year summary, or from its headline figures alone."""
     if direct:
-        return {"petitions": petition_stats, "measures": cadre_stats, "warnings": cadre_stats}
+        return {"petitions": petition_stats, "measures": cadre_stats, "warnings": cadre_stats,
+                "audits": _audit_summaries}
     first = min(previous.start, _trend_start(board.period))
     window = {**scope, "first": first, "last": board.period.end}
     return {"petitions": petition_stats.FromTallies(**window), "measures": cadre_stats.FromTallies(**window),
-            "warnings": cadre_stats.WarningCounts}
+            "warnings": cadre_stats.WarningCounts, "audits": audit_stats.headlines}
+
+
+def _audit_summaries(dates, **scope):
+    """{year: the full year summary}, as audit_stats.headlines answers: the reference it is tested against."""
+    return {year: audit_stats.summary(year, on_date=on_date, **scope) for year, on_date in dates.items()}
 
 
 def _trend_start(period):
@@ -229,12 +237,12 @@ def _vetting(board, scope, previous):
     ])
 
 
-def _audits(board, scope):
+def _audits(board, scope, counts):
 
     year = board.period.end.year
-    on_date = board.period.as_of(board.today)
-    summary = audit_stats.summary(year, on_date=on_date, **scope)
-    before = audit_stats.summary(year - 1, on_date=datetime.date(year - 1, 12, 31), **scope)
+    dates = {year: board.period.as_of(board.today), year - 1: datetime.date(year - 1, 12, 31)}
+    summaries = counts(dates, **scope)
+    summary, before = summaries[year], summaries[year - 1]
     unit = scope["unit"]
     section = Section("audits", f"经济责任审计（{year}年度）", figures=[
         Figure("audits_planned", "审计项目", summary.planned, before.planned, links.audits(year=year, unit=unit),
@@ -252,7 +260,7 @@ def _audits(board, scope):
 
 def _matrix(user, unit, first, last, on_date):
 
-    matrix = liaison_stats.compliance_matrix(user, first, last, on_date=on_date)
+    matrix = liaison_stats.compliance_matrix(user, first, last, on_date=on_date, items=False)  # states only
     rows = [row for row in matrix.rows if unit is None or row.member_unit.unit.path.startswith(unit.path)]
     return matrix.periods, rows
 
@@ -297,10 +305,10 @@ def _pending_label(rows, month):
 
 
 def _warnings(board, scope, previous, counts):
-    """The section, and {unit id: warned cadres} of the period (the counties' rows sum them)."""
+    """The section, and a function that reads {unit id: warned cadres} of the period (the counties' rows sum them;
+    read only when there are counties)."""
     on_date = board.period.as_of(board.today)
-    now, by_unit = counts.warning_summary_by_unit(on_date=on_date, **scope)
-    before = counts.warning_summary(on_date=previous.as_of(board.today), **scope)
+    now, before = counts.warning_summaries([on_date, previous.as_of(board.today)], **scope)
     label = f"{previous.label}末" if previous.end < board.today else previous.label
     unit = scope["unit"]
     section = Section("warnings", "干部预警", figures=[
@@ -313,7 +321,7 @@ def _warnings(board, scope, previous, counts):
                suffix="人")
         for row in now["by_rule"]
     ])
-    return section, by_unit
+    return section, partial(counts.warned_by_unit, on_date=on_date, **scope)
 
 
 def _measures(board, scope, previous, counts):
@@ -348,9 +356,9 @@ REGION_COLUMNS = ("信访收件", "信访在办", "信访逾期", "启动考察"
 
 def _regions(board, scope, matrix, sources, warned, units):
     """The figures of each county below the user's view (core.scoping.regions_below), in a fixed number of queries
-    whatever the number of counties: each figure counted by unit in one query (`warned`, the warned cadres by unit,
-    comes with the warnings section), the units (`units()`, read once for the by-unit chart too) then summed by
-    county; one query in all when there is no county below (a county's own users)."""
+    whatever the number of counties: each figure counted by unit in one query (`warned()`, the warned cadres by
+    unit, from the warnings section's source), the units (`units()`, read once for the by-unit chart too) then
+    summed by county; one query in all when there is no county below (a county's own users)."""
     if scope["user"] is None:
         return []
     regions = regions_below(scope["user"], scope["unit"])
@@ -365,7 +373,7 @@ def _regions(board, scope, matrix, sources, warned, units):
         {unit_id: row["overdue"] for unit_id, row in petitions.items()},
         vetting_stats.count_by_unit(since=period.start, until=period.end, **scope),
         sources["measures"].measures_by_unit(**dates, **scope),
-        warned,
+        warned(),
     ]
     region_of = _region_of_units(regions, units()[1])
     totals = [_by_region(column, region_of) for column in columns]
@@ -375,14 +383,18 @@ def _regions(board, scope, matrix, sources, warned, units):
 
 def _region_of_units(regions, units):
     """{unit id: id of the county it lies in} for the units (of the view) in the counties: the counties are
-    disjoint, so a unit lies in the one whose path starts its own."""
+    disjoint, so a unit lies in the one whose path starts its own — its path cut at a county's depth ("1/5/9/"
+    has depths 1 to 3), looked up for the few depths the counties have, not for every ancestor."""
     by_path = {region.path: region.pk for region in regions}
+    depths = sorted({region.path.count("/") for region in regions})
     region_of = {}
     for pk, unit in units.items():
-        prefixes = accumulate(f"{part}/" for part in unit.path.rstrip("/").split("/"))
-        region = next((by_path[prefix] for prefix in prefixes if prefix in by_path), None)
-        if region is not None:
-            region_of[pk] = region
+        parts = unit.path.split("/")
+        for depth in depths:
+            region = by_path.get("/".join(parts[:depth]) + "/") if depth < len(parts) else None
+            if region is not None:
+                region_of[pk] = region
+                break
     return region_of
 
 

@@ -5,9 +5,11 @@ so a period filter the list does not offer yet is left out rather than silently 
 links to the list without the period; see PERIOD_FILTERS for the names the lists are expected to adopt).
 """
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from petitions.filters import PetitionFilter
 from vetting.filters import CaseFilter
@@ -21,7 +23,14 @@ PERIOD_FILTERS = {
 
 def _url(name, params):
     query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
-    return reverse(name) + (f"?{query}" if query else "")
+    return _path(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()) + (f"?{query}" if query else "")
+
+
+@lru_cache(maxsize=32)
+def _path(name, urlconf, prefix):
+    """reverse(name) for the URLconf and script prefix in use (their values are the key): a board has a thousand
+    links to a dozen lists, and reversing each costs more than the rest of the link."""
+    return reverse(name, urlconf=urlconf)
 
 
 def _declares(filterset_class, name):

@@ -146,12 +146,13 @@ def reports(user=None):
     return Report.objects.visible_to(user) if user is not None else Report.objects.all()
 
 
-def compliance_matrix(user, first_period, last_period, *, on_date=None):
+def compliance_matrix(user, first_period, last_period, *, on_date=None, items=True):
     """Member units (in `user`'s scope; None = all) × months from `first_period` to `last_period`, with item
-    counts.
+    counts (`items=False`: the states alone, all counts zero — the dashboard counts states only, and a province's
+    items are a costly aggregate).
 
-    Queries: the schedule, the member units, the monthly reports, one aggregate of items, and the holiday schedule
-    of the due dates' years."""
+    Queries: the schedule, the member units, the monthly reports, one aggregate of items (if asked for), and the
+    holiday schedule of the due dates' years."""
     on_date = on_date or timezone.localdate()
     periods = month_range(first_period, last_period)
     schedule_of = ReportingSchedule.resolver()  # each unit by its jurisdiction's
@@ -167,12 +168,7 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
     unit_aspects = defaultdict(Counter)
     aspects_by_period = defaultdict(Counter)
     aspect_totals = Counter()
-    item_rows = (ReportItem.objects.filter(report__in=visible_reports.received(),
-                                           report__period__gte=periods[0], report__period__lte=periods[-1],
-                                           report__member_unit__in=units, voided_at__isnull=True)
-                 .values("report__member_unit", "report__period", "report__kind", "aspect")
-                 .annotate(n=Count("id")).order_by())
-    for row in item_rows:
+    for row in _item_counts(visible_reports, periods, units) if items else ():
         unit_id, period, aspect, n = row["report__member_unit"], row["report__period"], row["aspect"], row["n"]
         if row["report__kind"] == Report.Kind.MONTHLY:
             cell_items[unit_id, period] += n
@@ -200,6 +196,15 @@ def compliance_matrix(user, first_period, last_period, *, on_date=None):
         rows.append(Row(unit, cells, counts, dict(unit_aspects[unit.pk])))
     return ComplianceMatrix(periods, rows, totals, dict(aspect_totals),
                             {period: dict(aspects_by_period[period]) for period in periods})
+
+
+def _item_counts(visible_reports, periods, units):
+    """Live items of the received reports by member unit, month, kind and aspect (one query)."""
+    return (ReportItem.objects.filter(report__in=visible_reports.received(),
+                                      report__period__gte=periods[0], report__period__lte=periods[-1],
+                                      report__member_unit__in=units, voided_at__isnull=True)
+            .values("report__member_unit", "report__period", "report__kind", "aspect")
+            .annotate(n=Count("id")).order_by())
 
 
 def item_rows(*, user=None, unit=None, month=None):

@@ -20,6 +20,7 @@ SYSTEM_ONLY = {
     "core_listexport_progress",
     "core_stattally_unique",  # the dashboard's per-unit counts, written by core.tallies only
     "cadres_rostercount_unique",  # the ON CONFLICT target of the roster count trigger (cadres 0014)
+    "core_stattotal_unique",  # their whole-tree sums, the ON CONFLICT target of core.tallies
     "dashboard_monthlyexport_month_first_day",  # the month is normalised by the request service
 }
 

@@ -168,9 +168,9 @@ def test_the_breakdown_costs_the_same_queries_whatever_the_number_of_counties(ci
     assert len(figures.build(people["leader"], OCT, today=NOV_20).regions) == 3
     assert _queries(people["leader"]) == two
     # pinned: the breakdown's own queries besides finding the counties (which is all when there are none): the
-    # petitions, vetting cases and measures by unit (the warned cadres by unit come with the warnings section, the
-    # units with the by-unit chart's)
-    assert _queries(people["leader"], city["B"]) == two - 3  # B: with the case about the leader, as the city
+    # petitions (which the by-unit chart then reuses instead of its own), vetting cases and measures by unit, the
+    # warned cadres by unit (the snapshot, its counts; the units come with the by-unit chart's)
+    assert _queries(people["leader"], city["B"]) == two - 4  # B: with the case about the leader, as the city
 
 
 def test_a_jurisdiction_over_every_unit_sums_the_tallies_without_the_unit_tree(city, people):

@@ -13,7 +13,7 @@ from cadres import services as cadre_services
 from cadres import snapshots
 from cadres.models import Cadre, MeasureKind, Rank, SupervisionMeasure, WarningCount, WarningSnapshot
 from core import roles, tallies
-from core.models import StatTally, Unit, User
+from core.models import StatTally, StatTotal, Unit, User
 from core.tasks import rebuild_tallies
 from dashboard import figures
 from dashboard.periods import Period
@@ -58,18 +58,23 @@ def stored():
     return sorted(StatTally.objects.values_list("unit_id", "metric", "month", "key", "value"))
 
 
+def totals():
+    return sorted(StatTotal.objects.values_list("metric", "month", "key", "value"))
+
+
 def warning_counts():
     return sorted(WarningCount.objects.values_list("snapshot_id", "unit_id", "code", "warned", "warned_blocking"))
 
 
 def assert_current():
-    """What the on-commit refresh left is what a rebuild from scratch stores: the tallies, and the warning
-    snapshots' per-unit counts recounted from their rows."""
-    before, counted = stored(), warning_counts()
-    assert counted
+    """What the on-commit refresh left is what a rebuild from scratch stores: the tallies and their whole-tree
+    totals, and the warning snapshots' per-unit counts recounted from their rows."""
+    before, summed, counted = stored(), totals(), warning_counts()
+    assert counted and summed
     for name in tallies.sources():
         tallies.rebuild(name)
     assert stored() == before
+    assert totals() == summed
     for snap in WarningSnapshot.objects.all():
         snapshots._count(snap)  # noqa: SLF001 (the recount from the rows, as the snapshot's writer does it)
     assert warning_counts() == counted
@@ -173,6 +178,8 @@ def test_generated_board_equals_the_direct_count_after_changes(generated, django
     with django_capture_on_commit_callbacks(execute=True):
         head, staff, units = _changes(generated, today)
     assert Petition.objects.about(head).exists()  # the case about him is in the tallies, not on his board
+    head.role_names()  # core.user_facts: his jurisdiction covers every unit, so his boards read the whole-tree totals
+    assert tallies.whole_tree(head)
     assert_same_boards([head, staff], units, today)
     assert_current()
 

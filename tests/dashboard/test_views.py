@@ -94,9 +94,9 @@ def test_index_queries_do_not_grow_with_the_data(client_for, leader, staff, sect
     build_month(staff=staff, head=section_head, units=[unit_a, unit_b], n=4)
     larger = _index_queries(client)
     assert small == larger
-    # session, user, two-factor device (roles from the cache: core.user_facts), bell count; the figures (34, see
+    # session, user, two-factor device (roles from the cache: core.user_facts), bell count; the figures (22, see
     # test_figures); unit picker; recent exports
-    assert larger == 40
+    assert larger == 28
 
 
 def test_the_board_is_kept_a_minute_per_user_and_recomputed_on_request(client_for, leader, section_head, staff,
