@@ -241,7 +241,7 @@ def _add_to_totals(changes):
     table = StatTotal._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (metric, month, key, value) VALUES {values} "  # noqa: S608 (placeholders only)
+            f"INSERT INTO {table} (metric, month, key, value) VALUES {values} "  # noqa: S608  # nosec B608 (placeholders only)
             f"ON CONFLICT (metric, month, key) DO UPDATE SET value = {table}.value + EXCLUDED.value",
             [field for (metric, month, key), n in changes.items() for field in (metric, month, key, n)],
         )
