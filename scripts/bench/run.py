@@ -153,6 +153,9 @@ def setup_django():
     from django.conf import settings
 
     settings.ROOT_URLCONF = "scripts.bench.urls"
+    from config.wsgi import freeze_startup_objects
+
+    freeze_startup_objects()  # as a production worker starts (config/wsgi.py): the pages are measured in-process
 
 
 def verified_client(user):
