@@ -41,14 +41,22 @@ from core.scoping import can_read_cases
 BATCH = 5000
 
 
-class StatTally(models.Model):
-    """One count of one metric, unit and month (`key`: a breakdown such as a channel or a status, "" for none)."""
+class MonthlyCount(models.Model):
+    """A count of one metric and month (`key`: a breakdown such as a channel or a status, "" for none)."""
 
-    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
     metric = models.CharField(max_length=40)
     month = models.DateField()  # first day of the month
     key = models.CharField(max_length=40, blank=True, default="")
     value = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class StatTally(MonthlyCount):
+    """One unit's count of one metric and month."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
@@ -64,14 +72,9 @@ class StatTally(models.Model):
         return f"{self.metric} {self.unit_id} {self.month:%Y-%m} {self.key} = {self.value}"
 
 
-class StatTotal(models.Model):
+class StatTotal(MonthlyCount):
     """StatTally summed over every unit, per metric, month and key: written with the tallies (a refresh adds what
     changed under the source's lock, a rebuild recounts), so it always equals their sum."""
-
-    metric = models.CharField(max_length=40)
-    month = models.DateField()  # first day of the month
-    key = models.CharField(max_length=40, blank=True, default="")
-    value = models.IntegerField()
 
     class Meta:
         constraints = [

@@ -85,10 +85,10 @@ def _head_count(user, filterset):
         return head_count(user)
     if not filterset.form.is_valid():
         return None
-    used = {name for name, value in filterset.form.cleaned_data.items() if value not in (None, "", [])}
+    data = filterset.form.cleaned_data
+    used = {name for name, value in data.items() if value not in (None, "", [])}
     if used - COUNTED_FILTERS:
         return None
-    data = filterset.form.cleaned_data
     return head_count(user, unit=data.get("unit"), status=data.get("status") or None)
 
 
