@@ -1,7 +1,6 @@
 """What the audits app tells the cadres hub: the warning rule on unrectified findings, and the case source
 "audit_due" (a cadre whose economic-responsibility audit is due is audited before promotion)."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,11 +15,13 @@ UNRECTIFIED_RULE = "audits.unrectified"
 
 
 def _open_findings(cadre_ids):
-    """Open findings naming the cadres: as the responsible cadre, or (none named) as an audited cadre."""
+    """Open findings naming the cadres: as the responsible cadre, or (none named) as an audited cadre. The two ways
+    are a UNION, each read by its own index: as an OR, PostgreSQL read every open finding of the province to check
+    both (about 4 ms for one cadre's profile)."""
     subjects = AuditSubject.objects.filter(cadre_id__in=cadre_ids).values("audit_id")
-    return (Finding.objects.active().filter(rectification.OPEN_Q)
-            .filter(Q(responsible_cadre_id__in=cadre_ids)
-                    | Q(responsible_cadre__isnull=True, audit_id__in=subjects)))
+    named = Finding.objects.filter(responsible_cadre_id__in=cadre_ids).order_by().values("pk")
+    unnamed = Finding.objects.filter(responsible_cadre__isnull=True, audit_id__in=subjects).order_by().values("pk")
+    return Finding.objects.active().filter(rectification.OPEN_Q, pk__in=named.union(unnamed, all=True))
 
 
 @register_warning_rule(UNRECTIFIED_RULE, "审计发现问题未整改")

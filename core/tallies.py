@@ -36,7 +36,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
-from core.scoping import can_read_cases
+from core.scoping import can_read_cases, in_subtree, restrict_by_unit
 
 BATCH = 5000
 
@@ -138,17 +138,12 @@ def whole_tree(user, unit=None):
 
 
 def scoped(user, unit=None):
-    """StatTally rows in the user's jurisdiction (None: no user scope) and in `unit`'s subtree. A user who may not
-    read cases gets none."""
+    """StatTally rows in the user's jurisdiction (None: no user scope; core.scoping's rule, so a jurisdiction over
+    every unit adds no join) and in `unit`'s subtree. A user who may not read cases gets none."""
     queryset = StatTally.objects.all()
     if user is not None:
-        if not can_read_cases(user):
-            return queryset.none()
-        if not whole_tree(user):
-            queryset = queryset.filter(unit__path__startswith=user.jurisdiction.path)
-    if unit is not None:
-        queryset = queryset.filter(unit__path__startswith=unit.path)
-    return queryset
+        queryset = restrict_by_unit(queryset, user)
+    return in_subtree(queryset, unit)
 
 
 def sums(source, metrics, *, user=None, unit=None, first=None, last=None, by=("metric", "month", "key"), check=True):

@@ -5,7 +5,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from django.db import connection
+from django.db import connection, transaction
 
 from cadres.filters import search
 from cadres.models import Cadre
@@ -76,8 +76,9 @@ def explains(results):
             if sql.lstrip().upper().startswith("SELECT"):
                 out.append({"page": page["label"], "ms": ms, "sql": sql, "plan": explain(sql)})
     for ms, sql in results.get("scan", {}).get("slowest", [])[:3]:
-        if sql.lstrip().upper().startswith("SELECT"):
-            out.append({"page": "期限扫描", "ms": ms, "sql": sql, "plan": explain(sql)})
+        with transaction.atomic():  # the providers' statements insert the reminders they select
+            out.append({"page": "期限扫描（当天首次）", "ms": ms, "sql": sql, "plan": explain(sql)})
+            transaction.set_rollback(True)
     return out
 
 
@@ -87,6 +88,17 @@ def _ms(value):
 
 def _verdict(ok):
     return "✅" if ok else "❌"
+
+
+def _scan_ok(row):
+    return row["median"] < 3000 and row["median"] <= 10 * row["floor_median"]
+
+
+def _scan_row(label, row, queries):
+    ratio = row["median"] / row["floor_median"]
+    return (f"| {label} | {_ms(row['median'])} | {_ms(row['p95'])} | {queries} | {row['notifications']:,} | "
+            f"{_ms(row['floor_median'])} | {row['due_rows']:,} | {ratio:.1f} | < 3 s 且 ≤ 10× | "
+            f"{_verdict(_scan_ok(row))} |")
 
 
 def markdown(results):
@@ -154,21 +166,22 @@ def markdown(results):
     ]
     sc = results.get("scan") or {"median": 0, "p95": 0, "queries": 0, "notifications": 0, "floor_median": 1,
                                  "due_rows": 0}
-    ratio = sc["median"] / sc["floor_median"]
     lines += [
         "",
         "## 期限扫描（全部数据）",
         "",
-        "每次扫描在事务中执行后回滚，所以每个样本都做一次“当天首次扫描”的全部工作（含写入提醒）。",
-        "对照：一条裸 SQL 按各提醒规则自己的条件统计到期（含提示期）的事项数（不含接收人、标题和链接）。"
-        + (f"一次扫描中写入提醒的 INSERT 共 {sc['insert_ms'] / 1000:.1f} s。" if sc.get("insert_ms") else ""),
+        "每次扫描在事务中执行后回滚。“当天首次扫描”：提醒表里没有今天的任何提醒，到期事项的提醒全部新写入"
+        "（上线第一天或积压后的情形）。“次日扫描”：先扫描今天，再扫描明天，只计第二次的时间——前一天的提醒已在，"
+        "只探查唯一键，新写入的只是换了级别或新进入提示期的（每天 Celery beat 的常态）。",
+        "对照：一条裸 SQL 按各提醒规则自己的条件统计同一天到期（含提示期）的事项数（不含接收人、标题和链接，不写入）。"
+        + (f"首次扫描中写入提醒的语句共 {sc['insert_ms'] / 1000:.1f} s。" if sc.get("insert_ms") else ""),
         "",
         "| 项目 | 中位数 | p95 | 查询数 | 生成提醒 | 裸 SQL 中位数 | 到期事项 | 比值 | 目标 | 达标 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
-        f"| core.deadlines.scan | {_ms(sc['median'])} | {_ms(sc['p95'])} | {sc['queries']} | {sc['notifications']:,} | "
-        f"{_ms(sc['floor_median'])} | {sc['due_rows']:,} | {ratio:.1f} | < 3 s 且 ≤ 10× | "
-        f"{_verdict(sc['median'] < 3000 and ratio <= 10)} |",
+        _scan_row("core.deadlines.scan（当天首次扫描）", sc, sc["queries"]),
     ]
+    if sc.get("next_day"):
+        lines.append(_scan_row("core.deadlines.scan（次日扫描）", sc["next_day"], sc["queries"]))
     lines += _throughput(results.get("throughput") or {"error": "未测"})
     lines += ["", "## 未达标项及原因", ""] + _misses(results)
     lines += ["", "## 说明", ""] + NOTES
@@ -229,8 +242,10 @@ def _misses(results):
     if wb and (wb["median"] > 2 * wb["floor_median"] or wb["peak_mb"] >= 300):
         out.append(f"- **月度汇总表**（{wb['median'] / wb['floor_median']:.0f} 倍于对照）：{REASONS['月度汇总表']}")
     sc = results.get("scan")
-    if sc and (sc["median"] >= 60000 or sc["median"] > 5 * sc["floor_median"]):
-        out.append(f"- **期限扫描**（{sc['median'] / sc['floor_median']:.0f} 倍于裸 SQL）：{REASONS['期限扫描']}")
+    if sc and not (_scan_ok(sc) and _scan_ok(sc.get("next_day", sc))):
+        ratios = "、".join(f"{label} {row['median'] / row['floor_median']:.1f} 倍" for label, row in
+                           (("首次", sc), ("次日", sc.get("next_day"))) if row)
+        out.append(f"- **期限扫描**（裸 SQL 的 {ratios}）：{REASONS['期限扫描']}")
     return out or ["全部达标。"]
 
 
