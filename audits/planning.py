@@ -10,7 +10,7 @@ Three grounds, each giving a reason in words:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from audits.models import (
     Audit,
@@ -89,9 +89,11 @@ def suggest(year, scope=None, *, cadre_ids=None):
     units = Unit.objects.all() if scope is None else scope.subtree()
     if cadre_ids is not None:
         # Only the units these cadres hold or held matter (a profile asks for one cadre; a province has
-        # thousands of classified units).
-        held = PositionHistory.objects.filter(cadre_id__in=cadre_ids).values("unit_id")
-        units = units.filter(Q(pk__in=held) | Q(pk__in=Cadre.objects.filter(pk__in=cadre_ids).values("unit_id")))
+        # thousands of classified units). A UNION, each part by its index: as an OR of the two, PostgreSQL read
+        # every unit to check both.
+        held = PositionHistory.objects.filter(cadre_id__in=cadre_ids).order_by().values("unit_id")
+        holding = Cadre.objects.filter(pk__in=cadre_ids).order_by().values("unit_id")
+        units = units.filter(pk__in=held.union(holding, all=True))
     cadres = Cadre.objects.filter(unit__in=units).select_related("unit")
     if cadre_ids is not None:
         cadres = cadres.filter(pk__in=cadre_ids)

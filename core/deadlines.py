@@ -8,7 +8,9 @@ rerunning a scan, or two scans at once, creates nothing twice: the database deci
 """
 
 import datetime
+import hashlib
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -133,6 +135,7 @@ class Rows:
     ctes: tuple  # (name, sql) the SELECT refers to
     select: str
     params: dict
+    shared: frozenset = frozenset()  # the names among `ctes` of relations a scan computes once for every provider
 
 
 # The active users and their roles, read once per statement; jurisdiction key "0" stands for "no limit".
@@ -164,7 +167,6 @@ class Query:
                        "service_account": roles.SERVICE_ACCOUNT,
                        "horizon": on_date + datetime.timedelta(days=self.notice_days)}
         self.ctes = {}
-        self._covers = {}
 
     def param(self, value):
         name = f"p{len(self.params)}"
@@ -204,13 +206,15 @@ class Query:
         return "(" + " || ".join([*parts, self.param(path)]) + ")"
 
     def covering(self, role_names=OFFICE_RECIPIENTS):
-        """The name of a relation (unit_id, user_id): users_covering(unit, role_names) for every unit."""
-        self.ctes.setdefault("scan_office", _OFFICE_CTE)
+        """The name of a relation (unit_id, user_id): users_covering(unit, role_names) for every unit. The same
+        roles give the same name and SQL in every provider, so that a scan computes it once (`scan`)."""
         key = tuple(sorted(role_names))
-        if key not in self._covers:
-            self._covers[key] = f"scan_cover_{len(self._covers)}"
-            self.ctes[self._covers[key]] = _COVER_CTE.format(roles=f"{self.param(list(key))}::text[]")
-        return self._covers[key]
+        name = "scan_cover_" + hashlib.sha1("|".join(key).encode(), usedforsecurity=False).hexdigest()[:10]
+        self.ctes.setdefault("scan_office", _OFFICE_CTE)
+        if name not in self.ctes:
+            self.params[f"{name}_roles"] = list(key)
+            self.ctes[name] = _COVER_CTE.format(roles=f"%({name}_roles)s::text[]")
+        return name
 
     def author_or_covering(self, author, unit, role_names=OFFICE_RECIPIENTS, alias="r"):
         """Joins giving `alias`.recipient_id: Covering.author_or_covering(author, unit) — the author (a user id
@@ -239,7 +243,8 @@ class Query:
             f"ORDER BY jset_default.id LIMIT 1))")
 
     def rows(self, select):
-        return Rows(self.target_model, tuple(self.ctes.items()), select, dict(self.params))
+        shared = frozenset(name for name in self.ctes if name == "scan_office" or name.startswith("scan_cover_"))
+        return Rows(self.target_model, tuple(self.ctes.items()), select, dict(self.params), shared)
 
 
 # API clients' accounts (core.roles.SERVICE_ACCOUNT) are never a recipient, whatever a provider's rule selects.
@@ -269,12 +274,33 @@ def _insert_select(rows):
     """Run one Rows as a single INSERT ... SELECT; returns {kind: notifications created}. No anti-join with the
     reminders already sent: ON CONFLICT DO NOTHING probes the unique key before inserting anyway, and a NOT EXISTS
     above the providers' SELECT (whose titles are built below it) only doubled the probes (province: +0.2 s)."""
-    ctes = "".join(f"{name} AS MATERIALIZED ({sql}), " for name, sql in rows.ctes)
+    ctes = "".join(f"{name} AS MATERIALIZED ({sql}), " for name, sql in _own_ctes(rows))
     params = {**rows.params, "now": timezone.now(),
               "target_type": ContentType.objects.get_for_model(rows.target_model).pk}
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_SELECT.format(ctes=ctes, select=rows.select, due=_DUE), params)
         return dict(cursor.fetchall())
+
+
+# During a scan: the shared relations (Rows.shared) already made temporary tables. Who covers each unit is the
+# same for every provider; as a CTE of each statement it was computed a dozen times (about 20 ms each, province).
+_scan_tables = ContextVar("deadline_scan_tables", default=None)
+
+
+def _own_ctes(rows):
+    """The CTEs a statement of `rows` carries itself: all of them outside a scan; in a scan, the shared ones are
+    temporary tables, made at the first statement that needs them."""
+    tables = _scan_tables.get()
+    if tables is None:
+        return rows.ctes
+    for name, sql in rows.ctes:
+        if name in rows.shared and name not in tables:
+            with connection.cursor() as cursor:
+                # SQL text from this module (the shared relations' definitions); values are parameters.
+                cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", rows.params)  # nosec B608
+                cursor.execute(f"ANALYZE {name}")  # the planner's estimates, as it had them for the CTE
+            tables.add(name)
+    return [(name, sql) for name, sql in rows.ctes if name not in rows.shared]
 
 
 def evaluate(provider, on_date):
@@ -310,6 +336,19 @@ def scan(on_date=None, batch_size=1000):
     """Run every provider for `on_date` (default today); returns a Counter of notifications created per kind."""
     on_date = on_date or timezone.localdate()
     created = Counter()
+    tables = set()
+    token = _scan_tables.set(tables)
+    try:
+        _run_providers(on_date, batch_size, created)
+    finally:
+        _scan_tables.reset(token)
+        if tables and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {', '.join(sorted(tables))}")
+    return created
+
+
+def _run_providers(on_date, batch_size, created):
     for provider in providers():
         with transaction.atomic():
             batch = []
@@ -323,4 +362,3 @@ def scan(on_date=None, batch_size=1000):
                         created.update(_insert(batch))
                         batch = []
             created.update(_insert(batch))
-    return created

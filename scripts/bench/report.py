@@ -75,8 +75,12 @@ def explains(results):
         for ms, sql in slowest[:1]:
             if sql.lstrip().upper().startswith("SELECT"):
                 out.append({"page": page["label"], "ms": ms, "sql": sql, "plan": explain(sql)})
-    for ms, sql in results.get("scan", {}).get("slowest", [])[:3]:
+    scan = results.get("scan", {})
+    for ms, sql in scan.get("slowest", [])[:3]:
         with transaction.atomic():  # the providers' statements insert the reminders they select
+            with connection.cursor() as cursor:
+                for statement in scan.get("shared", []):  # the temporary tables they read
+                    cursor.execute(statement)
             out.append({"page": "期限扫描（当天首次）", "ms": ms, "sql": sql, "plan": explain(sql)})
             transaction.set_rollback(True)
     return out
