@@ -44,6 +44,8 @@ from django.db.models.query import (
     get_related_populators,
 )
 
+from core import compiled_sql
+
 # Types that arrive from JSON as text or float and need the field's own parsing.
 _PARSED = (models.DateField, models.TimeField, models.DecimalField, models.UUIDField, models.DurationField)
 
@@ -54,9 +56,8 @@ def fetch(querysets, using="default"):
     for name, queryset in querysets.items():
         if queryset._prefetch_related_lookups:
             raise ValueError(f"{name}: prefetch_related needs queries of its own; fetch the related rows as a list")
-        compiler = queryset.query.get_compiler(using=using)
         try:
-            sql, args = compiler.as_sql(with_col_aliases=True)
+            compiler, sql, args = compiled_sql.compile_queryset(queryset, using)
         except EmptyResultSet:
             compiled[name] = None
             continue

@@ -1,12 +1,12 @@
 """Personas shared by every app's tests (one user per role, two liaison units, another county, an outsider), real
-Celery workers, and the suite-wide ordering of transactional tests."""
+Celery workers, the suite-wide ordering of transactional tests, and core.compiled_sql checked against Django."""
 
 import os
 import threading
 
 import pytest
 
-from core import roles
+from core import compiled_sql, roles
 from tests.factories import UnitFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests are still synchronous.
@@ -29,6 +29,16 @@ def _thread_local_connections():
 
 
 _thread_local_connections()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_sql_checked():
+    """Every query whose SQL core.compiled_sql keeps per shape is compiled by Django as well and must come out the
+    same: the whole suite checks the kept SQL. (A fixture, not an import-time switch: the benchmark imports this
+    module for verify_two_factor and must measure the product as it runs.)"""
+    compiled_sql.VERIFY = True
+    yield
+    compiled_sql.VERIFY = False
 
 
 @pytest.fixture(autouse=True)
