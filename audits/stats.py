@@ -32,7 +32,7 @@ from core.rectification import RectificationStatus
 from core.stats import CHUNK, in_period, in_unit, visible
 
 # The choices a reader of these figures needs are part of this public surface.
-__all__ = ["FindingCategory", "RectificationStatus", "Summary", "audit_rows", "audits_by_status",
+__all__ = ["FindingCategory", "RectificationStatus", "Summary", "audit_rows", "audits_by_status", "headlines",
            "overdue_finding_rows", "own_work", "summary", "year_range"]
 
 ZERO = Decimal("0.00")
@@ -144,9 +144,6 @@ def headlines(dates, *, unit=None, user=None):
     for year, result in results.items():
         _add_findings(result, by_category[year], status_counts[year])
     return results
-
-
-__all__ += ["headlines"]
 
 
 def year_range(today=None):

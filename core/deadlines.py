@@ -167,6 +167,7 @@ class Query:
                        "service_account": roles.SERVICE_ACCOUNT,
                        "horizon": on_date + datetime.timedelta(days=self.notice_days)}
         self.ctes = {}
+        self.shared = set()  # of ctes: see Rows.shared
 
     def param(self, value):
         name = f"p{len(self.params)}"
@@ -211,6 +212,7 @@ class Query:
         key = tuple(sorted(role_names))
         name = "scan_cover_" + hashlib.sha1("|".join(key).encode(), usedforsecurity=False).hexdigest()[:10]
         self.ctes.setdefault("scan_office", _OFFICE_CTE)
+        self.shared.update(("scan_office", name))
         if name not in self.ctes:
             self.params[f"{name}_roles"] = list(key)
             self.ctes[name] = _COVER_CTE.format(roles=f"%({name}_roles)s::text[]")
@@ -243,8 +245,7 @@ class Query:
             f"ORDER BY jset_default.id LIMIT 1))")
 
     def rows(self, select):
-        shared = frozenset(name for name in self.ctes if name == "scan_office" or name.startswith("scan_cover_"))
-        return Rows(self.target_model, tuple(self.ctes.items()), select, dict(self.params), shared)
+        return Rows(self.target_model, tuple(self.ctes.items()), select, dict(self.params), frozenset(self.shared))
 
 
 # API clients' accounts (core.roles.SERVICE_ACCOUNT) are never a recipient, whatever a provider's rule selects.

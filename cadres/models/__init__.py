@@ -55,7 +55,6 @@ from cadres.models.warnings import (
 )
 
 __all__ = [
-    "head_count",
     "AnnualAssessment",
     "AppointmentProfile",
     "AssessmentGrade",
@@ -80,10 +79,10 @@ __all__ = [
     "PersonalMattersReport",
     "PositionHistory",
     "RandomDraw",
-    "RosterCount",
     "RandomDrawQuerySet",
     "Rank",
     "ReportKind",
+    "RosterCount",
     "SourceChannel",
     "SupervisionMeasure",
     "SupervisionMeasureQuerySet",
@@ -96,5 +95,6 @@ __all__ = [
     "default_avoidance_relations",
     "default_regional_posts",
     "default_supervising_keywords",
+    "head_count",
     "name_bigrams",
 ]
